@@ -1,0 +1,54 @@
+#include "args.hpp"
+
+#include <charconv>
+
+#include "error.hpp"
+
+namespace basketlift::cli {
+
+Args::Args(int argc, char** argv, int first, const std::set<std::string>& options,
+           const std::set<std::string>& flags) {
+  for (int i = first; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.size() < 2 || a[0] != '-' || a == "-") {
+      positional_.push_back(a);
+      continue;
+    }
+    std::string name = a, value;
+    bool inline_value = false;
+    if (auto eq = a.find('='); eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      inline_value = true;
+    }
+    if (flags.count(name) && !inline_value) {
+      flags_.insert(name);
+    } else if (options.count(name)) {
+      if (!inline_value) {
+        if (i + 1 >= argc) throw InputError(name + ": missing value");
+        value = argv[++i];
+      }
+      values_[name] = value;
+    } else {
+      throw InputError("unknown option '" + name + "' (see basketlift --help)");
+    }
+  }
+}
+
+std::optional<std::string> Args::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint64_t> Args::get_uint(const std::string& name) const {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  std::uint64_t out = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (v->empty() || ec != std::errc() || end != v->data() + v->size())
+    throw InputError(name + ": invalid number '" + *v + "' (expected a non-negative integer)");
+  return out;
+}
+
+}  // namespace basketlift::cli

@@ -1,0 +1,8 @@
+#pragma once
+
+namespace basketlift::cli {
+
+// Each returns the process exit code; InputError escapes to main, which maps it to 2.
+int run_mine(int argc, char** argv);
+
+}  // namespace basketlift::cli

@@ -1,0 +1,38 @@
+// basketlift: mine order logs into association rules (and, later, rule bundles).
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "commands.hpp"
+#include "error.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: basketlift <command> [options]
+
+commands:
+  mine INPUT      mine an order log into frequent itemsets and association rules
+
+run 'basketlift <command> --help' for a command's options.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "mine") return basketlift::cli::run_mine(argc, argv);
+    std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const basketlift::InputError& e) {
+    std::fprintf(stderr, "basketlift %s: error: %s\n", command.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "basketlift %s: internal error: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+}

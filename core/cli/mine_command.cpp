@@ -1,0 +1,174 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "error.hpp"
+#include "mine.hpp"
+#include "output.hpp"
+
+namespace basketlift::cli {
+
+namespace {
+
+const char* kHelp = R"(usage: basketlift mine INPUT [options]
+
+input:
+  --format auto|csv|basket   auto: .dat/.txt are baskets; a CSV whose header names the order
+                             and item columns is an order log; any other .csv is baskets with ','
+  --order-col NAME           order id column (csv; default order_id)
+  --item-col NAME            item id column (csv; default item_id)
+  --quantity-col NAME        rows with quantity <= 0 are skipped (csv)
+  --sep C                    item separator (basket; default: whitespace)
+mining:
+  --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default 0.01)
+  --min-count N              absolute count (overrides --min-support)
+  --max-len K                longest itemset (default 3; 0 = unlimited)
+  --algorithm fpgrowth|eclat (default fpgrowth)
+rules:
+  --min-confidence F         (default 0; compared exactly)
+  --min-lift F               (default 0)
+  --max-consequent-len K     (default 1; 0 = unlimited)
+output:
+  --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
+  --rules-out FILE.csv       rules with mlxtend's columns
+  --summary json             one JSON object on stdout instead of the human summary
+  --top N                    rules shown in the human summary, by lift (default 10)
+)";
+
+InputFormat parse_format(const std::string& s) {
+  if (s == "auto") return InputFormat::Auto;
+  if (s == "csv") return InputFormat::Csv;
+  if (s == "basket") return InputFormat::Basket;
+  throw InputError("--format: expected auto, csv or basket, got '" + s + "'");
+}
+
+const char* format_name(InputFormat f) {
+  return f == InputFormat::Csv ? "csv" : f == InputFormat::Basket ? "basket" : "auto";
+}
+
+void print_top_rules(const MineResult& r, std::size_t top) {
+  const auto n = r.data.db.size();
+  const auto& t = r.itemsets;
+  std::vector<std::size_t> order(r.rules.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto lift = [&](std::size_t k) {
+    const auto& x = r.rules[k];
+    return rule_metrics(t.counts[x.antecedent], t.counts[x.consequent], t.counts[x.itemset], n)
+        .lift;
+  };
+  top = std::min(top, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      double la = lift(a), lb = lift(b);
+                      return la != lb ? la > lb : a < b;
+                    });
+  if (top) std::printf("\ntop %zu rules by lift:\n", top);
+  for (std::size_t k = 0; k < top; ++k) {
+    const auto& x = r.rules[order[k]];
+    auto m = rule_metrics(t.counts[x.antecedent], t.counts[x.consequent], t.counts[x.itemset], n);
+    std::printf("  %s -> %s  support %.4f  confidence %.3f  lift %.2f\n",
+                join_labels(r.data.db.items, t.itemset(x.antecedent), " + ").c_str(),
+                join_labels(r.data.db.items, t.itemset(x.consequent), " + ").c_str(), m.support,
+                m.confidence, m.lift);
+  }
+}
+
+}  // namespace
+
+int run_mine(int argc, char** argv) {
+  Args args(argc, argv, 2,
+            {"--format", "--order-col", "--item-col", "--quantity-col", "--sep", "--min-support",
+             "--min-count", "--max-len", "--algorithm", "--min-confidence", "--min-lift",
+             "--max-consequent-len", "--itemsets-out", "--rules-out", "--summary", "--top"},
+            {"--help", "-h"});
+  if (args.flag("--help") || args.flag("-h")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (args.positional().size() != 1)
+    throw InputError("mine: expected exactly one INPUT file (see basketlift mine --help)");
+  const auto start = std::chrono::steady_clock::now();
+
+  MineOptions opt;
+  const std::string input = args.positional()[0];
+  opt.ingest.format = parse_format(args.get_or("--format", "auto"));
+  opt.ingest.order_col = args.get_or("--order-col", opt.ingest.order_col);
+  opt.ingest.item_col = args.get_or("--item-col", opt.ingest.item_col);
+  opt.ingest.quantity_col = args.get_or("--quantity-col", "");
+  if (auto sep = args.get("--sep")) {
+    std::string s = *sep == "\\t" ? "\t" : *sep;
+    if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
+    opt.ingest.sep = s[0];
+  }
+  if (auto s = args.get("--min-support")) {
+    opt.min_support = parse_fraction(*s, "--min-support");
+  }
+  if (auto c = args.get_uint("--min-count")) {
+    if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");
+    opt.min_count = static_cast<std::uint32_t>(*c);
+  }
+  if (auto k = args.get_uint("--max-len")) opt.max_len = static_cast<std::uint32_t>(*k);
+  const auto algorithm = args.get_or("--algorithm", "fpgrowth");
+  if (algorithm == "eclat") {
+    opt.algorithm = Algorithm::Eclat;
+  } else if (algorithm != "fpgrowth") {
+    throw InputError("--algorithm: expected fpgrowth or eclat, got '" + algorithm + "'");
+  }
+  if (auto s = args.get("--min-confidence")) {
+    opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");
+  }
+  if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
+  if (auto k = args.get_uint("--max-consequent-len"))
+    opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
+  const auto summary = args.get_or("--summary", "text");
+  if (summary != "json" && summary != "text")
+    throw InputError("--summary: expected json or text, got '" + summary + "'");
+  const auto top = args.get_uint("--top").value_or(10);
+
+  const bool tty = isatty(STDERR_FILENO);
+  if (tty) {
+    opt.ingest.progress = [](std::uint64_t lines) {
+      std::fprintf(stderr, "\rreading: %llu lines", static_cast<unsigned long long>(lines));
+    };
+  }
+  MineResult r;
+  r.data = read_transactions(input, opt.ingest);
+  if (tty) std::fputs("\rmining...                          \r", stderr);
+  mine_db(r, opt);
+  if (tty) std::fputs("\r                                   \r", stderr);
+  if (auto path = args.get("--itemsets-out")) write_itemsets(*path, r.itemsets, r.data.db.items);
+  if (auto path = args.get("--rules-out"))
+    write_rules_csv(*path, r.rules, r.itemsets, r.data.db.items, r.data.db.size());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const auto& st = r.data.stats;
+  if (summary == "json") {
+    std::printf(
+        "{\"transactions\": %zu, \"items\": %zu, \"frequent_itemsets\": %zu, \"rules\": %zu, "
+        "\"seconds\": %.6f, \"min_count\": %u, \"rows\": %llu, \"rows_skipped\": %llu}\n",
+        r.data.db.size(), r.data.db.items.size(), r.itemsets.size(), r.rules.size(), seconds,
+        r.min_count, static_cast<unsigned long long>(st.lines),
+        static_cast<unsigned long long>(st.skipped_quantity + st.skipped_empty));
+  } else {
+    std::printf("%s (%s): %llu rows, %zu baskets, %zu items", input.c_str(), format_name(st.format),
+                static_cast<unsigned long long>(st.lines), r.data.db.size(),
+                r.data.db.items.size());
+    if (st.skipped_quantity)
+      std::printf(", %llu rows skipped (quantity <= 0)",
+                  static_cast<unsigned long long>(st.skipped_quantity));
+    if (st.skipped_empty)
+      std::printf(", %llu rows skipped (empty)", static_cast<unsigned long long>(st.skipped_empty));
+    std::printf("\nmin count %u: %zu frequent itemsets, %zu rules in %.3f s\n", r.min_count,
+                r.itemsets.size(), r.rules.size(), seconds);
+    print_top_rules(r, top);
+  }
+  return 0;
+}
+
+}  // namespace basketlift::cli

@@ -1,0 +1,45 @@
+// Order logs -> TransactionDb. Two layouts: a CSV with one row per order line, or one basket
+// per line (FIMI .dat, groceries.csv).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "transactions.hpp"
+
+namespace basketlift {
+
+enum class InputFormat { Auto, Csv, Basket };
+
+struct IngestOptions {
+  InputFormat format = InputFormat::Auto;
+  std::string order_col = "order_id";
+  std::string item_col = "item_id";
+  std::string quantity_col;  // empty: every row counts
+  char sep = 0;              // basket format: 0 = any whitespace
+  // Called every 64 Ki input lines with the lines read so far.
+  std::function<void(std::uint64_t lines)> progress;
+};
+
+struct IngestStats {
+  InputFormat format = InputFormat::Auto;  // what was actually read
+  std::uint64_t lines = 0;                 // data lines / rows (header excluded)
+  std::uint64_t skipped_quantity = 0;      // rows with quantity <= 0
+  std::uint64_t skipped_empty = 0;         // rows or lines with no order id or item
+  std::uint64_t duplicates = 0;            // repeated items inside one order, counted once
+};
+
+struct Ingested {
+  TransactionDb db;  // canonical (see TransactionDb::canonicalize)
+  IngestStats stats;
+};
+
+// Throws InputError ("FILE:LINE: what") on any malformed input, or when no basket is left.
+Ingested read_transactions(const std::string& path, const IngestOptions& options);
+
+// The format `Auto` resolves to: by extension (.dat/.txt/.basket), else by whether the first
+// line names both the order and item columns.
+InputFormat detect_format(const std::string& path, const IngestOptions& options);
+
+}  // namespace basketlift

@@ -1,0 +1,42 @@
+// The mining pipeline in one call: ingest -> frequent itemsets -> rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest.hpp"
+#include "itemsets.hpp"
+#include "rules.hpp"
+#include "threshold.hpp"
+
+namespace basketlift {
+
+enum class Algorithm { FpGrowth, Eclat };
+
+struct MineOptions {
+  IngestOptions ingest;
+  std::optional<Fraction> min_support;  // fraction of baskets; used when min_count is 0
+  std::uint32_t min_count = 0;
+  std::uint32_t max_len = 3;  // 0 = unlimited
+  Algorithm algorithm = Algorithm::FpGrowth;
+  RuleParams rules;
+};
+
+struct MineResult {
+  Ingested data;
+  std::uint32_t min_count = 0;
+  ItemsetTable itemsets;  // canonical order
+  std::vector<Rule> rules;
+};
+
+// Throws InputError on bad options (a min-support outside (0,1]) or bad input.
+MineResult mine(const std::string& path, const MineOptions& options);
+
+// The same on baskets already in memory.
+void mine_db(MineResult& result, const MineOptions& options);
+
+ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params,
+                           Algorithm algorithm);
+
+}  // namespace basketlift

@@ -1,0 +1,50 @@
+// Writers for mining results. Every file is written to a temporary beside its destination and
+// renamed into place only when complete, so a failure never leaves a half-written output.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "itemsets.hpp"
+#include "rules.hpp"
+#include "transactions.hpp"
+
+namespace basketlift {
+
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);  // throws InputError when the temp cannot be made
+  ~AtomicFile();                          // removes the temp unless committed
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view bytes);
+  void commit();  // flush, fsync, rename over the destination
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+// Shortest text that reads back as the same double; "inf" for infinity.
+std::string format_double(double v);
+
+// Quotes a CSV field when it holds a comma, quote or line break.
+std::string csv_field(std::string_view s);
+
+// Labels of an itemset joined by `sep`, in the table's (frequency) order.
+std::string join_labels(const ItemDictionary& dict, std::span<const ItemId> items,
+                        std::string_view sep);
+
+// "a b c\tcount" per line.
+void write_itemsets(const std::string& path, const ItemsetTable& table, const ItemDictionary& dict);
+
+// mlxtend's columns; items inside a side joined by '|'.
+void write_rules_csv(const std::string& path, const std::vector<Rule>& rules,
+                     const ItemsetTable& table, const ItemDictionary& dict, std::uint64_t n);
+
+}  // namespace basketlift
