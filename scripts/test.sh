@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# npm test: every test. Catch2 through ctest, then the Node test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+
+(cd build/native && ctest --output-on-failure)
+node --test tests/node/
