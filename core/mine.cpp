@@ -33,6 +33,42 @@ void mine_db(MineResult& result, const MineOptions& options) {
   result.rules = generate_rules(result.itemsets, index, n, options.rules);
 }
 
+BundleContent make_bundle_content(const MineResult& r, const MineOptions& options,
+                                  const std::string& source, const std::string& created_at) {
+  BundleContent c;
+  const auto& db = r.data.db;
+  c.labels = db.items.labels();
+  c.popularity = db.support;
+  c.transactions = db.size();
+  const auto& t = r.itemsets;
+  for (const auto& rule : r.rules) {
+    auto x = t.itemset(rule.antecedent), y = t.itemset(rule.consequent);
+    if (y.size() != 1 || x.size() > 2) continue;
+    const RuleEntry entry{y[0], t.counts[rule.itemset]};
+    if (x.size() == 1) {
+      c.single_rules.emplace_back(x[0], entry);
+    } else {
+      c.pair_rules.push_back({x[0], x[1], t.counts[rule.antecedent], entry});
+    }
+  }
+  auto fraction = [](Fraction f) { return format_double(f.value()); };
+  c.meta = {
+      {"created_at", created_at},
+      {"source", source},
+      {"transactions", std::to_string(db.size())},
+      {"items", std::to_string(db.items.size())},
+      {"min_count", std::to_string(r.min_count)},
+      {"min_support", format_double(static_cast<double>(r.min_count) / db.size())},
+      {"max_len", std::to_string(options.max_len)},
+      {"min_confidence", fraction(options.rules.min_confidence)},
+      {"min_lift", fraction(options.rules.min_lift)},
+      {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
+      {"frequent_itemsets", std::to_string(t.size())},
+      {"rules_mined", std::to_string(r.rules.size())},
+  };
+  return c;
+}
+
 MineResult mine(const std::string& path, const MineOptions& options) {
   MineResult result;
   result.data = read_transactions(path, options.ingest);

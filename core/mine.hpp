@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle.hpp"
 #include "ingest.hpp"
 #include "itemsets.hpp"
 #include "rules.hpp"
@@ -35,6 +36,11 @@ MineResult mine(const std::string& path, const MineOptions& options);
 
 // The same on baskets already in memory.
 void mine_db(MineResult& result, const MineOptions& options);
+
+// The bundle's view of a mining run: rules with one consequent and one or two antecedent items,
+// popularity, and the parameters it was mined with (meta), stamped with `created_at`.
+BundleContent make_bundle_content(const MineResult& result, const MineOptions& options,
+                                  const std::string& source, const std::string& created_at);
 
 ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params,
                            Algorithm algorithm);

@@ -112,4 +112,56 @@ void write_rules_csv(const std::string& path, const std::vector<Rule>& rules,
   file.commit();
 }
 
+void write_bundle(const std::string& path, const BundleContent& content) {
+  auto bytes = encode_bundle(content);
+  AtomicFile file(path);
+  file.write(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  file.commit();
+}
+
+std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t buf[1 << 16];
+  std::size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + got);
+  const bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed) throw InputError(path + ": read error");
+  return bytes;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + '"';
+}
+
 }  // namespace basketlift

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bundle.hpp"
 #include "itemsets.hpp"
 #include "rules.hpp"
 #include "transactions.hpp"
@@ -46,5 +47,14 @@ void write_itemsets(const std::string& path, const ItemsetTable& table, const It
 // mlxtend's columns; items inside a side joined by '|'.
 void write_rules_csv(const std::string& path, const std::vector<Rule>& rules,
                      const ItemsetTable& table, const ItemDictionary& dict, std::uint64_t n);
+
+// encode_bundle, written atomically.
+void write_bundle(const std::string& path, const BundleContent& content);
+
+// The whole file, or InputError naming it.
+std::vector<std::uint8_t> read_file_bytes(const std::string& path);
+
+// A JSON string literal, escaped.
+std::string json_string(std::string_view s);
 
 }  // namespace basketlift

@@ -4,5 +4,7 @@ namespace basketlift::cli {
 
 // Each returns the process exit code; InputError escapes to main, which maps it to 2.
 int run_mine(int argc, char** argv);
+int run_inspect(int argc, char** argv);
+int run_recommend(int argc, char** argv);
 
 }  // namespace basketlift::cli

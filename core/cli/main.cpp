@@ -11,7 +11,9 @@ namespace {
 const char* kUsage = R"(usage: basketlift <command> [options]
 
 commands:
-  mine INPUT      mine an order log into frequent itemsets and association rules
+  mine INPUT        mine an order log into frequent itemsets, rules and a rule bundle (-o)
+  inspect BUNDLE    show a bundle's header, sections, counts and mining parameters
+  recommend BUNDLE  score a cart against a bundle
 
 run 'basketlift <command> --help' for a command's options.
 )";
@@ -26,6 +28,8 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   try {
     if (command == "mine") return basketlift::cli::run_mine(argc, argv);
+    if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);
+    if (command == "recommend") return basketlift::cli::run_recommend(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const basketlift::InputError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <numeric>
 
 #include "args.hpp"
@@ -34,6 +35,7 @@ rules:
   --min-lift F               (default 0)
   --max-consequent-len K     (default 1; 0 = unlimited)
 output:
+ -o, --output FILE.blb      write the rule bundle the storefront loads
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary
@@ -49,6 +51,13 @@ InputFormat parse_format(const std::string& s) {
 
 const char* format_name(InputFormat f) {
   return f == InputFormat::Csv ? "csv" : f == InputFormat::Basket ? "basket" : "auto";
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 void print_top_rules(const MineResult& r, std::size_t top) {
@@ -84,7 +93,8 @@ int run_mine(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"--format", "--order-col", "--item-col", "--quantity-col", "--sep", "--min-support",
              "--min-count", "--max-len", "--algorithm", "--min-confidence", "--min-lift",
-             "--max-consequent-len", "--itemsets-out", "--rules-out", "--summary", "--top"},
+             "--max-consequent-len", "--itemsets-out", "--rules-out", "--summary", "--top", "-o",
+             "--output"},
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
@@ -144,6 +154,12 @@ int run_mine(int argc, char** argv) {
   if (auto path = args.get("--itemsets-out")) write_itemsets(*path, r.itemsets, r.data.db.items);
   if (auto path = args.get("--rules-out"))
     write_rules_csv(*path, r.rules, r.itemsets, r.data.db.items, r.data.db.size());
+  auto bundle_path = args.get("-o");
+  if (!bundle_path) bundle_path = args.get("--output");
+  if (bundle_path) {
+    const auto slash = input.find_last_of('/');
+    write_bundle(*bundle_path, make_bundle_content(r, opt, input.substr(slash + 1), utc_now()));
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

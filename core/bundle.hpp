@@ -1,0 +1,125 @@
+// The rule bundle: what the CLI writes and the browser loads. Format: docs/bundle-format.md.
+// The reader validates every offset, length and count before use and reports failures as
+// values, because it runs inside wasm where an exception or abort would kill the instance.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace basketlift {
+
+inline constexpr char kBundleMagic[8] = {'B', 'L', 'B', 'U', 'N', 'D', 'L', 'E'};
+inline constexpr std::uint32_t kBundleVersion = 1;
+
+enum class SectionId : std::uint32_t {
+  Meta = 1,         // key/value strings: mining parameters, created-at, counts
+  Items = 2,        // item dictionary: labels by dense id
+  Popularity = 3,   // per item: number of baskets holding it
+  SingleRules = 4,  // rules {a} -> c, indexed by a
+  PairRules = 5,    // rules {a, b} -> c, indexed by a then b
+  Catalog = 6,      // reserved: names, categories, prices
+  Repurchase = 7,   // reserved: repurchase-interval statistics
+};
+
+// One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
+// Confidence, lift and support follow from counts, so they are exact and cost no bytes.
+struct RuleEntry {
+  std::uint32_t consequent;
+  std::uint32_t count;
+};
+
+// Everything the writer needs, independent of how it was mined.
+struct BundleContent {
+  std::vector<std::pair<std::string, std::string>> meta;
+  std::vector<std::string> labels;        // by item id
+  std::vector<std::uint32_t> popularity;  // by item id
+  std::uint64_t transactions = 0;
+  // Single-antecedent rules: (antecedent, rule); pair rules: (a, b, rule) with a < b.
+  std::vector<std::pair<std::uint32_t, RuleEntry>> single_rules;
+  struct PairRule {
+    std::uint32_t a, b, pair_count;
+    RuleEntry rule;
+  };
+  std::vector<PairRule> pair_rules;
+};
+
+std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
+
+// XXH64 (seed 0) of the bytes: the bundle checksum.
+std::uint64_t checksum64(std::span<const std::uint8_t> bytes);
+
+struct SectionInfo {
+  SectionId id;
+  std::uint64_t offset, size;
+};
+const char* section_name(SectionId id);
+
+// What `basketlift inspect` shows even for a bundle that fails to load.
+struct BundleHeader {
+  std::uint32_t version = 0, section_count = 0;
+  std::uint64_t declared_size = 0, stored_checksum = 0, computed_checksum = 0;
+  std::vector<SectionInfo> sections;  // as listed, unvalidated
+};
+// False (with `error`) when the bytes are too short or lack the magic.
+bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& header,
+                        std::string& error);
+
+// A validated bundle. All accessors are bounds-safe by construction: load() has checked every
+// index they can produce.
+class Bundle {
+ public:
+  // Returns nullptr and sets `error` when the bytes are not a valid bundle.
+  static std::unique_ptr<Bundle> load(std::vector<std::uint8_t> bytes, std::string& error);
+
+  std::uint32_t version() const { return version_; }
+  std::uint64_t checksum() const { return checksum_; }
+  const std::vector<SectionInfo>& sections() const { return sections_; }
+  std::size_t byte_size() const { return bytes_.size(); }
+
+  std::uint64_t transactions() const { return transactions_; }
+  std::uint32_t item_count() const { return n_items_; }
+  std::string_view label(std::uint32_t item) const;
+  // n_items when absent.
+  std::uint32_t find(std::string_view label) const;
+  std::uint32_t popularity(std::uint32_t item) const { return u32(popularity_ + 4ull * item); }
+  // Items by descending popularity (ties by id): the fallback order.
+  const std::vector<std::uint32_t>& popular_order() const { return popular_order_; }
+
+  std::size_t single_rule_count() const { return n_single_; }
+  std::size_t pair_count() const { return n_pairs_; }
+  std::size_t pair_rule_count() const { return n_pair_rules_; }
+  std::span<const RuleEntry> single_rules(std::uint32_t item) const;
+  // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
+  std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
+                                        std::uint32_t* pair_count) const;
+
+  const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
+  std::string meta_value(std::string_view key) const;
+
+ private:
+  Bundle() = default;
+  std::uint32_t u32(std::uint64_t at) const;
+  bool validate(std::string& error);
+
+  std::vector<std::uint8_t> bytes_;
+  std::uint32_t version_ = 0;
+  std::uint64_t checksum_ = 0;
+  std::vector<SectionInfo> sections_;
+  std::uint64_t transactions_ = 0;
+  std::uint32_t n_items_ = 0;
+  std::uint64_t label_offsets_ = 0, label_bytes_ = 0, popularity_ = 0;
+  std::uint64_t single_offsets_ = 0, single_entries_ = 0, n_single_ = 0;
+  std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
+                pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
+  std::vector<std::uint32_t> popular_order_;
+  std::vector<std::pair<std::string, std::string>> meta_;
+  // Sorted (label, id) for lookups by label.
+  std::vector<std::uint32_t> by_label_;
+};
+
+}  // namespace basketlift

@@ -1,0 +1,115 @@
+#include "recommend.hpp"
+
+#include <algorithm>
+
+namespace basketlift {
+
+namespace {
+constexpr std::uint32_t kNone = UINT32_MAX;
+}
+
+Scorer::Scorer(const Bundle& bundle)
+    : bundle_(bundle),
+      blocked_(bundle.item_count(), 0),
+      seen_(bundle.item_count(), 0),
+      miss_(bundle.item_count()),
+      best_conf_(bundle.item_count()),
+      best_lift_(bundle.item_count()),
+      head_(bundle.item_count()) {}
+
+// Each firing rule multiplies the candidate's chance of *not* being wanted by (1 - confidence):
+// a noisy-or, so several independent reasons add up but the score stays a probability.
+void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count,
+                  std::uint32_t cart_a, std::uint32_t cart_b) {
+  const double n = static_cast<double>(bundle_.transactions());
+  for (const auto& r : rules) {
+    const auto c = r.consequent;
+    if (blocked_[c] == stamp_) continue;
+    const double confidence = static_cast<double>(r.count) / antecedent_count;
+    const double lift = confidence * n / bundle_.popularity(c);
+    if (seen_[c] != stamp_) {
+      seen_[c] = stamp_;
+      miss_[c] = 1.0;
+      best_conf_[c] = -1.0;
+      head_[c] = kNone;
+      candidates_.push_back(c);
+    }
+    miss_[c] *= 1.0 - confidence;
+    if (confidence > best_conf_[c] || (confidence == best_conf_[c] && lift > best_lift_[c])) {
+      best_conf_[c] = confidence;
+      best_lift_[c] = lift;
+    }
+    contributions_.push_back({cart_a, cart_b, head_[c]});
+    head_[c] = static_cast<std::uint32_t>(contributions_.size() - 1);
+  }
+}
+
+std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
+  const auto n_items = bundle_.item_count();
+  if (++stamp_ == 0) {  // wrapped: forget every old mark
+    std::fill(blocked_.begin(), blocked_.end(), 0);
+    std::fill(seen_.begin(), seen_.end(), 0);
+    stamp_ = 1;
+  }
+  cart_.clear();
+  for (auto id : req.cart) {
+    if (id < n_items && blocked_[id] != stamp_) {
+      blocked_[id] = stamp_;
+      cart_.push_back(id);
+    }
+  }
+  for (auto list : {req.history, req.exclude})
+    for (auto id : list)
+      if (id < n_items) blocked_[id] = stamp_;
+
+  candidates_.clear();
+  contributions_.clear();
+  results_.clear();
+  because_.clear();
+  const auto k = static_cast<std::uint32_t>(cart_.size());
+  for (std::uint32_t i = 0; i < k; ++i)
+    fire(bundle_.single_rules(cart_[i]), bundle_.popularity(cart_[i]), i, i);
+  for (std::uint32_t i = 0; i < k; ++i) {
+    for (std::uint32_t j = i + 1; j < k; ++j) {
+      std::uint32_t pair_count = 0;
+      auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
+      if (!rules.empty()) fire(rules, pair_count, i, j);
+    }
+  }
+
+  auto better = [&](std::uint32_t x, std::uint32_t y) {
+    if (miss_[x] != miss_[y]) return miss_[x] < miss_[y];
+    if (best_conf_[x] != best_conf_[y]) return best_conf_[x] > best_conf_[y];
+    auto px = bundle_.popularity(x), py = bundle_.popularity(y);
+    return px != py ? px > py : x < y;
+  };
+  const std::size_t take = std::min<std::size_t>(req.n, candidates_.size());
+  std::partial_sort(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(take),
+                    candidates_.end(), better);
+  for (std::size_t r = 0; r < take; ++r) {
+    const auto c = candidates_[r];
+    const auto begin = static_cast<std::uint32_t>(because_.size());
+    for (auto at = head_[c]; at != kNone; at = contributions_[at].next) {
+      because_.push_back(contributions_[at].cart_a);
+      because_.push_back(contributions_[at].cart_b);
+    }
+    std::sort(because_.begin() + begin, because_.end());
+    because_.erase(std::unique(because_.begin() + begin, because_.end()), because_.end());
+    for (auto p = begin; p < because_.size(); ++p) because_[p] = cart_[because_[p]];
+    results_.push_back({c, 1.0 - miss_[c], best_conf_[c], best_lift_[c],
+                        RecommendationKind::CrossSell, begin,
+                        static_cast<std::uint32_t>(because_.size())});
+  }
+  // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
+  const double n = static_cast<double>(bundle_.transactions());
+  const auto end = static_cast<std::uint32_t>(because_.size());
+  for (auto c : bundle_.popular_order()) {
+    if (results_.size() >= req.n) break;
+    if (blocked_[c] == stamp_ || seen_[c] == stamp_) continue;
+    results_.push_back(
+        {c, 0.0, bundle_.popularity(c) / n, 1.0, RecommendationKind::Popular, end, end});
+  }
+  return results_;
+}
+
+}  // namespace basketlift

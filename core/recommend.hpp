@@ -1,0 +1,60 @@
+// Scoring a cart against a bundle: the one implementation behind the CLI, wasm and JS API.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "bundle.hpp"
+
+namespace basketlift {
+
+enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
+
+struct Recommendation {
+  std::uint32_t item;
+  double score;
+  double confidence;  // of the strongest firing rule; for 'popular', the item's support
+  double lift;        // of that rule; 1 for 'popular'
+  RecommendationKind kind;
+  std::uint32_t because_begin, because_end;  // range in Scorer::because(): cart items
+};
+
+struct RecommendRequest {
+  std::span<const std::uint32_t> cart;
+  std::span<const std::uint32_t> history;
+  std::span<const std::uint32_t> exclude;
+  std::uint32_t n = 10;
+};
+
+// Reusable scoring state for one bundle. Not thread-safe; make one per thread. After the first
+// calls it allocates nothing, so a million calls keep memory flat.
+class Scorer {
+ public:
+  explicit Scorer(const Bundle& bundle);
+  // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.
+  std::span<const Recommendation> recommend(const RecommendRequest& request);
+  std::span<const std::uint32_t> because(const Recommendation& r) const {
+    return {because_.data() + r.because_begin, r.because_end - r.because_begin};
+  }
+
+ private:
+  void fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count, std::uint32_t cart_a,
+            std::uint32_t cart_b);
+
+  const Bundle& bundle_;
+  std::uint32_t stamp_ = 0;
+  std::vector<std::uint32_t> blocked_;  // == stamp_: in cart, history or exclude
+  std::vector<std::uint32_t> seen_;     // == stamp_: candidate touched this call
+  std::vector<double> miss_, best_conf_, best_lift_;
+  std::vector<std::uint32_t> head_;  // per candidate: first contribution
+  struct Contribution {
+    std::uint32_t cart_a, cart_b, next;
+  };
+  std::vector<Contribution> contributions_;
+  std::vector<std::uint32_t> candidates_, cart_;
+  std::vector<Recommendation> results_;
+  std::vector<std::uint32_t> because_;
+};
+
+}  // namespace basketlift
