@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "dates.hpp"
 #include "error.hpp"
 #include "input_file.hpp"
 
@@ -55,7 +56,10 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
   const auto item_at = column_index(csv, opt.item_col, "--item-col", path);
   const bool has_qty = !opt.quantity_col.empty();
   const auto qty_at = has_qty ? column_index(csv, opt.quantity_col, "--quantity-col", path) : 0;
-  const std::size_t needed = std::max({order_at, item_at, qty_at}) + 1;
+  const bool has_user = !opt.user_col.empty(), has_date = !opt.date_col.empty();
+  const auto user_at = has_user ? column_index(csv, opt.user_col, "--user-col", path) : 0;
+  const auto date_at = has_date ? column_index(csv, opt.date_col, "--date-col", path) : 0;
+  const std::size_t needed = std::max({order_at, item_at, qty_at, user_at, date_at}) + 1;
 
   // (basket, item) pairs in file order; orders need not be contiguous in the file.
   ItemDictionary orders;
@@ -79,7 +83,19 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
       ++st.skipped_empty;
       continue;
     }
-    lines.emplace_back(orders.intern(order), out.db.items.intern(item));
+    const auto basket = orders.intern(order);
+    lines.emplace_back(basket, out.db.items.intern(item));
+    if (basket == out.basket_user.size() && (has_user || has_date)) {
+      auto user = has_user ? trim(csv.field(user_at)) : std::string_view();
+      out.basket_user.push_back(user.empty() ? kNoUser : out.users.intern(user));
+      std::int32_t day = 0;
+      if (has_date && !parse_day(trim(csv.field(date_at)), day)) {
+        throw InputError(at_line(path, csv.line(),
+                                 "invalid date '" + std::string(csv.field(date_at)) +
+                                     "' in column '" + opt.date_col + "' (expected YYYY-MM-DD)"));
+      }
+      out.basket_day.push_back(day);
+    }
   }
   // Counting sort by basket keeps each order's items together, in file order.
   std::vector<std::uint64_t> start(orders.size() + 1, 0);
@@ -144,6 +160,8 @@ Ingested read_transactions(const std::string& path, const IngestOptions& options
   out.stats.format = detect_format(path, options);
   if (out.stats.format == InputFormat::Csv) {
     read_csv(path, options, out);
+  } else if (!options.user_col.empty() || !options.date_col.empty()) {
+    throw InputError(path + ": --user-col and --date-col need an order log (--format csv)");
   } else {
     IngestOptions basket_opt = options;
     // A .csv of baskets (groceries.csv) separates items with commas.

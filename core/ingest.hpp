@@ -17,6 +17,8 @@ struct IngestOptions {
   std::string order_col = "order_id";
   std::string item_col = "item_id";
   std::string quantity_col;  // empty: every row counts
+  std::string user_col;      // optional: who placed the order (repurchase statistics)
+  std::string date_col;      // optional: when ("YYYY-MM-DD[ time]")
   char sep = 0;              // basket format: 0 = any whitespace
   // Called every 64 Ki input lines with the lines read so far.
   std::function<void(std::uint64_t lines)> progress;
@@ -30,9 +32,15 @@ struct IngestStats {
   std::uint64_t duplicates = 0;            // repeated items inside one order, counted once
 };
 
+inline constexpr std::uint32_t kNoUser = UINT32_MAX;
+
 struct Ingested {
   TransactionDb db;  // canonical (see TransactionDb::canonicalize)
   IngestStats stats;
+  // Per basket, filled when user_col / date_col are given (from the order's first row).
+  ItemDictionary users;
+  std::vector<std::uint32_t> basket_user;  // kNoUser when the row had none
+  std::vector<std::int32_t> basket_day;    // days since 1970-01-01
 };
 
 // Throws InputError ("FILE:LINE: what") on any malformed input, or when no basket is left.

@@ -6,5 +6,6 @@ namespace basketlift::cli {
 int run_mine(int argc, char** argv);
 int run_inspect(int argc, char** argv);
 int run_recommend(int argc, char** argv);
+int run_catalog(int argc, char** argv);
 
 }  // namespace basketlift::cli

@@ -14,6 +14,7 @@ commands:
   mine INPUT        mine an order log into frequent itemsets, rules and a rule bundle (-o)
   inspect BUNDLE    show a bundle's header, sections, counts and mining parameters
   recommend BUNDLE  score a cart against a bundle
+  catalog ORDERS    derive a catalog (name, category, price) from an order log
 
 run 'basketlift <command> --help' for a command's options.
 )";
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     if (command == "mine") return basketlift::cli::run_mine(argc, argv);
     if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);
     if (command == "recommend") return basketlift::cli::run_recommend(argc, argv);
+    if (command == "catalog") return basketlift::cli::run_catalog(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const basketlift::InputError& e) {

@@ -139,6 +139,14 @@ int run_mine(int argc, char** argv) {
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");
   const auto top = args.get_uint("--top").value_or(10);
+  auto bundle_path = args.get("-o");
+  if (!bundle_path) bundle_path = args.get("--output");
+  // Every output must be creatable before any is written: otherwise a bad --rules-out would
+  // fail only after --itemsets-out was already renamed into place. The probe's temp is removed.
+  for (const auto& path : {args.get("--itemsets-out"), args.get("--rules-out"), bundle_path})
+    if (path) {
+      AtomicFile probe(*path);
+    }
 
   const bool tty = isatty(STDERR_FILENO);
   if (tty) {
@@ -154,8 +162,6 @@ int run_mine(int argc, char** argv) {
   if (auto path = args.get("--itemsets-out")) write_itemsets(*path, r.itemsets, r.data.db.items);
   if (auto path = args.get("--rules-out"))
     write_rules_csv(*path, r.rules, r.itemsets, r.data.db.items, r.data.db.size());
-  auto bundle_path = args.get("-o");
-  if (!bundle_path) bundle_path = args.get("--output");
   if (bundle_path) {
     const auto slash = input.find_last_of('/');
     write_bundle(*bundle_path, make_bundle_content(r, opt, input.substr(slash + 1), utc_now()));

@@ -1,0 +1,46 @@
+// `catalog`: derive item_id,name,category,price from an order log with descriptions and prices.
+#include <cstdio>
+
+#include "args.hpp"
+#include "catalog.hpp"
+#include "commands.hpp"
+#include "error.hpp"
+
+namespace basketlift::cli {
+
+int run_catalog(int argc, char** argv) {
+  Args args(argc, argv, 2,
+            {"-o", "--output", "--item-col", "--description-col", "--price-col", "--quantity-col"},
+            {"--help", "-h"});
+  if (args.flag("--help") || args.flag("-h")) {
+    std::fputs(
+        "usage: basketlift catalog ORDERS.csv[.gz] -o catalog.csv [--item-col StockCode]\n"
+        "       [--description-col Description] [--price-col UnitPrice] [--quantity-col Quantity]\n"
+        "name = most frequent description, price = median unit price (quantity and price > 0),\n"
+        "category = product type parsed from the name (docs/catalog.md)\n",
+        stdout);
+    return 0;
+  }
+  auto out = args.get("-o");
+  if (!out) out = args.get("--output");
+  if (args.positional().size() != 1 || !out)
+    throw InputError("catalog: expected ORDERS file and -o catalog.csv");
+  DeriveCatalogOptions opt;
+  opt.item_col = args.get_or("--item-col", opt.item_col);
+  opt.description_col = args.get_or("--description-col", opt.description_col);
+  opt.price_col = args.get_or("--price-col", opt.price_col);
+  opt.quantity_col = args.get_or("--quantity-col", opt.quantity_col);
+  auto catalog = derive_catalog(args.positional()[0], opt);
+  write_catalog_csv(*out, catalog);
+  const double n = catalog.rows.empty() ? 1.0 : static_cast<double>(catalog.rows.size());
+  std::fprintf(stderr,
+               "%s: %zu items; category from the product vocabulary %zu (%.1f%%), from the last "
+               "word %zu (%.1f%%), none (no description) %zu\n",
+               out->c_str(), catalog.rows.size(), catalog.typed, 100.0 * catalog.typed / n,
+               catalog.rows.size() - catalog.typed - catalog.untyped,
+               100.0 * (catalog.rows.size() - catalog.typed - catalog.untyped) / n,
+               catalog.untyped);
+  return 0;
+}
+
+}  // namespace basketlift::cli
