@@ -1,0 +1,14 @@
+// Entry point for browsers, workers and bundlers (the `browser` and `default` export
+// conditions): URLs are fetched, relative ones against the page.
+import { fetchBytes, load } from './recommender.js';
+
+export { BundleError } from './errors.js';
+
+const env = {
+  resolve: (s) => new URL(s, globalThis.document?.baseURI ?? globalThis.location?.href),
+  read: (url, fetch, what) => fetchBytes(url, fetch, what),
+};
+
+export function loadRecommender(bundle, options) {
+  return load(env, bundle, options);
+}

@@ -1,0 +1,13 @@
+// Error types callers can tell apart with `instanceof` or `err.code`.
+
+// The bytes are not a usable rule bundle. `detail` is the core's message ("invalid bundle: …",
+// the core words it). A later subclass (e.g. a checksum mismatch) keeps `instanceof BundleError`
+// true for existing callers.
+export class BundleError extends Error {
+  constructor(detail, code = 'BASKETLIFT_INVALID_BUNDLE') {
+    super(`basketlift: ${detail}`);
+    this.name = 'BundleError';
+    this.code = code;
+    this.detail = detail;
+  }
+}

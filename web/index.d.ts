@@ -1,0 +1,89 @@
+// Types for the basketlift npm package (hand-written; the JS is in web/*.js).
+
+/** Where the rule bundle comes from: its bytes, or a URL to fetch (in Node also a file path). */
+export type BundleSource = ArrayBuffer | Uint8Array | URL | string;
+
+/** The wasm module: compiled already, its bytes, or where to fetch it. */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
+
+export interface LoadOptions {
+  /** Default: `basketlift.wasm` beside the package's JS (`new URL('./basketlift.wasm', import.meta.url)`). */
+  wasm?: WasmSource;
+  /** Used instead of the global `fetch` for URLs (bundle and wasm). */
+  fetch?: (url: URL | string) => Promise<Response>;
+}
+
+export interface RecommendOptions {
+  /** Items the shopper already bought: never recommended. */
+  history?: string[];
+  /** Items never to recommend (out of stock, …). */
+  exclude?: string[];
+  /** How many results, a positive integer. Default 10. */
+  n?: number;
+}
+
+export interface Recommendation {
+  item: string;
+  /** 1 − ∏(1 − confidence) over the rules that fired; 0 for 'popular'. */
+  score: number;
+  /** Of the strongest firing rule; for 'popular', the item's support. */
+  confidence: number;
+  /** Of that rule; 1 for 'popular'. */
+  lift: number;
+  /** The cart items whose rules fired, in cart order; empty for 'popular'. */
+  because: string[];
+  /** 'popular' fills the list when too few rules fire. */
+  kind: 'cross-sell' | 'popular';
+}
+
+export interface BundleInfo {
+  /** Bundle format version. */
+  version: number;
+  items: number;
+  transactions: number;
+  rules: {
+    /** Rules {a} → c. */
+    single: number;
+    /** Rules {a, b} → c. */
+    pair: number;
+    total: number;
+    /** Distinct pairs {a, b} that have rules. */
+    antecedentPairs: number;
+  };
+  /** ISO 8601 UTC time the bundle was mined, or null. */
+  createdAt: string | null;
+  /** Size of the bundle in bytes. */
+  bytes: number;
+  /** XXH64 of the payload, 16 hex digits, as stored in the header. */
+  checksum: string;
+  /** Everything the bundle's meta section records: mining parameters (min_support, min_count,
+   *  min_confidence, min_lift, max_len, algorithm), source, counts. Values are strings. */
+  meta: Readonly<Record<string, string>>;
+}
+
+export interface MemoryUsage {
+  /** Size of the wasm instance's memory (shared by all bundles loaded with the same wasm). */
+  heapBytes: number;
+  /** Bytes currently allocated inside it. */
+  allocatedBytes: number;
+}
+
+export interface Recommender {
+  /** Unknown item ids in any list are ignored. Throws TypeError / RangeError on bad arguments. */
+  recommend(cart: string[], options?: RecommendOptions): Recommendation[];
+  readonly info: Readonly<BundleInfo>;
+  memoryUsage(): MemoryUsage;
+  /** Frees the bundle's wasm memory. Any later call (but dispose) throws. */
+  dispose(): void;
+}
+
+/** Thrown when the bytes are not a valid rule bundle (truncated, corrupted, wrong version…). */
+export class BundleError extends Error {
+  readonly name: 'BundleError';
+  /** 'BASKETLIFT_INVALID_BUNDLE' */
+  readonly code: string;
+  /** The core's message without the 'basketlift: ' prefix. */
+  readonly detail: string;
+}
+
+export function loadRecommender(bundle: BundleSource, options?: LoadOptions): Promise<Recommender>;
