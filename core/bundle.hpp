@@ -17,13 +17,14 @@ inline constexpr char kBundleMagic[8] = {'B', 'L', 'B', 'U', 'N', 'D', 'L', 'E'}
 inline constexpr std::uint32_t kBundleVersion = 1;
 
 enum class SectionId : std::uint32_t {
-  Meta = 1,         // key/value strings: mining parameters, created-at, counts
-  Items = 2,        // item dictionary: labels by dense id
-  Popularity = 3,   // per item: number of baskets holding it
-  SingleRules = 4,  // rules {a} -> c, indexed by a
-  PairRules = 5,    // rules {a, b} -> c, indexed by a then b
-  Catalog = 6,      // reserved: names, categories, prices
-  Repurchase = 7,   // reserved: repurchase-interval statistics
+  Meta = 1,           // key/value strings: mining parameters, created-at, counts
+  Items = 2,          // item dictionary: labels by dense id
+  Popularity = 3,     // per item: number of baskets holding it
+  SingleRules = 4,    // rules {a} -> c, indexed by a
+  PairRules = 5,      // rules {a, b} -> c, indexed by a then b
+  Catalog = 6,        // optional: names, categories, prices
+  Repurchase = 7,     // optional: per item, the population's repurchase-interval statistics
+  CategoryRules = 8,  // optional: rules {category} -> category, from baskets mapped to categories
 };
 
 // One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
@@ -31,6 +32,14 @@ enum class SectionId : std::uint32_t {
 struct RuleEntry {
   std::uint32_t consequent;
   std::uint32_t count;
+};
+
+inline constexpr std::uint32_t kNoCategory = UINT32_MAX;
+
+// Days between consecutive purchases of an item by the same customer, over all customers.
+struct RepurchaseStats {
+  std::uint32_t intervals = 0;  // how many were observed
+  double mean_days = 0, sd_days = 0;
 };
 
 // Everything the writer needs, independent of how it was mined.
@@ -46,6 +55,18 @@ struct BundleContent {
     RuleEntry rule;
   };
   std::vector<PairRule> pair_rules;
+
+  // Catalog (optional: written when item_category is non-empty). Per item: a category index or
+  // kNoCategory, a name (may be empty), a price (NaN when unknown).
+  std::vector<std::string> categories;
+  std::vector<std::uint32_t> item_category;
+  std::vector<std::string> names;
+  std::vector<double> prices;
+  // Category rules (optional: written when category_popularity is non-empty).
+  std::vector<std::uint32_t> category_popularity;  // baskets holding the category
+  std::vector<std::pair<std::uint32_t, RuleEntry>> category_rules;
+  // Repurchase statistics (optional: written when non-empty), per item.
+  std::vector<RepurchaseStats> repurchase;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -98,12 +119,31 @@ class Bundle {
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
                                         std::uint32_t* pair_count) const;
 
+  // Catalog: absent sections read as "no category, no name, unknown price".
+  bool has_catalog() const { return catalog_ != 0; }
+  std::uint32_t category_count() const { return n_categories_; }
+  std::string_view category_label(std::uint32_t category) const;
+  std::uint32_t find_category(std::string_view label) const;  // category_count() when absent
+  std::uint32_t item_category(std::uint32_t item) const;      // kNoCategory when none
+  std::string_view name(std::uint32_t item) const;
+  double price(std::uint32_t item) const;
+  // Items of a category, in id order.
+  std::span<const std::uint32_t> category_items(std::uint32_t category) const;
+
+  bool has_category_rules() const { return category_rules_ != 0; }
+  std::uint32_t category_popularity(std::uint32_t category) const;
+  std::span<const RuleEntry> category_rules(std::uint32_t category) const;
+
+  bool has_repurchase() const { return repurchase_ != 0; }
+  RepurchaseStats repurchase(std::uint32_t item) const;
+
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
   std::string meta_value(std::string_view key) const;
 
  private:
   Bundle() = default;
   std::uint32_t u32(std::uint64_t at) const;
+  double f64(std::uint64_t at) const;
   bool validate(std::string& error);
 
   std::vector<std::uint8_t> bytes_;
@@ -117,6 +157,14 @@ class Bundle {
   std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
                 pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
   std::vector<std::uint32_t> popular_order_;
+  bool validate_optional(std::string& error);
+  std::uint32_t n_categories_ = 0;
+  std::uint64_t catalog_ = 0, category_offsets_ = 0, category_bytes_ = 0, item_category_ = 0,
+                name_offsets_ = 0, name_bytes_ = 0, prices_ = 0;
+  std::vector<std::uint32_t> category_item_offsets_, category_items_, by_category_label_;
+  std::uint64_t category_rules_ = 0, category_pop_ = 0, category_rule_offsets_ = 0,
+                category_rule_entries_ = 0;
+  std::uint64_t repurchase_ = 0;
   std::vector<std::pair<std::string, std::string>> meta_;
   // Sorted (label, id) for lookups by label.
   std::vector<std::uint32_t> by_label_;

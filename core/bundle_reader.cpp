@@ -1,7 +1,9 @@
 // Loads and validates a bundle. Every offset, length and count is checked here, once, so the
 // accessors used on the hot path can read without checks and still never leave the buffer.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "bundle.hpp"
@@ -34,6 +36,12 @@ class Cursor {
     return true;
   }
   std::uint64_t remaining() const { return end_ - at_; }
+  bool align(std::uint64_t a) {
+    const std::uint64_t pad = (a - at_ % a) % a;
+    if (end_ - at_ < pad) return false;
+    at_ += pad;
+    return true;
+  }
 
  private:
   bool take(void* v, std::uint64_t n) {
@@ -62,6 +70,8 @@ const char* section_name(SectionId id) {
       return "pair rules";
     case SectionId::Catalog:
       return "catalog";
+    case SectionId::CategoryRules:
+      return "category rules";
     case SectionId::Repurchase:
       return "repurchase";
   }
@@ -281,7 +291,185 @@ bool Bundle::validate(std::string& error) {
       }
     }
   }
+  return validate_optional(error);
+}
+
+double Bundle::f64(std::uint64_t at) const {
+  double v;
+  std::memcpy(&v, bytes_.data() + at, 8);
+  return v;
+}
+
+// Catalog, category rules and repurchase statistics: each may be absent, but when present it
+// is checked as strictly as the rules.
+bool Bundle::validate_optional(std::string& error) {
+  auto bad = [&](SectionId id, const std::string& what) {
+    error = std::string(section_name(id)) + " section: " + what;
+    return false;
+  };
+  auto section = [&](SectionId id) -> const SectionInfo* {
+    for (const auto& s : sections_)
+      if (s.id == id) return &s;
+    return nullptr;
+  };
+  // Offsets into a string blob of `available` bytes: start at 0, never decrease or overrun.
+  auto check_strings = [&](std::uint64_t offsets, std::uint64_t count, std::uint64_t available) {
+    std::uint32_t prev = 0;
+    for (std::uint64_t i = 0; i <= count; ++i) {
+      auto o = u32(offsets + 4 * i);
+      if (o < prev || o > available || (i == 0 && o != 0)) return false;
+      prev = o;
+    }
+    return true;
+  };
+
+  if (const auto* s = section(SectionId::Catalog)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n, n_cat;
+    std::uint64_t cat_bytes_len, name_bytes_len;
+    if (!c.u32(n) || n != n_items_) return bad(s->id, "item count differs from the items section");
+    if (!c.u32(n_cat) || !c.skip(n_cat + 1ull, 4, category_offsets_))
+      return bad(s->id, "category count exceeds the section");
+    category_bytes_ = category_offsets_ + 4ull * (n_cat + 1ull);
+    cat_bytes_len = u32(category_offsets_ + 4ull * n_cat);
+    std::uint64_t where;
+    if (!c.skip(cat_bytes_len, 1, where) || !check_strings(category_offsets_, n_cat, cat_bytes_len))
+      return bad(s->id, "bad category labels");
+    if (!c.align(4) || !c.skip(n_items_, 4, item_category_) ||
+        !c.skip(n_items_ + 1ull, 4, name_offsets_))
+      return bad(s->id, "truncated");
+    name_bytes_ = name_offsets_ + 4ull * (n_items_ + 1ull);
+    name_bytes_len = u32(name_offsets_ + 4ull * n_items_);
+    if (!c.skip(name_bytes_len, 1, where) ||
+        !check_strings(name_offsets_, n_items_, name_bytes_len))
+      return bad(s->id, "bad item names");
+    if (!c.align(8) || !c.skip(n_items_, 8, prices_)) return bad(s->id, "truncated prices");
+    n_categories_ = n_cat;
+    catalog_ = s->offset;
+    std::vector<std::uint32_t> count(n_cat + 1ull, 0);
+    for (std::uint32_t i = 0; i < n_items_; ++i) {
+      auto k = u32(item_category_ + 4ull * i);
+      if (k != kNoCategory && k >= n_cat)
+        return bad(s->id, "item " + std::to_string(i) + " has no such category");
+      const double p = f64(prices_ + 8ull * i);
+      if (!(p >= 0) && !std::isnan(p))
+        return bad(s->id, "item " + std::to_string(i) + " has an invalid price");
+      if (std::isinf(p)) return bad(s->id, "item " + std::to_string(i) + " has an infinite price");
+      if (k != kNoCategory) ++count[k + 1];
+    }
+    for (std::uint32_t k = 0; k < n_cat; ++k) count[k + 1] += count[k];
+    category_item_offsets_ = count;
+    category_items_.resize(count[n_cat]);
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      if (auto k = u32(item_category_ + 4ull * i); k != kNoCategory)
+        category_items_[count[k]++] = i;
+    by_category_label_.resize(n_cat);
+    std::iota(by_category_label_.begin(), by_category_label_.end(), 0u);
+    std::sort(
+        by_category_label_.begin(), by_category_label_.end(),
+        [&](std::uint32_t x, std::uint32_t y) { return category_label(x) < category_label(y); });
+    for (std::uint32_t k = 1; k < n_cat; ++k)
+      if (category_label(by_category_label_[k - 1]) == category_label(by_category_label_[k]))
+        return bad(s->id, "duplicate category '" +
+                              std::string(category_label(by_category_label_[k])) + "'");
+  }
+
+  if (const auto* s = section(SectionId::CategoryRules)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n_cat, n_rules;
+    if (!catalog_) return bad(s->id, "present without a catalog section");
+    if (!c.u32(n_cat) || n_cat != n_categories_)
+      return bad(s->id, "category count differs from the catalog");
+    if (!c.u32(n_rules) || !c.skip(n_cat, 4, category_pop_) ||
+        !c.skip(n_cat + 1ull, 4, category_rule_offsets_) ||
+        !c.skip(n_rules, 8, category_rule_entries_))
+      return bad(s->id, "counts exceed the section");
+    std::uint32_t prev = 0;
+    for (std::uint32_t k = 0; k <= n_cat; ++k) {
+      auto o = u32(category_rule_offsets_ + 4ull * k);
+      if (o < prev || (k == 0 && o != 0) || (k == n_cat && o != n_rules))
+        return bad(s->id, "bad offsets");
+      prev = o;
+    }
+    for (std::uint32_t k = 0; k < n_cat; ++k)
+      if (category_popularity(k) > transactions_)
+        return bad(s->id, "category count above the baskets");
+    for (std::uint32_t a = 0; a < n_cat; ++a) {
+      auto r0 = u32(category_rule_offsets_ + 4ull * a),
+           r1 = u32(category_rule_offsets_ + 4ull * a + 4);
+      for (auto r = r0; r < r1; ++r) {
+        auto cons = u32(category_rule_entries_ + 8ull * r),
+             k = u32(category_rule_entries_ + 8ull * r + 4);
+        if (cons >= n_cat || cons == a || k == 0 || k > category_popularity(a) ||
+            k > category_popularity(cons))
+          return bad(s->id, "rule " + std::to_string(r) + " is inconsistent");
+      }
+    }
+    category_rules_ = s->offset;
+  }
+
+  if (const auto* s = section(SectionId::Repurchase)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n, pad;
+    std::uint64_t at;
+    if (!c.u32(n) || n != n_items_ || !c.u32(pad) || !c.skip(n_items_, 24, at))
+      return bad(s->id, "item count differs from the items section or exceeds the section");
+    for (std::uint32_t i = 0; i < n_items_; ++i) {
+      const double mean = f64(at + 24ull * i + 8), sd = f64(at + 24ull * i + 16);
+      if (!(mean >= 0 && mean < 1e7 && sd >= 0 && sd < 1e7))
+        return bad(s->id, "item " + std::to_string(i) + " has invalid statistics");
+    }
+    repurchase_ = at;
+  }
   return true;
+}
+
+std::string_view Bundle::category_label(std::uint32_t k) const {
+  auto begin = u32(category_offsets_ + 4ull * k), end = u32(category_offsets_ + 4ull * k + 4);
+  return {reinterpret_cast<const char*>(bytes_.data() + category_bytes_ + begin), end - begin};
+}
+
+std::uint32_t Bundle::find_category(std::string_view l) const {
+  auto it =
+      std::lower_bound(by_category_label_.begin(), by_category_label_.end(), l,
+                       [&](std::uint32_t x, std::string_view v) { return category_label(x) < v; });
+  return it != by_category_label_.end() && category_label(*it) == l ? *it : n_categories_;
+}
+
+std::uint32_t Bundle::item_category(std::uint32_t item) const {
+  return catalog_ ? u32(item_category_ + 4ull * item) : kNoCategory;
+}
+
+std::string_view Bundle::name(std::uint32_t item) const {
+  if (!catalog_) return {};
+  auto begin = u32(name_offsets_ + 4ull * item), end = u32(name_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const char*>(bytes_.data() + name_bytes_ + begin), end - begin};
+}
+
+double Bundle::price(std::uint32_t item) const {
+  return catalog_ ? f64(prices_ + 8ull * item) : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::span<const std::uint32_t> Bundle::category_items(std::uint32_t k) const {
+  if (k >= n_categories_) return {};
+  return {category_items_.data() + category_item_offsets_[k],
+          category_item_offsets_[k + 1] - category_item_offsets_[k]};
+}
+
+std::uint32_t Bundle::category_popularity(std::uint32_t k) const {
+  return category_rules_ ? u32(category_pop_ + 4ull * k) : 0;
+}
+
+std::span<const RuleEntry> Bundle::category_rules(std::uint32_t k) const {
+  if (!category_rules_ || k >= n_categories_) return {};
+  auto r0 = u32(category_rule_offsets_ + 4ull * k), r1 = u32(category_rule_offsets_ + 4ull * k + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + category_rule_entries_) + r0, r1 - r0};
+}
+
+RepurchaseStats Bundle::repurchase(std::uint32_t item) const {
+  if (!repurchase_) return {};
+  return {u32(repurchase_ + 24ull * item), f64(repurchase_ + 24ull * item + 8),
+          f64(repurchase_ + 24ull * item + 16)};
 }
 
 std::string_view Bundle::label(std::uint32_t item) const {

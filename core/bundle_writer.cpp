@@ -17,6 +17,10 @@ class Buffer {
     u32(static_cast<std::uint32_t>(s.size()));
     bytes(s);
   }
+  void f64(double v) { put(&v, 8); }
+  void pad4() {
+    while (data.size() % 4) data.push_back(0);
+  }
   void pad8() {
     while (data.size() % 8) data.push_back(0);
   }
@@ -106,6 +110,58 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
     pr.u32(r.rule.count);
   }
   sections.emplace_back(SectionId::PairRules, std::move(pr));
+
+  if (!c.item_category.empty()) {
+    Buffer cat;
+    cat.u32(n);
+    cat.u32(static_cast<std::uint32_t>(c.categories.size()));
+    std::uint32_t at = 0;
+    cat.u32(0);
+    for (const auto& l : c.categories) cat.u32(at += static_cast<std::uint32_t>(l.size()));
+    for (const auto& l : c.categories) cat.bytes(l);
+    cat.pad4();
+    for (auto k : c.item_category) cat.u32(k);
+    at = 0;
+    cat.u32(0);
+    for (const auto& l : c.names) cat.u32(at += static_cast<std::uint32_t>(l.size()));
+    for (const auto& l : c.names) cat.bytes(l);
+    cat.pad8();
+    for (auto p : c.prices) cat.f64(p);
+    sections.emplace_back(SectionId::Catalog, std::move(cat));
+  }
+
+  if (!c.category_popularity.empty()) {
+    const auto n_cat = static_cast<std::uint32_t>(c.category_popularity.size());
+    auto rules = c.category_rules;
+    std::sort(rules.begin(), rules.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first < y.first : x.second.consequent < y.second.consequent;
+    });
+    std::vector<std::uint32_t> antecedents;
+    for (const auto& r : rules) antecedents.push_back(r.first);
+    Buffer cr;
+    cr.u32(n_cat);
+    cr.u32(static_cast<std::uint32_t>(rules.size()));
+    for (auto v : c.category_popularity) cr.u32(v);
+    for (auto o : offsets_by(antecedents, n_cat)) cr.u32(o);
+    for (const auto& r : rules) {
+      cr.u32(r.second.consequent);
+      cr.u32(r.second.count);
+    }
+    sections.emplace_back(SectionId::CategoryRules, std::move(cr));
+  }
+
+  if (!c.repurchase.empty()) {
+    Buffer rp;
+    rp.u32(n);
+    rp.u32(0);
+    for (const auto& r : c.repurchase) {
+      rp.u32(r.intervals);
+      rp.u32(0);
+      rp.f64(r.mean_days);
+      rp.f64(r.sd_days);
+    }
+    sections.emplace_back(SectionId::Repurchase, std::move(rp));
+  }
 
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();

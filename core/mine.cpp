@@ -1,9 +1,14 @@
 #include "mine.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "category_rules.hpp"
 #include "eclat.hpp"
 #include "error.hpp"
 #include "fpgrowth.hpp"
 #include "output.hpp"
+#include "repurchase.hpp"
 
 namespace basketlift {
 
@@ -33,8 +38,35 @@ void mine_db(MineResult& result, const MineOptions& options) {
   result.rules = generate_rules(result.itemsets, index, n, options.rules);
 }
 
+namespace {
+
+void add_catalog(BundleContent& c, const ItemDictionary& items, const Catalog& catalog,
+                 const TransactionDb& db, std::uint32_t min_count) {
+  std::vector<const CatalogEntry*> entries(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    entries[i] = catalog.find(items.label(static_cast<ItemId>(i)));
+    if (entries[i] && !entries[i]->category.empty()) c.categories.push_back(entries[i]->category);
+  }
+  std::sort(c.categories.begin(), c.categories.end());
+  c.categories.erase(std::unique(c.categories.begin(), c.categories.end()), c.categories.end());
+  for (const auto* e : entries) {
+    std::uint32_t k = kNoCategory;
+    if (e && !e->category.empty())
+      k = static_cast<std::uint32_t>(
+          std::lower_bound(c.categories.begin(), c.categories.end(), e->category) -
+          c.categories.begin());
+    c.item_category.push_back(k);
+    c.names.push_back(e ? e->name : std::string());
+    c.prices.push_back(e ? e->price : NAN);
+  }
+  add_category_rules(c, db, min_count);
+}
+
+}  // namespace
+
 BundleContent make_bundle_content(const MineResult& r, const MineOptions& options,
-                                  const std::string& source, const std::string& created_at) {
+                                  const std::string& source, const std::string& created_at,
+                                  const Catalog* catalog) {
   BundleContent c;
   const auto& db = r.data.db;
   c.labels = db.items.labels();
@@ -51,6 +83,8 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       c.pair_rules.push_back({x[0], x[1], t.counts[rule.antecedent], entry});
     }
   }
+  if (catalog) add_catalog(c, db.items, *catalog, db, r.min_count);
+  c.repurchase = repurchase_stats(r.data);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
       {"created_at", created_at},

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bundle.hpp"
+#include "catalog.hpp"
 #include "ingest.hpp"
 #include "itemsets.hpp"
 #include "rules.hpp"
@@ -38,9 +39,12 @@ MineResult mine(const std::string& path, const MineOptions& options);
 void mine_db(MineResult& result, const MineOptions& options);
 
 // The bundle's view of a mining run: rules with one consequent and one or two antecedent items,
-// popularity, and the parameters it was mined with (meta), stamped with `created_at`.
+// popularity, and the parameters it was mined with (meta), stamped with `created_at`. With a
+// catalog: names, categories, prices and category rules; with users and dates in the order
+// log: repurchase statistics.
 BundleContent make_bundle_content(const MineResult& result, const MineOptions& options,
-                                  const std::string& source, const std::string& created_at);
+                                  const std::string& source, const std::string& created_at,
+                                  const Catalog* catalog = nullptr);
 
 ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params,
                            Algorithm algorithm);

@@ -12,9 +12,10 @@ Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
       blocked_(bundle.item_count(), 0),
       seen_(bundle.item_count(), 0),
-      miss_(bundle.item_count()),
+      score_(bundle.item_count()),
       best_conf_(bundle.item_count()),
       best_lift_(bundle.item_count()),
+      affinity_(bundle.category_count(), 0.0),
       head_(bundle.item_count()) {}
 
 // Each firing rule multiplies the candidate's chance of *not* being wanted by (1 - confidence):
@@ -28,13 +29,17 @@ void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_cou
     const double confidence = static_cast<double>(r.count) / antecedent_count;
     const double lift = confidence * n / bundle_.popularity(c);
     if (seen_[c] != stamp_) {
+      if (filter_ && !filter_->allows(bundle_, c)) {
+        blocked_[c] = stamp_;
+        continue;
+      }
       seen_[c] = stamp_;
-      miss_[c] = 1.0;
+      score_[c] = 1.0;
       best_conf_[c] = -1.0;
       head_[c] = kNone;
       candidates_.push_back(c);
     }
-    miss_[c] *= 1.0 - confidence;
+    score_[c] *= 1.0 - confidence;
     if (confidence > best_conf_[c] || (confidence == best_conf_[c] && lift > best_lift_[c])) {
       best_conf_[c] = confidence;
       best_lift_[c] = lift;
@@ -62,6 +67,18 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     for (auto id : list)
       if (id < n_items) blocked_[id] = stamp_;
 
+  filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
+  for (auto k : affinity_touched_) affinity_[k] = 0.0;
+  affinity_touched_.clear();
+  std::uint32_t categorised = 0;
+  for (auto id : req.history) {
+    const auto k = id < n_items ? bundle_.item_category(id) : kNoCategory;
+    if (k == kNoCategory) continue;
+    if (affinity_[k] == 0.0) affinity_touched_.push_back(k);
+    affinity_[k] += 1.0;
+    ++categorised;
+  }
+  for (auto k : affinity_touched_) affinity_[k] = req.affinity_weight * affinity_[k] / categorised;
   candidates_.clear();
   contributions_.clear();
   results_.clear();
@@ -77,8 +94,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     }
   }
 
+  // The final score replaces the miss probability: noisy-or, boosted by category affinity.
+  for (auto c : candidates_) {
+    const auto k = bundle_.item_category(c);
+    score_[c] = (1.0 - score_[c]) * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
+  }
   auto better = [&](std::uint32_t x, std::uint32_t y) {
-    if (miss_[x] != miss_[y]) return miss_[x] < miss_[y];
+    if (score_[x] != score_[y]) return score_[x] > score_[y];
     if (best_conf_[x] != best_conf_[y]) return best_conf_[x] > best_conf_[y];
     auto px = bundle_.popularity(x), py = bundle_.popularity(y);
     return px != py ? px > py : x < y;
@@ -96,16 +118,16 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     std::sort(because_.begin() + begin, because_.end());
     because_.erase(std::unique(because_.begin() + begin, because_.end()), because_.end());
     for (auto p = begin; p < because_.size(); ++p) because_[p] = cart_[because_[p]];
-    results_.push_back({c, 1.0 - miss_[c], best_conf_[c], best_lift_[c],
-                        RecommendationKind::CrossSell, begin,
-                        static_cast<std::uint32_t>(because_.size())});
+    results_.push_back({c, score_[c], best_conf_[c], best_lift_[c], RecommendationKind::CrossSell,
+                        begin, static_cast<std::uint32_t>(because_.size())});
   }
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
   const double n = static_cast<double>(bundle_.transactions());
   const auto end = static_cast<std::uint32_t>(because_.size());
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
-    if (blocked_[c] == stamp_ || seen_[c] == stamp_) continue;
+    if (blocked_[c] == stamp_ || seen_[c] == stamp_ || (filter_ && !filter_->allows(bundle_, c)))
+      continue;
     results_.push_back(
         {c, 0.0, bundle_.popularity(c) / n, 1.0, RecommendationKind::Popular, end, end});
   }

@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "bundle.hpp"
+#include "filters.hpp"
 
 namespace basketlift {
+
+inline constexpr double kAffinityWeight = 0.5;
 
 enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
 
@@ -25,6 +28,10 @@ struct RecommendRequest {
   std::span<const std::uint32_t> history;
   std::span<const std::uint32_t> exclude;
   std::uint32_t n = 10;
+  ItemFilter filter;
+  // History also personalises: a candidate's score is multiplied by
+  // (1 + affinity_weight * share of the history's items in the candidate's category).
+  double affinity_weight = kAffinityWeight;
 };
 
 // Reusable scoring state for one bundle. Not thread-safe; make one per thread. After the first
@@ -46,8 +53,13 @@ class Scorer {
   std::uint32_t stamp_ = 0;
   std::vector<std::uint32_t> blocked_;  // == stamp_: in cart, history or exclude
   std::vector<std::uint32_t> seen_;     // == stamp_: candidate touched this call
-  std::vector<double> miss_, best_conf_, best_lift_;
+  // score_: while rules fire, the product of (1 - confidence); then the final score.
+  std::vector<double> score_, best_conf_, best_lift_;
+  std::vector<double> affinity_;  // per category, from the history
+  std::vector<std::uint32_t> affinity_touched_;
+  const ItemFilter* filter_ = nullptr;
   std::vector<std::uint32_t> head_;  // per candidate: first contribution
+
   struct Contribution {
     std::uint32_t cart_a, cart_b, next;
   };

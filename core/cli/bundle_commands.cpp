@@ -115,7 +115,12 @@ int run_recommend(int argc, char** argv) {
   const auto history = ids_of(*bundle, args.get("--history"));
   const auto exclude = ids_of(*bundle, args.get("--exclude"));
   Scorer scorer(*bundle);
-  auto results = scorer.recommend({cart, history, exclude, static_cast<std::uint32_t>(n)});
+  RecommendRequest request;
+  request.cart = cart;
+  request.history = history;
+  request.exclude = exclude;
+  request.n = static_cast<std::uint32_t>(n);
+  auto results = scorer.recommend(request);
   const bool json = args.flag("--json");
   if (json) std::printf("[");
   for (std::size_t i = 0; i < results.size(); ++i) {

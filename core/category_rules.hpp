@@ -1,0 +1,15 @@
+// Category-level association rules: every basket mapped to the set of its items' categories,
+// then pairs counted, so "customers buying LUNCH BAGs also buy CAKE CASES" comes from category
+// co-occurrence itself rather than from matching category names inside item rules.
+#pragma once
+
+#include "bundle.hpp"
+#include "transactions.hpp"
+
+namespace basketlift {
+
+// Fills content.category_popularity and content.category_rules from the baskets, given each
+// item's category (content.item_category). Rules {a} -> b need count(a, b) >= min_count.
+void add_category_rules(BundleContent& content, const TransactionDb& db, std::uint32_t min_count);
+
+}  // namespace basketlift

@@ -1,0 +1,33 @@
+#include "complements.hpp"
+
+#include <algorithm>
+
+namespace basketlift {
+
+std::vector<CategoryRecommendation> complementary_categories(const Bundle& bundle,
+                                                             std::uint32_t category,
+                                                             std::uint32_t n,
+                                                             std::span<const std::uint32_t> exclude,
+                                                             std::span<const std::uint32_t> allow) {
+  std::vector<CategoryRecommendation> out;
+  if (category >= bundle.category_count()) return out;
+  const double N = static_cast<double>(bundle.transactions());
+  const double pa = bundle.category_popularity(category);
+  for (const auto& r : bundle.category_rules(category)) {
+    const auto c = r.consequent;
+    if (std::find(exclude.begin(), exclude.end(), c) != exclude.end()) continue;
+    if (!allow.empty() && std::find(allow.begin(), allow.end(), c) == allow.end()) continue;
+    const double confidence = r.count / pa;
+    const double lift = confidence * N / bundle.category_popularity(c);
+    if (lift > 1.0) out.push_back({c, confidence, lift, r.count / N});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    if (a.lift != b.lift) return a.lift > b.lift;
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return a.category < b.category;
+  });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
+}  // namespace basketlift

@@ -1,0 +1,24 @@
+// Complementary categories: which categories are bought together with a given one, from the
+// bundle's category-level rules.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "bundle.hpp"
+
+namespace basketlift {
+
+struct CategoryRecommendation {
+  std::uint32_t category;
+  double confidence, lift, support;
+};
+
+// Rules {category} -> other with lift > 1, by lift, then confidence, then id. `exclude` and
+// `allow` (when non-empty) are category ids.
+std::vector<CategoryRecommendation> complementary_categories(
+    const Bundle& bundle, std::uint32_t category, std::uint32_t n,
+    std::span<const std::uint32_t> exclude = {}, std::span<const std::uint32_t> allow = {});
+
+}  // namespace basketlift

@@ -1,0 +1,60 @@
+// Repeat-purchase prediction: which items a shopper is due to buy again around a given day.
+// Deterministic: the day is an argument, the clock is never read.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "bundle.hpp"
+#include "filters.hpp"
+
+namespace basketlift {
+
+struct PurchaseEvent {
+  std::uint32_t item;
+  std::int32_t day;  // days since 1970-01-01
+};
+
+struct NextPurchaseRequest {
+  std::span<const PurchaseEvent> history;  // any order; events after as_of are ignored
+  std::int32_t as_of = 0;
+  std::uint32_t n = 10;
+  std::int32_t window_days = 7;  // "within ±window of as_of"
+  std::span<const std::uint32_t> exclude;
+  ItemFilter filter;
+};
+
+struct NextPurchase {
+  std::uint32_t item;
+  double probability;  // P(next purchase within ±window days of as_of)
+  double due_in_days;  // expected next purchase minus as_of (negative: overdue)
+};
+
+// The model, per item the shopper bought: the next interval is normal with the population's
+// mean and standard deviation (bundle repurchase section), refined by the shopper's own
+// intervals when they bought the item at least twice (a weighted pooling where the population
+// counts as kPriorWeight observations). Items with neither enough population data nor enough
+// own history are not predicted.
+std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchaseRequest& request);
+
+inline constexpr double kPriorWeight = 3.0;
+inline constexpr std::uint32_t kMinPopulationIntervals = 3;
+
+// Standard normal CDF.
+double normal_cdf(double x);
+
+// Running mean and variance (Welford), for population and per-shopper intervals alike.
+struct IntervalSummary {
+  std::uint32_t n = 0;
+  double mean = 0, m2 = 0;
+  void add(double x) {
+    ++n;
+    const double d = x - mean;
+    mean += d / n;
+    m2 += d * (x - mean);
+  }
+  double sd() const;  // sample standard deviation; 0 below two observations
+};
+
+}  // namespace basketlift
