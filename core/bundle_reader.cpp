@@ -384,6 +384,7 @@ bool Bundle::validate_optional(std::string& error) {
         !c.skip(n_cat + 1ull, 4, category_rule_offsets_) ||
         !c.skip(n_rules, 8, category_rule_entries_))
       return bad(s->id, "counts exceed the section");
+    category_rules_ = s->offset;  // category_popularity() reads through it from here on
     std::uint32_t prev = 0;
     for (std::uint32_t k = 0; k <= n_cat; ++k) {
       auto o = u32(category_rule_offsets_ + 4ull * k);
@@ -405,7 +406,6 @@ bool Bundle::validate_optional(std::string& error) {
           return bad(s->id, "rule " + std::to_string(r) + " is inconsistent");
       }
     }
-    category_rules_ = s->offset;
   }
 
   if (const auto* s = section(SectionId::Repurchase)) {

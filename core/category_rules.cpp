@@ -23,11 +23,32 @@ void add_category_rules(BundleContent& c, const TransactionDb& db, std::uint32_t
         ++pairs[(std::uint64_t{cats[i]} << 32) | cats[j]];
     }
   }
+  // Only positive associations are complements; keep each category's strongest few.
+  std::vector<std::vector<RuleEntry>> by_antecedent(n_cat);
+  const double n = static_cast<double>(db.size());
+  auto lift = [&](std::uint32_t a, const RuleEntry& r) {
+    return r.count * n /
+           (static_cast<double>(c.category_popularity[a]) * c.category_popularity[r.consequent]);
+  };
+  // The order complementary_categories() ranks by: P(b | a) - P(b).
+  auto added = [&](std::uint32_t a, const RuleEntry& r) {
+    return static_cast<double>(r.count) / c.category_popularity[a] -
+           c.category_popularity[r.consequent] / n;
+  };
   for (const auto& [key, count] : pairs) {
-    if (count < min_count) continue;
     const auto a = static_cast<std::uint32_t>(key >> 32), b = static_cast<std::uint32_t>(key);
-    c.category_rules.push_back({a, {b, count}});
-    c.category_rules.push_back({b, {a, count}});
+    if (count < min_count || lift(a, {b, count}) <= 1.0) continue;
+    by_antecedent[a].push_back({b, count});
+    by_antecedent[b].push_back({a, count});
+  }
+  for (std::uint32_t a = 0; a < n_cat; ++a) {
+    auto& rules = by_antecedent[a];
+    std::sort(rules.begin(), rules.end(), [&](const RuleEntry& x, const RuleEntry& y) {
+      const double vx = added(a, x), vy = added(a, y);
+      return vx != vy ? vx > vy : x.consequent < y.consequent;
+    });
+    if (rules.size() > kCategoryRulesKept) rules.resize(kCategoryRulesKept);
+    for (const auto& r : rules) c.category_rules.push_back({a, r});
   }
 }
 

@@ -8,8 +8,12 @@
 
 namespace basketlift {
 
+// Rules kept per antecedent category: the strongest by added value, P(b | a) - P(b).
+inline constexpr std::size_t kCategoryRulesKept = 30;
+
 // Fills content.category_popularity and content.category_rules from the baskets, given each
-// item's category (content.item_category). Rules {a} -> b need count(a, b) >= min_count.
+// item's category (content.item_category). Rules {a} -> b need count(a, b) >= min_count and
+// lift > 1.
 void add_category_rules(BundleContent& content, const TransactionDb& db, std::uint32_t min_count);
 
 }  // namespace basketlift

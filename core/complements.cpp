@@ -21,9 +21,14 @@ std::vector<CategoryRecommendation> complementary_categories(const Bundle& bundl
     const double lift = confidence * N / bundle.category_popularity(c);
     if (lift > 1.0) out.push_back({c, confidence, lift, r.count / N});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    if (a.lift != b.lift) return a.lift > b.lift;
-    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+  // Added value, P(c | category) - P(c): lift alone crowns rare categories, confidence alone
+  // the ubiquitous ones.
+  auto added = [&](const CategoryRecommendation& r) {
+    return r.confidence - bundle.category_popularity(r.category) / N;
+  };
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    const double x = added(a), y = added(b);
+    if (x != y) return x > y;
     return a.category < b.category;
   });
   if (out.size() > n) out.resize(n);

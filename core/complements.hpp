@@ -15,7 +15,8 @@ struct CategoryRecommendation {
   double confidence, lift, support;
 };
 
-// Rules {category} -> other with lift > 1, by lift, then confidence, then id. `exclude` and
+// Rules {category} -> other with lift > 1, by added value P(other | category) - P(other), then
+// id. `exclude` and
 // `allow` (when non-empty) are category ids.
 std::vector<CategoryRecommendation> complementary_categories(
     const Bundle& bundle, std::uint32_t category, std::uint32_t n,

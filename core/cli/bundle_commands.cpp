@@ -5,33 +5,13 @@
 
 #include "args.hpp"
 #include "bundle.hpp"
+#include "bundle_args.hpp"
 #include "commands.hpp"
 #include "error.hpp"
 #include "output.hpp"
 #include "recommend.hpp"
 
 namespace basketlift::cli {
-
-namespace {
-
-std::unique_ptr<Bundle> load_bundle(const std::string& path) {
-  std::string error;
-  auto bundle = Bundle::load(read_file_bytes(path), error);
-  if (!bundle) throw InputError(path + ": " + error);
-  return bundle;
-}
-
-std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list) {
-  std::vector<std::uint32_t> ids;
-  if (!list) return ids;
-  std::stringstream ss(*list);
-  std::string label;
-  while (std::getline(ss, label, ','))
-    if (!label.empty()) ids.push_back(b.find(label));  // unknown labels map past the end
-  return ids;
-}
-
-}  // namespace
 
 int run_inspect(int argc, char** argv) {
   Args args(argc, argv, 2, {}, {"--json", "--help", "-h"});
@@ -100,26 +80,28 @@ int run_inspect(int argc, char** argv) {
 }
 
 int run_recommend(int argc, char** argv) {
-  Args args(argc, argv, 2, {"--cart", "--history", "--exclude", "-n"}, {"--json", "--help", "-h"});
+  auto options = kFilterOptions;
+  options.insert({"--cart", "--history"});
+  Args args(argc, argv, 2, options, {"--json", "--help", "-h"});
   if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
     std::fputs(
-        "usage: basketlift recommend BUNDLE --cart A,B [--history C,D] [--exclude E] [-n 10] "
-        "[--json]\n",
+        "usage: basketlift recommend BUNDLE --cart A,B [--history C,D] [--exclude E]\n"
+        "       [--categories C1,C2] [--min-price P] [--max-price P] [-n 10] [--json]\n",
         args.positional().size() == 1 ? stdout : stderr);
     return args.positional().size() == 1 ? 0 : 2;
   }
   auto bundle = load_bundle(args.positional()[0]);
-  const auto n = args.get_uint("-n").value_or(10);
-  if (n == 0 || n > 100000) throw InputError("-n: must be between 1 and 100000");
+  Filters f;
+  read_filters(args, *bundle, f);
   const auto cart = ids_of(*bundle, args.get("--cart"));
   const auto history = ids_of(*bundle, args.get("--history"));
-  const auto exclude = ids_of(*bundle, args.get("--exclude"));
   Scorer scorer(*bundle);
   RecommendRequest request;
   request.cart = cart;
   request.history = history;
-  request.exclude = exclude;
-  request.n = static_cast<std::uint32_t>(n);
+  request.exclude = f.exclude;
+  request.n = f.n;
+  request.filter = f.filter;
   auto results = scorer.recommend(request);
   const bool json = args.flag("--json");
   if (json) std::printf("[");

@@ -14,6 +14,9 @@ commands:
   mine INPUT        mine an order log into frequent itemsets, rules and a rule bundle (-o)
   inspect BUNDLE    show a bundle's header, sections, counts and mining parameters
   recommend BUNDLE  score a cart against a bundle
+  upsell BUNDLE     pricier substitutes of an item, from its category
+  categories BUNDLE categories bought together with a category
+  next BUNDLE       items a shopper is due to buy again, from their purchase history
   catalog ORDERS    derive a catalog (name, category, price) from an order log
 
 run 'basketlift <command> --help' for a command's options.
@@ -32,6 +35,9 @@ int main(int argc, char** argv) {
     if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);
     if (command == "recommend") return basketlift::cli::run_recommend(argc, argv);
     if (command == "catalog") return basketlift::cli::run_catalog(argc, argv);
+    if (command == "upsell") return basketlift::cli::run_upsell(argc, argv);
+    if (command == "categories") return basketlift::cli::run_categories(argc, argv);
+    if (command == "next") return basketlift::cli::run_next(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const basketlift::InputError& e) {

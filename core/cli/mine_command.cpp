@@ -25,6 +25,10 @@ input:
   --item-col NAME            item id column (csv; default item_id)
   --quantity-col NAME        rows with quantity <= 0 are skipped (csv)
   --sep C                    item separator (basket; default: whitespace)
+  --user-col NAME            customer column (csv): with --date-col, the bundle gets
+  --date-col NAME            per-item repurchase intervals for next-purchase prediction
+  --catalog FILE.csv         item_id,name,category,price: stored in the bundle (names,
+                             categories, prices, category rules)
 mining:
   --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default 0.01)
   --min-count N              absolute count (overrides --min-support)
@@ -91,10 +95,27 @@ void print_top_rules(const MineResult& r, std::size_t top) {
 
 int run_mine(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"--format", "--order-col", "--item-col", "--quantity-col", "--sep", "--min-support",
-             "--min-count", "--max-len", "--algorithm", "--min-confidence", "--min-lift",
-             "--max-consequent-len", "--itemsets-out", "--rules-out", "--summary", "--top", "-o",
-             "--output"},
+            {"--format",
+             "--order-col",
+             "--item-col",
+             "--quantity-col",
+             "--sep",
+             "--min-support",
+             "--min-count",
+             "--max-len",
+             "--algorithm",
+             "--min-confidence",
+             "--min-lift",
+             "--max-consequent-len",
+             "--itemsets-out",
+             "--rules-out",
+             "--summary",
+             "--top",
+             "-o",
+             "--output",
+             "--user-col",
+             "--date-col",
+             "--catalog"},
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
@@ -110,6 +131,10 @@ int run_mine(int argc, char** argv) {
   opt.ingest.order_col = args.get_or("--order-col", opt.ingest.order_col);
   opt.ingest.item_col = args.get_or("--item-col", opt.ingest.item_col);
   opt.ingest.quantity_col = args.get_or("--quantity-col", "");
+  opt.ingest.user_col = args.get_or("--user-col", "");
+  opt.ingest.date_col = args.get_or("--date-col", "");
+  std::optional<Catalog> catalog;
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
   if (auto sep = args.get("--sep")) {
     std::string s = *sep == "\\t" ? "\t" : *sep;
     if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
@@ -164,7 +189,8 @@ int run_mine(int argc, char** argv) {
     write_rules_csv(*path, r.rules, r.itemsets, r.data.db.items, r.data.db.size());
   if (bundle_path) {
     const auto slash = input.find_last_of('/');
-    write_bundle(*bundle_path, make_bundle_content(r, opt, input.substr(slash + 1), utc_now()));
+    write_bundle(*bundle_path, make_bundle_content(r, opt, input.substr(slash + 1), utc_now(),
+                                                   catalog ? &*catalog : nullptr));
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

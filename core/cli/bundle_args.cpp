@@ -1,0 +1,59 @@
+#include "bundle_args.hpp"
+
+#include <sstream>
+
+#include "error.hpp"
+#include "output.hpp"
+#include "threshold.hpp"
+
+namespace basketlift::cli {
+
+std::unique_ptr<Bundle> load_bundle(const std::string& path) {
+  std::string error;
+  auto bundle = Bundle::load(read_file_bytes(path), error);
+  if (!bundle) throw InputError(path + ": " + error);
+  return bundle;
+}
+
+namespace {
+std::vector<std::string> split(const std::optional<std::string>& list) {
+  std::vector<std::string> out;
+  if (!list) return out;
+  std::stringstream ss(*list);
+  std::string part;
+  while (std::getline(ss, part, ','))
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+}  // namespace
+
+std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list) {
+  std::vector<std::uint32_t> ids;
+  for (const auto& label : split(list)) ids.push_back(b.find(label));
+  return ids;
+}
+
+std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std::string>& list) {
+  std::vector<std::uint32_t> ids;
+  for (const auto& label : split(list)) {
+    auto k = b.find_category(label);
+    if (k == b.category_count()) throw InputError("unknown category '" + label + "'");
+    ids.push_back(k);
+  }
+  return ids;
+}
+
+void read_filters(const Args& args, const Bundle& b, Filters& out) {
+  out.exclude = ids_of(b, args.get("--exclude"));
+  out.categories = category_ids(b, args.get("--categories"));
+  out.filter.categories = out.categories;
+  if (auto v = args.get("--min-price"))
+    out.filter.min_price = parse_fraction(*v, "--min-price").value();
+  if (auto v = args.get("--max-price"))
+    out.filter.max_price = parse_fraction(*v, "--max-price").value();
+  const auto n = args.get_uint("-n").value_or(10);
+  if (n == 0 || n > 100000) throw InputError("-n: must be between 1 and 100000");
+  out.n = static_cast<std::uint32_t>(n);
+}
+
+}  // namespace basketlift::cli

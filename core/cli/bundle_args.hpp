@@ -1,0 +1,35 @@
+// What every bundle-reading subcommand shares: loading the bundle, turning comma-separated
+// labels into ids, and the business filters (--exclude, --categories, --min/max-price).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "bundle.hpp"
+#include "filters.hpp"
+
+namespace basketlift::cli {
+
+std::unique_ptr<Bundle> load_bundle(const std::string& path);
+
+// Labels -> item ids; unknown labels map past the end (ignored by the core).
+std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list);
+// Category labels -> category ids; an unknown category is an error.
+std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std::string>& list);
+
+// Options every kind accepts.
+inline const std::set<std::string> kFilterOptions = {"--exclude", "--categories", "--min-price",
+                                                     "--max-price", "-n"};
+
+struct Filters {
+  std::vector<std::uint32_t> exclude, categories;
+  ItemFilter filter;  // points into `categories`: keep this object alive while using it
+  std::uint32_t n = 10;
+};
+void read_filters(const Args& args, const Bundle& b, Filters& out);
+
+}  // namespace basketlift::cli
