@@ -1,0 +1,92 @@
+// Shared by the Node tests. Builds nothing: `npm test` (scripts/test.sh) runs `npm run build`
+// first, and a test that finds no build says so instead of building one.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const dataDir = resolve(root, '..', 'shared', 'data');
+export const cli = join(root, 'build', 'native', 'basketlift');
+export const dist = join(root, 'dist');
+
+const run = promisify(execFile);
+
+// Fails loudly rather than skipping: a missing build is a broken test run, not missing data.
+export function requireBuild() {
+  for (const f of [cli, join(dist, 'node.js'), join(dist, 'basketlift.js'), join(dist, 'basketlift.wasm')]) {
+    if (!existsSync(f)) throw new Error(`${f} not found: run \`npm run build\` first`);
+  }
+}
+
+export async function importPackage() {
+  requireBuild();
+  return import(join(dist, 'node.js'));
+}
+
+// The reason to skip a test that needs ../shared/data, or false when the data is there.
+export function needData(...files) {
+  const missing = files.map((f) => join(dataDir, f)).filter((f) => !existsSync(f));
+  return missing.length ? `skipped: ${missing.join(', ')} not found (../shared/data absent)` : false;
+}
+
+export function tempDir(t, prefix = 'basketlift-test-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function runCli(args, options = {}) {
+  const { stdout } = await run(cli, args, { maxBuffer: 64 << 20, ...options });
+  return stdout;
+}
+
+// Mines `input` into DIR/NAME.blb and returns its path.
+export async function mine(dir, name, input, args) {
+  const out = join(dir, `${name}.blb`);
+  await runCli(['mine', input, ...args, '-o', out]);
+  return out;
+}
+
+export const GROCERIES = 'groceries/groceries.csv';
+export const RETAIL = 'online-retail/online_retail.csv.gz';
+export const groceriesArgs = ['--min-support', '0.002', '--min-confidence', '0.05'];
+export const retailArgs = [
+  '--format', 'csv', '--order-col', 'InvoiceNo', '--item-col', 'StockCode',
+  '--quantity-col', 'Quantity', '--min-support', '0.005', '--min-confidence', '0.05',
+];
+
+// A small bundle from made-up baskets, so tests that need any valid bundle run without
+// ../shared/data. Items "a0".."a29"; every basket holds a few correlated ones.
+export async function mineSynthetic(dir) {
+  const rand = rng(7);
+  const lines = [];
+  for (let b = 0; b < 400; b++) {
+    const basket = new Set();
+    const base = Math.floor(rand() * 10) * 3;
+    basket.add(`a${base}`);
+    if (rand() < 0.7) basket.add(`a${base + 1}`);
+    if (rand() < 0.5) basket.add(`a${base + 2}`);
+    for (let k = Math.floor(rand() * 3); k > 0; k--) basket.add(`a${Math.floor(rand() * 30)}`);
+    lines.push([...basket].join(','));
+  }
+  const input = join(dir, 'synthetic.csv');
+  writeFileSync(input, lines.join('\n') + '\n');
+  return mine(dir, 'synthetic', input, ['--format', 'basket', '--sep', ',', '--min-support', '0.01', '--min-confidence', '0.05']);
+}
+
+// mulberry32: a tiny seeded PRNG, so every run tests the same carts.
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const readBytes = (path) => new Uint8Array(readFileSync(path));
