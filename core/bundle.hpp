@@ -137,6 +137,18 @@ class Bundle {
   bool has_repurchase() const { return repurchase_ != 0; }
   RepurchaseStats repurchase(std::uint32_t item) const;
 
+  // f(b, pair_count, rules) for every pair {a, b} with b > a that has rules.
+  template <class F>
+  void for_each_pair(std::uint32_t a, F&& f) const {
+    const auto first = u32(pair_index_ + 4ull * a), last = u32(pair_index_ + 4ull * a + 4);
+    for (auto p = first; p < last; ++p) {
+      const auto r0 = u32(pair_offsets_ + 4ull * p), r1 = u32(pair_offsets_ + 4ull * p + 4);
+      f(u32(pair_b_ + 4ull * p), u32(pair_counts_ + 4ull * p),
+        std::span<const RuleEntry>(
+            reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_) + r0, r1 - r0));
+    }
+  }
+
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
   std::string meta_value(std::string_view key) const;
 
