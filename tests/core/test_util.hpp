@@ -1,0 +1,134 @@
+// Helpers shared by the core tests: temporary directories and files, the shared data folder,
+// and order-independent views of a TransactionDb.
+#pragma once
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "transactions.hpp"
+
+namespace bltest {
+
+namespace fs = std::filesystem;
+
+// ../shared/data, as configured by CMake.
+inline std::string data_file(const std::string& relative) {
+  return (fs::path(BASKETLIFT_DATA_DIR) / relative).string();
+}
+inline bool have_data(const std::string& relative) {
+  std::error_code ec;
+  return fs::is_regular_file(data_file(relative), ec);
+}
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "basketlift-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // Names of the entries in the directory, sorted.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  fs::path path_;
+};
+
+inline void write_file(const std::string& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    auto k = s.find(sep, start);
+    out.emplace_back(s.substr(start, k == std::string_view::npos ? s.npos : k - start));
+    if (k == std::string_view::npos) return out;
+    start = k + 1;
+  }
+}
+
+inline bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+using Basket = std::vector<std::string>;
+
+// Each basket as its sorted labels, and the baskets sorted: the same for any basket order
+// and any item numbering.
+inline std::vector<Basket> baskets_as_labels(const basketlift::TransactionDb& db) {
+  std::vector<Basket> out;
+  for (std::size_t b = 0; b < db.size(); ++b) {
+    Basket labels;
+    for (auto id : db.basket(b)) labels.push_back(db.items.label(id));
+    std::sort(labels.begin(), labels.end());
+    out.push_back(std::move(labels));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline std::vector<Basket> sorted_baskets(std::vector<Basket> baskets) {
+  for (auto& b : baskets) std::sort(b.begin(), b.end());
+  std::sort(baskets.begin(), baskets.end());
+  return baskets;
+}
+
+// A canonical TransactionDb from labelled baskets.
+inline basketlift::TransactionDb make_db(const std::vector<Basket>& baskets) {
+  basketlift::TransactionDb db;
+  std::vector<basketlift::ItemId> ids;
+  for (const auto& basket : baskets) {
+    ids.clear();
+    for (const auto& label : basket) ids.push_back(db.items.intern(label));
+    db.add_basket(ids);
+  }
+  db.canonicalize();
+  return db;
+}
+
+}  // namespace bltest
+
+// Skips the rest of the test case, with a visible warning, when a shared data file is absent.
+#define BLTEST_SKIP_WITHOUT_DATA(relative)                                                  \
+  do {                                                                                      \
+    if (!::bltest::have_data(relative)) {                                                   \
+      WARN("SKIPPED: " << ::bltest::data_file(relative)                                     \
+                       << " not found; the shared data folder (../shared/data) is absent"); \
+      return;                                                                               \
+    }                                                                                       \
+  } while (0)
