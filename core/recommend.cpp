@@ -18,10 +18,9 @@ Scorer::Scorer(const Bundle& bundle)
       affinity_(bundle.category_count(), 0.0),
       head_(bundle.item_count()) {}
 
-// Each firing rule multiplies the candidate's chance of *not* being wanted by (1 - confidence):
-// a noisy-or, so several independent reasons add up but the score stays a probability.
 void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count,
-                  std::uint32_t cart_a, std::uint32_t cart_b) {
+                  std::uint32_t cart_a, std::uint32_t cart_b, const ScoringParams& params) {
+  const double weight = cart_a == cart_b ? 1.0 : params.pair_weight;
   const double n = static_cast<double>(bundle_.transactions());
   for (const auto& r : rules) {
     const auto c = r.consequent;
@@ -34,12 +33,23 @@ void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_cou
         continue;
       }
       seen_[c] = stamp_;
-      score_[c] = 1.0;
+      score_[c] = params.aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
       best_conf_[c] = -1.0;
       head_[c] = kNone;
       candidates_.push_back(c);
     }
-    score_[c] *= 1.0 - confidence;
+    switch (params.aggregation) {
+      case Aggregation::NoisyOr:
+        score_[c] *= 1.0 - std::min(1.0, confidence * weight);
+        break;
+      case Aggregation::Max:
+        score_[c] =
+            std::max(score_[c], (params.evidence == Evidence::Lift ? lift : confidence) * weight);
+        break;
+      case Aggregation::Sum:
+        score_[c] += (params.evidence == Evidence::Lift ? lift : confidence) * weight;
+        break;
+    }
     if (confidence > best_conf_[c] || (confidence == best_conf_[c] && lift > best_lift_[c])) {
       best_conf_[c] = confidence;
       best_lift_[c] = lift;
@@ -78,26 +88,29 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     affinity_[k] += 1.0;
     ++categorised;
   }
-  for (auto k : affinity_touched_) affinity_[k] = req.affinity_weight * affinity_[k] / categorised;
+  for (auto k : affinity_touched_)
+    affinity_[k] = req.params.affinity_weight * affinity_[k] / categorised;
   candidates_.clear();
   contributions_.clear();
   results_.clear();
   because_.clear();
   const auto k = static_cast<std::uint32_t>(cart_.size());
   for (std::uint32_t i = 0; i < k; ++i)
-    fire(bundle_.single_rules(cart_[i]), bundle_.popularity(cart_[i]), i, i);
+    fire(bundle_.single_rules(cart_[i]), bundle_.popularity(cart_[i]), i, i, req.params);
   for (std::uint32_t i = 0; i < k; ++i) {
     for (std::uint32_t j = i + 1; j < k; ++j) {
       std::uint32_t pair_count = 0;
       auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
-      if (!rules.empty()) fire(rules, pair_count, i, j);
+      if (!rules.empty()) fire(rules, pair_count, i, j, req.params);
     }
   }
 
-  // The final score replaces the miss probability: noisy-or, boosted by category affinity.
+  // The final score: the aggregate, boosted by the history's category affinity.
+  const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
   for (auto c : candidates_) {
     const auto k = bundle_.item_category(c);
-    score_[c] = (1.0 - score_[c]) * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
+    const double base = noisy_or ? 1.0 - score_[c] : score_[c];
+    score_[c] = base * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
   }
   auto better = [&](std::uint32_t x, std::uint32_t y) {
     if (score_[x] != score_[y]) return score_[x] > score_[y];

@@ -10,7 +10,20 @@
 
 namespace basketlift {
 
-inline constexpr double kAffinityWeight = 0.5;
+// How firing rules turn into a candidate's score. The defaults were chosen on a validation
+// split of Online Retail (docs/EVALUATION.md), never on the test split.
+enum class Aggregation : std::uint8_t { NoisyOr, Max, Sum };
+enum class Evidence : std::uint8_t { Confidence, Lift };
+struct ScoringParams {
+  // NoisyOr: 1 - prod(1 - confidence), several independent reasons add up but the score stays a
+  // probability (always uses confidence). Max / Sum: of the rules' evidence.
+  Aggregation aggregation = Aggregation::NoisyOr;
+  Evidence evidence = Evidence::Confidence;
+  double pair_weight = 1.0;  // scales a pair rule's evidence
+  // History personalises: a candidate's score is multiplied by
+  // (1 + affinity_weight * share of the history's items in the candidate's category).
+  double affinity_weight = 0.5;
+};
 
 enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
 
@@ -29,9 +42,7 @@ struct RecommendRequest {
   std::span<const std::uint32_t> exclude;
   std::uint32_t n = 10;
   ItemFilter filter;
-  // History also personalises: a candidate's score is multiplied by
-  // (1 + affinity_weight * share of the history's items in the candidate's category).
-  double affinity_weight = kAffinityWeight;
+  ScoringParams params;
 };
 
 // Reusable scoring state for one bundle. Not thread-safe; make one per thread. After the first
@@ -47,13 +58,14 @@ class Scorer {
 
  private:
   void fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count, std::uint32_t cart_a,
-            std::uint32_t cart_b);
+            std::uint32_t cart_b, const ScoringParams& params);
 
   const Bundle& bundle_;
   std::uint32_t stamp_ = 0;
   std::vector<std::uint32_t> blocked_;  // == stamp_: in cart, history or exclude
   std::vector<std::uint32_t> seen_;     // == stamp_: candidate touched this call
-  // score_: while rules fire, the product of (1 - confidence); then the final score.
+  // score_: while rules fire, the aggregate (for noisy-or: the product of (1 - confidence));
+  // then the final score.
   std::vector<double> score_, best_conf_, best_lift_;
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;

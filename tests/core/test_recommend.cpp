@@ -1,0 +1,212 @@
+// The scorer: hand-computed carts (noisy-or of rule confidences), exclusions, the popularity
+// fallback, and agreement with a brute-force scorer written from the mined rules on real data.
+#include <map>
+#include <random>
+#include <set>
+
+#include "bundle.hpp"
+#include "mine.hpp"
+#include "recommend.hpp"
+#include "scoring_util.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace basketlift;
+
+using bltest::request_for;
+using Catch::Detail::Approx;
+
+struct Fixture {
+  std::unique_ptr<Bundle> bundle;
+  std::vector<std::uint32_t> ids(const std::vector<std::string>& labels) const {
+    std::vector<std::uint32_t> out;
+    for (const auto& l : labels) out.push_back(bundle->find(l));
+    return out;
+  }
+};
+
+Fixture load(const MineResult& r) {
+  std::string error;
+  Fixture f{Bundle::load(encode_bundle(make_bundle_content(r, MineOptions{}, "t", "now")), error)};
+  REQUIRE(f.bundle);
+  return f;
+}
+
+// Eight baskets; counts: bread 5, butter 4, milk 4, jam 2, beer 2, chips 2, cereal 1, salsa 1.
+MineResult shop() {
+  MineResult r;
+  r.data.db = bltest::make_db({{"bread", "butter", "milk"},
+                               {"bread", "butter"},
+                               {"bread", "milk"},
+                               {"beer", "chips"},
+                               {"beer", "chips", "salsa"},
+                               {"bread", "butter", "jam"},
+                               {"milk", "cereal"},
+                               {"bread", "butter", "milk", "jam"}});
+  MineOptions opt;
+  opt.min_count = 2;
+  mine_db(r, opt);
+  return r;
+}
+
+struct Row {
+  std::string item;
+  double score, confidence, lift;
+  RecommendationKind kind;
+  std::vector<std::string> because;
+};
+
+std::vector<Row> run(const Fixture& f, Scorer& s, const std::vector<std::string>& cart,
+                     const std::vector<std::string>& history = {},
+                     const std::vector<std::string>& exclude = {}, std::uint32_t n = 5) {
+  auto c = f.ids(cart), h = f.ids(history), e = f.ids(exclude);
+  std::vector<Row> rows;
+  for (const auto& r : s.recommend(request_for(c, h, e, n))) {
+    Row row{std::string(f.bundle->label(r.item)), r.score, r.confidence, r.lift, r.kind, {}};
+    for (auto b : s.because(r)) row.because.emplace_back(f.bundle->label(b));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("one cart item: rules ranked by confidence, then popular items fill", "[recommend]") {
+  auto f = load(shop());
+  Scorer s(*f.bundle);
+  auto rows = run(f, s, {"bread"});
+  REQUIRE(rows.size() == 5);
+  // bread is in 5 baskets: with butter 4, milk 3, jam 2.
+  CHECK(rows[0].item == "butter");
+  CHECK(rows[0].score == Approx(0.8));
+  CHECK(rows[0].lift == Approx(0.8 / (4.0 / 8)));  // 1.6
+  CHECK(rows[1].item == "milk");
+  CHECK(rows[1].score == Approx(0.6));
+  CHECK(rows[1].lift == Approx(1.2));
+  CHECK(rows[2].item == "jam");
+  CHECK(rows[2].confidence == Approx(0.4));
+  CHECK(rows[2].lift == Approx(1.6));
+  for (int i = 0; i < 3; ++i) {
+    CHECK(rows[i].kind == RecommendationKind::CrossSell);
+    CHECK(rows[i].because == std::vector<std::string>{"bread"});
+  }
+  // Fallback: the most popular items left, ties (count 2) by label: beer, chips.
+  CHECK(rows[3].item == "beer");
+  CHECK(rows[4].item == "chips");
+  CHECK(rows[3].kind == RecommendationKind::Popular);
+  CHECK(rows[3].confidence == Approx(2.0 / 8));
+  CHECK(rows[3].because.empty());
+}
+
+TEST_CASE("two cart items: single and pair rules combine as a noisy-or", "[recommend]") {
+  auto f = load(shop());
+  Scorer s(*f.bundle);
+  auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2);
+  REQUIRE(rows.size() == 2);
+  // milk: bread->milk 3/5, butter->milk 2/4, {bread,butter}->milk 2/4: 1 - .4*.5*.5 = .9
+  CHECK(rows[0].item == "milk");
+  CHECK(rows[0].score == Approx(0.9));
+  CHECK(rows[0].confidence == Approx(0.6));
+  CHECK(rows[0].lift == Approx(1.2));
+  CHECK(rows[0].because == std::vector<std::string>{"bread", "butter"});
+  // jam: bread->jam 2/5, butter->jam 2/4, pair->jam 2/4: 1 - .6*.5*.5 = .85
+  CHECK(rows[1].item == "jam");
+  CHECK(rows[1].score == Approx(0.85));
+  CHECK(rows[1].confidence == Approx(0.5));
+  CHECK(rows[1].lift == Approx(2.0));
+}
+
+TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
+  auto f = load(shop());
+  Scorer s(*f.bundle);
+  auto rows = run(f, s, {"bread", "butter"}, {"milk"}, {"beer"}, 10);
+  std::set<std::string> seen;
+  for (const auto& r : rows) {
+    CHECK(r.item != "bread");
+    CHECK(r.item != "butter");
+    CHECK(r.item != "milk");
+    CHECK(r.item != "beer");
+    CHECK(seen.insert(r.item).second);
+  }
+  // 8 items, 4 blocked: every other item comes back, jam first by rules.
+  CHECK(rows.size() == 4);
+  CHECK(rows[0].item == "jam");
+  CHECK(rows[0].score == Approx(0.85));
+}
+
+TEST_CASE("unknown and repeated cart ids are ignored; results are deterministic", "[recommend]") {
+  auto f = load(shop());
+  Scorer s(*f.bundle);
+  const std::uint32_t unknown = f.bundle->item_count() + 7;
+  std::vector<std::uint32_t> cart = {unknown, f.bundle->find("bread"), f.bundle->find("bread")};
+  auto first = s.recommend(request_for(cart, {}, {}, 3));
+  std::vector<std::uint32_t> items;
+  for (const auto& r : first) items.push_back(r.item);
+  auto again = s.recommend(request_for(cart, {}, {}, 3));
+  REQUIRE(again.size() == items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) CHECK(again[i].item == items[i]);
+  CHECK(f.bundle->label(items[0]) == "butter");
+  // An empty cart is all fallback, in popularity order.
+  auto empty = run(f, s, {}, {}, {}, 3);
+  CHECK(empty[0].item == "bread");
+  CHECK(empty[0].kind == RecommendationKind::Popular);
+}
+
+TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceries)",
+          "[recommend][data]") {
+  BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
+  MineOptions opt;
+  opt.min_support = parse_fraction("0.002", "test");
+  opt.rules.min_confidence = parse_fraction("0.05", "test");
+  auto r = mine(bltest::data_file("groceries/groceries.csv"), opt);
+  auto f = load(r);
+  Scorer s(*f.bundle);
+  const auto& db = r.data.db;
+  const auto& t = r.itemsets;
+  // Bundle ids equal db ids (the writer keeps the canonical numbering).
+  for (std::uint32_t i = 0; i < db.items.size(); ++i)
+    REQUIRE(f.bundle->label(i) == db.items.label(i));
+
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::set<std::uint32_t> cart, blocked;
+    const int k = 1 + static_cast<int>(rng() % 6);
+    while (static_cast<int>(cart.size()) < k) cart.insert(rng() % 60);  // frequent-ish items
+    blocked = cart;
+    if (rng() % 2) blocked.insert(rng() % 169);
+    // Brute force: every mined rule X -> {c}, |X| <= 2, X within the cart.
+    std::map<std::uint32_t, double> miss;
+    for (const auto& rule : r.rules) {
+      auto x = t.itemset(rule.antecedent), y = t.itemset(rule.consequent);
+      if (y.size() != 1 || x.size() > 2 || blocked.count(y[0])) continue;
+      bool inside = true;
+      for (auto i : x) inside &= cart.count(i) > 0;
+      if (!inside) continue;
+      double conf = static_cast<double>(t.counts[rule.itemset]) / t.counts[rule.antecedent];
+      auto it = miss.emplace(y[0], 1.0).first;
+      it->second *= 1.0 - conf;
+    }
+    std::vector<std::uint32_t> c(cart.begin(), cart.end());
+    std::vector<std::uint32_t> extra(blocked.begin(), blocked.end());
+    const std::uint32_t n = 10;
+    auto results = s.recommend(request_for(c, {}, extra, n));
+    REQUIRE(results.size() == n);
+    double lowest = 2;
+    std::size_t cross = 0;
+    for (const auto& res : results) {
+      REQUIRE_FALSE(blocked.count(res.item));
+      if (res.kind != RecommendationKind::CrossSell) continue;
+      ++cross;
+      REQUIRE(miss.count(res.item));
+      CHECK(res.score == Approx(1.0 - miss[res.item]).epsilon(1e-12));
+      lowest = std::min(lowest, res.score);
+    }
+    CHECK(cross == std::min<std::size_t>(n, miss.size()));
+    // Nothing left out scores higher than what was returned.
+    std::set<std::uint32_t> returned;
+    for (const auto& res : results) returned.insert(res.item);
+    for (const auto& [item, m] : miss)
+      if (!returned.count(item)) CHECK(1.0 - m <= lowest + 1e-12);
+  }
+}
