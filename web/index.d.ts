@@ -50,6 +50,18 @@ export interface BundleInfo {
     /** Distinct pairs {a, b} that have rules. */
     antecedentPairs: number;
   };
+  /** What the bundle was mined with; null where the bundle does not say. */
+  parameters: {
+    /** min_count / transactions: the support threshold actually applied. */
+    minSupport: number | null;
+    minCount: number | null;
+    minConfidence: number | null;
+    minLift: number | null;
+    /** Longest itemset mined (0 = unlimited). */
+    maxLen: number | null;
+    /** 'fpgrowth' or 'eclat'. */
+    algorithm: string | null;
+  };
   /** ISO 8601 UTC time the bundle was mined, or null. */
   createdAt: string | null;
   /** Size of the bundle in bytes. */

@@ -90,13 +90,14 @@ function open(mod, bytes) {
   if (bytes.length > MAX_BUNDLE_BYTES) {
     throw new BundleError(`invalid bundle: ${bytes.length} bytes is more than the ${MAX_BUNDLE_BYTES} a wasm instance can load`);
   }
-  const native = new mod.Recommender(bytes.length);
+  let native;
   let error;
   try {
+    native = new mod.Recommender(bytes.length);
     mod.HEAPU8.set(bytes, native.staging());
     error = native.load();
   } catch (e) {
-    native.delete();
+    // Only an abort (out of memory) gets here; the instance is gone, so is its cache entry.
     throw new Error(`basketlift: the wasm module failed while loading the bundle (${e.message})`);
   }
   if (error) {
@@ -250,11 +251,25 @@ function describe(raw) {
       total: raw.singleRules + raw.pairRules,
       antecedentPairs: raw.pairs,
     }),
+    // The mining parameters, as numbers; null where the bundle's writer did not record one.
+    parameters: Object.freeze({
+      minSupport: number(meta.min_support),
+      minCount: number(meta.min_count),
+      minConfidence: number(meta.min_confidence),
+      minLift: number(meta.min_lift),
+      maxLen: number(meta.max_len),
+      algorithm: meta.algorithm ?? null,
+    }),
     createdAt: meta.created_at ?? null,
     bytes: raw.bytes,
     checksum: raw.checksum,
     meta,
   });
+}
+
+function number(text) {
+  const v = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return Number.isNaN(v) ? null : v;
 }
 
 function asBytes(x) {

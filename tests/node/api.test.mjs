@@ -92,8 +92,15 @@ test('info: counts, mining parameters, created-at, size, checksum', async () => 
   assert.equal(info.checksum, inspect.checksum);
   assert.deepEqual({ ...info.meta }, inspect.meta);
   assert.match(info.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  assert.equal(info.meta.min_confidence, '0.05');
-  assert.ok(Object.isFrozen(info) && Object.isFrozen(info.meta));
+  assert.deepEqual(info.parameters, {
+    minSupport: Number(inspect.meta.min_support),
+    minCount: Number(inspect.meta.min_count),
+    minConfidence: 0.05,
+    minLift: 0,
+    maxLen: 3,
+    algorithm: 'fpgrowth',
+  });
+  assert.ok(Object.isFrozen(info) && Object.isFrozen(info.meta) && Object.isFrozen(info.parameters));
   rec.dispose();
 });
 
