@@ -3,6 +3,7 @@
 import { fetchBytes, load } from './recommender.js';
 
 export { BundleError } from './errors.js';
+export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {
   resolve: (s) => new URL(s, globalThis.document?.baseURI ?? globalThis.location?.href),

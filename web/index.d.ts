@@ -6,11 +6,19 @@ export type BundleSource = ArrayBuffer | Uint8Array | URL | string;
 /** The wasm module: compiled already, its bytes, or where to fetch it. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
 
+/** The part of a fetch() Response that the loader uses. */
+export interface FetchResponse {
+  ok: boolean;
+  status: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 export interface LoadOptions {
   /** Default: `basketlift.wasm` beside the package's JS (`new URL('./basketlift.wasm', import.meta.url)`). */
   wasm?: WasmSource;
-  /** Used instead of the global `fetch` for URLs (bundle and wasm). */
-  fetch?: (url: URL | string) => Promise<Response>;
+  /** Used instead of the global `fetch` to download the bundle and the wasm (in Node, for
+   *  everything but file: URLs and paths, which are read from disk). Gets an absolute URL. */
+  fetch?: (url: string) => Promise<FetchResponse>;
 }
 
 export interface RecommendOptions {
@@ -99,3 +107,47 @@ export class BundleError extends Error {
 }
 
 export function loadRecommender(bundle: BundleSource, options?: LoadOptions): Promise<Recommender>;
+
+/** Options of mountRecommendations (the storefront widget, web/widget.js). */
+export interface WidgetOptions {
+  /** Item ids in the cart, read on every update. */
+  getCart?: () => string[];
+  /** kind 'upsell': the item to find upgrades for; default the last item of getCart(). */
+  getItem?: () => string | null | undefined;
+  /** kind 'cross-sell': the shopper's earlier purchases, passed to recommend() as history. */
+  getHistory?: () => string[];
+  /** Name and price shown for an item; default rec.product(id). Names are always rendered as text. */
+  getProduct?: (item: string) => { name?: string; price?: number } | null | undefined;
+  /** Called when the shopper presses a suggestion's "Add" button; without it no button is shown. */
+  onAdd?: (item: string, result: { item: string }) => void;
+  /** How many suggestions. Default 4. */
+  n?: number;
+  /** 'cross-sell' (default): rec.recommend(cart); 'upsell': rec.upsell(item). */
+  kind?: 'cross-sell' | 'upsell';
+  /** Heading text. Default "Frequently bought together" / "Upgrade". */
+  title?: string;
+  /** Business filters passed to the scoring call. */
+  filters?: { exclude?: string[]; categories?: string[]; priceRange?: [number, number] };
+  /** Default: price.toFixed(2). */
+  formatPrice?: (price: number) => string;
+  /** Shown when there is nothing to suggest. */
+  emptyText?: string;
+  /** Re-render on `basketlift:cart-change` events at document. Default true. */
+  listen?: boolean;
+}
+
+export interface RecommendationsWidget {
+  /** Scores and re-renders now; returns what it rendered. */
+  update(): Array<{ item: string }>;
+  readonly results: Array<{ item: string }>;
+  /** Stops listening and removes the widget's element. */
+  destroy(): void;
+}
+
+/** Dispatch `new CustomEvent(CART_CHANGE_EVENT)` on document to re-render every widget. */
+export const CART_CHANGE_EVENT: 'basketlift:cart-change';
+/** Fired on the mount element after each render; detail: { kind, results }. */
+export const RENDER_EVENT: 'basketlift:render';
+
+/** Renders suggestions into a shadow root inside `element`; no global CSS in or out. */
+export function mountRecommendations(element: Element, rec: Recommender, options?: WidgetOptions): RecommendationsWidget;
