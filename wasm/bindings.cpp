@@ -23,7 +23,7 @@ namespace {
 std::uint32_t address(const void* p) { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 // Slots of header(), read by web/recommender.js (keep the two in sync).
-enum Slot { kInput, kInputCapacity, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kSlots };
+enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kSlots };
 
 class Recommender {
  public:
@@ -106,7 +106,6 @@ class Recommender {
  private:
   void publish() {
     header_[kInput] = address(input_.data());
-    header_[kInputCapacity] = static_cast<std::uint32_t>(input_.size());
     header_[kNumbers] = address(numbers_.data());
     header_[kInts] = address(ints_.data());
     header_[kBecause] = address(because_.data());

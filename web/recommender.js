@@ -5,7 +5,7 @@ import createBasketlift from '../build/wasm/basketlift.mjs';
 import { BundleError } from './errors.js';
 
 // Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
-const INPUT = 0, NUMBERS = 2, INTS = 3, BECAUSE = 4, LABEL_BYTES = 5, LABEL_ENDS = 6;
+const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5;
 const KINDS = ['cross-sell', 'popular'];
 const ABSENT = 0xffffffff; // an id the core ignores: unknown labels cost nothing
 const LOAD_OPTIONS = new Set(['wasm', 'fetch']);
@@ -304,7 +304,7 @@ export async function fetchBytes(url, fetch = globalThis.fetch, what) {
   if (typeof fetch !== 'function') {
     throw new Error(`basketlift: no fetch() to load the ${what} from ${url}; pass options.fetch or the bytes`);
   }
-  const response = await fetch(url);
+  const response = await fetch(url.href); // a string suits every fetch polyfill
   if (!response.ok) {
     throw new Error(`basketlift: could not load the ${what} from ${url}: HTTP ${response.status}`);
   }

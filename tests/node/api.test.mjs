@@ -67,8 +67,9 @@ test('wasm sources: bytes, ArrayBuffer, WebAssembly.Module, URL', async () => {
 test('options.fetch is used for URLs', async () => {
   const seen = [];
   const fetch = async (url) => {
-    seen.push(String(url));
-    return new Response(url.toString().endsWith('.wasm') ? wasmBytes : bytes);
+    assert.equal(typeof url, 'string');
+    seen.push(url);
+    return new Response(url.endsWith('.wasm') ? wasmBytes : bytes);
   };
   const expected = await answer(bytes);
   assert.deepEqual(await answer('https://shop.example/rules.blb', { fetch, wasm: 'https://cdn.example/b.wasm' }), expected);

@@ -57,7 +57,7 @@ console.log(JSON.stringify({ results: rec.recommend(${JSON.stringify(CART)}, { n
     writeFileSync(
       join(app, 'main.ts'),
       `import { loadRecommender, BundleError, type Recommendation, type BundleInfo } from 'basketlift';
-const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0) });
+const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0), fetch: globalThis.fetch });
 const results: Recommendation[] = rec.recommend(['a'], { n: 3, history: [], exclude: ['b'] });
 const kind: 'cross-sell' | 'popular' = results[0].kind;
 const info: Readonly<BundleInfo> = rec.info;
