@@ -15,10 +15,10 @@ std::vector<RuleView> top_rules(const Bundle& bundle, std::size_t limit) {
   };
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     for (const auto& r : bundle.single_rules(a)) add(a, kNoItem, bundle.popularity(a), r);
-    bundle.for_each_pair(a, [&](std::uint32_t b, std::uint32_t pair_count,
-                                std::span<const RuleEntry> rules) {
-      for (const auto& r : rules) add(a, b, pair_count, r);
-    });
+    bundle.for_each_pair(
+        a, [&](std::uint32_t b, std::uint32_t pair_count, std::span<const RuleEntry> rules) {
+          for (const auto& r : rules) add(a, b, pair_count, r);
+        });
   }
   auto better = [](const RuleView& x, const RuleView& y) {
     if (x.lift != y.lift) return x.lift > y.lift;

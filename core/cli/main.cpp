@@ -17,6 +17,7 @@ commands:
   upsell BUNDLE     pricier substitutes of an item, from its category
   categories BUNDLE categories bought together with a category
   next BUNDLE       items a shopper is due to buy again, from their purchase history
+  eval INPUT        offline evaluation: hide an item of each held-out basket, recommend
   catalog ORDERS    derive a catalog (name, category, price) from an order log
 
 run 'basketlift <command> --help' for a command's options.
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     if (command == "upsell") return basketlift::cli::run_upsell(argc, argv);
     if (command == "categories") return basketlift::cli::run_categories(argc, argv);
     if (command == "next") return basketlift::cli::run_next(argc, argv);
+    if (command == "eval") return basketlift::cli::run_eval(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const basketlift::InputError& e) {

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "mine.hpp"
+#include "mine_args.hpp"
 #include "output.hpp"
 
 namespace basketlift::cli {
@@ -45,13 +46,6 @@ output:
   --summary json             one JSON object on stdout instead of the human summary
   --top N                    rules shown in the human summary, by lift (default 10)
 )";
-
-InputFormat parse_format(const std::string& s) {
-  if (s == "auto") return InputFormat::Auto;
-  if (s == "csv") return InputFormat::Csv;
-  if (s == "basket") return InputFormat::Basket;
-  throw InputError("--format: expected auto, csv or basket, got '" + s + "'");
-}
 
 const char* format_name(InputFormat f) {
   return f == InputFormat::Csv ? "csv" : f == InputFormat::Basket ? "basket" : "auto";
@@ -95,27 +89,8 @@ void print_top_rules(const MineResult& r, std::size_t top) {
 
 int run_mine(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"--format",
-             "--order-col",
-             "--item-col",
-             "--quantity-col",
-             "--sep",
-             "--min-support",
-             "--min-count",
-             "--max-len",
-             "--algorithm",
-             "--min-confidence",
-             "--min-lift",
-             "--max-consequent-len",
-             "--itemsets-out",
-             "--rules-out",
-             "--summary",
-             "--top",
-             "-o",
-             "--output",
-             "--user-col",
-             "--date-col",
-             "--catalog"},
+            with_mine_options({"--itemsets-out", "--rules-out", "--summary", "--top", "-o",
+                               "--output", "--catalog"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
@@ -127,39 +102,9 @@ int run_mine(int argc, char** argv) {
 
   MineOptions opt;
   const std::string input = args.positional()[0];
-  opt.ingest.format = parse_format(args.get_or("--format", "auto"));
-  opt.ingest.order_col = args.get_or("--order-col", opt.ingest.order_col);
-  opt.ingest.item_col = args.get_or("--item-col", opt.ingest.item_col);
-  opt.ingest.quantity_col = args.get_or("--quantity-col", "");
-  opt.ingest.user_col = args.get_or("--user-col", "");
-  opt.ingest.date_col = args.get_or("--date-col", "");
+  read_mine_options(args, opt);
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
-  if (auto sep = args.get("--sep")) {
-    std::string s = *sep == "\\t" ? "\t" : *sep;
-    if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
-    opt.ingest.sep = s[0];
-  }
-  if (auto s = args.get("--min-support")) {
-    opt.min_support = parse_fraction(*s, "--min-support");
-  }
-  if (auto c = args.get_uint("--min-count")) {
-    if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");
-    opt.min_count = static_cast<std::uint32_t>(*c);
-  }
-  if (auto k = args.get_uint("--max-len")) opt.max_len = static_cast<std::uint32_t>(*k);
-  const auto algorithm = args.get_or("--algorithm", "fpgrowth");
-  if (algorithm == "eclat") {
-    opt.algorithm = Algorithm::Eclat;
-  } else if (algorithm != "fpgrowth") {
-    throw InputError("--algorithm: expected fpgrowth or eclat, got '" + algorithm + "'");
-  }
-  if (auto s = args.get("--min-confidence")) {
-    opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");
-  }
-  if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
-  if (auto k = args.get_uint("--max-consequent-len"))
-    opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
   const auto summary = args.get_or("--summary", "text");
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");

@@ -1,0 +1,152 @@
+// `eval`: offline evaluation on a held-out split, and `--tune` to choose scoring defaults on a
+// validation split carved from the training part (never from the test split).
+#include <algorithm>
+#include <cstdio>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "dates.hpp"
+#include "error.hpp"
+#include "evaluate.hpp"
+#include "mine_args.hpp"
+#include "output.hpp"
+
+namespace basketlift::cli {
+
+namespace {
+
+const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of 'mine'] [options]
+
+  --split random|temporal   random: --test-percent of baskets held out (default 20, seed 42);
+                            temporal: train on baskets before --train-before YYYY-MM-DD
+  --seed N                  held-out baskets and hidden items (default 42)
+  --catalog FILE.csv        categories for history personalisation
+  --json                    one JSON object: {"methods": {...}, "test_carts": N}
+  --no-history              recommend from the cart alone (no customer history)
+  --tune                    evaluate a grid of scoring settings on a validation split taken
+                            from the training part (temporal: its last 60 days), not the test
+mining defaults here: --min-support 0.003 --min-confidence 0.05
+)";
+
+const char* aggregation_name(const ScoringParams& p) {
+  if (p.aggregation == Aggregation::NoisyOr) return "noisy-or";
+  if (p.aggregation == Aggregation::Max)
+    return p.evidence == Evidence::Lift ? "max-lift" : "max-confidence";
+  return p.evidence == Evidence::Lift ? "sum-lift" : "sum-confidence";
+}
+
+void print_json(const EvalReport& r) {
+  std::printf("{\"methods\": {");
+  for (std::size_t i = 0; i < r.methods.size(); ++i) {
+    const auto& m = r.methods[i].metrics;
+    std::printf(
+        "%s%s: {\"hr@5\": %s, \"hr@10\": %s, \"mrr@10\": %s, \"coverage\": %s, \"served\": %s}",
+        i ? ", " : "", json_string(r.methods[i].name).c_str(), format_double(m.hr5).c_str(),
+        format_double(m.hr10).c_str(), format_double(m.mrr10).c_str(),
+        format_double(m.coverage).c_str(), format_double(m.served).c_str());
+  }
+  std::printf("}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu}\n",
+              static_cast<unsigned long long>(r.test_carts),
+              static_cast<unsigned long long>(r.train_baskets),
+              static_cast<unsigned long long>(r.bundle_rules));
+}
+
+void print_table(const EvalReport& r) {
+  std::printf("%llu test carts, %llu training baskets, %llu rules in the bundle\n",
+              static_cast<unsigned long long>(r.test_carts),
+              static_cast<unsigned long long>(r.train_baskets),
+              static_cast<unsigned long long>(r.bundle_rules));
+  std::printf("%-14s %7s %7s %7s %9s %7s\n", "method", "HR@5", "HR@10", "MRR@10", "coverage",
+              "served");
+  for (const auto& [name, m] : r.methods)
+    std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f\n", name.c_str(), m.hr5, m.hr10, m.mrr10,
+                m.coverage, m.served);
+}
+
+int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::string>& supports) {
+  const auto train = training_part(data, opt);
+  const auto v = validation_options(train, opt, 60);
+  std::vector<ScoringParams> grid;
+  for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Lift},
+                         {Aggregation::Sum, Evidence::Confidence},
+                         {Aggregation::Sum, Evidence::Lift}})
+    for (double pair : {0.0, 0.5, 1.0})
+      for (double affinity : {0.0, 0.5, 1.0}) {
+        ScoringParams p;
+        p.aggregation = agg;
+        p.evidence = ev;
+        p.pair_weight = pair;
+        p.affinity_weight = affinity;
+        grid.push_back(p);
+      }
+  std::printf("validation split of the training part; HR@10 per setting\n");
+  std::printf("%-12s %-15s %5s %8s %7s %7s %7s\n", "min-support", "aggregation", "pair", "affinity",
+              "HR@5", "HR@10", "MRR@10");
+  for (const auto& s : supports) {
+    EvalOptions o = v;
+    o.mine.min_support = parse_fraction(s, "--min-support");
+    const auto report = evaluate(train, o, grid);
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+      const auto& m = report.methods[i].metrics;
+      std::printf("%-12s %-15s %5.1f %8.1f %7.4f %7.4f %7.4f\n", s.c_str(),
+                  aggregation_name(grid[i]), grid[i].pair_weight, grid[i].affinity_weight, m.hr5,
+                  m.hr10, m.mrr10);
+    }
+    for (std::size_t i = grid.size(); i < report.methods.size(); ++i)
+      std::printf("%-12s %-15s %5s %8s %7.4f %7.4f %7.4f\n", s.c_str(),
+                  report.methods[i].name.c_str(), "", "", report.methods[i].metrics.hr5,
+                  report.methods[i].metrics.hr10, report.methods[i].metrics.mrr10);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_eval(int argc, char** argv) {
+  Args args(
+      argc, argv, 2,
+      with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog"}),
+      {"--json", "--tune", "--no-history", "--help", "-h"});
+  if (args.flag("--help") || args.flag("-h")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (args.positional().size() != 1) throw InputError("eval: expected exactly one INPUT file");
+  EvalOptions opt;
+  opt.mine.min_support = parse_fraction("0.003", "--min-support");
+  opt.mine.rules.min_confidence = parse_fraction("0.05", "--min-confidence");
+  read_mine_options(args, opt.mine);
+  const auto split = args.get_or("--split", "random");
+  if (split == "temporal") {
+    opt.split = SplitKind::Temporal;
+    auto before = args.get("--train-before");
+    if (!before || !parse_day(*before, opt.train_before))
+      throw InputError("--train-before: expected YYYY-MM-DD with --split temporal");
+  } else if (split != "random") {
+    throw InputError("--split: expected random or temporal, got '" + split + "'");
+  }
+  if (auto p = args.get_uint("--test-percent")) {
+    if (*p == 0 || *p >= 100) throw InputError("--test-percent: must be in [1, 99]");
+    opt.test_percent = static_cast<std::uint32_t>(*p);
+  }
+  if (auto s = args.get_uint("--seed")) opt.seed = *s;
+  opt.use_history = !args.flag("--no-history");
+  std::optional<Catalog> catalog;
+  if (auto path = args.get("--catalog")) {
+    catalog = read_catalog(*path);
+    opt.catalog = &*catalog;
+  }
+  const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
+  if (args.flag("--tune")) return tune(data, opt, {"0.002", "0.003", "0.005"});
+  const auto report = evaluate(data, opt, {ScoringParams{}});
+  if (args.flag("--json")) {
+    print_json(report);
+  } else {
+    print_table(report);
+  }
+  return 0;
+}
+
+}  // namespace basketlift::cli

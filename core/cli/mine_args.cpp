@@ -1,0 +1,55 @@
+#include "mine_args.hpp"
+
+#include "error.hpp"
+#include "threshold.hpp"
+
+namespace basketlift::cli {
+
+std::set<std::string> with_mine_options(std::set<std::string> extra) {
+  extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
+                "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
+                "--min-confidence", "--min-lift", "--max-consequent-len"});
+  return extra;
+}
+
+void read_mine_options(const Args& args, MineOptions& opt) {
+  const auto format = args.get_or("--format", "auto");
+  if (format == "auto") {
+    opt.ingest.format = InputFormat::Auto;
+  } else if (format == "csv") {
+    opt.ingest.format = InputFormat::Csv;
+  } else if (format == "basket") {
+    opt.ingest.format = InputFormat::Basket;
+  } else {
+    throw InputError("--format: expected auto, csv or basket, got '" + format + "'");
+  }
+  opt.ingest.order_col = args.get_or("--order-col", opt.ingest.order_col);
+  opt.ingest.item_col = args.get_or("--item-col", opt.ingest.item_col);
+  opt.ingest.quantity_col = args.get_or("--quantity-col", "");
+  opt.ingest.user_col = args.get_or("--user-col", "");
+  opt.ingest.date_col = args.get_or("--date-col", "");
+  if (auto sep = args.get("--sep")) {
+    std::string s = *sep == "\\t" ? "\t" : *sep;
+    if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
+    opt.ingest.sep = s[0];
+  }
+  if (auto s = args.get("--min-support")) opt.min_support = parse_fraction(*s, "--min-support");
+  if (auto c = args.get_uint("--min-count")) {
+    if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");
+    opt.min_count = static_cast<std::uint32_t>(*c);
+  }
+  if (auto k = args.get_uint("--max-len")) opt.max_len = static_cast<std::uint32_t>(*k);
+  const auto algorithm = args.get_or("--algorithm", "fpgrowth");
+  if (algorithm == "eclat") {
+    opt.algorithm = Algorithm::Eclat;
+  } else if (algorithm != "fpgrowth") {
+    throw InputError("--algorithm: expected fpgrowth or eclat, got '" + algorithm + "'");
+  }
+  if (auto s = args.get("--min-confidence"))
+    opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");
+  if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
+  if (auto k = args.get_uint("--max-consequent-len"))
+    opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
+}
+
+}  // namespace basketlift::cli

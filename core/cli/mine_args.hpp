@@ -1,0 +1,18 @@
+// The input and mining options `mine` and `eval` share.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "args.hpp"
+#include "mine.hpp"
+
+namespace basketlift::cli {
+
+// `extra` plus --format, --order-col, --item-col, --quantity-col, --user-col, --date-col, --sep,
+// --min-support, --min-count, --max-len, --algorithm, --min-confidence, --min-lift,
+// --max-consequent-len.
+std::set<std::string> with_mine_options(std::set<std::string> extra);
+void read_mine_options(const Args& args, MineOptions& opt);
+
+}  // namespace basketlift::cli

@@ -1,0 +1,276 @@
+#include "evaluate.hpp"
+
+#include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <cmath>
+#include <numeric>
+
+#include "error.hpp"
+
+namespace basketlift {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64: a fixed, portable stream from the seed
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+bool is_test(const Ingested& data, const EvalOptions& o, std::size_t b) {
+  if (o.split == SplitKind::Temporal) return data.basket_day[b] >= o.train_before;
+  return mix(o.seed ^ (b * 2 + 1)) % 100 < o.test_percent;
+}
+
+// The baskets `keep` selects, with their users and days, as a fresh canonical Ingested.
+template <class Keep>
+Ingested subset(const Ingested& data, Keep keep) {
+  Ingested out;
+  const bool dated = data.basket_day.size() == data.db.size();
+  std::vector<ItemId> items;
+  for (std::size_t b = 0; b < data.db.size(); ++b) {
+    if (!keep(b)) continue;
+    items.clear();
+    for (auto i : data.db.basket(b)) items.push_back(out.db.items.intern(data.db.items.label(i)));
+    out.db.add_basket(items);
+    if (dated) {
+      out.basket_day.push_back(data.basket_day[b]);
+      const auto u = data.basket_user[b];
+      out.basket_user.push_back(u == kNoUser ? kNoUser : out.users.intern(data.users.label(u)));
+    }
+  }
+  out.db.canonicalize();
+  return out;
+}
+
+void require_dates(const Ingested& data, const EvalOptions& o) {
+  if (o.split == SplitKind::Temporal && data.basket_day.size() != data.db.size())
+    throw InputError("--split temporal needs dates: give --date-col (and --user-col)");
+}
+
+// Item-item cosine similarity over the training baskets, as neighbour lists.
+class Cooccurrence {
+ public:
+  explicit Cooccurrence(const TransactionDb& db) : offsets_(db.items.size() + 1, 0) {
+    boost::unordered_flat_map<std::uint64_t, std::uint32_t> pairs;
+    for (std::size_t b = 0; b < db.size(); ++b) {
+      auto items = db.basket(b);
+      for (std::size_t i = 0; i < items.size(); ++i)
+        for (std::size_t j = i + 1; j < items.size(); ++j)
+          ++pairs[(std::uint64_t{items[i]} << 32) | items[j]];
+    }
+    for (const auto& [key, n] : pairs) {
+      ++offsets_[(key >> 32) + 1];
+      ++offsets_[(key & 0xffffffffu) + 1];
+    }
+    std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
+    neighbours_.resize(offsets_.back());
+    auto fill = offsets_;
+    for (const auto& [key, n] : pairs) {
+      const auto a = static_cast<ItemId>(key >> 32), c = static_cast<ItemId>(key);
+      const double sim = n / std::sqrt(static_cast<double>(db.support[a]) * db.support[c]);
+      neighbours_[fill[a]++] = {c, sim};
+      neighbours_[fill[c]++] = {a, sim};
+    }
+  }
+  struct Neighbour {
+    ItemId item;
+    double sim;
+  };
+  std::span<const Neighbour> of(ItemId i) const {
+    return {neighbours_.data() + offsets_[i], neighbours_.data() + offsets_[i + 1]};
+  }
+
+ private:
+  std::vector<std::uint64_t> offsets_;
+  std::vector<Neighbour> neighbours_;
+};
+
+// Top 10 of `score` over `candidates` (ties by id), skipping blocked items.
+void top10(std::vector<std::uint32_t>& candidates, const std::vector<double>& score,
+           std::vector<std::uint32_t>& out) {
+  auto better = [&](std::uint32_t x, std::uint32_t y) {
+    return score[x] != score[y] ? score[x] > score[y] : x < y;
+  };
+  const std::size_t k = std::min<std::size_t>(10, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                    candidates.end(), better);
+  out.assign(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k));
+}
+
+struct Tally {
+  double hr5 = 0, hr10 = 0, mrr = 0, served = 0;
+  std::vector<bool> shown;
+  void add(const std::vector<std::uint32_t>& list, std::uint32_t target, bool served_cart) {
+    for (std::size_t r = 0; r < list.size(); ++r) {
+      shown[list[r]] = true;
+      if (list[r] != target) continue;
+      if (r < 5) ++hr5;
+      ++hr10;
+      mrr += 1.0 / static_cast<double>(r + 1);
+    }
+    served += served_cart;
+  }
+  MethodMetrics metrics(std::uint64_t carts) const {
+    const double n = carts ? static_cast<double>(carts) : 1.0;
+    const double items = shown.empty() ? 1.0 : static_cast<double>(shown.size());
+    return {hr5 / n, hr10 / n, mrr / n,
+            static_cast<double>(std::count(shown.begin(), shown.end(), true)) / items, served / n};
+  }
+};
+
+}  // namespace
+
+Ingested training_part(const Ingested& data, const EvalOptions& o) {
+  require_dates(data, o);
+  return subset(data, [&](std::size_t b) { return !is_test(data, o, b); });
+}
+
+EvalOptions validation_options(const Ingested& train, const EvalOptions& o,
+                               std::int32_t validation_days) {
+  EvalOptions v = o;
+  if (o.split == SplitKind::Temporal) {
+    const auto last = *std::max_element(train.basket_day.begin(), train.basket_day.end());
+    v.train_before = last + 1 - validation_days;
+  } else {
+    v.seed = mix(o.seed);
+  }
+  return v;
+}
+
+EvalReport evaluate(const Ingested& data, const EvalOptions& o,
+                    const std::vector<ScoringParams>& configs) {
+  require_dates(data, o);
+  MineResult trained;
+  trained.data = subset(data, [&](std::size_t b) { return !is_test(data, o, b); });
+  if (trained.data.db.size() == 0) throw InputError("eval: the split leaves no training baskets");
+  mine_db(trained, o.mine);
+  std::string error;
+  auto bundle = Bundle::load(
+      encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog)), error);
+  if (!bundle) throw std::runtime_error("eval: " + error);
+  const auto& train = trained.data.db;
+  const Cooccurrence cooc(train);
+  const std::uint32_t n_items = bundle->item_count();
+
+  // Full-data ids -> training ids (n_items when the item never occurs in training).
+  std::vector<std::uint32_t> to_train(data.db.items.size());
+  for (std::size_t i = 0; i < to_train.size(); ++i)
+    to_train[i] = bundle->find(data.db.items.label(static_cast<ItemId>(i)));
+
+  // Each user's baskets by day, for histories.
+  const bool personal = o.use_history && data.basket_user.size() == data.db.size();
+  boost::unordered_flat_map<std::uint32_t, std::vector<std::uint32_t>> by_user;
+  if (personal) {
+    for (std::uint32_t b = 0; b < data.db.size(); ++b)
+      if (data.basket_user[b] != kNoUser) by_user[data.basket_user[b]].push_back(b);
+  }
+
+  EvalReport report;
+  report.train_baskets = train.size();
+  report.bundle_rules = bundle->single_rule_count() + bundle->pair_rule_count();
+  const std::size_t n_methods = configs.size() + 3;
+  std::vector<Tally> tallies(n_methods);
+  for (auto& t : tallies) t.shown.assign(n_items, false);
+
+  Scorer scorer(*bundle);
+  std::vector<std::uint32_t> cart, history, list, candidates;
+  std::vector<double> score(n_items, 0.0);
+  // Stamped marks: in_cart[i] == cart_stamp, seen[i] == seen_stamp (this list or history).
+  std::vector<std::uint32_t> in_cart(n_items + 1, 0), seen(n_items + 1, 0);
+  std::uint32_t cart_stamp = 0, seen_stamp = 0;
+  for (std::size_t b = 0; b < data.db.size(); ++b) {
+    const auto basket = data.db.basket(b);
+    if (!is_test(data, o, b) || basket.size() < 2) continue;
+    const auto hidden = basket[mix(o.seed ^ (b * 2)) % basket.size()];
+    const auto target = to_train[hidden];
+    cart.clear();
+    for (auto i : basket)
+      if (i != hidden) cart.push_back(to_train[i]);
+    history.clear();
+    if (personal && data.basket_user[b] != kNoUser) {
+      ++seen_stamp;
+      for (auto h : by_user[data.basket_user[b]]) {
+        if (data.basket_day[h] >= data.basket_day[b]) continue;
+        for (auto i : data.db.basket(h)) {
+          const auto t = to_train[i];
+          if (t < n_items && seen[t] != seen_stamp) {
+            seen[t] = seen_stamp;
+            history.push_back(t);
+          }
+        }
+      }
+    }
+    ++report.test_carts;
+
+    for (std::size_t c = 0; c < configs.size(); ++c) {
+      RecommendRequest req;
+      req.cart = cart;
+      req.history = history;
+      req.n = 10;
+      req.params = configs[c];
+      list.clear();
+      bool served = false;
+      for (const auto& r : scorer.recommend(req)) {
+        list.push_back(r.item);
+        served |= r.kind == RecommendationKind::CrossSell;
+      }
+      tallies[c].add(list, target, served);
+    }
+
+    // The cart, marked, for the baselines (which know nothing of history).
+    ++cart_stamp;
+    for (auto i : cart) in_cart[std::min(i, n_items)] = cart_stamp;
+    auto scored = [&](auto&& for_each_score, Tally& tally) {
+      candidates.clear();
+      ++seen_stamp;
+      for_each_score([&](std::uint32_t item, double s) {
+        if (in_cart[item] == cart_stamp) return;
+        if (seen[item] != seen_stamp) {
+          seen[item] = seen_stamp;
+          score[item] = 0;
+          candidates.push_back(item);
+        }
+        score[item] += s;
+      });
+      top10(candidates, score, list);
+      tally.add(list, target, !list.empty());
+    };
+    const double n = static_cast<double>(bundle->transactions());
+    scored(
+        [&](auto&& add) {
+          for (auto a : cart)
+            if (a < n_items)
+              for (const auto& r : bundle->single_rules(a))
+                add(r.consequent, r.count * n /
+                                      (static_cast<double>(bundle->popularity(a)) *
+                                       bundle->popularity(r.consequent)));
+        },
+        tallies[configs.size()]);
+    scored(
+        [&](auto&& add) {
+          for (auto a : cart)
+            if (a < n_items)
+              for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
+        },
+        tallies[configs.size() + 2]);
+    list.clear();
+    for (auto i : bundle->popular_order()) {
+      if (list.size() == 10) break;
+      if (in_cart[i] != cart_stamp) list.push_back(i);
+    }
+    tallies[configs.size() + 1].add(list, target, true);
+  }
+
+  for (std::size_t c = 0; c < configs.size(); ++c)
+    report.methods.push_back({c == 0 ? "basketlift" : "basketlift[" + std::to_string(c) + "]",
+                              tallies[c].metrics(report.test_carts)});
+  report.methods.push_back({"seed", tallies[configs.size()].metrics(report.test_carts)});
+  report.methods.push_back({"popularity", tallies[configs.size() + 1].metrics(report.test_carts)});
+  report.methods.push_back(
+      {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
+  return report;
+}
+
+}  // namespace basketlift

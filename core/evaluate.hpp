@@ -1,0 +1,58 @@
+// Offline evaluation: hide one item of each held-out basket, recommend from the rest, and see
+// whether the hidden item comes back. Compares basketlift's scorer with three baselines.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catalog.hpp"
+#include "ingest.hpp"
+#include "mine.hpp"
+#include "recommend.hpp"
+
+namespace basketlift {
+
+enum class SplitKind { Random, Temporal };
+
+struct EvalOptions {
+  MineOptions mine;  // how the training split is mined
+  SplitKind split = SplitKind::Random;
+  std::int32_t train_before = 0;    // temporal: train on baskets dated before this day
+  std::uint32_t test_percent = 20;  // random: share of baskets held out
+  std::uint64_t seed = 42;          // which baskets are held out, which item is hidden
+  const Catalog* catalog = nullptr;
+  bool use_history = true;  // give basketlift the customer's earlier purchases
+};
+
+struct MethodMetrics {
+  double hr5 = 0, hr10 = 0, mrr10 = 0;
+  double coverage = 0;  // distinct items recommended (top 10) / items in the training data
+  double served = 0;    // carts with at least one non-fallback recommendation
+};
+
+struct EvalResult {
+  std::string name;
+  MethodMetrics metrics;
+};
+
+struct EvalReport {
+  std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0;
+  std::vector<EvalResult> methods;
+};
+
+// The evaluation of every scorer configuration in `configs` (reported as "basketlift" for the
+// first, "basketlift[i]" for the others) plus the baselines: "seed" (single-item rules, sum of
+// lifts, no fallback), "popularity", "cooccurrence" (item-item cosine kNN over the training
+// baskets, no fallback). Carts come with the customer's earlier purchases as history when the
+// data has users and dates.
+EvalReport evaluate(const Ingested& data, const EvalOptions& options,
+                    const std::vector<ScoringParams>& configs);
+
+// The split a tuning run validates on: the training part of `options`, split again the same
+// way (temporal: its last `validation_days`; random: test_percent of it).
+Ingested training_part(const Ingested& data, const EvalOptions& options);
+EvalOptions validation_options(const Ingested& train, const EvalOptions& options,
+                               std::int32_t validation_days);
+
+}  // namespace basketlift
