@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# npm start: build, then mine the groceries sample and print the top rules.
+# npm start: install what is missing and build (scripts/build.sh), mine Online Retail into a bundle
+# (cached in build/demo-data/), bundle the storefront demo and serve it on http://localhost:8080
+# (PORT overrides). Ctrl-C stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-data=../shared/data/groceries/groceries.csv
-if [[ ! -f $data ]]; then
-  echo "start: $data not found (../shared/data must sit beside this checkout)" >&2
+status=0
+node demo/prepare.mjs || status=$?
+if ((status == 3)); then
+  echo "start: the demo needs the Online Retail data in ../shared/data (see README)" >&2
   exit 1
+elif ((status)); then
+  exit "$status"
 fi
-build/native/basketlift mine "$data" --min-support 0.01 --min-confidence 0.2 --top 15
+# exec: the server gets Ctrl-C itself and closes cleanly.
+exec node demo/server.mjs build/demo-site

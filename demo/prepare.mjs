@@ -1,0 +1,88 @@
+// Prepares the demo site for `npm start` and the e2e tests, after `npm run build`:
+//   build/demo-data/  catalog.csv, rules.blb, customers.json, stamp.json — the slow part, redone
+//                     only when the order log, the CLI binary, the parameters or this code change
+//   build/demo-site/  what the server serves: index.html, styles.css, app.js (demo/ bundled by
+//                     esbuild, importing 'basketlift' as a customer would), basketlift.wasm, data
+// Exit code 3 (and a message) when ../shared/data is absent, so callers can skip.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { csvRows, exportCustomers } from './customers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const at = (...p) => join(root, ...p);
+const cli = at('build/native/basketlift');
+const orders = at('../shared/data/online-retail/online_retail.csv.gz');
+const dataDir = at('build/demo-data');
+const siteDir = at('build/demo-site');
+
+// Online Retail's columns; support 0.003 gives ~200k rules in a ~2 MB bundle, mined in ~1 s.
+const MINE = ['--format', 'csv', '--order-col', 'InvoiceNo', '--item-col', 'StockCode', '--quantity-col', 'Quantity',
+  '--user-col', 'CustomerID', '--date-col', 'InvoiceDate', '--min-support', '0.003', '--min-confidence', '0.1'];
+
+const log = (msg) => console.log(`prepare: ${msg}`);
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+if (!existsSync(orders)) {
+  console.error(`prepare: ${relative(process.cwd(), orders)} not found: ../shared/data must sit beside this checkout`);
+  process.exit(3);
+}
+for (const f of [cli, at('dist/basketlift.js'), at('dist/basketlift.wasm')]) {
+  if (!existsSync(f)) {
+    console.error(`prepare: ${relative(root, f)} is missing: run npm run build first`);
+    process.exit(1);
+  }
+}
+
+// What the cached data depends on. The order log is large, so its size and mtime stand in for it.
+const input = statSync(orders);
+const stamp = JSON.stringify({
+  orders: { path: orders, size: input.size, mtime: input.mtimeMs },
+  cli: sha256(readFileSync(cli)),
+  mine: MINE,
+  code: sha256(readFileSync(fileURLToPath(import.meta.url)) + readFileSync(at('demo/customers.mjs'))),
+});
+const stampFile = join(dataDir, 'stamp.json');
+if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+  log(`data is up to date in ${relative(root, dataDir)}/ (delete stamp.json to redo)`);
+} else {
+  mkdirSync(dataDir, { recursive: true });
+  let t = Date.now();
+  const run = (args) => execFileSync(cli, args, { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+  run(['catalog', orders, '-o', join(dataDir, 'catalog.csv')]);
+  const summary = JSON.parse(run(['mine', orders, ...MINE, '--catalog', join(dataDir, 'catalog.csv'),
+    '-o', join(dataDir, 'rules.blb'), '--summary', 'json']));
+  log(`mined ${summary.rules} rules over ${summary.items} items in ${Date.now() - t} ms`);
+  t = Date.now();
+  const customers = exportCustomers(orders);
+  writeFileSync(join(dataDir, 'customers.json'), JSON.stringify(customers));
+  log(`exported ${customers.length} demo customers in ${Date.now() - t} ms`);
+  // The storefront's own product feed. The page prefers the bundle's catalog (rec.products())
+  // and reads this only where the package does not offer that yet.
+  const [, ...rows] = csvRows(readFileSync(join(dataDir, 'catalog.csv'), 'utf8'));
+  const feed = rows.filter((r) => r.length >= 4).map(([item, name, category, price]) => ({ item, name, category, price: price === '' ? null : Number(price) }));
+  writeFileSync(join(dataDir, 'catalog.json'), JSON.stringify(feed));
+  writeFileSync(stampFile + '.tmp', stamp);
+  renameSync(stampFile + '.tmp', stampFile); // last: an interrupted run is redone next time
+}
+
+// The site: cheap, so always rebuilt (demo/ edits show up on the next start).
+mkdirSync(siteDir, { recursive: true });
+await esbuild.build({
+  entryPoints: [at('demo/app.js')],
+  outfile: join(siteDir, 'app.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(at('demo', f), join(siteDir, f));
+// The package's default wasm location is beside the bundled JS (new URL('./basketlift.wasm', import.meta.url)).
+copyFileSync(at('dist/basketlift.wasm'), join(siteDir, 'basketlift.wasm'));
+for (const f of ['rules.blb', 'customers.json', 'catalog.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
+log(`site ready in ${relative(root, siteDir)}/`);
