@@ -1,8 +1,10 @@
-// Embind bindings: a thin translation of core/bundle.hpp and core/recommend.hpp for JavaScript.
-// No logic lives here. Strings cross the boundary only at load time; the hot call moves integers:
-// JS writes item ids into a buffer this object owns, calls recommend(), then reads the results
-// from flat arrays whose addresses it finds in header(). Errors come back as values (an error
-// string), never as an abort, so one bad bundle cannot kill the module other bundles share.
+// Embind bindings: a thin translation of the core (bundle, scorer, upsell, complementary
+// categories, next purchases, rule list) for JavaScript. No logic lives here. Strings cross the
+// boundary only at load time or when JS first asks for a table (labels, names, categories): the
+// calls move integers. JS writes ids into a buffer this object owns (and, for next purchases, the
+// dates' text into a byte buffer), calls a function, then reads the results from flat arrays
+// whose addresses it finds in header(). Errors come back as values (an error string or a
+// negative count), never as an abort, so one bad call cannot kill the module other bundles share.
 #include <emscripten/bind.h>
 #include <malloc.h>
 
@@ -13,7 +15,13 @@
 #include <vector>
 
 #include "bundle.hpp"
+#include "complements.hpp"
+#include "dates.hpp"
+#include "filters.hpp"
+#include "next_purchase.hpp"
 #include "recommend.hpp"
+#include "rule_list.hpp"
+#include "upsell.hpp"
 
 using namespace basketlift;
 using emscripten::val;
@@ -23,7 +31,10 @@ namespace {
 std::uint32_t address(const void* p) { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 // Slots of header(), read by web/recommender.js (keep the two in sync).
-enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kSlots };
+enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kText, kSlots };
+
+// Which strings labels() copies out.
+enum Table { kItemLabels, kItemNames, kCategoryLabels };
 
 class Recommender {
  public:
@@ -43,22 +54,27 @@ class Recommender {
 
   std::uint32_t header() const { return address(header_); }
 
-  // Room for `count` ids in the input buffer (cart, then history, then exclude).
-  void reserve(std::uint32_t count) {
+  // Room for `count` ids in the input buffer and `bytes` bytes in the text buffer.
+  void reserve(std::uint32_t count, std::uint32_t bytes) {
     if (count > input_.size()) input_.resize(count);
+    if (bytes > text_.size()) text_.resize(bytes);
     publish();
   }
 
-  // Results flattened for JS: per result, numbers_ holds score, confidence, lift and ints_ holds
-  // item, kind, end of its ids in because_.
+  // Input: cart, history, exclude (item ids), categories (category ids). Results: per result,
+  // numbers_ holds score, confidence, lift and ints_ holds item, kind, end of its ids in because_.
   std::uint32_t recommend(std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
-                          std::uint32_t n) {
+                          std::uint32_t n_categories, std::uint32_t n, double min_price,
+                          double max_price) {
     const std::uint32_t* in = input_.data();
-    auto results = scorer_->recommend({{in, n_cart}, {in + n_cart, n_history},
-                                       {in + n_cart + n_history, n_exclude}, n});
-    numbers_.clear();
-    ints_.clear();
-    because_.clear();
+    RecommendRequest req;
+    req.cart = {in, n_cart};
+    req.history = {in + n_cart, n_history};
+    req.exclude = {in + n_cart + n_history, n_exclude};
+    req.n = n;
+    req.filter = filter(in + n_cart + n_history + n_exclude, n_categories, min_price, max_price);
+    auto results = scorer_->recommend(req);
+    clear();
     for (const auto& r : results) {
       numbers_.insert(numbers_.end(), {r.score, r.confidence, r.lift});
       for (auto id : scorer_->because(r)) because_.push_back(id);
@@ -69,15 +85,118 @@ class Recommender {
     return static_cast<std::uint32_t>(results.size());
   }
 
-  // Every label in one crossing: UTF-8 bytes back to back, and where each ends. JS decodes them
-  // once at load, then calls releaseLabels().
-  std::uint32_t labels() {
+  // Input: exclude (item ids), categories. Results: ints_ item; numbers_ score, substitution,
+  // price ratio.
+  std::uint32_t upsell(std::uint32_t item, std::uint32_t n, double max_price_ratio,
+                       std::uint32_t n_exclude, std::uint32_t n_categories, double min_price,
+                       double max_price) {
+    const std::uint32_t* in = input_.data();
+    UpsellRequest req;
+    req.item = item;
+    req.n = n;
+    req.max_price_ratio = max_price_ratio;
+    req.exclude = {in, n_exclude};
+    req.filter = filter(in + n_exclude, n_categories, min_price, max_price);
+    auto results = basketlift::upsell(*bundle_, req);
+    clear();
+    for (const auto& u : results) {
+      ints_.push_back(u.item);
+      numbers_.insert(numbers_.end(), {u.score, u.substitution, u.price_ratio});
+    }
+    publish();
+    return static_cast<std::uint32_t>(results.size());
+  }
+
+  // Input: exclude, allow (category ids). Results: ints_ category; numbers_ confidence, lift,
+  // support.
+  std::uint32_t complementaryCategories(std::uint32_t category, std::uint32_t n,
+                                        std::uint32_t n_exclude, std::uint32_t n_allow) {
+    const std::uint32_t* in = input_.data();
+    auto results =
+        complementary_categories(*bundle_, category, n, {in, n_exclude}, {in + n_exclude, n_allow});
+    clear();
+    for (const auto& c : results) {
+      ints_.push_back(c.category);
+      numbers_.insert(numbers_.end(), {c.confidence, c.lift, c.support});
+    }
+    publish();
+    return static_cast<std::uint32_t>(results.size());
+  }
+
+  // Input: history item ids (n_history), where each date's text ends in text_ (n_history + 1:
+  // as-of first, then one per history event), exclude (item ids), categories. Dates are parsed
+  // by the core's parse_day. Results: ints_ item; numbers_ probability, due in days. Returns the
+  // count, or -1 - i when date i (0 = as-of) is not a date.
+  std::int32_t nextPurchases(std::uint32_t n_history, std::uint32_t n_exclude,
+                             std::uint32_t n_categories, std::uint32_t n, std::int32_t window_days,
+                             double min_price, double max_price) {
+    const std::uint32_t* in = input_.data();
+    const std::uint32_t* ends = in + n_history;
+    NextPurchaseRequest req;
+    events_.resize(n_history);
+    for (std::uint32_t i = 0, from = 0; i <= n_history; from = ends[i++]) {
+      std::int32_t day;
+      if (!parse_day({text_.data() + from, ends[i] - from}, day))
+        return -1 - static_cast<std::int32_t>(i);
+      if (i == 0)
+        req.as_of = day;
+      else
+        events_[i - 1] = {in[i - 1], day};
+    }
+    const std::uint32_t* rest = ends + n_history + 1;
+    req.history = events_;
+    req.n = n;
+    req.window_days = window_days;
+    req.exclude = {rest, n_exclude};
+    req.filter = filter(rest + n_exclude, n_categories, min_price, max_price);
+    auto results = next_purchases(*bundle_, req);
+    clear();
+    for (const auto& r : results) {
+      ints_.push_back(r.item);
+      numbers_.insert(numbers_.end(), {r.probability, r.due_in_days});
+    }
+    publish();
+    return static_cast<std::int32_t>(results.size());
+  }
+
+  // Results: ints_ antecedent a, b (kNoItem for single-item rules), consequent; numbers_
+  // support, confidence, lift.
+  std::uint32_t topRules(std::uint32_t limit) {
+    auto rules = top_rules(*bundle_, limit);
+    clear();
+    for (const auto& r : rules) {
+      ints_.insert(ints_.end(), {r.a, r.b, r.consequent});
+      numbers_.insert(numbers_.end(), {r.support, r.confidence, r.lift});
+    }
+    publish();
+    return static_cast<std::uint32_t>(rules.size());
+  }
+
+  // Per item: ints_ category (kNoCategory when none), popularity; numbers_ price (NaN when
+  // unknown). Names come from labels(kItemNames).
+  std::uint32_t items() {
+    clear();
     for (std::uint32_t i = 0; i < bundle_->item_count(); ++i) {
-      label_bytes_.append(bundle_->label(i));
-      label_ends_.push_back(static_cast<std::uint32_t>(label_bytes_.size()));
+      ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i)});
+      numbers_.push_back(bundle_->price(i));
     }
     publish();
     return bundle_->item_count();
+  }
+
+  // One table of strings in one crossing: UTF-8 bytes back to back, and where each ends. JS
+  // decodes them once, then calls releaseLabels().
+  std::uint32_t labels(std::uint32_t table) {
+    const bool categories = table == kCategoryLabels;
+    const std::uint32_t count = categories ? bundle_->category_count() : bundle_->item_count();
+    for (std::uint32_t i = 0; i < count; ++i) {
+      label_bytes_.append(categories           ? bundle_->category_label(i)
+                          : table == kItemNames ? bundle_->name(i)
+                                                : bundle_->label(i));
+      label_ends_.push_back(static_cast<std::uint32_t>(label_bytes_.size()));
+    }
+    publish();
+    return count;
   }
   void releaseLabels() {
     std::string().swap(label_bytes_);
@@ -94,6 +213,10 @@ class Recommender {
     o.set("pairs", static_cast<double>(bundle_->pair_count()));
     o.set("pairRules", static_cast<double>(bundle_->pair_rule_count()));
     o.set("bytes", static_cast<double>(bundle_->byte_size()));
+    o.set("catalog", bundle_->has_catalog());
+    o.set("categories", bundle_->category_count());
+    o.set("repurchase", bundle_->has_repurchase());
+    o.set("categoryRules", bundle_->has_category_rules());
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(bundle_->checksum()));
     o.set("checksum", std::string(hex));
@@ -104,6 +227,21 @@ class Recommender {
   }
 
  private:
+  static ItemFilter filter(const std::uint32_t* categories, std::uint32_t n_categories,
+                           double min_price, double max_price) {
+    ItemFilter f;
+    f.categories = {categories, n_categories};
+    f.min_price = min_price;
+    f.max_price = max_price;
+    return f;
+  }
+
+  void clear() {
+    numbers_.clear();
+    ints_.clear();
+    because_.clear();
+  }
+
   void publish() {
     header_[kInput] = address(input_.data());
     header_[kNumbers] = address(numbers_.data());
@@ -111,6 +249,7 @@ class Recommender {
     header_[kBecause] = address(because_.data());
     header_[kLabelBytes] = address(label_bytes_.data());
     header_[kLabelEnds] = address(label_ends_.data());
+    header_[kText] = address(text_.data());
   }
 
   std::vector<std::uint8_t> staging_;
@@ -118,6 +257,8 @@ class Recommender {
   std::unique_ptr<Scorer> scorer_;
   std::vector<std::uint32_t> input_, ints_, because_, label_ends_;
   std::vector<double> numbers_;
+  std::vector<char> text_;
+  std::vector<PurchaseEvent> events_;
   std::string label_bytes_;
   std::uint32_t header_[kSlots] = {};
 };
@@ -135,6 +276,11 @@ EMSCRIPTEN_BINDINGS(basketlift) {
       .function("header", &Recommender::header)
       .function("reserve", &Recommender::reserve)
       .function("recommend", &Recommender::recommend)
+      .function("upsell", &Recommender::upsell)
+      .function("complementaryCategories", &Recommender::complementaryCategories)
+      .function("nextPurchases", &Recommender::nextPurchases)
+      .function("topRules", &Recommender::topRules)
+      .function("items", &Recommender::items)
       .function("labels", &Recommender::labels)
       .function("releaseLabels", &Recommender::releaseLabels)
       .function("info", &Recommender::info);

@@ -5,11 +5,20 @@ import createBasketlift from '../build/wasm/basketlift.mjs';
 import { BundleError } from './errors.js';
 
 // Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
-const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5;
+const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6;
+// Tables of labels() (enum Table).
+const ITEM_LABELS = 0, ITEM_NAMES = 1, CATEGORY_LABELS = 2;
 const KINDS = ['cross-sell', 'popular'];
 const ABSENT = 0xffffffff; // an id the core ignores: unknown labels cost nothing
+const NO_CATEGORY = 0xffffffff; // core/bundle.hpp kNoCategory
+const NO_ITEM = 0xffffffff; // core/rule_list.hpp kNoItem: the second antecedent of a single-item rule
 const LOAD_OPTIONS = new Set(['wasm', 'fetch']);
-const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude']);
+const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange']);
+const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
+const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
+const NEXT_OPTIONS = new Set(['asOf', 'n', 'window', 'exclude', 'categories', 'priceRange']);
+const TOP_RULES_OPTIONS = new Set(['limit']);
+const NO_OPTIONS = Object.freeze({});
 // wasm32 memory tops out at 2 GiB; refusing early beats an out-of-memory abort.
 const MAX_BUNDLE_BYTES = 1 << 30;
 
@@ -112,76 +121,254 @@ export class Recommender {
   #native;
   #header; // index of header() in HEAPU32
   #capacity = 0; // ids the input buffer holds
+  #textCapacity = 0; // bytes the text buffer holds
   #labels; // by id
   #ids; // label -> id
+  #categories; // { labels, ids }, read on first use
+  #catalog; // { names, categories, prices, popularity } by item id, read on first use
 
   constructor(mod, native) {
     this.#mod = mod;
     this.#native = native;
     this.#header = native.header() >>> 2;
-    this.#labels = readLabels(mod, native, this.#header);
+    this.#labels = readLabels(mod, native, this.#header, ITEM_LABELS);
     this.#ids = new Map();
     for (let id = this.#labels.length - 1; id >= 0; id--) this.#ids.set(this.#labels[id], id);
     this.info = describe(native.info());
     freeLater?.register(this, native, this);
   }
 
+  // Cross-sell for a cart: rules whose antecedent is in the cart, popular items to fill up.
   recommend(cart, options) {
     const native = this.#live('recommend');
-    let history = [];
-    let exclude = [];
-    let n = 10;
-    if (options !== undefined) {
-      if (options === null || typeof options !== 'object') {
-        throw new TypeError('basketlift: recommend options must be an object');
-      }
-      checkKeys(options, RECOMMEND_OPTIONS, 'recommend');
-      if (options.history !== undefined) history = options.history;
-      if (options.exclude !== undefined) exclude = options.exclude;
-      if (options.n !== undefined) n = options.n;
-    }
+    const o = optionsOf(options, RECOMMEND_OPTIONS, 'recommend');
+    const history = o.history ?? [];
+    const exclude = o.exclude ?? [];
+    const n = count(o.n, 10, 'n');
     checkList(cart, 'cart');
     checkList(history, 'history');
     checkList(exclude, 'exclude');
-    if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) {
-      throw new RangeError(`basketlift: n must be a positive integer, got ${describeValue(n)}`);
-    }
+    const categories = this.#categoryIds(o.categories, 'categories');
+    const [min, max] = priceRange(o.priceRange);
 
-    const total = cart.length + history.length + exclude.length;
-    if (total > this.#capacity) {
-      native.reserve(total);
-      this.#capacity = total;
-    }
-    let heap = this.#mod.HEAPU32; // re-read: a growing memory replaces the views
-    let at = heap[this.#header + INPUT] >>> 2;
+    let at = this.#input(cart.length + history.length + exclude.length + categories.length);
+    const heap = this.#mod.HEAPU32;
     at = this.#write(heap, at, cart, 'cart');
     at = this.#write(heap, at, history, 'history');
-    this.#write(heap, at, exclude, 'exclude');
-    const count = native.recommend(cart.length, history.length, exclude.length, n);
+    at = this.#write(heap, at, exclude, 'exclude');
+    heap.set(categories, at);
+    const found = native.recommend(cart.length, history.length, exclude.length, categories.length, n, min, max);
 
-    heap = this.#mod.HEAPU32;
-    const numbers = heap[this.#header + NUMBERS] >>> 3;
-    const ints = heap[this.#header + INTS] >>> 2;
-    const because = heap[this.#header + BECAUSE] >>> 2;
-    const f64 = this.#mod.HEAPF64;
+    const { u32, f64, ints, numbers } = this.#results();
+    const because = u32[this.#header + BECAUSE] >>> 2;
     const labels = this.#labels;
-    const results = new Array(count);
+    const results = new Array(found);
     let from = 0;
-    for (let r = 0; r < count; r++) {
-      const to = heap[ints + 3 * r + 2];
+    for (let r = 0; r < found; r++) {
+      const to = u32[ints + 3 * r + 2];
       const why = new Array(to - from);
-      for (let i = from; i < to; i++) why[i - from] = labels[heap[because + i]];
+      for (let i = from; i < to; i++) why[i - from] = labels[u32[because + i]];
       from = to;
       results[r] = {
-        item: labels[heap[ints + 3 * r]],
+        item: labels[u32[ints + 3 * r]],
         score: f64[numbers + 3 * r],
         confidence: f64[numbers + 3 * r + 1],
         lift: f64[numbers + 3 * r + 2],
         because: why,
-        kind: KINDS[heap[ints + 3 * r + 1]],
+        kind: KINDS[u32[ints + 3 * r + 1]],
       };
     }
     return results;
+  }
+
+  // Pricier items of the same category that shoppers buy instead of `item`.
+  upsell(item, options) {
+    const native = this.#live('upsell');
+    if (typeof item !== 'string') {
+      throw new TypeError(`basketlift: upsell item must be a string item id, got ${describeValue(item)}`);
+    }
+    const o = optionsOf(options, UPSELL_OPTIONS, 'upsell');
+    const n = count(o.n, 5, 'n');
+    const ratio = o.maxPriceRatio === undefined ? 2 : o.maxPriceRatio;
+    if (typeof ratio !== 'number' || !(ratio >= 1)) {
+      throw new RangeError(`basketlift: maxPriceRatio must be a number >= 1, got ${describeValue(ratio)}`);
+    }
+    const exclude = o.exclude ?? [];
+    checkList(exclude, 'exclude');
+    const categories = this.#categoryIds(o.categories, 'categories');
+    const [min, max] = priceRange(o.priceRange);
+
+    const at = this.#write(this.#mod.HEAPU32, this.#input(exclude.length + categories.length), exclude, 'exclude');
+    this.#mod.HEAPU32.set(categories, at);
+    const found = native.upsell(this.#ids.get(item) ?? ABSENT, n, ratio, exclude.length, categories.length, min, max);
+
+    const { u32, f64, ints, numbers } = this.#results();
+    const labels = this.#labels;
+    const results = new Array(found);
+    for (let r = 0; r < found; r++) {
+      results[r] = {
+        item: labels[u32[ints + r]],
+        score: f64[numbers + 3 * r],
+        substitution: f64[numbers + 3 * r + 1],
+        priceRatio: f64[numbers + 3 * r + 2],
+      };
+    }
+    return results;
+  }
+
+  // Categories bought together with `category`, from the bundle's category-level rules.
+  complementaryCategories(category, options) {
+    const native = this.#live('complementaryCategories');
+    if (typeof category !== 'string') {
+      throw new TypeError(`basketlift: complementaryCategories category must be a string category name, got ${describeValue(category)}`);
+    }
+    const o = optionsOf(options, CATEGORY_OPTIONS, 'complementaryCategories');
+    const n = count(o.n, 10, 'n');
+    const id = this.#categoryIds([category], 'category')[0];
+    const exclude = this.#categoryIds(o.exclude, 'exclude');
+    const allow = this.#categoryIds(o.categories, 'categories');
+
+    const at = this.#input(exclude.length + allow.length);
+    this.#mod.HEAPU32.set(exclude, at);
+    this.#mod.HEAPU32.set(allow, at + exclude.length);
+    const found = native.complementaryCategories(id, n, exclude.length, allow.length);
+
+    const { u32, f64, ints, numbers } = this.#results();
+    const labels = this.#categoryTable().labels;
+    const results = new Array(found);
+    for (let r = 0; r < found; r++) {
+      results[r] = {
+        category: labels[u32[ints + r]],
+        confidence: f64[numbers + 3 * r],
+        lift: f64[numbers + 3 * r + 1],
+        support: f64[numbers + 3 * r + 2],
+      };
+    }
+    return results;
+  }
+
+  // Items from the shopper's history that are due again within ±window days of asOf.
+  nextPurchases(history, options) {
+    const native = this.#live('nextPurchases');
+    checkArray(history, 'history', 'an array of { item, date } objects');
+    if (options === undefined) {
+      throw new TypeError("basketlift: nextPurchases needs options with asOf, e.g. { asOf: '2011-12-01' }");
+    }
+    const o = optionsOf(options, NEXT_OPTIONS, 'nextPurchases');
+    if (typeof o.asOf !== 'string') {
+      throw new TypeError(`basketlift: nextPurchases options.asOf must be a 'YYYY-MM-DD' string, got ${describeValue(o.asOf)}`);
+    }
+    const n = count(o.n, 10, 'n');
+    const window = o.window === undefined ? 7 : o.window;
+    if (!Number.isInteger(window) || window < 0 || window > 0x7fffffff) {
+      throw new RangeError(`basketlift: window must be a non-negative integer (days), got ${describeValue(window)}`);
+    }
+    const exclude = o.exclude ?? [];
+    checkList(exclude, 'exclude');
+    const categories = this.#categoryIds(o.categories, 'categories');
+    const [min, max] = priceRange(o.priceRange);
+    let chars = o.asOf.length;
+    for (let i = 0; i < history.length; i++) {
+      const e = history[i];
+      if (e === null || typeof e !== 'object') {
+        throw new TypeError(`basketlift: history[${i}] must be an object { item, date }, got ${describeValue(e)}`);
+      }
+      if (typeof e.item !== 'string') {
+        throw new TypeError(`basketlift: history[${i}].item must be a string item id, got ${describeValue(e.item)}`);
+      }
+      if (typeof e.date !== 'string') {
+        throw new TypeError(`basketlift: history[${i}].date must be a 'YYYY-MM-DD' string, got ${describeValue(e.date)}`);
+      }
+      chars += e.date.length;
+    }
+
+    // Input: item ids, where each date ends in the text (asOf first), exclude, categories.
+    const k = history.length;
+    const start = this.#input(2 * k + 1 + exclude.length + categories.length, 3 * chars);
+    const heap = this.#mod.HEAPU32;
+    const ids = this.#ids;
+    for (let i = 0; i < k; i++) heap[start + i] = ids.get(history[i].item) ?? ABSENT;
+    const bytes = this.#mod.HEAPU8;
+    const text = heap[this.#header + TEXT];
+    let end = encode(bytes, text, 0, o.asOf);
+    heap[start + k] = end;
+    for (let i = 0; i < k; i++) heap[start + k + 1 + i] = end = encode(bytes, text, end, history[i].date);
+    const at = this.#write(heap, start + 2 * k + 1, exclude, 'exclude');
+    heap.set(categories, at);
+    const found = native.nextPurchases(k, exclude.length, categories.length, n, window, min, max);
+    if (found < 0) {
+      const i = -1 - found;
+      const [what, date] = i === 0 ? ['asOf', o.asOf] : [`history[${i - 1}].date`, history[i - 1].date];
+      throw new RangeError(`basketlift: ${what} is not a valid date: ${describeValue(date)} (expected YYYY-MM-DD)`);
+    }
+
+    const { u32, f64, ints, numbers } = this.#results();
+    const labels = this.#labels;
+    const results = new Array(found);
+    for (let r = 0; r < found; r++) {
+      results[r] = {
+        item: labels[u32[ints + r]],
+        probability: f64[numbers + 2 * r],
+        dueInDays: f64[numbers + 2 * r + 1],
+      };
+    }
+    return results;
+  }
+
+  // The bundle's rules with the highest lift, for a rules explorer.
+  topRules(options) {
+    const native = this.#live('topRules');
+    const o = optionsOf(options, TOP_RULES_OPTIONS, 'topRules');
+    const limit = o.limit === undefined ? 500 : o.limit;
+    if (!Number.isInteger(limit) || limit < 0 || limit > 0xffffffff) {
+      throw new RangeError(`basketlift: limit must be a non-negative integer, got ${describeValue(limit)}`);
+    }
+    const found = native.topRules(limit);
+    const { u32, f64, ints, numbers } = this.#results();
+    const labels = this.#labels;
+    const results = new Array(found);
+    for (let r = 0; r < found; r++) {
+      const a = labels[u32[ints + 3 * r]];
+      const b = u32[ints + 3 * r + 1];
+      results[r] = {
+        antecedent: b === NO_ITEM ? [a] : [a, labels[b]],
+        consequent: labels[u32[ints + 3 * r + 2]],
+        support: f64[numbers + 3 * r],
+        confidence: f64[numbers + 3 * r + 1],
+        lift: f64[numbers + 3 * r + 2],
+      };
+    }
+    return results;
+  }
+
+  // The catalog entry of one item: null for an item the bundle does not know.
+  product(item) {
+    this.#live('product');
+    if (typeof item !== 'string') {
+      throw new TypeError(`basketlift: product item must be a string item id, got ${describeValue(item)}`);
+    }
+    const id = this.#ids.get(item);
+    if (id === undefined) return null;
+    const c = this.#catalogTable();
+    return { item, name: c.names[id], category: c.categories[id], price: c.prices[id] };
+  }
+
+  // Every item of the bundle with its catalog entry and popularity (baskets holding it), by id.
+  products() {
+    this.#live('products');
+    const c = this.#catalogTable();
+    const labels = this.#labels;
+    const out = new Array(labels.length);
+    for (let id = 0; id < labels.length; id++) {
+      out[id] = { item: labels[id], name: c.names[id], category: c.categories[id], price: c.prices[id], popularity: c.popularity[id] };
+    }
+    return out;
+  }
+
+  // The catalog's category labels (empty without a catalog).
+  categories() {
+    this.#live('categories');
+    return this.#categoryTable().labels.slice();
   }
 
   // Frees the bundle in wasm memory. Idempotent; any other call afterwards throws.
@@ -199,6 +386,28 @@ export class Recommender {
     return { heapBytes: this.#mod.HEAPU8.length, allocatedBytes: this.#mod.allocatedBytes() };
   }
 
+  // Room for `ids` ids and `bytes` bytes of text; returns the input buffer's index in HEAPU32.
+  #input(ids, bytes = 0) {
+    if (ids > this.#capacity || bytes > this.#textCapacity) {
+      this.#native.reserve(Math.max(ids, this.#capacity), Math.max(bytes, this.#textCapacity));
+      this.#capacity = Math.max(ids, this.#capacity);
+      this.#textCapacity = Math.max(bytes, this.#textCapacity);
+    }
+    // Read after reserve(): a growing memory replaces the views.
+    return this.#mod.HEAPU32[this.#header + INPUT] >>> 2;
+  }
+
+  // The heap views and where the last call's results are (re-read: a call may grow memory).
+  #results() {
+    const u32 = this.#mod.HEAPU32;
+    return {
+      u32,
+      f64: this.#mod.HEAPF64,
+      ints: u32[this.#header + INTS] >>> 2,
+      numbers: u32[this.#header + NUMBERS] >>> 3,
+    };
+  }
+
   #write(heap, at, list, what) {
     const ids = this.#ids;
     for (let i = 0; i < list.length; i++) {
@@ -211,14 +420,80 @@ export class Recommender {
     return at;
   }
 
+  // Category names -> ids; an unknown name is an error (a typo would otherwise filter silently).
+  #categoryIds(list, what) {
+    if (list === undefined) return EMPTY_IDS;
+    checkArray(list, what, 'an array of category name strings');
+    const { ids } = this.#categoryTable();
+    const out = new Uint32Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const name = list[i];
+      const where = what === 'category' ? 'category' : `${what}[${i}]`;
+      if (typeof name !== 'string') {
+        throw new TypeError(`basketlift: ${where} must be a string category name, got ${describeValue(name)}`);
+      }
+      const id = ids.get(name);
+      if (id === undefined) {
+        throw new RangeError(
+          `basketlift: unknown category ${describeValue(name)}${what === 'category' ? '' : ` in ${where}`}` +
+            (ids.size ? ' (rec.categories() lists the bundle\'s categories)' : ': this bundle has no catalog categories'),
+        );
+      }
+      out[i] = id;
+    }
+    return out;
+  }
+
+  #categoryTable() {
+    if (!this.#categories) {
+      const labels = readLabels(this.#mod, this.#native, this.#header, CATEGORY_LABELS);
+      this.#categories = { labels, ids: new Map(labels.map((label, id) => [label, id])) };
+    }
+    return this.#categories;
+  }
+
+  #catalogTable() {
+    if (!this.#catalog) {
+      const categories = this.#categoryTable().labels;
+      const names = readLabels(this.#mod, this.#native, this.#header, ITEM_NAMES);
+      const count = this.#native.items();
+      const { u32, f64, ints, numbers } = this.#results();
+      const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count) };
+      for (let id = 0; id < count; id++) {
+        if (names[id] === '') names[id] = null;
+        const k = u32[ints + 2 * id];
+        c.categories[id] = k === NO_CATEGORY ? null : categories[k];
+        c.popularity[id] = u32[ints + 2 * id + 1];
+        const price = f64[numbers + id];
+        c.prices[id] = Number.isNaN(price) ? null : price;
+      }
+      this.#catalog = c;
+    }
+    return this.#catalog;
+  }
+
   #live(method) {
     if (!this.#native) throw new Error(`basketlift: ${method}() called after dispose()`);
     return this.#native;
   }
 }
 
-function readLabels(mod, native, header) {
-  const count = native.labels();
+const EMPTY_IDS = new Uint32Array(0);
+
+// Writes `s` as UTF-8 at bytes[base + at ...] (room for 3 bytes a UTF-16 unit was reserved);
+// returns where it ends, relative to base.
+function encode(bytes, base, at, s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return at - i + encoder.encodeInto(s, bytes.subarray(base + at - i)).written;
+    bytes[base + at++] = c;
+  }
+  return at;
+}
+const encoder = new TextEncoder();
+
+function readLabels(mod, native, header, table) {
+  const count = native.labels(table);
   const heap = mod.HEAPU32;
   const bytes = mod.HEAPU8;
   const base = heap[header + LABEL_BYTES];
@@ -263,6 +538,12 @@ function describe(raw) {
     createdAt: meta.created_at ?? null,
     bytes: raw.bytes,
     checksum: raw.checksum,
+    // Optional sections: a catalog (names, categories, prices), how many categories it has,
+    // category-level rules (complementaryCategories) and repurchase statistics (nextPurchases).
+    catalog: raw.catalog,
+    categories: raw.categories,
+    categoryRules: raw.categoryRules,
+    repurchase: raw.repurchase,
     meta,
   });
 }
@@ -287,9 +568,43 @@ function checkKeys(options, allowed, what) {
 }
 
 function checkList(list, what) {
-  if (!Array.isArray(list)) {
-    throw new TypeError(`basketlift: ${what} must be an array of item id strings, got ${describeValue(list)}`);
+  checkArray(list, what, 'an array of item id strings');
+}
+
+function checkArray(list, what, expected) {
+  if (!Array.isArray(list)) throw new TypeError(`basketlift: ${what} must be ${expected}, got ${describeValue(list)}`);
+}
+
+// The options object of `method` (undefined: none); unknown keys are errors.
+function optionsOf(options, allowed, method) {
+  if (options === undefined) return NO_OPTIONS;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`basketlift: ${method} options must be an object`);
   }
+  checkKeys(options, allowed, method);
+  return options;
+}
+
+// A result count: a positive integer, `fallback` when undefined.
+function count(n, fallback, what) {
+  if (n === undefined) return fallback;
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) {
+    throw new RangeError(`basketlift: ${what} must be a positive integer, got ${describeValue(n)}`);
+  }
+  return n;
+}
+
+// [min, max] (inclusive; either may be ±Infinity), or no limit when undefined.
+function priceRange(range) {
+  if (range === undefined) return [-Infinity, Infinity];
+  if (!Array.isArray(range) || range.length !== 2 || range.some((p) => typeof p !== 'number' || Number.isNaN(p)) || range[0] > range[1]) {
+    throw new RangeError(`basketlift: priceRange must be [min, max] with numbers min <= max, got ${describePrices(range)}`);
+  }
+  return range;
+}
+
+function describePrices(range) {
+  return Array.isArray(range) && range.length <= 4 ? `[${range.map(describeValue).join(', ')}]` : describeValue(range);
 }
 
 function describeValue(v) {
