@@ -40,6 +40,8 @@ inline constexpr std::uint32_t kNoCategory = UINT32_MAX;
 struct RepurchaseStats {
   std::uint32_t intervals = 0;  // how many were observed
   double mean_days = 0, sd_days = 0;
+  std::uint32_t buyers = 0;         // customers who bought the item
+  std::uint32_t repeat_buyers = 0;  // of them, those who bought it on two or more days
 };
 
 // Everything the writer needs, independent of how it was mined.

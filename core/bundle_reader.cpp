@@ -12,7 +12,7 @@ namespace basketlift {
 
 namespace {
 
-constexpr std::uint64_t kHeader = 32, kTableEntry = 24, kMaxSections = 64;
+constexpr std::uint64_t kHeader = 32, kTableEntry = 24, kMaxSections = 64, kRepurchaseEntry = 32;
 
 // Reads little-endian integers from one section, failing instead of leaving it.
 class Cursor {
@@ -412,11 +412,12 @@ bool Bundle::validate_optional(std::string& error) {
     Cursor c(bytes_, s->offset, s->size);
     std::uint32_t n, pad;
     std::uint64_t at;
-    if (!c.u32(n) || n != n_items_ || !c.u32(pad) || !c.skip(n_items_, 24, at))
+    if (!c.u32(n) || n != n_items_ || !c.u32(pad) || !c.skip(n_items_, kRepurchaseEntry, at))
       return bad(s->id, "item count differs from the items section or exceeds the section");
     for (std::uint32_t i = 0; i < n_items_; ++i) {
-      const double mean = f64(at + 24ull * i + 8), sd = f64(at + 24ull * i + 16);
-      if (!(mean >= 0 && mean < 1e7 && sd >= 0 && sd < 1e7))
+      const auto e = at + kRepurchaseEntry * i;
+      const double mean = f64(e + 16), sd = f64(e + 24);
+      if (!(mean >= 0 && mean < 1e7 && sd >= 0 && sd < 1e7) || u32(e + 8) > u32(e + 4))
         return bad(s->id, "item " + std::to_string(i) + " has invalid statistics");
     }
     repurchase_ = at;
@@ -468,8 +469,8 @@ std::span<const RuleEntry> Bundle::category_rules(std::uint32_t k) const {
 
 RepurchaseStats Bundle::repurchase(std::uint32_t item) const {
   if (!repurchase_) return {};
-  return {u32(repurchase_ + 24ull * item), f64(repurchase_ + 24ull * item + 8),
-          f64(repurchase_ + 24ull * item + 16)};
+  const auto e = repurchase_ + kRepurchaseEntry * item;
+  return {u32(e), f64(e + 16), f64(e + 24), u32(e + 4), u32(e + 8)};
 }
 
 std::string_view Bundle::label(std::uint32_t item) const {

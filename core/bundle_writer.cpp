@@ -156,6 +156,8 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
     rp.u32(0);
     for (const auto& r : c.repurchase) {
       rp.u32(r.intervals);
+      rp.u32(r.buyers);
+      rp.u32(r.repeat_buyers);
       rp.u32(0);
       rp.f64(r.mean_days);
       rp.f64(r.sd_days);

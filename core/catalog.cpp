@@ -84,7 +84,7 @@ ProductTyper::ProductTyper(const std::vector<std::string>& descriptions) {
   for (const auto& d : descriptions) {
     auto w = words(d);
     for (std::size_t i = 1; i < w.size(); ++i)
-      if (heads_.count(w[i])) ++pairs[w[i - 1] + " " + w[i]];
+      if (auto head = singular(w[i]); heads_.count(head)) ++pairs[w[i - 1] + " " + head];
   }
   for (const auto& [pair, n] : pairs)
     if (n >= 4) compounds_[pair] = n;
@@ -118,7 +118,7 @@ ProductTyper::Type ProductTyper::type_of(std::string_view description) const {
   }
   if (at == w.size()) return {singular(w.back()), false};  // no known head: the last real word
   if (at > 0) {
-    auto pair = w[at - 1] + " " + w[at];
+    auto pair = w[at - 1] + " " + singular(w[at]);
     if (compounds_.count(pair)) return {pair, true};
   }
   return {singular(w[at]), true};
@@ -142,7 +142,7 @@ Catalog read_catalog(const std::string& path) {
     if (item.empty()) throw InputError(at_line(path, csv.line(), "empty item_id"));
     CatalogEntry e{std::string(field(name_at)), std::string(field(category_at)), NAN};
     if (auto p = field(price_at); !p.empty()) {
-      if (!parse_number(p, e.price) || !(e.price >= 0))
+      if (!parse_number(p, e.price) || !(e.price >= 0) || std::isinf(e.price))
         throw InputError(at_line(path, csv.line(), "invalid price '" + std::string(p) + "'"));
     }
     if (!catalog.by_item.emplace(std::string(item), std::move(e)).second)
@@ -184,7 +184,7 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
     if (qty_at != SIZE_MAX && !parse_number(csv.field(qty_at), qty))
       throw InputError(
           at_line(path, csv.line(), "invalid quantity '" + std::string(csv.field(qty_at)) + "'"));
-    if (!parse_number(csv.field(price_at), price))
+    if (!parse_number(csv.field(price_at), price) || !std::isfinite(price))
       throw InputError(
           at_line(path, csv.line(), "invalid price '" + std::string(csv.field(price_at)) + "'"));
     if (qty > 0 && price > 0) acc.prices.push_back(price);

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "error.hpp"
+#include "next_purchase.hpp"
 
 namespace basketlift {
 
@@ -177,7 +178,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   Scorer scorer(*bundle);
   std::vector<std::uint32_t> cart, history, list, candidates;
   std::vector<double> score(n_items, 0.0);
-  // Stamped marks: in_cart[i] == cart_stamp, seen[i] == seen_stamp (this list or history).
+  // Stamped marks: in_cart[i] == cart_stamp (cart or history: excluded), seen[i] == seen_stamp.
   std::vector<std::uint32_t> in_cart(n_items + 1, 0), seen(n_items + 1, 0);
   std::uint32_t cart_stamp = 0, seen_stamp = 0;
   for (std::size_t b = 0; b < data.db.size(); ++b) {
@@ -219,9 +220,11 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
       tallies[c].add(list, target, served);
     }
 
-    // The cart, marked, for the baselines (which know nothing of history).
+    // Every method gets the same exclusions: the cart and, where known, the customer's earlier
+    // purchases (a cross-sell list never offers what the shopper already buys).
     ++cart_stamp;
     for (auto i : cart) in_cart[std::min(i, n_items)] = cart_stamp;
+    for (auto i : history) in_cart[i] = cart_stamp;
     auto scored = [&](auto&& for_each_score, Tally& tally) {
       candidates.clear();
       ++seen_stamp;
@@ -270,6 +273,84 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.methods.push_back({"popularity", tallies[configs.size() + 1].metrics(report.test_carts)});
   report.methods.push_back(
       {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
+  return report;
+}
+
+NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& o) {
+  NextPurchaseReport report;
+  if (o.split != SplitKind::Temporal || data.basket_user.size() != data.db.size())
+    throw InputError(
+        "next-purchase evaluation needs --split temporal with --user-col and --date-col");
+  MineResult trained;
+  trained.data = subset(data, [&](std::size_t b) { return data.basket_day[b] < o.train_before; });
+  mine_db(trained, o.mine);
+  std::string error;
+  auto bundle = Bundle::load(
+      encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog)), error);
+  if (!bundle) throw std::runtime_error("eval: " + error);
+  const auto last_day = *std::max_element(data.basket_day.begin(), data.basket_day.end());
+  boost::unordered_flat_map<std::uint32_t, std::vector<std::uint32_t>> by_user;
+  for (std::uint32_t b = 0; b < data.db.size(); ++b)
+    if (data.basket_user[b] != kNoUser) by_user[data.basket_user[b]].push_back(b);
+  std::vector<std::uint32_t> users;
+  for (const auto& [u, baskets] : by_user) users.push_back(u);
+  std::sort(users.begin(), users.end());
+
+  std::vector<PurchaseEvent> history;
+  for (std::int32_t as_of = o.train_before; as_of + 14 <= last_day + 1; as_of += 14) {
+    for (auto u : users) {
+      history.clear();
+      boost::unordered_flat_map<std::uint32_t, std::pair<std::uint32_t, std::int32_t>> freq;
+      std::vector<std::uint32_t> future;
+      std::uint32_t earlier_baskets = 0;
+      for (auto b : by_user[u]) {
+        const auto day = data.basket_day[b];
+        if (day < as_of) ++earlier_baskets;
+        for (auto i : data.db.basket(b)) {
+          const auto t = bundle->find(data.db.items.label(i));
+          if (t == bundle->item_count()) continue;
+          if (day < as_of) {
+            history.push_back({t, day});
+            auto& f = freq[t];
+            ++f.first;
+            f.second = std::max(f.second, day);
+          } else if (day < as_of + 14) {
+            future.push_back(t);
+          }
+        }
+      }
+      if (earlier_baskets < 2 || future.empty()) continue;
+      std::sort(future.begin(), future.end());
+      auto bought = [&](std::uint32_t item) {
+        return std::binary_search(future.begin(), future.end(), item);
+      };
+      // The model asked about the middle of the next 14 days, with a ±7-day window.
+      NextPurchaseRequest req;
+      req.history = history;
+      req.as_of = as_of + 7;
+      req.n = 5;
+      req.window_days = 7;
+      double hits = 0;
+      for (const auto& p : next_purchases(*bundle, req)) hits += bought(p.item);
+      std::vector<std::pair<std::uint32_t, std::pair<std::uint32_t, std::int32_t>>> ranked(
+          freq.begin(), freq.end());
+      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+        if (a.second.first != b.second.first) return a.second.first > b.second.first;
+        if (a.second.second != b.second.second) return a.second.second > b.second.second;
+        return a.first < b.first;
+      });
+      double base = 0;
+      for (std::size_t k = 0; k < std::min<std::size_t>(5, ranked.size()); ++k)
+        base += bought(ranked[k].first);
+      ++report.cases;
+      report.basketlift_p5 += hits / 5;
+      report.frequent_p5 += base / 5;
+    }
+  }
+  if (report.cases) {
+    report.basketlift_p5 /= static_cast<double>(report.cases);
+    report.frequent_p5 /= static_cast<double>(report.cases);
+  }
   return report;
 }
 

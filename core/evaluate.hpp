@@ -45,9 +45,21 @@ struct EvalReport {
 // first, "basketlift[i]" for the others) plus the baselines: "seed" (single-item rules, sum of
 // lifts, no fallback), "popularity", "cooccurrence" (item-item cosine kNN over the training
 // baskets, no fallback). Carts come with the customer's earlier purchases as history when the
-// data has users and dates.
+// data has users and dates; no method may recommend them (basketlift also uses them to
+// personalise).
 EvalReport evaluate(const Ingested& data, const EvalOptions& options,
                     const std::vector<ScoringParams>& configs);
+
+struct NextPurchaseReport {
+  std::uint64_t cases = 0;  // (customer, as-of day) pairs evaluated
+  double basketlift_p5 = 0, frequent_p5 = 0;
+};
+
+// Repeat purchases, temporal split only: for customers with earlier purchases, at as-of days
+// train_before + 0, 14, 28, ... inside the test period, precision@5 of next_purchases() against
+// what they bought in the following 14 days, next to "the customer's 5 most frequently bought
+// items" as the baseline. Cases where the customer bought nothing in those 14 days are skipped.
+NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& options);
 
 // The split a tuning run validates on: the training part of `options`, split again the same
 // way (temporal: its last `validation_days`; random: test_percent of it).

@@ -73,14 +73,29 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
   c.popularity = db.support;
   c.transactions = db.size();
   const auto& t = r.itemsets;
-  for (const auto& rule : r.rules) {
-    auto x = t.itemset(rule.antecedent), y = t.itemset(rule.consequent);
-    if (y.size() != 1 || x.size() > 2) continue;
-    const RuleEntry entry{y[0], t.counts[rule.itemset]};
-    if (x.size() == 1) {
-      c.single_rules.emplace_back(x[0], entry);
-    } else {
-      c.pair_rules.push_back({x[0], x[1], t.counts[rule.antecedent], entry});
+  // Rules arrive grouped by antecedent row; keep each antecedent's strongest (by confidence,
+  // i.e. joint count) so the page fires a bounded number of rules per cart item.
+  const std::size_t cap =
+      options.max_rules_per_antecedent ? options.max_rules_per_antecedent : SIZE_MAX;
+  std::vector<RuleEntry> group;
+  for (std::size_t i = 0; i < r.rules.size();) {
+    const auto ante = r.rules[i].antecedent;
+    auto x = t.itemset(ante);
+    group.clear();
+    for (; i < r.rules.size() && r.rules[i].antecedent == ante; ++i) {
+      auto y = t.itemset(r.rules[i].consequent);
+      if (y.size() == 1 && x.size() <= 2) group.push_back({y[0], t.counts[r.rules[i].itemset]});
+    }
+    std::sort(group.begin(), group.end(), [](const RuleEntry& a, const RuleEntry& b) {
+      return a.count != b.count ? a.count > b.count : a.consequent < b.consequent;
+    });
+    if (group.size() > cap) group.resize(cap);
+    for (const auto& entry : group) {
+      if (x.size() == 1) {
+        c.single_rules.emplace_back(x[0], entry);
+      } else {
+        c.pair_rules.push_back({x[0], x[1], t.counts[ante], entry});
+      }
     }
   }
   if (catalog) add_catalog(c, db.items, *catalog, db, r.min_count);
@@ -96,6 +111,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"max_len", std::to_string(options.max_len)},
       {"min_confidence", fraction(options.rules.min_confidence)},
       {"min_lift", fraction(options.rules.min_lift)},
+      {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
       {"frequent_itemsets", std::to_string(t.size())},
       {"rules_mined", std::to_string(r.rules.size())},

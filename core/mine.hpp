@@ -23,6 +23,8 @@ struct MineOptions {
   std::uint32_t max_len = 3;  // 0 = unlimited
   Algorithm algorithm = Algorithm::FpGrowth;
   RuleParams rules;
+  // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
+  std::uint32_t max_rules_per_antecedent = 50;
 };
 
 struct MineResult {

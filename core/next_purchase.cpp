@@ -44,8 +44,12 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
     }
     const double sd = std::max(std::sqrt(var), 1.0);  // a day is the data's resolution
     const double since = req.as_of - last;
-    const double p = normal_cdf((since + req.window_days - mean) / sd) -
-                     normal_cdf((since - req.window_days - mean) / sd);
+    // Not everyone buys an item again: the population's repeat rate (Laplace-smoothed), pooled
+    // with the shopper's own repeats the same way as the intervals.
+    const double repeat_rate = (pop.repeat_buyers + 1.0) / (pop.buyers + 2.0);
+    const double p_again = (own.n + kPriorWeight * repeat_rate) / (own.n + kPriorWeight);
+    const double p = p_again * (normal_cdf((since + req.window_days - mean) / sd) -
+                                normal_cdf((since - req.window_days - mean) / sd));
     out.push_back({item, p, mean - since});
   }
   std::sort(out.begin(), out.end(), [](const NextPurchase& a, const NextPurchase& b) {

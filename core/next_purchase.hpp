@@ -27,15 +27,17 @@ struct NextPurchaseRequest {
 
 struct NextPurchase {
   std::uint32_t item;
-  double probability;  // P(next purchase within ±window days of as_of)
+  double probability;  // P(buys again, and within ±window days of as_of)
   double due_in_days;  // expected next purchase minus as_of (negative: overdue)
 };
 
 // The model, per item the shopper bought: the next interval is normal with the population's
 // mean and standard deviation (bundle repurchase section), refined by the shopper's own
 // intervals when they bought the item at least twice (a weighted pooling where the population
-// counts as kPriorWeight observations). Items with neither enough population data nor enough
-// own history are not predicted.
+// counts as kPriorWeight observations); that probability is multiplied by the chance the shopper
+// buys the item again at all: the population's share of repeat buyers (Laplace-smoothed), pooled
+// with the shopper's own repeats. Items with neither enough population data nor enough own
+// history are not predicted.
 std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchaseRequest& request);
 
 inline constexpr double kPriorWeight = 3.0;

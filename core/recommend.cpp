@@ -1,6 +1,7 @@
 #include "recommend.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace basketlift {
 
@@ -15,6 +16,7 @@ Scorer::Scorer(const Bundle& bundle)
       score_(bundle.item_count()),
       best_conf_(bundle.item_count()),
       best_lift_(bundle.item_count()),
+      support_(bundle.item_count()),
       affinity_(bundle.category_count(), 0.0),
       head_(bundle.item_count()) {}
 
@@ -35,19 +37,24 @@ void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_cou
       seen_[c] = stamp_;
       score_[c] = params.aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
       best_conf_[c] = -1.0;
+      support_[c] = 0.0;
       head_[c] = kNone;
       candidates_.push_back(c);
     }
+    support_[c] += confidence * weight;
+    const double evidence =
+        weight * (params.evidence == Evidence::Lift         ? lift
+                  : params.evidence == Evidence::Confidence ? confidence
+                                                            : confidence * std::sqrt(lift));
     switch (params.aggregation) {
       case Aggregation::NoisyOr:
         score_[c] *= 1.0 - std::min(1.0, confidence * weight);
         break;
       case Aggregation::Max:
-        score_[c] =
-            std::max(score_[c], (params.evidence == Evidence::Lift ? lift : confidence) * weight);
+        score_[c] = std::max(score_[c], evidence);
         break;
       case Aggregation::Sum:
-        score_[c] += (params.evidence == Evidence::Lift ? lift : confidence) * weight;
+        score_[c] += evidence;
         break;
     }
     if (confidence > best_conf_[c] || (confidence == best_conf_[c] && lift > best_lift_[c])) {
@@ -114,6 +121,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   auto better = [&](std::uint32_t x, std::uint32_t y) {
     if (score_[x] != score_[y]) return score_[x] > score_[y];
+    if (support_[x] != support_[y]) return support_[x] > support_[y];
     if (best_conf_[x] != best_conf_[y]) return best_conf_[x] > best_conf_[y];
     auto px = bundle_.popularity(x), py = bundle_.popularity(y);
     return px != py ? px > py : x < y;

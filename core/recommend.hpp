@@ -13,16 +13,17 @@ namespace basketlift {
 // How firing rules turn into a candidate's score. The defaults were chosen on a validation
 // split of Online Retail (docs/EVALUATION.md), never on the test split.
 enum class Aggregation : std::uint8_t { NoisyOr, Max, Sum };
-enum class Evidence : std::uint8_t { Confidence, Lift };
+// ConfidenceLift: confidence * sqrt(lift), between the two.
+enum class Evidence : std::uint8_t { Confidence, Lift, ConfidenceLift };
 struct ScoringParams {
   // NoisyOr: 1 - prod(1 - confidence), several independent reasons add up but the score stays a
   // probability (always uses confidence). Max / Sum: of the rules' evidence.
-  Aggregation aggregation = Aggregation::NoisyOr;
-  Evidence evidence = Evidence::Confidence;
-  double pair_weight = 1.0;  // scales a pair rule's evidence
+  Aggregation aggregation = Aggregation::Max;
+  Evidence evidence = Evidence::ConfidenceLift;
+  double pair_weight = 0.5;  // scales a pair rule's evidence
   // History personalises: a candidate's score is multiplied by
   // (1 + affinity_weight * share of the history's items in the candidate's category).
-  double affinity_weight = 0.5;
+  double affinity_weight = 1.0;
 };
 
 enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
@@ -67,6 +68,7 @@ class Scorer {
   // score_: while rules fire, the aggregate (for noisy-or: the product of (1 - confidence));
   // then the final score.
   std::vector<double> score_, best_conf_, best_lift_;
+  std::vector<double> support_;   // sum of weighted confidences: breaks ties between scores
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;

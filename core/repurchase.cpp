@@ -24,15 +24,24 @@ std::vector<RepurchaseStats> repurchase_stats(const Ingested& data) {
     return std::tie(x.user, x.item, x.day) < std::tie(y.user, y.item, y.day);
   });
   std::vector<IntervalSummary> per_item(db.items.size());
-  for (std::size_t i = 1; i < events.size(); ++i) {
-    const auto &prev = events[i - 1], &e = events[i];
-    // Two orders on the same day are one shopping trip, not a repurchase.
-    if (prev.user == e.user && prev.item == e.item && e.day > prev.day)
-      per_item[e.item].add(e.day - prev.day);
-  }
   std::vector<RepurchaseStats> out(per_item.size());
-  for (std::size_t i = 0; i < per_item.size(); ++i)
-    out[i] = {per_item[i].n, per_item[i].mean, per_item[i].sd()};
+  for (std::size_t i = 0; i < events.size();) {  // one (user, item) group at a time
+    const auto user = events[i].user, item = events[i].item;
+    ++out[item].buyers;
+    bool repeated = false;
+    for (++i; i < events.size() && events[i].user == user && events[i].item == item; ++i) {
+      // Two orders on the same day are one shopping trip, not a repurchase.
+      if (events[i].day == events[i - 1].day) continue;
+      per_item[item].add(events[i].day - events[i - 1].day);
+      repeated = true;
+    }
+    out[item].repeat_buyers += repeated;
+  }
+  for (std::size_t i = 0; i < per_item.size(); ++i) {
+    out[i].intervals = per_item[i].n;
+    out[i].mean_days = per_item[i].mean;
+    out[i].sd_days = per_item[i].sd();
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // validation split carved from the training part (never from the test split).
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -25,17 +26,17 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --no-history              recommend from the cart alone (no customer history)
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
-mining defaults here: --min-support 0.003 --min-confidence 0.05
+mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune)
 )";
 
 const char* aggregation_name(const ScoringParams& p) {
   if (p.aggregation == Aggregation::NoisyOr) return "noisy-or";
-  if (p.aggregation == Aggregation::Max)
-    return p.evidence == Evidence::Lift ? "max-lift" : "max-confidence";
-  return p.evidence == Evidence::Lift ? "sum-lift" : "sum-confidence";
+  static const char* kMax[] = {"max-confidence", "max-lift", "max-conf*sqrt(lift)"};
+  static const char* kSum[] = {"sum-confidence", "sum-lift", "sum-conf*sqrt(lift)"};
+  return (p.aggregation == Aggregation::Max ? kMax : kSum)[static_cast<int>(p.evidence)];
 }
 
-void print_json(const EvalReport& r) {
+void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& next) {
   std::printf("{\"methods\": {");
   for (std::size_t i = 0; i < r.methods.size(); ++i) {
     const auto& m = r.methods[i].metrics;
@@ -45,6 +46,11 @@ void print_json(const EvalReport& r) {
         format_double(m.hr10).c_str(), format_double(m.mrr10).c_str(),
         format_double(m.coverage).c_str(), format_double(m.served).c_str());
   }
+  if (next)
+    std::printf(
+        "}, \"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, \"frequent_p@5\": %s",
+        static_cast<unsigned long long>(next->cases), format_double(next->basketlift_p5).c_str(),
+        format_double(next->frequent_p5).c_str());
   std::printf("}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu}\n",
               static_cast<unsigned long long>(r.test_carts),
               static_cast<unsigned long long>(r.train_baskets),
@@ -70,6 +76,8 @@ int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::st
   for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
                          {Aggregation::Max, Evidence::Confidence},
                          {Aggregation::Max, Evidence::Lift},
+                         {Aggregation::Max, Evidence::ConfidenceLift},
+                         {Aggregation::Sum, Evidence::ConfidenceLift},
                          {Aggregation::Sum, Evidence::Confidence},
                          {Aggregation::Sum, Evidence::Lift}})
     for (double pair : {0.0, 0.5, 1.0})
@@ -115,8 +123,8 @@ int run_eval(int argc, char** argv) {
   }
   if (args.positional().size() != 1) throw InputError("eval: expected exactly one INPUT file");
   EvalOptions opt;
-  opt.mine.min_support = parse_fraction("0.003", "--min-support");
-  opt.mine.rules.min_confidence = parse_fraction("0.05", "--min-confidence");
+  opt.mine.min_support = parse_fraction("0.0015", "--min-support");
+  opt.mine.rules.min_confidence = parse_fraction("0.01", "--min-confidence");
   read_mine_options(args, opt.mine);
   const auto split = args.get_or("--split", "random");
   if (split == "temporal") {
@@ -139,12 +147,20 @@ int run_eval(int argc, char** argv) {
     opt.catalog = &*catalog;
   }
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
-  if (args.flag("--tune")) return tune(data, opt, {"0.002", "0.003", "0.005"});
+  if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.002", "0.003"});
   const auto report = evaluate(data, opt, {ScoringParams{}});
+  std::optional<NextPurchaseReport> next;
+  if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
+    next = evaluate_next_purchase(data, opt);
   if (args.flag("--json")) {
-    print_json(report);
+    print_json(report, next);
   } else {
     print_table(report);
+    if (next)
+      std::printf(
+          "\nnext purchase, %llu (customer, as-of) cases, precision@5 over the next 14 days:\n"
+          "  basketlift nextPurchases %.4f\n  most frequently bought  %.4f\n",
+          static_cast<unsigned long long>(next->cases), next->basketlift_p5, next->frequent_p5);
   }
   return 0;
 }

@@ -8,7 +8,8 @@ namespace basketlift::cli {
 std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
                 "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
-                "--min-confidence", "--min-lift", "--max-consequent-len"});
+                "--min-confidence", "--min-lift", "--max-consequent-len",
+                "--max-rules-per-antecedent"});
   return extra;
 }
 
@@ -50,6 +51,8 @@ void read_mine_options(const Args& args, MineOptions& opt) {
   if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
   if (auto k = args.get_uint("--max-consequent-len"))
     opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
+  if (auto k = args.get_uint("--max-rules-per-antecedent"))
+    opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
 }
 
 }  // namespace basketlift::cli

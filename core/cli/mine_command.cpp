@@ -41,6 +41,8 @@ rules:
   --max-consequent-len K     (default 1; 0 = unlimited)
 output:
  -o, --output FILE.blb      write the rule bundle the storefront loads
+  --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
+                             (default 50; 0 = all)
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary

@@ -1,5 +1,6 @@
 // The scorer: hand-computed carts (noisy-or of rule confidences), exclusions, the popularity
 // fallback, and agreement with a brute-force scorer written from the mined rules on real data.
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -57,12 +58,24 @@ struct Row {
   std::vector<std::string> because;
 };
 
+// The hand-computed cases below use the noisy-or; the shipped default has its own test.
+ScoringParams noisy_or() {
+  ScoringParams p;
+  p.aggregation = Aggregation::NoisyOr;
+  p.pair_weight = 1.0;
+  p.affinity_weight = 0.0;
+  return p;
+}
+
 std::vector<Row> run(const Fixture& f, Scorer& s, const std::vector<std::string>& cart,
                      const std::vector<std::string>& history = {},
-                     const std::vector<std::string>& exclude = {}, std::uint32_t n = 5) {
+                     const std::vector<std::string>& exclude = {}, std::uint32_t n = 5,
+                     ScoringParams params = noisy_or()) {
   auto c = f.ids(cart), h = f.ids(history), e = f.ids(exclude);
   std::vector<Row> rows;
-  for (const auto& r : s.recommend(request_for(c, h, e, n))) {
+  auto req = request_for(c, h, e, n);
+  req.params = params;
+  for (const auto& r : s.recommend(req)) {
     Row row{std::string(f.bundle->label(r.item)), r.score, r.confidence, r.lift, r.kind, {}};
     for (auto b : s.because(r)) row.because.emplace_back(f.bundle->label(b));
     rows.push_back(row);
@@ -117,6 +130,23 @@ TEST_CASE("two cart items: single and pair rules combine as a noisy-or", "[recom
   CHECK(rows[1].lift == Approx(2.0));
 }
 
+TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at half weight",
+          "[recommend]") {
+  auto f = load(shop());
+  Scorer s(*f.bundle);
+  auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2, ScoringParams{});
+  REQUIRE(rows.size() == 2);
+  // jam: butter->jam conf 2/4, lift .5/(2/8) = 2 -> .5*sqrt(2) = .7071 beats bread->jam
+  // (.4*sqrt(1.6) = .5060) and the pair rule (.5*sqrt(2) * 0.5 = .3536).
+  CHECK(rows[0].item == "jam");
+  CHECK(rows[0].score == Approx(0.5 * std::sqrt(2.0)));
+  CHECK(rows[0].confidence == Approx(0.5));
+  // milk: bread->milk .6*sqrt(1.2) = .6573 beats butter->milk .5*sqrt(1) and the pair .25.
+  CHECK(rows[1].item == "milk");
+  CHECK(rows[1].score == Approx(0.6 * std::sqrt(1.2)));
+  CHECK(rows[1].because == std::vector<std::string>{"bread", "butter"});
+}
+
 TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
   auto f = load(shop());
   Scorer s(*f.bundle);
@@ -138,7 +168,7 @@ TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
 TEST_CASE("unknown and repeated cart ids are ignored; results are deterministic", "[recommend]") {
   auto f = load(shop());
   Scorer s(*f.bundle);
-  const std::uint32_t unknown = f.bundle->item_count() + 7;
+  const std::uint32_t unknown = f.bundle->item_count() + 7;  // default params from here on
   std::vector<std::uint32_t> cart = {unknown, f.bundle->find("bread"), f.bundle->find("bread")};
   auto first = s.recommend(request_for(cart, {}, {}, 3));
   std::vector<std::uint32_t> items;
@@ -190,7 +220,9 @@ TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceri
     std::vector<std::uint32_t> c(cart.begin(), cart.end());
     std::vector<std::uint32_t> extra(blocked.begin(), blocked.end());
     const std::uint32_t n = 10;
-    auto results = s.recommend(request_for(c, {}, extra, n));
+    auto req = request_for(c, {}, extra, n);
+    req.params = noisy_or();
+    auto results = s.recommend(req);
     REQUIRE(results.size() == n);
     double lowest = 2;
     std::size_t cross = 0;
