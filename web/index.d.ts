@@ -21,11 +21,21 @@ export interface LoadOptions {
   fetch?: (url: string) => Promise<FetchResponse>;
 }
 
-export interface RecommendOptions {
-  /** Items the shopper already bought: never recommended. */
-  history?: string[];
-  /** Items never to recommend (out of stock, …). */
+/** Business filters every recommendation kind honours. */
+export interface ItemFilters {
+  /** Items never to recommend (out of stock, …). Unknown ids are ignored. */
   exclude?: string[];
+  /** Only items of these categories (names as in `categories()`). An unknown name throws a
+   *  RangeError; an item without a category never passes. */
+  categories?: string[];
+  /** Only items priced within [min, max] (inclusive; either may be ±Infinity). An item without
+   *  a known price never passes. */
+  priceRange?: [min: number, max: number];
+}
+
+export interface RecommendOptions extends ItemFilters {
+  /** Items the shopper already bought: never recommended, and their categories re-rank candidates. */
+  history?: string[];
   /** How many results, a positive integer. Default 10. */
   n?: number;
 }
@@ -76,6 +86,14 @@ export interface BundleInfo {
   bytes: number;
   /** XXH64 of the payload, 16 hex digits, as stored in the header. */
   checksum: string;
+  /** The bundle has a catalog (names, categories, prices): `product()`, `products()`, `upsell()`. */
+  catalog: boolean;
+  /** How many categories the catalog has (0 without one). */
+  categories: number;
+  /** The bundle has category-level rules: `complementaryCategories()`. */
+  categoryRules: boolean;
+  /** The bundle has repurchase statistics: `nextPurchases()` beyond the shopper's own history. */
+  repurchase: boolean;
   /** Everything the bundle's meta section records: mining parameters (min_support, min_count,
    *  min_confidence, min_lift, max_len, algorithm), source, counts. Values are strings. */
   meta: Readonly<Record<string, string>>;
@@ -88,9 +106,116 @@ export interface MemoryUsage {
   allocatedBytes: number;
 }
 
+export interface UpsellOptions extends ItemFilters {
+  /** How many results, a positive integer. Default 5. */
+  n?: number;
+  /** Candidates cost more than the item and at most this many times its price (>= 1). Default 2. */
+  maxPriceRatio?: number;
+}
+
+export interface Upsell {
+  item: string;
+  /** 0.7 × substitution + 0.3 × popularity relative to the most popular candidate. */
+  score: number;
+  /** In [0, 1]: shared co-purchase neighbours, rarely in the same basket. */
+  substitution: number;
+  /** Candidate price / item price, > 1. */
+  priceRatio: number;
+}
+
+export interface ComplementaryCategoryOptions {
+  /** How many results, a positive integer. Default 10. */
+  n?: number;
+  /** Categories never to return. Unknown names throw. */
+  exclude?: string[];
+  /** Only these categories. Unknown names throw. */
+  categories?: string[];
+}
+
+export interface ComplementaryCategory {
+  category: string;
+  /** P(category | the given one), over baskets mapped to categories. */
+  confidence: number;
+  /** > 1. */
+  lift: number;
+  /** Share of baskets holding both. */
+  support: number;
+}
+
+/** One earlier purchase. Other properties are ignored. */
+export interface PurchaseEvent {
+  item: string;
+  /** 'YYYY-MM-DD' (a time after ' ' or 'T' is ignored). */
+  date: string;
+}
+
+export interface NextPurchaseOptions extends ItemFilters {
+  /** The day to predict around, 'YYYY-MM-DD'. Required: the clock is never read. Purchases after
+   *  it are ignored. */
+  asOf: string;
+  /** How many results, a positive integer. Default 10. */
+  n?: number;
+  /** Half-width of the window around asOf, in days (a non-negative integer). Default 7. */
+  window?: number;
+}
+
+export interface NextPurchase {
+  item: string;
+  /** Probability that the next purchase falls within ±window days of asOf. */
+  probability: number;
+  /** Expected next purchase minus asOf, in days (negative: overdue). */
+  dueInDays: number;
+}
+
+export interface TopRulesOptions {
+  /** How many rules, a non-negative integer. Default 500. */
+  limit?: number;
+}
+
+export interface Rule {
+  /** One item or two. */
+  antecedent: string[];
+  consequent: string;
+  support: number;
+  confidence: number;
+  lift: number;
+}
+
+export interface Product {
+  item: string;
+  /** null when the catalog has no name for it (or the bundle no catalog). */
+  name: string | null;
+  category: string | null;
+  /** null when unknown. */
+  price: number | null;
+}
+
+export interface ProductWithPopularity extends Product {
+  /** Number of baskets in the mined data that hold the item. */
+  popularity: number;
+}
+
 export interface Recommender {
-  /** Unknown item ids in any list are ignored. Throws TypeError / RangeError on bad arguments. */
+  /** Cross-sell for a cart. Unknown item ids in any list are ignored. Throws TypeError /
+   *  RangeError on bad arguments (and for an unknown category name). */
   recommend(cart: string[], options?: RecommendOptions): Recommendation[];
+  /** Pricier items of the same category bought instead of `item`; never the item itself or
+   *  cheaper ones. [] for an unknown item or one without a category or price. */
+  upsell(item: string, options?: UpsellOptions): Upsell[];
+  /** Categories bought together with `category` (lift > 1), by added value. Throws for an
+   *  unknown category. */
+  complementaryCategories(category: string, options?: ComplementaryCategoryOptions): ComplementaryCategory[];
+  /** Items from the history that the shopper is due to buy again around `asOf`. Throws a
+   *  RangeError for a date that is not a valid 'YYYY-MM-DD'. */
+  nextPurchases(history: PurchaseEvent[], options: NextPurchaseOptions): NextPurchase[];
+  /** The bundle's rules with the highest lift (ties: confidence, support). */
+  topRules(options?: TopRulesOptions): Rule[];
+  /** The catalog entry of an item, or null when the bundle does not know the item. */
+  product(item: string): Product | null;
+  /** Every item of the bundle, in the bundle's id order (a fresh array each call). */
+  products(): ProductWithPopularity[];
+  /** The catalog's category names (empty without a catalog). */
+  categories(): string[];
   readonly info: Readonly<BundleInfo>;
   memoryUsage(): MemoryUsage;
   /** Frees the bundle's wasm memory. Any later call (but dispose) throws. */

@@ -90,3 +90,50 @@ export function rng(seed) {
 }
 
 export const readBytes = (path) => new Uint8Array(readFileSync(path));
+
+// Online Retail with everything the later recommendation kinds need: a catalog derived by
+// `basketlift catalog`, customer and date columns (repurchase statistics), category rules.
+// Returns { bundle, catalog } paths in DIR.
+export const retailKindsArgs = [
+  '--format', 'csv', '--order-col', 'InvoiceNo', '--item-col', 'StockCode',
+  '--quantity-col', 'Quantity', '--user-col', 'CustomerID', '--date-col', 'InvoiceDate',
+  '--min-support', '0.003', '--min-confidence', '0.05',
+];
+export async function mineRetailWithCatalog(dir) {
+  const catalog = join(dir, 'catalog.csv');
+  const input = join(dataDir, RETAIL);
+  await runCli(['catalog', input, '-o', catalog]);
+  const bundle = await mine(dir, 'retail-catalog', input, [...retailKindsArgs, '--catalog', catalog]);
+  return { bundle, catalog };
+}
+
+// RFC 4180: quoted fields may hold commas, doubled quotes and newlines. Returns rows of fields.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') field += text[i++];
+      else quoted = false;
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
