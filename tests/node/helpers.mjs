@@ -77,6 +77,25 @@ export async function mineSynthetic(dir) {
   return mine(dir, 'synthetic', input, ['--format', 'basket', '--sep', ',', '--min-support', '0.01', '--min-confidence', '0.05']);
 }
 
+// The synthetic baskets with a catalog: items a0..a26 in categories c0..c8 (a3k, a3k+1, a3k+2
+// in c<k>, priced k+1, k+1.5, k+2.5); a27 has a name only, a28 a price only, a29 is not in the
+// catalog. Returns { bundle, catalog } paths in DIR.
+export async function mineSyntheticWithCatalog(dir) {
+  const rows = ['item_id,name,category,price'];
+  for (let i = 0; i < 27; i++) {
+    const k = Math.floor(i / 3);
+    rows.push(`a${i},"Item ${i}, size ${'SML'[i % 3]}",c${k},${k + [1, 1.5, 2.5][i % 3]}`);
+  }
+  rows.push('a27,Only a name,,', 'a28,,,4.25');
+  const catalog = join(dir, 'synthetic-catalog.csv');
+  writeFileSync(catalog, rows.join('\n') + '\n');
+  const plain = await mineSynthetic(dir);
+  const bundle = join(dir, 'synthetic-catalog.blb');
+  const input = join(dir, 'synthetic.csv');
+  await runCli(['mine', input, '--format', 'basket', '--sep', ',', '--min-support', '0.01', '--min-confidence', '0.05', '--catalog', catalog, '-o', bundle]);
+  return { bundle, catalog, plain };
+}
+
 // mulberry32: a tiny seeded PRNG, so every run tests the same carts.
 export function rng(seed) {
   let a = seed >>> 0;
