@@ -56,7 +56,10 @@ console.log(JSON.stringify({ results: rec.recommend(${JSON.stringify(CART)}, { n
   await t.test('TypeScript sees the hand-written types', async () => {
     writeFileSync(
       join(app, 'main.ts'),
-      `import { loadRecommender, BundleError, type Recommendation, type BundleInfo } from 'basketlift';
+      `import {
+  loadRecommender, BundleError, type Recommendation, type BundleInfo, type Upsell, type ComplementaryCategory,
+  type PurchaseEvent, type NextPurchase, type Rule, type Product, type ProductWithPopularity,
+} from 'basketlift';
 const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0), fetch: globalThis.fetch });
 const results: Recommendation[] = rec.recommend(['a'], { n: 3, history: [], exclude: ['b'] });
 const kind: 'cross-sell' | 'popular' = results[0].kind;
@@ -67,6 +70,23 @@ if (e instanceof BundleError) console.log(e.code, e.detail);
 // @ts-expect-error unknown options are type errors too
 rec.recommend(['a'], { count: 3 });
 console.log(kind, total, info.createdAt?.length);
+const filtered: Recommendation[] = rec.recommend(['a'], { categories: ['MUG'], priceRange: [1, Infinity] });
+const ups: Upsell[] = rec.upsell('a', { n: 3, maxPriceRatio: 1.5, exclude: ['b'], categories: ['MUG'], priceRange: [0, 10] });
+const ratio: number = ups[0].priceRatio + ups[0].substitution + ups[0].score;
+const cats: ComplementaryCategory[] = rec.complementaryCategories('MUG', { n: 5, exclude: ['TEA'], categories: ['CUP'] });
+const history: PurchaseEvent[] = [{ item: 'a', date: '2011-01-01' }];
+const next: NextPurchase[] = rec.nextPurchases(history, { asOf: '2011-02-01', window: 7, n: 3 });
+const due: number = next[0].probability + next[0].dueInDays;
+// @ts-expect-error asOf is required
+rec.nextPurchases(history, { n: 3 });
+const rules: Rule[] = rec.topRules({ limit: 10 });
+const antecedent: string[] = rules[0].antecedent;
+const p: Product | null = rec.product('a');
+const name: string | null = p ? p.name : null;
+const all: ProductWithPopularity[] = rec.products();
+const labels: string[] = rec.categories();
+const flags: boolean = info.catalog && info.categoryRules && info.repurchase && info.categories > 0;
+console.log(filtered, ratio, cats[0].category, due, antecedent, name, all[0].popularity, labels, flags);
 rec.dispose();
 `,
     );
