@@ -42,7 +42,9 @@ export interface RecommendOptions extends ItemFilters {
 
 export interface Recommendation {
   item: string;
-  /** 1 − ∏(1 − confidence) over the rules that fired; 0 for 'popular'. */
+  /** How strongly the firing rules point at the item (by default the best rule's
+   *  confidence × √lift, pair rules weighted 0.5, raised by the history's category affinity;
+   *  see docs/EVALUATION.md); 0 for 'popular'. Compare scores within one answer only. */
   score: number;
   /** Of the strongest firing rule; for 'popular', the item's support. */
   confidence: number;
@@ -161,7 +163,9 @@ export interface NextPurchaseOptions extends ItemFilters {
 
 export interface NextPurchase {
   item: string;
-  /** Probability that the next purchase falls within ±window days of asOf. */
+  /** Probability that the shopper buys the item again and that the next purchase falls within
+   *  ±window days of asOf (a normal model of the interval: the population's, refined by the
+   *  shopper's own intervals). */
   probability: number;
   /** Expected next purchase minus asOf, in days (negative: overdue). */
   dueInDays: number;
