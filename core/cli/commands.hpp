@@ -11,5 +11,6 @@ int run_upsell(int argc, char** argv);
 int run_categories(int argc, char** argv);
 int run_next(int argc, char** argv);
 int run_eval(int argc, char** argv);
+int run_import_spark(int argc, char** argv);
 
 }  // namespace basketlift::cli

@@ -19,6 +19,7 @@ commands:
   next BUNDLE       items a shopper is due to buy again, from their purchase history
   eval INPUT        offline evaluation: hide an item of each held-out basket, recommend
   catalog ORDERS    derive a catalog (name, category, price) from an order log
+  import-spark      build a bundle from Spark MLlib FPGrowth's freqItemsets and associationRules
 
 run 'basketlift <command> --help' for a command's options.
 )";
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "categories") return basketlift::cli::run_categories(argc, argv);
     if (command == "next") return basketlift::cli::run_next(argc, argv);
     if (command == "eval") return basketlift::cli::run_eval(argc, argv);
+    if (command == "import-spark") return basketlift::cli::run_import_spark(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const basketlift::InputError& e) {

@@ -1,0 +1,53 @@
+// Pieces of a BundleContent that every producer fills the same way, whether the rules were mined
+// here (make_bundle_content) or imported from Spark (import_spark): which rules an antecedent
+// keeps, and how a catalog lands in the bundle.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bundle.hpp"
+#include "catalog.hpp"
+
+namespace basketlift {
+
+// One antecedent's rules, reduced to the `cap` strongest (0 = keep all): by joint count, i.e. by
+// confidence, since the antecedent is shared; ties by consequent id. Leaves them in that order.
+inline void keep_strongest_rules(std::vector<RuleEntry>& group, std::size_t cap) {
+  std::sort(group.begin(), group.end(), [](const RuleEntry& a, const RuleEntry& b) {
+    return a.count != b.count ? a.count > b.count : a.consequent < b.consequent;
+  });
+  if (cap && group.size() > cap) group.resize(cap);
+}
+
+// Names, categories (sorted, deduplicated) and prices for content.labels from a catalog; items
+// the catalog lacks get no category, an empty name and a NaN price. Category rules are not
+// touched: they need baskets.
+inline void add_catalog_fields(BundleContent& c, const Catalog& catalog) {
+  std::vector<const CatalogEntry*> entries(c.labels.size());
+  c.categories.clear();
+  for (std::size_t i = 0; i < c.labels.size(); ++i) {
+    entries[i] = catalog.find(c.labels[i]);
+    if (entries[i] && !entries[i]->category.empty()) c.categories.push_back(entries[i]->category);
+  }
+  std::sort(c.categories.begin(), c.categories.end());
+  c.categories.erase(std::unique(c.categories.begin(), c.categories.end()), c.categories.end());
+  c.item_category.clear();
+  c.names.clear();
+  c.prices.clear();
+  for (const auto* e : entries) {
+    std::uint32_t k = kNoCategory;
+    if (e && !e->category.empty())
+      k = static_cast<std::uint32_t>(
+          std::lower_bound(c.categories.begin(), c.categories.end(), e->category) -
+          c.categories.begin());
+    c.item_category.push_back(k);
+    c.names.push_back(e ? e->name : std::string());
+    c.prices.push_back(e ? e->price : NAN);
+  }
+}
+
+}  // namespace basketlift

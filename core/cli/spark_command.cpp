@@ -1,0 +1,117 @@
+// `import-spark`: a rule bundle from Spark MLlib FPGrowth's freqItemsets and associationRules.
+#include <cstdio>
+#include <ctime>
+#include <optional>
+
+#include "args.hpp"
+#include "catalog.hpp"
+#include "commands.hpp"
+#include "error.hpp"
+#include "output.hpp"
+#include "spark_import.hpp"
+
+namespace basketlift::cli {
+
+namespace {
+
+const char* kHelp =
+    R"(usage: basketlift import-spark --rules PATH --itemsets PATH -o rules.blb [options]
+
+PATH is a file or a directory of part-* files as Spark's write.json / write.csv leaves them
+(_SUCCESS, .crc and other files ignored; .gz parts read directly). JSON lines with Spark's
+schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
+
+  --rules PATH              model.associationRules: antecedent, consequent, confidence, lift,
+                            support
+  --itemsets PATH           model.freqItemsets: items, freq
+  --catalog FILE.csv        item_id,name,category,price: names, categories and prices in the
+                            bundle (no category rules: those need the baskets)
+ -o, --output FILE.blb      the rule bundle
+  --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
+                            (default 50, as mine; 0 = all)
+  --transactions N          the number of baskets, checked against every rule's support
+                            (default: derived from it)
+  --summary json            one JSON object on stdout instead of the human summary
+
+Every rule's support, confidence and lift is checked against the itemset counts; rules with one
+consequent and one or two antecedent items go into the bundle, others are counted as skipped.
+)";
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+int run_import_spark(int argc, char** argv) {
+  Args args(argc, argv, 2,
+            {"--rules", "--itemsets", "--catalog", "-o", "--output", "--max-rules-per-antecedent",
+             "--transactions", "--summary"},
+            {"--help", "-h"});
+  if (args.flag("--help") || args.flag("-h")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args.positional().empty())
+    throw InputError("import-spark: unexpected argument '" + args.positional()[0] +
+                     "' (see basketlift import-spark --help)");
+  auto out = args.get("-o");
+  if (!out) out = args.get("--output");
+  SparkImportOptions opt;
+  const auto rules = args.get("--rules"), itemsets = args.get("--itemsets");
+  if (!rules || !itemsets || !out)
+    throw InputError("import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb");
+  opt.rules_path = *rules;
+  opt.itemsets_path = *itemsets;
+  if (auto k = args.get_uint("--max-rules-per-antecedent")) {
+    if (*k > UINT32_MAX) throw InputError("--max-rules-per-antecedent: too large");
+    opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
+  }
+  if (auto n = args.get_uint("--transactions")) {
+    if (*n == 0) throw InputError("--transactions: must be at least 1");
+    opt.transactions = *n;
+  }
+  const auto summary = args.get_or("--summary", "text");
+  if (summary != "json" && summary != "text")
+    throw InputError("--summary: expected json or text, got '" + summary + "'");
+  std::optional<Catalog> catalog;
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
+  {
+    AtomicFile probe(*out);  // the output must be creatable before anything is read
+  }
+
+  const auto imported = import_spark(opt, utc_now(), catalog ? &*catalog : nullptr);
+  write_bundle(*out, imported.content);
+
+  const auto& r = imported.report;
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+  if (summary == "json") {
+    std::printf(
+        "{\"transactions\": %llu, \"items\": %llu, \"frequent_itemsets\": %llu, \"rules\": %llu, "
+        "\"single_rules\": %llu, \"pair_rules\": %llu, \"skipped_consequent\": %llu, "
+        "\"skipped_antecedent\": %llu, \"capped\": %llu, \"min_count\": %u, "
+        "\"itemset_files\": %zu, \"rule_files\": %zu}\n",
+        u(r.transactions), u(r.items), u(r.itemsets), u(r.rules), u(r.single_rules),
+        u(r.pair_rules), u(r.skipped_consequent), u(r.skipped_antecedent), u(r.capped), r.min_count,
+        r.itemset_files.size(), r.rule_files.size());
+    return 0;
+  }
+  std::printf("%s: %llu frequent itemsets (%zu files), %llu rules (%zu files)\n", out->c_str(),
+              u(r.itemsets), r.itemset_files.size(), u(r.rules), r.rule_files.size());
+  std::printf("transactions %llu (derived from %s), items %llu, smallest itemset freq %u\n",
+              u(r.transactions), r.transactions_from.c_str(), u(r.items), r.min_count);
+  std::printf("bundle: %llu single-item rules, %llu pair rules", u(r.single_rules),
+              u(r.pair_rules));
+  if (catalog) std::printf(", catalog (no category rules: they need the baskets)");
+  std::printf(
+      "\nskipped: %llu with a consequent of 2+ items, %llu with an antecedent of 3+ items, "
+      "%llu beyond %u per antecedent\n",
+      u(r.skipped_consequent), u(r.skipped_antecedent), u(r.capped), opt.max_rules_per_antecedent);
+  return 0;
+}
+
+}  // namespace basketlift::cli
