@@ -2,12 +2,45 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace basketlift {
 
 double IntervalSummary::sd() const { return n < 2 ? 0.0 : std::sqrt(m2 / (n - 1)); }
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+namespace {
+
+// exp from +, -, *, / and exact scaling only, so native (glibc) and wasm (musl) produce the same
+// bits; the C libraries' exp and erfc differ in the last ulps and would break CLI/JS parity.
+double portable_exp(double x) {
+  if (x < -745.0) return 0.0;
+  if (x > 709.0) return std::numeric_limits<double>::infinity();
+  constexpr double kLn2 = 0.6931471805599453;
+  const double k = std::nearbyint(x / kLn2);
+  const double r = x - k * kLn2;  // |r| <= ln2 / 2
+  double term = 1.0, sum = 1.0;
+  for (int i = 1; i < 25; ++i) {  // Taylor: 25 terms reach double precision for |r| <= 0.35
+    term *= r / i;
+    sum += term;
+  }
+  return std::ldexp(sum, static_cast<int>(k));
+}
+
+}  // namespace
+
+// Marsaglia (2004), "Evaluating the normal distribution": Phi(x) = 1/2 + phi(x) * (x + x^3/3 +
+// x^5/(3*5) + ...), with only basic arithmetic and portable_exp.
+double normal_cdf(double x) {
+  if (x < -9.0) return 0.0;
+  if (x > 9.0) return 1.0;
+  double sum = x, term = x, previous = 0.0;
+  for (int i = 3; sum != previous; i += 2) {
+    previous = sum;
+    term *= x * x / i;
+    sum += term;
+  }
+  return 0.5 + sum * portable_exp(-0.5 * x * x - 0.91893853320467274178);  // ln sqrt(2 pi)
+}
 
 std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchaseRequest& req) {
   std::vector<PurchaseEvent> events;

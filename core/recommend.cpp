@@ -42,10 +42,14 @@ void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_cou
       candidates_.push_back(c);
     }
     support_[c] += confidence * weight;
+    // Evidence from few baskets is shrunk: confidence as if `smoothing` more baskets had held
+    // the antecedent without the consequent.
+    const double shrunk = static_cast<double>(r.count) / (antecedent_count + params.smoothing);
+    const double shrunk_lift = shrunk * n / bundle_.popularity(c);
     const double evidence =
-        weight * (params.evidence == Evidence::Lift         ? lift
-                  : params.evidence == Evidence::Confidence ? confidence
-                                                            : confidence * std::sqrt(lift));
+        weight * (params.evidence == Evidence::Lift         ? shrunk_lift
+                  : params.evidence == Evidence::Confidence ? shrunk
+                                                            : shrunk * std::sqrt(shrunk_lift));
     switch (params.aggregation) {
       case Aggregation::NoisyOr:
         score_[c] *= 1.0 - std::min(1.0, confidence * weight);

@@ -81,14 +81,16 @@ int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::st
                          {Aggregation::Sum, Evidence::Confidence},
                          {Aggregation::Sum, Evidence::Lift}})
     for (double pair : {0.0, 0.5, 1.0})
-      for (double affinity : {0.0, 0.5, 1.0}) {
-        ScoringParams p;
-        p.aggregation = agg;
-        p.evidence = ev;
-        p.pair_weight = pair;
-        p.affinity_weight = affinity;
-        grid.push_back(p);
-      }
+      for (double affinity : {0.0, 1.0})
+        for (double smoothing : {0.0, 30.0, 100.0, 300.0, 1000.0}) {
+          ScoringParams p;
+          p.smoothing = smoothing;
+          p.aggregation = agg;
+          p.evidence = ev;
+          p.pair_weight = pair;
+          p.affinity_weight = affinity;
+          grid.push_back(p);
+        }
   std::printf("validation split of the training part; HR@10 per setting\n");
   std::printf("%-12s %-15s %5s %8s %7s %7s %7s\n", "min-support", "aggregation", "pair", "affinity",
               "HR@5", "HR@10", "MRR@10");
@@ -98,13 +100,13 @@ int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::st
     const auto report = evaluate(train, o, grid);
     for (std::size_t i = 0; i < grid.size(); ++i) {
       const auto& m = report.methods[i].metrics;
-      std::printf("%-12s %-15s %5.1f %8.1f %7.4f %7.4f %7.4f\n", s.c_str(),
-                  aggregation_name(grid[i]), grid[i].pair_weight, grid[i].affinity_weight, m.hr5,
-                  m.hr10, m.mrr10);
+      std::printf("%-12s %-20s %5.1f %8.1f %9.1f %7.4f %7.4f %7.4f\n", s.c_str(),
+                  aggregation_name(grid[i]), grid[i].pair_weight, grid[i].affinity_weight,
+                  grid[i].smoothing, m.hr5, m.hr10, m.mrr10);
     }
     for (std::size_t i = grid.size(); i < report.methods.size(); ++i)
-      std::printf("%-12s %-15s %5s %8s %7.4f %7.4f %7.4f\n", s.c_str(),
-                  report.methods[i].name.c_str(), "", "", report.methods[i].metrics.hr5,
+      std::printf("%-12s %-20s %5s %8s %9s %7.4f %7.4f %7.4f\n", s.c_str(),
+                  report.methods[i].name.c_str(), "", "", "", report.methods[i].metrics.hr5,
                   report.methods[i].metrics.hr10, report.methods[i].metrics.mrr10);
   }
   return 0;
@@ -147,7 +149,7 @@ int run_eval(int argc, char** argv) {
     opt.catalog = &*catalog;
   }
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
-  if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.002", "0.003"});
+  if (args.flag("--tune")) return tune(data, opt, {"0.0015"});
   const auto report = evaluate(data, opt, {ScoringParams{}});
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())

@@ -57,7 +57,7 @@ int run_upsell(int argc, char** argv) {
             {"--json", "--help", "-h"});
   if (wants_help(
           args,
-          "usage: basketlift upsell BUNDLE --item ID [--max-price-ratio 2] [-n 10]\n"
+          "usage: basketlift upsell BUNDLE --item ID [--max-price-ratio 2] [-n 5]\n"
           "       [--exclude A,B] [--categories C] [--min-price P] [--max-price P] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
@@ -67,7 +67,7 @@ int run_upsell(int argc, char** argv) {
   if (!item) throw InputError("upsell: --item is required");
   UpsellRequest req;
   req.item = bundle->find(*item);
-  req.n = f.n;
+  req.n = args.get("-n") ? f.n : 5;  // upsell lists are short by default, as in the JS API
   req.exclude = f.exclude;
   req.filter = f.filter;
   if (auto r = args.get("--max-price-ratio"))
@@ -98,7 +98,7 @@ int run_categories(int argc, char** argv) {
   if (wants_help(
           args,
           "usage: basketlift categories BUNDLE --category C [-n 10] [--categories allow,list]"
-          " [--json]\n"))
+          " [--exclude C1,C2] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
@@ -107,7 +107,9 @@ int run_categories(int argc, char** argv) {
   if (!category) throw InputError("categories: --category is required");
   const auto k = bundle->find_category(*category);
   if (k == bundle->category_count()) throw InputError("unknown category '" + *category + "'");
-  auto results = complementary_categories(*bundle, k, f.n, {}, f.categories);
+  // Here --exclude names categories, not items.
+  const auto excluded = category_ids(*bundle, args.get("--exclude"));
+  auto results = complementary_categories(*bundle, k, f.n, excluded, f.categories);
   const bool json = args.flag("--json");
   if (json) std::printf("[");
   for (std::size_t i = 0; i < results.size(); ++i) {
