@@ -10,7 +10,8 @@ import { mountRules } from './rules.js';
 
 const showTime = ({ micros, calls }, what) => {
   $('stat-score').textContent = `${micros < 10 ? micros.toFixed(2) : micros.toFixed(0)} µs`;
-  $('stat-score').title = `${what}: mean of ${formatInt(calls)} calls`;
+  $('stat-score-what').textContent = what;
+  $('stat-score').parentElement.title = `mean of ${formatInt(calls)} calls`;
 };
 
 async function main() {
@@ -26,32 +27,24 @@ async function main() {
   const t2 = performance.now();
   $('stat-bundle').textContent = `${formatInt(rec.info.rules.total)} rules · ${formatInt(rec.info.items)} items · ${(rec.info.bytes / 1e6).toFixed(1)} MB`;
   $('stat-load').textContent = `${(t2 - t1).toFixed(1)} ms`;
-  $('stat-load').title = `download ${(t1 - t0).toFixed(0)} ms, then loadRecommender() ${(t2 - t1).toFixed(1)} ms`;
+  $('stat-load-what').textContent = `+ ${(t1 - t0).toFixed(0)} ms download`;
+  $('stat-load').parentElement.title = 'loadRecommender(bytes): wasm compile on first use, bundle validation, indexing';
 
-  // The bundle carries the catalog (rec.products()); a package without it falls back to the
-  // storefront's own feed.
-  let products;
-  if (typeof rec.products === 'function') {
-    products = rec.products();
-  } else {
-    products = await fetch('catalog.json').then((r) => r.json());
-    note($('catalog-note'), 'rec.products() is not available in this version of basketlift: the grid shows the store’s own product feed.');
-  }
+  // The bundle carries the catalog: names, categories, prices and popularity for every item.
+  const products = rec.products();
   const byId = new Map(products.map((p) => [p.item, p]));
   const product = (id) => byId.get(id) ?? null;
-  const categories = typeof rec.categories === 'function'
-    ? rec.categories()
-    : [...new Set(products.map((p) => p.category).filter(Boolean))].sort();
+  if (!rec.info.catalog) note($('catalog-note'), 'This bundle was mined without --catalog: items show as ids, without prices.');
 
   const cart = createCart();
   const openDetail = createDetail(rec, product, cart);
   cart.subscribe(() => renderCart(cart, product, openDetail));
   renderCart(cart, product, openDetail);
-  mountCatalog(products, categories, { cart, openDetail });
+  mountCatalog(products, rec.categories(), { cart, openDetail });
 
   // The package's widget; it re-renders itself on the cart's change event.
   mountRecommendations($('fbt'), rec, { getCart: cart.ids, onAdd: (id) => cart.add(id), n: 5, getProduct: product, formatPrice });
-  const timeCart = () => showTime(timeMicros(() => rec.recommend(cart.ids(), { n: 5 })), `recommend() for ${cart.ids().length} cart items`);
+  const timeCart = () => showTime(timeMicros(() => rec.recommend(cart.ids(), { n: 5 })), `recommend(), ${cart.ids().length} in cart`);
   cart.subscribe(timeCart);
   timeCart();
 
@@ -73,6 +66,7 @@ function setupTabs(onShow) {
     }
     if (focus) tab.focus();
     const name = tab.id.slice(4);
+    document.body.dataset.view = name;
     history.replaceState(null, '', name === 'shop' ? location.pathname : `#${name}`);
     onShow[name]?.();
   }

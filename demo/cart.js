@@ -90,4 +90,5 @@ export function renderCart(cart, product, openDetail) {
   $('cart-clear').hidden = count === 0;
   $('cart-total').textContent = formatPrice(total);
   $('cart-jump').textContent = `View cart · ${count} item${count === 1 ? '' : 's'} · ${formatPrice(total)}`;
+  $('cart-jump').hidden = count === 0;
 }

@@ -6,9 +6,9 @@ import { $, h, formatInt, formatPrice } from './dom.js';
 const PAGE = 24;
 
 export function mountCatalog(products, categories, { cart, openDetail }) {
-  const haystack = new Map(products.map((p) => [p, `${p.name} ${p.item} ${p.category}`.toLowerCase()]));
+  const haystack = new Map(products.map((p) => [p, `${p.name ?? ''} ${p.item} ${p.category ?? ''}`.toLowerCase()]));
   // Products without a name or price (a few codes in the data have none) go last in every order.
-  const byName = (a, b) => !a.name - !b.name || a.name.localeCompare(b.name) || a.item.localeCompare(b.item);
+  const byName = (a, b) => !a.name - !b.name || (a.name ?? '').localeCompare(b.name ?? '') || a.item.localeCompare(b.item);
   const price = (p, missing) => (typeof p.price === 'number' && p.price > 0 ? p.price : missing);
   const sorts = {
     popularity: (a, b) => (b.popularity ?? 0) - (a.popularity ?? 0) || byName(a, b),
@@ -17,7 +17,6 @@ export function mountCatalog(products, categories, { cart, openDetail }) {
     'price-desc': (a, b) => price(b, -1) - price(a, -1) || byName(a, b),
   };
   const sorted = Object.fromEntries(Object.entries(sorts).map(([k, f]) => [k, [...products].sort(f)]));
-  if (!products.some((p) => p.popularity)) $('sort').options[0].remove(); // no popularity in a plain feed
 
   const select = $('category');
   select.append(...categories.map((c) => h('option', { value: c }, c)));
@@ -57,6 +56,10 @@ export function mountCatalog(products, categories, { cart, openDetail }) {
     $('page-label').textContent = `Page ${page + 1} of ${formatInt(pages)}`;
     $('prev').disabled = page === 0;
     $('next').disabled = page >= pages - 1;
+    // A button that just became disabled drops keyboard focus: hand it to its partner.
+    if (document.activeElement === document.body && $('prev').disabled !== $('next').disabled) {
+      ($('prev').disabled ? $('next') : $('prev')).focus();
+    }
   }
 
   $('catalog-filters').addEventListener('submit', (e) => e.preventDefault());

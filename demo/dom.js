@@ -25,8 +25,10 @@ export function note(el, text) {
 }
 
 // Mean time of one call, in µs. performance.now() is coarse (5–100 µs), so a single call cannot
-// be timed: repeat it for about 2 ms and divide.
+// be timed: repeat it for about 2 ms and divide. A 1 ms warm-up first, because V8 compiles wasm
+// functions lazily and tiers them up: the first calls measure the compiler, not basketlift.
 export function timeMicros(fn) {
+  for (const warm = performance.now(); performance.now() - warm < 1; ) fn();
   let calls = 0;
   let elapsed;
   const start = performance.now();

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { csvRows, exportCustomers } from './customers.mjs';
+import { exportCustomers } from './customers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...p) => join(root, ...p);
@@ -60,11 +60,6 @@ if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   const customers = exportCustomers(orders);
   writeFileSync(join(dataDir, 'customers.json'), JSON.stringify(customers));
   log(`exported ${customers.length} demo customers in ${Date.now() - t} ms`);
-  // The storefront's own product feed. The page prefers the bundle's catalog (rec.products())
-  // and reads this only where the package does not offer that yet.
-  const [, ...rows] = csvRows(readFileSync(join(dataDir, 'catalog.csv'), 'utf8'));
-  const feed = rows.filter((r) => r.length >= 4).map(([item, name, category, price]) => ({ item, name, category, price: price === '' ? null : Number(price) }));
-  writeFileSync(join(dataDir, 'catalog.json'), JSON.stringify(feed));
   writeFileSync(stampFile + '.tmp', stamp);
   renameSync(stampFile + '.tmp', stampFile); // last: an interrupted run is redone next time
 }
@@ -84,5 +79,5 @@ await esbuild.build({
 for (const f of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(at('demo', f), join(siteDir, f));
 // The package's default wasm location is beside the bundled JS (new URL('./basketlift.wasm', import.meta.url)).
 copyFileSync(at('dist/basketlift.wasm'), join(siteDir, 'basketlift.wasm'));
-for (const f of ['rules.blb', 'customers.json', 'catalog.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
+for (const f of ['rules.blb', 'customers.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
 log(`site ready in ${relative(root, siteDir)}/`);

@@ -16,10 +16,6 @@ export function mountRestock(rec, customers, { product, cart, onTimed }) {
     $('customer-summary').textContent = `${formatInt(before.length)} purchases of ${formatInt(new Set(before.map((e) => e.item)).size)} items ` +
       `before ${asOf || '…'} (history ${c.first} to ${c.last}; ${c.repeatedItems} items bought on 3 or more days).`;
     const table = $('restock-table');
-    if (typeof rec.nextPurchases !== 'function') {
-      table.hidden = true;
-      return note($('restock-note'), 'Not available: this version of basketlift has no rec.nextPurchases().');
-    }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
       table.hidden = true;
       return note($('restock-note'), 'Pick a date.');
@@ -40,7 +36,7 @@ export function mountRestock(rec, customers, { product, cart, onTimed }) {
       const due = Math.round(r.dueInDays);
       return h('tr', { 'data-item': r.item },
         h('th', { scope: 'row' }, p?.name || r.item),
-        h('td', {}, p?.category || ''),
+        h('td', { class: 'wide-only' }, p?.category || ''),
         h('td', { class: 'num' }, formatPercent(r.probability)),
         h('td', { class: 'num' }, due === 0 ? 'today' : due > 0 ? `in ${due} d` : `${-due} d ago`),
         h('td', {}, h('button', { type: 'button', 'aria-label': `Add ${p?.name || r.item} to cart`, onclick: () => cart.add(r.item) }, 'Add')));

@@ -1,6 +1,6 @@
 // The rules explorer: rec.topRules() as a scatter plot (support on a log axis, confidence, colour =
 // lift) drawn on a canvas, and a sortable table. Filters apply to both.
-import { $, h, formatInt, formatPercent, note } from './dom.js';
+import { $, h, formatInt, formatPercent } from './dom.js';
 
 const ROWS = 100; // table rows shown; the plot shows every filtered rule
 // Viridis stops: perceptually even and readable by colour-blind viewers.
@@ -23,12 +23,6 @@ export function mountRules(rec, { product, openDetail }) {
   const name = (id) => product(id)?.name || id;
 
   function load() {
-    if (typeof rec.topRules !== 'function') {
-      note($('rules-note'), 'Not available: this version of basketlift has no rec.topRules().');
-      canvas.closest('figure').hidden = true;
-      $('rules-table').hidden = true;
-      return;
-    }
     rules = rec.topRules({ limit: Number($('rules-limit').value) }).map((r) => ({
       ...r,
       text: [...r.antecedent, r.consequent].flatMap((id) => [id, name(id)]).join(' ').toLowerCase(),
@@ -98,7 +92,7 @@ export function mountRules(rec, { product, openDetail }) {
     g.textAlign = 'center';
     g.textBaseline = 'top';
     for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-      for (const k of [1, 2, 5]) {
+      for (const k of [1, 2, 3, 5]) {
         const s = k * 10 ** e;
         if (Math.log10(s) < lo - 1e-9 || Math.log10(s) > lo + span + 1e-9) continue;
         g.beginPath(); g.moveTo(x(s), m.top); g.lineTo(x(s), m.top + hgt); g.stroke();

@@ -85,6 +85,7 @@ export function mountRecommendations(element, rec, options = {}) {
     listen = true,
   } = options;
   if (!KINDS.has(kind)) throw new TypeError(`basketlift: unknown widget kind '${kind}' (cross-sell, upsell)`);
+  if (kind === 'upsell' && typeof rec.upsell !== 'function') throw new TypeError('basketlift: kind \'upsell\' needs rec.upsell()');
   const title = options.title ?? (kind === 'upsell' ? 'Upgrade' : 'Frequently bought together');
   const emptyText = options.emptyText ?? (kind === 'upsell' ? 'No upgrade for this item.' : 'Add something to your cart to see suggestions.');
 
@@ -107,7 +108,6 @@ export function mountRecommendations(element, rec, options = {}) {
 
   function query() {
     if (kind === 'upsell') {
-      if (typeof rec.upsell !== 'function') return { missing: 'rec.upsell()' };
       const cart = getCart();
       const item = getItem ? getItem() : cart[cart.length - 1];
       return { results: item ? rec.upsell(item, { n, ...filters }) : [], from: item };
@@ -148,9 +148,7 @@ export function mountRecommendations(element, rec, options = {}) {
         return li;
       }),
     );
-    note.textContent = answer.missing
-      ? `Not available: this version of basketlift has no ${answer.missing}.`
-      : answer.error ? `Could not score: ${answer.error}` : results.length ? '' : emptyText;
+    note.textContent = answer.error ? `Could not score: ${answer.error}` : results.length ? '' : emptyText;
     note.hidden = !note.textContent;
     status.textContent = `${results.length} suggestion${results.length === 1 ? '' : 's'}`;
     if (focused >= 0) {

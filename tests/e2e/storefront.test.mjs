@@ -1,0 +1,233 @@
+// End-to-end: the demo storefront and the widget in Debian's chromium, against the real demo
+// server, compared with the native CLI on the same bundle. Screenshots go to tests/e2e/screenshots/.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { csvRows } from '../../demo/customers.mjs';
+import { bundlePath, cli, launchBrowser, prepareSite, root, screenshots, siteDir, skipReason, startServer, watch } from './harness.mjs';
+
+const A = '85123A'; // WHITE HANGING HEART T-LIGHT HOLDER, the data set's best seller
+const B = '84879'; // ASSORTED COLOUR BIRD ORNAMENT
+const AS_OF = '2011-11-01';
+const VIEWPORTS = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+
+// Polls fn until it stops throwing: the page updates asynchronously.
+async function until(fn, timeout = 5000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const ids = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.dataset.item));
+const widgetIds = (page) => ids(page, '#fbt li[data-item]'); // playwright's CSS pierces the open shadow root
+const recommended = (cart) => cli('recommend', bundlePath, '--cart', cart.join(','), '-n', '5').map((r) => r.item);
+
+async function openShop(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready]', { timeout: 15000 });
+}
+
+async function addFromGrid(page, id) {
+  await page.fill('#search', id);
+  await page.click(`#grid li[data-item="${id}"] [data-role="add"]`);
+  await page.fill('#search', '');
+}
+
+// The fixture page for the widget, bundled like a customer's page, served as a second root.
+async function buildFixture() {
+  const dir = mkdtempSync(join(tmpdir(), 'basketlift-e2e-'));
+  const fixtures = join(root, 'tests/e2e/fixtures');
+  await esbuild.build({ entryPoints: [join(fixtures, 'widget-xss.js')], outfile: join(dir, 'widget-xss.js'),
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'warning' });
+  for (const f of ['widget-xss.html', 'widget-xss.css']) copyFileSync(join(fixtures, f), join(dir, f));
+  return dir;
+}
+
+const reason = skipReason();
+test('storefront demo and widget in chromium', { skip: reason ?? false, timeout: 180000 }, async (t) => {
+  const prepared = prepareSite();
+  t.diagnostic(prepared.trim().replaceAll('\n', ' | '));
+  const [, ...rows] = csvRows(readFileSync(join(root, 'build/demo-data/catalog.csv'), 'utf8'));
+  const catalog = new Map(rows.map(([item, name, category, price]) => [item, { name, category, price: Number(price) }]));
+  const customers = JSON.parse(readFileSync(join(siteDir, 'customers.json'), 'utf8'));
+  const fixtureDir = await buildFixture();
+  const server = await startServer(siteDir, fixtureDir);
+  const browser = await launchBrowser();
+  mkdirSync(screenshots, { recursive: true });
+  const shot = (page, name, fullPage = false) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+    rmSync(fixtureDir, { recursive: true, force: true });
+  });
+
+  await t.test('server: wasm type, strict CSP, no directory traversal', async () => {
+    const wasm = await fetch(new URL('basketlift.wasm', server.url));
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.match(wasm.headers.get('content-security-policy'), /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'/);
+    assert.equal((await fetch(new URL('rules.blb', server.url))).headers.get('content-type'), 'application/octet-stream');
+    assert.match((await fetch(new URL('styles.css', server.url))).headers.get('content-type'), /^text\/css/);
+    for (const path of ['/../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/%2e%2e%5cpackage.json']) {
+      const { status } = await fetch(server.url.slice(0, -1) + path); // fetch would normalise a URL object
+      assert.equal(status, 404, path);
+    }
+  });
+
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    await t.test(`${name}: cart drives "Frequently bought together" exactly as the CLI scores it`, async (t) => {
+      const page = await browser.newPage({ viewport });
+      const problems = await watch(page);
+      await openShop(page, server.url);
+      assert.match(await page.textContent('#stat-load'), /ms$/);
+
+      await addFromGrid(page, A);
+      await addFromGrid(page, B);
+      const expected = recommended([A, B]);
+      await until(async () => assert.deepEqual(await widgetIds(page), expected));
+      const first = page.locator('#fbt li[data-item]').first();
+      const rule = cli('recommend', bundlePath, '--cart', `${A},${B}`, '-n', '1')[0];
+      assert.match(await first.textContent(), new RegExp(`because you have ${catalog.get(A).name}.* — lift ${rule.lift.toFixed(1)}`));
+      await page.locator('#cart-lines').scrollIntoViewIfNeeded();
+      await shot(page, `${name}-shop`);
+      if (name === 'phone') await shot(page, `${name}-shop-full`, true);
+
+      // The cart survives a reload (localStorage), and quantities change the total.
+      await page.reload();
+      await page.waitForSelector('body[data-ready]');
+      assert.deepEqual(await ids(page, '#cart-lines li'), [A, B]);
+      await page.click(`#cart-lines li[data-item="${A}"] [data-role="inc"]`);
+      assert.equal(await page.inputValue(`#cart-lines li[data-item="${A}"] input`), '2');
+      assert.equal(await page.textContent('#cart-total'), `£${(2 * catalog.get(A).price + catalog.get(B).price).toFixed(2)}`);
+
+      // Removing items re-scores: one item left, then an empty cart (popular items).
+      await page.click(`#cart-lines li[data-item="${A}"] [data-role="remove"]`);
+      await until(async () => assert.deepEqual(await widgetIds(page), recommended([B])));
+      await page.click(`#cart-lines li[data-item="${B}"] [data-role="remove"]`);
+      await until(async () => assert.deepEqual(await widgetIds(page), recommended([])));
+      assert.ok(await page.isVisible('#cart-empty'));
+      assert.match(await page.textContent('#stat-score'), /µs$/);
+
+      // One-click add from the widget puts the suggestion in the cart.
+      const suggestion = (await widgetIds(page))[0];
+      await page.click(`#fbt li[data-item="${suggestion}"] button`);
+      assert.deepEqual(await ids(page, '#cart-lines li'), [suggestion]);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
+    await t.test(`${name}: product detail offers an upgrade`, async () => {
+      const page = await browser.newPage({ viewport });
+      const problems = await watch(page);
+      await openShop(page, server.url);
+      await page.fill('#search', A);
+      await page.click(`#grid li[data-item="${A}"] h3 button`);
+      await page.waitForSelector('#detail[open]');
+      assert.equal(await page.textContent('#detail-name'), catalog.get(A).name);
+      const expected = cli('upsell', bundlePath, '--item', A, '-n', '3').map((r) => r.item);
+      assert.ok(expected.length > 0, 'the CLI finds upgrades for this item');
+      await until(async () => assert.deepEqual(await ids(page, '#detail-upsell li[data-item]'), expected));
+      await shot(page, `${name}-detail`);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.isVisible('#detail'), false);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
+    await t.test(`${name}: time to restock for a demo customer`, async () => {
+      const page = await browser.newPage({ viewport });
+      const problems = await watch(page);
+      await openShop(page, `${server.url}#restock`);
+      await page.selectOption('#customer', '0');
+      await page.fill('#as-of', AS_OF);
+      await page.dispatchEvent('#as-of', 'change');
+      const history = join(fixtureDir, 'history.csv');
+      writeFileSync(history, 'item,date\n' + customers[0].history.map((e) => `${e.item},${e.date}`).join('\n') + '\n');
+      const expected = cli('next', bundlePath, '--history', history, '--as-of', AS_OF, '-n', '10').map((r) => r.item);
+      assert.ok(expected.length > 0, 'the CLI predicts restocks for this customer');
+      await until(async () => assert.deepEqual(await ids(page, '#restock-rows tr'), expected));
+      await shot(page, `${name}-restock`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
+    await t.test(`${name}: rules explorer`, async () => {
+      const page = await browser.newPage({ viewport });
+      const problems = await watch(page);
+      await openShop(page, `${server.url}#rules`);
+      await page.waitForTimeout(200); // let the canvas draw before the screenshot
+      await shot(page, `${name}-rules`);
+      assert.ok((await page.locator('#rules-rows tr').count()) > 0);
+      await page.click('th button[data-sort="confidence"]');
+      assert.equal(await page.getAttribute('th:has(button[data-sort="confidence"])', 'aria-sort'), 'descending');
+      await page.fill('#rules-lift', '10');
+      const lifts = await page.locator('#rules-rows tr td:last-child').allTextContents();
+      assert.ok(lifts.length > 0 && lifts.every((l) => Number(l) >= 10), 'the lift filter applies');
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  await t.test('keyboard only: tab to a product and add it', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+    await openShop(page, server.url);
+    await page.keyboard.press('Tab'); // skip link
+    await page.keyboard.press('Tab'); // the selected tab
+    await page.keyboard.press('Tab'); // search
+    await page.keyboard.type(A);
+    let focused;
+    for (let i = 0; i < 10 && focused !== 'add'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.dataset.role);
+    }
+    assert.equal(focused, 'add', 'Tab reaches the product\'s Add button');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await ids(page, '#cart-lines li'), [A]);
+    // Arrow keys move between the view tabs.
+    await page.focus('#tab-shop');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-restock');
+    assert.ok(await page.isVisible('#panel-restock'));
+    await page.close();
+  });
+
+  await t.test('widget: hostile product names render as text, CSS stays isolated, update on cart event', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 700 } });
+    const problems = await watch(page);
+    await page.goto(new URL('widget-xss.html', server.url).href);
+    await page.waitForSelector('body[data-ready]', { timeout: 15000 });
+    const names = await page.locator('#slot li[data-item] [part="name"]').allTextContents();
+    assert.equal(names.length, 3);
+    for (const n of names) assert.ok(n.startsWith('<img src=x onerror="window.__xss=1">'), n);
+    assert.equal(await page.locator('#slot img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    // The page's red backgrounds stay outside; the widget's grid layout stays inside.
+    const inside = await page.locator('#slot li[data-item]').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.notEqual(inside, 'rgb(255, 0, 0)');
+    assert.equal(await page.locator('#outside').evaluate((e) => getComputedStyle(e).display), 'list-item');
+    await page.screenshot({ path: join(screenshots, 'widget-xss.png') });
+    // "Add" -> onAdd -> the cart-change event -> re-render without the added item.
+    const before = await ids(page, '#slot li[data-item]');
+    await page.click(`#slot li[data-item="${before[0]}"] button`);
+    await until(async () => assert.ok(!(await ids(page, '#slot li[data-item]')).includes(before[0])));
+    assert.deepEqual(await ids(page, '#slot li[data-item]'), recommended([A, B, before[0]]).slice(0, 3));
+    await page.evaluate(() => window.__widget.destroy());
+    assert.equal(await page.locator('#slot > *').count(), 0, 'destroy() removes the widget');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  await t.test('server stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const other = await startServer(siteDir);
+    assert.deepEqual(await other.stop('SIGINT'), { code: 0, signal: null });
+  });
+});
+
