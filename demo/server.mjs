@@ -90,7 +90,10 @@ server.listen(port, () => {
 // Ctrl-C (SIGINT) or a test's kill (SIGTERM): stop accepting, drop keep-alive sockets, exit 0.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    server.close(() => process.exit(0));
+    server.close(() => {
+      console.log('basketlift demo: stopped');
+      process.exit(0);
+    });
     server.closeAllConnections();
   });
 }

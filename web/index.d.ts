@@ -246,9 +246,9 @@ export interface WidgetOptions {
   /** kind 'cross-sell': the shopper's earlier purchases, passed to recommend() as history. */
   getHistory?: () => string[];
   /** Name and price shown for an item; default rec.product(id). Names are always rendered as text. */
-  getProduct?: (item: string) => { name?: string; price?: number } | null | undefined;
+  getProduct?: (item: string) => { name?: string | null; price?: number | null } | null | undefined;
   /** Called when the shopper presses a suggestion's "Add" button; without it no button is shown. */
-  onAdd?: (item: string, result: { item: string }) => void;
+  onAdd?: (item: string, result: Recommendation | Upsell) => void;
   /** How many suggestions. Default 4. */
   n?: number;
   /** 'cross-sell' (default): rec.recommend(cart); 'upsell': rec.upsell(item). */
@@ -267,8 +267,8 @@ export interface WidgetOptions {
 
 export interface RecommendationsWidget {
   /** Scores and re-renders now; returns what it rendered. */
-  update(): Array<{ item: string }>;
-  readonly results: Array<{ item: string }>;
+  update(): Array<Recommendation | Upsell>;
+  readonly results: Array<Recommendation | Upsell>;
   /** Stops listening and removes the widget's element. */
   destroy(): void;
 }
