@@ -88,6 +88,18 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       const problems = await watch(page);
       await openShop(page, server.url);
       assert.match(await page.textContent('#stat-load'), /ms$/);
+      // Search over all products re-renders synchronously and fast (generous bound: shared CI cores).
+      const searchMs = await page.evaluate(() => {
+        const input = document.getElementById('search');
+        const start = performance.now();
+        for (const q of ['h', 'he', 'hea', 'heart', 'heart t']) {
+          input.value = q;
+          input.dispatchEvent(new Event('input'));
+        }
+        return (performance.now() - start) / 5;
+      });
+      assert.ok(searchMs < 100, `a keystroke took ${searchMs} ms`);
+      assert.match(await page.textContent('#catalog-count'), /^\d+ products$/);
 
       await addFromGrid(page, A);
       await addFromGrid(page, B);
