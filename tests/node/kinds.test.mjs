@@ -173,13 +173,8 @@ test('complementaryCategories: parity with the CLI; exclude', { skip: skipRetail
 const dayString = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
 const dayOf = (s) => Date.parse(s.slice(0, 10) + 'T00:00:00Z') / 86400000;
 
-// Native and wasm compute the normal CDF with their C libraries' erfc: glibc's and musl's differ
-// in the last bits for ~2 % of arguments (up to 3 ulps), and the window probability
-// cdf(hi) - cdf(lo) of two values near 1 keeps that as an absolute difference. Until the core
-// computes erfc itself, probabilities are compared within this bound (everything else exactly)
-// and the test says how many differed; the `todo` test below asserts bit-identical parity and
-// reports as a TODO failure while the difference exists.
-const ERFC_TOLERANCE = 1e-15;
+// The core computes the normal CDF with basic arithmetic only (core/next_purchase.cpp), so
+// native and wasm probabilities must agree to the bit.
 let nextPairs = null; // [{ request, got, expected }] of the parity test
 
 test('nextPurchases: parity with the CLI for real customers and made-up histories', { skip: skipRetail }, async (t) => {
@@ -236,8 +231,6 @@ test('nextPurchases: parity with the CLI for real customers and made-up historie
 
   let file = 0;
   nextPairs = [];
-  let differ = 0;
-  let largest = 0;
   const results = await compare(
     requests,
     ({ history, options: o }) => {
@@ -249,27 +242,16 @@ test('nextPurchases: parity with the CLI for real customers and made-up historie
     ({ history, options }) => rec.nextPurchases(history, options),
     (got, expected, message) => {
       nextPairs.push({ message, got, expected });
-      const exact = ({ item, dueInDays }) => ({ item, dueInDays });
-      assert.deepStrictEqual(got.map(exact), expected.map(exact), message);
-      got.forEach((r, i) => {
-        const d = Math.abs(r.probability - expected[i].probability);
-        assert.ok(d <= ERFC_TOLERANCE, `${message}: result ${i} probability ${r.probability}, CLI ${expected[i].probability}`);
-        if (d > 0) differ++;
-        largest = Math.max(largest, d);
-      });
+      assert.deepStrictEqual(got, expected, message);
     },
   );
-  t.diagnostic(`${differ} of ${results.flat().length} probabilities differ from the CLI's (glibc vs musl erfc), by at most ${largest}`);
   const served = results.filter((r) => r.length).length;
   const probabilities = new Set(results.flat().map((r) => r.probability));
   assert.ok(served > 100, `only ${served} of ${requests.length} histories had predictions`);
   assert.ok(probabilities.size > 500, `only ${probabilities.size} distinct probabilities`);
 });
 
-test('nextPurchases: probabilities bit-identical to the CLI', {
-  skip: skipRetail,
-  todo: 'glibc and musl erfc differ in the last bits; decided in the core (see the comment on ERFC_TOLERANCE)',
-}, () => {
+test('nextPurchases: probabilities bit-identical to the CLI', { skip: skipRetail }, () => {
   assert.ok(nextPairs, 'the parity test did not run');
   const differing = nextPairs.filter(({ got, expected }) => !isDeepStrictEqual(got, expected));
   assert.equal(differing.length, 0, `${differing.length} of ${nextPairs.length} requests differ, e.g. ${differing[0]?.message.slice(0, 300)}`);
