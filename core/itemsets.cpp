@@ -51,7 +51,7 @@ bool ItemsetIndex::Eq::operator()(std::span<const ItemId> s, std::uint32_t row) 
 }
 
 ItemsetIndex::ItemsetIndex(const ItemsetTable& table)
-    : table_(table), rows_(table.size(), Hash{&table}, Eq{&table}) {
+    : rows_(table.size(), Hash{&table}, Eq{&table}) {
   for (std::uint32_t r = 0; r < table.size(); ++r) rows_.insert(r);
 }
 

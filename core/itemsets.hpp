@@ -54,7 +54,6 @@ class ItemsetIndex {
       return (*this)(s, row);
     }
   };
-  const ItemsetTable& table_;
   boost::unordered_flat_set<std::uint32_t, Hash, Eq> rows_;
 };
 
