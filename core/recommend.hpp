@@ -21,7 +21,7 @@ struct ScoringParams {
   Aggregation aggregation = Aggregation::Max;
   Evidence evidence = Evidence::ConfidenceLift;
   double pair_weight = 0.5;  // scales a pair rule's evidence
-  double smoothing = 0.0;    // pseudo-baskets added to a rule's antecedent count (Max / Sum)
+  double smoothing = 100.0;  // pseudo-baskets added to a rule's antecedent count (Max / Sum)
   // History personalises: a candidate's score is multiplied by
   // (1 + affinity_weight * share of the history's items in the candidate's category).
   double affinity_weight = 1.0;

@@ -82,7 +82,7 @@ int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::st
                          {Aggregation::Sum, Evidence::Lift}})
     for (double pair : {0.0, 0.5, 1.0})
       for (double affinity : {0.0, 1.0})
-        for (double smoothing : {0.0, 30.0, 100.0, 300.0, 1000.0}) {
+        for (double smoothing : {0.0, 30.0, 100.0, 300.0}) {
           ScoringParams p;
           p.smoothing = smoothing;
           p.aggregation = agg;
@@ -149,7 +149,7 @@ int run_eval(int argc, char** argv) {
     opt.catalog = &*catalog;
   }
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
-  if (args.flag("--tune")) return tune(data, opt, {"0.0015"});
+  if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.003"});
   const auto report = evaluate(data, opt, {ScoringParams{}});
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
