@@ -76,6 +76,15 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
 // XXH64 (seed 0) of the bytes: the bundle checksum.
 std::uint64_t checksum64(std::span<const std::uint8_t> bytes);
 
+enum class BundleFault : std::uint8_t {
+  None = 0,
+  NotABundle = 1,  // too short or no magic
+  Version = 2,     // a format version this reader does not read
+  Truncated = 3,   // fewer (or more) bytes than the header declares
+  Checksum = 4,    // the payload does not match its checksum
+  Structure = 5,   // checksum fine, but a section is inconsistent (a hostile or buggy writer)
+};
+
 struct SectionInfo {
   SectionId id;
   std::uint64_t offset, size;
@@ -97,7 +106,10 @@ bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& heade
 class Bundle {
  public:
   // Returns nullptr and sets `error` when the bytes are not a valid bundle.
-  static std::unique_ptr<Bundle> load(std::vector<std::uint8_t> bytes, std::string& error);
+  // `fault`, when given, says which kind of failure it was, so callers can treat a checksum
+  // mismatch (a damaged download: fall back to the previous bundle) apart from the rest.
+  static std::unique_ptr<Bundle> load(std::vector<std::uint8_t> bytes, std::string& error,
+                                      BundleFault* fault = nullptr);
 
   std::uint32_t version() const { return version_; }
   std::uint64_t checksum() const { return checksum_; }
@@ -158,7 +170,7 @@ class Bundle {
   Bundle() = default;
   std::uint32_t u32(std::uint64_t at) const;
   double f64(std::uint64_t at) const;
-  bool validate(std::string& error);
+  bool validate(std::string& error, BundleFault& fault);
 
   std::vector<std::uint8_t> bytes_;
   std::uint32_t version_ = 0;

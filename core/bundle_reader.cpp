@@ -111,37 +111,46 @@ std::uint32_t Bundle::u32(std::uint64_t at) const {
   return v;
 }
 
-std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::string& error) {
+std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::string& error,
+                                     BundleFault* fault) {
   std::unique_ptr<Bundle> b(new Bundle());
   b->bytes_ = std::move(bytes);
-  if (!b->validate(error)) {
+  BundleFault found = BundleFault::None;
+  const bool ok = b->validate(error, found);
+  if (fault) *fault = found;
+  if (!ok) {
     error = "invalid bundle: " + error;
     return nullptr;
   }
   return b;
 }
 
-bool Bundle::validate(std::string& error) {
+bool Bundle::validate(std::string& error, BundleFault& fault) {
   const std::uint64_t size = bytes_.size();
   BundleHeader h;
+  fault = BundleFault::NotABundle;
   if (!read_bundle_header(bytes_, h, error)) return false;
   version_ = h.version;
   checksum_ = h.stored_checksum;
   const std::uint64_t n_sections = h.section_count;
   if (version_ != kBundleVersion) {
+    fault = BundleFault::Version;
     error = "unsupported format version " + std::to_string(version_) + " (this reader reads " +
             std::to_string(kBundleVersion) + ")";
     return false;
   }
   if (h.declared_size != size) {
+    fault = BundleFault::Truncated;
     error = (h.declared_size > size ? "truncated: header says " : "size mismatch: header says ") +
             std::to_string(h.declared_size) + " bytes, got " + std::to_string(size);
     return false;
   }
   if (h.computed_checksum != checksum_) {
+    fault = BundleFault::Checksum;
     error = "checksum mismatch (corrupted in storage or transfer)";
     return false;
   }
+  fault = BundleFault::Structure;  // every failure from here on
   if (n_sections > kMaxSections || kHeader + kTableEntry * n_sections > size) {
     error = "section table does not fit (" + std::to_string(n_sections) + " sections)";
     return false;
@@ -291,7 +300,9 @@ bool Bundle::validate(std::string& error) {
       }
     }
   }
-  return validate_optional(error);
+  if (!validate_optional(error)) return false;
+  fault = BundleFault::None;
+  return true;
 }
 
 double Bundle::f64(std::uint64_t at) const {

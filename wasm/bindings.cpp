@@ -28,7 +28,9 @@ using emscripten::val;
 
 namespace {
 
-std::uint32_t address(const void* p) { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
+std::uint32_t address(const void* p) {
+  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
+}
 
 // Slots of header(), read by web/recommender.js (keep the two in sync).
 enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kText, kSlots };
@@ -46,11 +48,14 @@ class Recommender {
   // "" on success, else the core's message.
   std::string load() {
     std::string error;
-    bundle_ = Bundle::load(std::move(staging_), error);
+    bundle_ = Bundle::load(std::move(staging_), error, &fault_);
     if (!bundle_) return error.empty() ? "unreadable bundle" : error;
     scorer_ = std::make_unique<Scorer>(*bundle_);
     return {};
   }
+
+  // Which kind of failure load() reported (core BundleFault).
+  std::uint32_t fault() const { return static_cast<std::uint32_t>(fault_); }
 
   std::uint32_t header() const { return address(header_); }
 
@@ -190,7 +195,7 @@ class Recommender {
     const bool categories = table == kCategoryLabels;
     const std::uint32_t count = categories ? bundle_->category_count() : bundle_->item_count();
     for (std::uint32_t i = 0; i < count; ++i) {
-      label_bytes_.append(categories           ? bundle_->category_label(i)
+      label_bytes_.append(categories            ? bundle_->category_label(i)
                           : table == kItemNames ? bundle_->name(i)
                                                 : bundle_->label(i));
       label_ends_.push_back(static_cast<std::uint32_t>(label_bytes_.size()));
@@ -254,6 +259,7 @@ class Recommender {
 
   std::vector<std::uint8_t> staging_;
   std::unique_ptr<Bundle> bundle_;
+  BundleFault fault_ = BundleFault::None;
   std::unique_ptr<Scorer> scorer_;
   std::vector<std::uint32_t> input_, ints_, because_, label_ends_;
   std::vector<double> numbers_;
@@ -273,6 +279,7 @@ EMSCRIPTEN_BINDINGS(basketlift) {
       .constructor<std::uint32_t>()
       .function("staging", &Recommender::staging)
       .function("load", &Recommender::load)
+      .function("fault", &Recommender::fault)
       .function("header", &Recommender::header)
       .function("reserve", &Recommender::reserve)
       .function("recommend", &Recommender::recommend)

@@ -2,7 +2,7 @@
 // conditions): URLs are fetched, relative ones against the page.
 import { fetchBytes, load } from './recommender.js';
 
-export { BundleError } from './errors.js';
+export { BundleChecksumError, BundleError } from './errors.js';
 export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {

@@ -11,3 +11,15 @@ export class BundleError extends Error {
     this.detail = detail;
   }
 }
+
+// The bundle's payload does not match its checksum: damaged in storage or transfer. Storefronts
+// catch this one to fall back to the bundle they had (see the README).
+export class BundleChecksumError extends BundleError {
+  constructor(detail) {
+    super(detail, 'BASKETLIFT_CHECKSUM_MISMATCH');
+    this.name = 'BundleChecksumError';
+  }
+}
+
+// core BundleFault::Checksum
+export const CHECKSUM_FAULT = 4;

@@ -228,11 +228,19 @@ export interface Recommender {
 
 /** Thrown when the bytes are not a valid rule bundle (truncated, corrupted, wrong version…). */
 export class BundleError extends Error {
-  readonly name: 'BundleError';
-  /** 'BASKETLIFT_INVALID_BUNDLE' */
+  readonly name: 'BundleError' | 'BundleChecksumError';
+  /** 'BASKETLIFT_INVALID_BUNDLE', or 'BASKETLIFT_CHECKSUM_MISMATCH' for a BundleChecksumError */
   readonly code: string;
   /** The core's message without the 'basketlift: ' prefix. */
   readonly detail: string;
+}
+
+/** The payload does not match its checksum (damaged in storage or transfer): fall back to the
+ * previous bundle. A subclass, so `instanceof BundleError` still holds. */
+export class BundleChecksumError extends BundleError {
+  readonly name: 'BundleChecksumError';
+  /** 'BASKETLIFT_CHECKSUM_MISMATCH' */
+  readonly code: string;
 }
 
 export function loadRecommender(bundle: BundleSource, options?: LoadOptions): Promise<Recommender>;

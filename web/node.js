@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { fetchBytes, load } from './recommender.js';
 
-export { BundleError } from './errors.js';
+export { BundleChecksumError, BundleError } from './errors.js';
 export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {

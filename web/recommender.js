@@ -2,7 +2,7 @@
 // say how a URL becomes bytes. All scoring and validation of bundles is in the C++ core; this
 // file checks the caller's arguments and moves ids and results across the wasm boundary.
 import createBasketlift from '../build/wasm/basketlift.mjs';
-import { BundleError } from './errors.js';
+import { BundleChecksumError, BundleError, CHECKSUM_FAULT } from './errors.js';
 
 // Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
 const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6;
@@ -110,8 +110,9 @@ function open(mod, bytes) {
     throw new Error(`basketlift: the wasm module failed while loading the bundle (${e.message})`);
   }
   if (error) {
+    const fault = native.fault();
     native.delete();
-    throw new BundleError(error);
+    throw fault === CHECKSUM_FAULT ? new BundleChecksumError(error) : new BundleError(error);
   }
   return new Recommender(mod, native);
 }

@@ -214,3 +214,27 @@ TEST_CASE("random resealed mutations either load or fail cleanly, and loaded one
   CHECK(rejected > 0);
   CHECK(loaded + rejected == 20000);
 }
+
+TEST_CASE("load reports which kind of failure it was", "[bundle]") {
+  const auto good = shop_bundle();
+  auto fault_of = [](std::vector<std::uint8_t> bytes) {
+    std::string error;
+    BundleFault fault = BundleFault::None;
+    Bundle::load(std::move(bytes), error, &fault);
+    return fault;
+  };
+  CHECK(fault_of(good) == BundleFault::None);
+  CHECK(fault_of({}) == BundleFault::NotABundle);
+  auto version = good;
+  put32(version, 8, 9);
+  CHECK(fault_of(version) == BundleFault::Version);
+  CHECK(fault_of(std::vector<std::uint8_t>(good.begin(), good.end() - 1)) ==
+        BundleFault::Truncated);
+  auto flipped = good;
+  flipped[good.size() - 3] ^= 0x10;
+  CHECK(fault_of(flipped) == BundleFault::Checksum);
+  auto hostile = good;
+  put32(hostile, section_offset(good, SectionId::Items), 0x7fffffff);
+  reseal(hostile);
+  CHECK(fault_of(hostile) == BundleFault::Structure);
+}

@@ -5,15 +5,18 @@ import test from 'node:test';
 import { importPackage, mineSynthetic, readBytes, rng, tempDir } from './helpers.mjs';
 import { reseal } from './xxh64.mjs';
 
-const { loadRecommender, BundleError } = await importPackage();
+const { loadRecommender, BundleError, BundleChecksumError } = await importPackage();
 
 const CARTS = [['a0'], ['a0', 'a1'], ['a3', 'a4', 'a5', 'a9'], ['a27', 'zzz'], []];
 
-function isBundleError(pattern) {
+function isBundleError(pattern, checksum = false) {
   return (e) => {
     assert.ok(e instanceof BundleError, `not a BundleError: ${e?.stack ?? e}`);
     assert.ok(e instanceof Error);
-    assert.equal(e.code, 'BASKETLIFT_INVALID_BUNDLE');
+    // A checksum failure has its own type and code (storefronts fall back on it); nothing else.
+    assert.equal(e instanceof BundleChecksumError, checksum);
+    assert.equal(e.code, checksum ? 'BASKETLIFT_CHECKSUM_MISMATCH' : 'BASKETLIFT_INVALID_BUNDLE');
+    assert.equal(e.name, checksum ? 'BundleChecksumError' : 'BundleError');
     assert.match(e.message, /^basketlift: invalid bundle: \S/);
     if (pattern) assert.match(e.message, pattern);
     return true;
@@ -62,7 +65,7 @@ test('corrupt bundles throw and the module keeps serving', async (t) => {
     for (let i = 0; i < 500; i++) {
       const b = copy();
       b[32 + Math.floor(rand() * (b.length - 32))] ^= 1 + Math.floor(rand() * 255);
-      await assert.rejects(loadRecommender(b), isBundleError(/checksum/));
+      await assert.rejects(loadRecommender(b), isBundleError(/checksum mismatch/, true));
     }
   });
 
