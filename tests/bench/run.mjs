@@ -8,9 +8,10 @@ import { arch, cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mining } from './mining.mjs';
+import { scoring } from './scoring.mjs';
 
 // A new section is an async ({root, dataDir, quick}) => results function added here.
-const SECTIONS = { mining };
+const SECTIONS = { mining, scoring };
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dataDir = resolve(root, '..', 'shared', 'data');
