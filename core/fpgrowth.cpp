@@ -1,7 +1,14 @@
 #include "fpgrowth.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <deque>
+#include <exception>
 #include <numeric>
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+#include <thread>
+#define BASKETLIFT_THREADS 1
+#endif
 
 namespace basketlift {
 
@@ -70,36 +77,50 @@ struct Tree {
   }
 };
 
+// Mines one FP-tree. The top-level tree is built once; each of its items' conditional trees is
+// then mined on its own, by this miner or, in parallel, by miners of their own that share the
+// top-level tree read-only (each with its own deeper trees, scratch and output).
 class Miner {
  public:
-  Miner(const MiningParams& params, ItemsetTable& out) : params_(params), out_(out) {}
+  Miner(const MiningParams& params, ItemsetTable& out) : params_(params), out_(&out) {
+    trees_.emplace_back();
+    top_ = &trees_[0];
+  }
+  // A worker over another miner's top-level tree.
+  Miner(const MiningParams& params, const Miner& main)
+      : params_(params), out_(nullptr), top_(main.top_) {
+    trees_.emplace_back();
+  }
 
-  void run(const TransactionDb& db) {
+  // Builds the top-level tree; false when no item is frequent.
+  bool build(const TransactionDb& db) {
     std::uint32_t n_frequent = 0;
     while (n_frequent < db.support.size() && db.support[n_frequent] >= params_.min_count)
       ++n_frequent;
-    if (n_frequent == 0) return;
-    Tree& top = tree(0);
+    if (n_frequent == 0) return false;
+    Tree& top = *top_;
     top.reset(n_frequent);
     std::iota(top.global.begin(), top.global.end(), ItemId{0});
-    // Top level: insert baskets in lexicographic order so each one shares its prefix with
-    // the previous path; no child search needed.
-    std::vector<std::uint32_t> order(db.size());
-    std::vector<std::uint32_t> len(db.size());
-    for (std::size_t b = 0; b < db.size(); ++b) {
-      auto items = db.basket(b);
-      len[b] = static_cast<std::uint32_t>(std::lower_bound(items.begin(), items.end(), n_frequent) -
+    // Insert rows (distinct baskets, with their weights) in lexicographic order so each one
+    // shares its prefix with the previous path; no child search needed.
+    const std::size_t n_rows = db.rows();
+    std::vector<std::uint32_t> order(n_rows);
+    std::vector<std::uint32_t> len(n_rows);
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      auto items = db.row(r);
+      len[r] = static_cast<std::uint32_t>(std::lower_bound(items.begin(), items.end(), n_frequent) -
                                           items.begin());
-      order[b] = static_cast<std::uint32_t>(b);
+      order[r] = static_cast<std::uint32_t>(r);
     }
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      auto x = db.basket(a).first(len[a]), y = db.basket(b).first(len[b]);
+      auto x = db.row(a).first(len[a]), y = db.row(b).first(len[b]);
       return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
     });
-    std::vector<std::uint32_t> path_nodes;  // nodes of the previous basket's path
+    std::vector<std::uint32_t> path_nodes;  // nodes of the previous row's path
     std::span<const ItemId> prev;
-    for (auto b : order) {
-      auto items = db.basket(b).first(len[b]);
+    for (auto r : order) {
+      auto items = db.row(r).first(len[r]);
+      const std::uint32_t w = db.weight(r);
       std::size_t common = 0;
       while (common < prev.size() && common < items.size() && prev[common] == items[common])
         ++common;
@@ -110,16 +131,30 @@ class Miner {
         path_nodes.push_back(cur);
       }
       for (std::size_t k = 0; k < items.size(); ++k) {
-        ++top.nodes[path_nodes[k]].count;
-        ++top.support[items[k]];
+        top.nodes[path_nodes[k]].count += w;
+        top.support[items[k]] += w;
       }
       prev = items;
     }
-    mine(0);
+    return true;
+  }
+
+  void mine_all() { mine(0); }
+
+  // The top-level items in the order mine_all() visits them, and whether they can be mined
+  // one by one (a single-path top-level tree is enumerated in one go instead).
+  std::uint32_t top_items() const { return static_cast<std::uint32_t>(top_->head.size()); }
+  bool top_is_single_path() const { return top_->single_path; }
+
+  // Everything mine_all() emits for top-level item `it` (the item, then its conditional tree).
+  void mine_top_item(std::uint32_t it, ItemsetTable& out) {
+    out_ = &out;
+    mine_item(0, it);
   }
 
  private:
-  Tree& tree(std::size_t depth) {
+  Tree& level(std::size_t depth) { return depth == 0 ? *top_ : trees_[depth]; }
+  Tree& tree(std::size_t depth) {  // creates the levels up to `depth`; references stay valid
     while (trees_.size() <= depth) trees_.emplace_back();
     return trees_[depth];
   }
@@ -128,27 +163,30 @@ class Miner {
 
   void emit(std::uint32_t count) {
     // prefix_ is in descending id order; the table wants ascending.
-    out_.items.insert(out_.items.end(), prefix_.rbegin(), prefix_.rend());
-    out_.offsets.push_back(out_.items.size());
-    out_.counts.push_back(count);
+    out_->items.insert(out_->items.end(), prefix_.rbegin(), prefix_.rend());
+    out_->offsets.push_back(out_->items.size());
+    out_->counts.push_back(count);
   }
 
   void mine(std::size_t depth) {
-    if (trees_[depth].single_path) return mine_single_path(depth);
-    for (auto it = static_cast<std::uint32_t>(trees_[depth].head.size()); it-- > 0;) {
-      Tree& t = trees_[depth];
-      if (t.support[it] < params_.min_count) continue;
-      prefix_.push_back(t.global[it]);
-      emit(t.support[it]);
-      if (may_grow() && build_conditional(depth, it)) mine(depth + 1);
-      prefix_.pop_back();
-    }
+    Tree& t = level(depth);
+    if (t.single_path) return mine_single_path(depth);
+    for (auto it = static_cast<std::uint32_t>(t.head.size()); it-- > 0;) mine_item(depth, it);
+  }
+
+  void mine_item(std::size_t depth, std::uint32_t it) {
+    Tree& t = level(depth);
+    if (t.support[it] < params_.min_count) return;
+    prefix_.push_back(t.global[it]);
+    emit(t.support[it]);
+    if (may_grow() && build_conditional(depth, it)) mine(depth + 1);
+    prefix_.pop_back();
   }
 
   // A single path: every combination of its items is frequent, with the count of its
   // deepest member.
   void mine_single_path(std::size_t depth) {
-    const Tree& t = trees_[depth];
+    const Tree& t = level(depth);
     chain_items_.clear();
     chain_counts_.clear();
     for (auto n = t.nodes[0].first_child; n != kNone; n = t.nodes[n].first_child) {
@@ -169,7 +207,7 @@ class Miner {
   }
 
   bool build_conditional(std::size_t depth, std::uint32_t item) {
-    Tree& t = trees_[depth];
+    const Tree& t = level(depth);
     auto& cnt = scratch_count_;
     if (cnt.size() < t.head.size()) cnt.resize(t.head.size(), 0);
     touched_.clear();
@@ -192,7 +230,7 @@ class Miner {
     auto& remap = scratch_remap_;
     if (remap.size() < t.head.size()) remap.resize(t.head.size(), kNone);
     Tree& c = tree(depth + 1);
-    Tree& parent = trees_[depth];  // tree() may have reallocated trees_
+    const Tree& parent = t;
     c.reset(frequent_.size());
     for (std::uint32_t k = 0; k < frequent_.size(); ++k) {
       remap[frequent_[k]] = k;
@@ -215,18 +253,76 @@ class Miner {
   }
 
   const MiningParams& params_;
-  ItemsetTable& out_;
-  std::vector<Tree> trees_;
+  ItemsetTable* out_;
+  std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
+  Tree* top_;
   std::vector<ItemId> prefix_, chain_items_;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
 };
 
+void append(ItemsetTable& out, const ItemsetTable& part) {
+  const auto base = out.items.size();
+  out.items.insert(out.items.end(), part.items.begin(), part.items.end());
+  for (std::size_t k = 1; k < part.offsets.size(); ++k)
+    out.offsets.push_back(base + part.offsets[k]);
+  out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
+}
+
 }  // namespace
 
-ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params) {
+ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, unsigned threads) {
   ItemsetTable out;
-  Miner(params, out).run(db);
+  Miner main(params, out);
+  if (!main.build(db)) return out;
+  const std::uint32_t n = main.top_items();
+#ifdef BASKETLIFT_THREADS
+  if (threads > 1 && n > 1 && !main.top_is_single_path()) {
+    // Each top-level item's itemsets go to a table of their own, mined by whichever worker
+    // claims the item (in mine_all()'s order), and are concatenated in that order: the same
+    // rows in the same order as one thread.
+    std::vector<ItemsetTable> parts(n);
+    std::atomic<std::uint32_t> next{0};
+    auto work = [&](Miner& miner) {
+      for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+        const std::uint32_t it = n - 1 - k;
+        miner.mine_top_item(it, parts[it]);
+      }
+    };
+    const unsigned workers = std::min(threads, n);
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(workers);
+    for (unsigned w = 1; w < workers; ++w) {
+      pool.emplace_back([&, w] {
+        try {
+          Miner miner(params, main);
+          work(miner);
+        } catch (...) {
+          errors[w] = std::current_exception();
+          next.store(n);  // the others stop early
+        }
+      });
+    }
+    try {
+      work(main);
+    } catch (...) {
+      errors[0] = std::current_exception();
+      next.store(n);
+    }
+    for (auto& t : pool) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (auto it = n; it-- > 0;) {
+      append(out, parts[it]);
+      parts[it] = ItemsetTable();
+    }
+    return out;
+  }
+#else
+  (void)threads;
+#endif
+  (void)n;
+  main.mine_all();
   return out;
 }
 

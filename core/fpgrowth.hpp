@@ -8,6 +8,9 @@ namespace basketlift {
 
 // All itemsets with count >= min_count and length <= max_len (0 = unlimited), each sorted
 // ascending. Row order is the traversal order; call sort_canonical() to compare tables.
-ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params);
+// With threads > 1, the top-level items' conditional trees are mined in parallel; the table is
+// the same, row for row, as with one thread.
+ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params,
+                           unsigned threads = 1);
 
 }  // namespace basketlift

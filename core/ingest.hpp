@@ -22,6 +22,13 @@ struct IngestOptions {
   char sep = 0;              // basket format: 0 = any whitespace
   // Called every 64 Ki input lines with the lines read so far.
   std::function<void(std::uint64_t lines)> progress;
+  // The same, with the (decompressed) bytes read so far.
+  std::function<void(std::uint64_t lines, std::uint64_t bytes)> progress_bytes;
+  // 1: read, parse and count in the calling thread. More: one thread reads (and decompresses)
+  // the input in blocks of whole records, threads - 1 parse blocks, and the calling thread
+  // interns and counts them in file order. The result is the same for any number.
+  unsigned threads = 1;
+  std::size_t block_bytes = std::size_t{1} << 20;  // input per block (small in tests)
 };
 
 struct IngestStats {
@@ -30,12 +37,16 @@ struct IngestStats {
   std::uint64_t skipped_quantity = 0;      // rows with quantity <= 0
   std::uint64_t skipped_empty = 0;         // rows or lines with no order id or item
   std::uint64_t duplicates = 0;            // repeated items inside one order, counted once
+  std::uint64_t bytes = 0;                 // bytes read (decompressed), header included
 };
 
 inline constexpr std::uint32_t kNoUser = UINT32_MAX;
 
 struct Ingested {
-  TransactionDb db;  // canonical (see TransactionDb::canonicalize)
+  // Canonical (see TransactionDb::canonicalize). From an order log, identical baskets are
+  // stored once (TransactionDb::basket_row), so memory follows the distinct baskets and the
+  // number of orders, not the number of rows.
+  TransactionDb db;
   IngestStats stats;
   // Per basket, filled when user_col / date_col are given (from the order's first row).
   ItemDictionary users;

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -33,6 +34,195 @@ bool InputFile::refill() {
   }
   end_ = static_cast<std::size_t>(n);
   return n > 0;
+}
+
+std::size_t InputFile::read(char* dst, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    if (pos_ == end_) {
+      // Large reads go straight to the destination, past the buffer.
+      if (n - got >= buf_.size()) {
+        consumed_ += end_;
+        pos_ = end_ = 0;
+        const auto want = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
+        int k = gzread(static_cast<gzFile>(gz_), dst + got, want);
+        if (k < 0) {
+          int code = 0;
+          const char* msg = gzerror(static_cast<gzFile>(gz_), &code);
+          throw InputError(path_ + ": read error (" + (msg ? msg : "unknown") + ")");
+        }
+        if (k == 0) break;
+        consumed_ += static_cast<std::uint64_t>(k);
+        got += static_cast<std::size_t>(k);
+        continue;
+      }
+      if (!refill()) break;
+    }
+    const std::size_t k = std::min(n - got, end_ - pos_);
+    std::memcpy(dst + got, buf_.data() + pos_, k);
+    pos_ += k;
+    got += k;
+  }
+  return got;
+}
+
+std::size_t CsvBoundaryScanner::feed(const char* data, std::size_t n) {
+  std::size_t last = npos;
+  State s = state_;
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = data[i];
+    switch (s) {
+      case State::RecordStart:  // blank lines and lone CRs before a record are skipped
+        if (c == '\n') {
+          last = i + 1;
+          ++i;
+          continue;
+        }
+        if (c == '\r') {
+          ++i;
+          continue;
+        }
+        s = State::FieldStart;
+        continue;  // the same byte starts the first field
+      case State::FieldStart:
+        ++i;
+        if (c == '"') {
+          s = State::Quoted;
+        } else if (c == '\n') {
+          last = i;
+          s = State::RecordStart;
+        } else if (c != delim_) {
+          s = State::Unquoted;
+        }
+        continue;
+      case State::Unquoted:  // up to the delimiter or LF (a CR before it is content or CRLF)
+        while (i < n && data[i] != delim_ && data[i] != '\n') ++i;
+        if (i == n) continue;
+        if (data[i] == '\n') {
+          last = i + 1;
+          s = State::RecordStart;
+        } else {
+          s = State::FieldStart;
+        }
+        ++i;
+        continue;
+      case State::Quoted: {
+        const void* q = std::memchr(data + i, '"', n - i);
+        if (!q) {
+          i = n;
+          continue;
+        }
+        i = static_cast<std::size_t>(static_cast<const char*>(q) - data) + 1;
+        s = State::QuoteSeen;
+        continue;
+      }
+      case State::QuoteSeen:  // "" is a quote inside the field; anything else closed it
+        ++i;
+        if (c == '"') {
+          s = State::Quoted;
+        } else if (c == delim_) {
+          s = State::FieldStart;
+        } else if (c == '\n') {
+          last = i;
+          s = State::RecordStart;
+        } else if (c == '\r') {
+          s = State::AfterQuoteCr;
+        } else {
+          s = State::Unquoted;  // the parser rejects this record; any guess will do
+        }
+        continue;
+      case State::AfterQuoteCr:
+        ++i;
+        if (c == '\n') {
+          last = i;
+          s = State::RecordStart;
+        } else {
+          s = State::Unquoted;  // rejected by the parser as well
+        }
+        continue;
+    }
+  }
+  state_ = s;
+  return last;
+}
+
+bool CsvBlockParser::next() {
+  fields_.clear();
+  for (;;) {
+    if (p_ == end_) return false;
+    if (*p_ == '\n') {
+      ++p_;
+      ++line_;
+    } else if (*p_ == '\r') {
+      ++p_;
+      if (p_ != end_ && *p_ == '\n') {
+        ++p_;
+        ++line_;
+      }
+    } else {
+      break;
+    }
+  }
+  record_line_ = line_;
+  for (;;) {
+    // c: the byte that ended the field (-1: end of block).
+    int c;
+    if (p_ != end_ && *p_ == '"') {
+      const std::uint64_t quote_line = line_;
+      char* const begin = p_;  // unescaped text overwrites the quoted text from here
+      char* w = begin;
+      ++p_;
+      for (;;) {
+        if (p_ == end_) {
+          throw InputError(
+              at_line(path_, quote_line, "unterminated quoted field (end of file inside quotes)"));
+        }
+        const char ch = *p_++;
+        if (ch == '"') {
+          if (p_ != end_ && *p_ == '"') {
+            ++p_;
+            *w++ = '"';
+            continue;
+          }
+          break;
+        }
+        if (ch == '\n') ++line_;
+        *w++ = ch;
+      }
+      fields_.emplace_back(begin, static_cast<std::size_t>(w - begin));
+      c = p_ == end_ ? -1 : static_cast<unsigned char>(*p_++);
+      if (c == '\r' && p_ != end_ && *p_ == '\n') c = static_cast<unsigned char>(*p_++);
+      if (c != static_cast<unsigned char>(delim_) && c != '\n' && c != -1) {
+        throw InputError(at_line(
+            path_, line_,
+            "unexpected character after closing quote in field " + std::to_string(fields_.size())));
+      }
+    } else {
+      char* const begin = p_;
+      char* stop = p_;
+      c = -1;
+      while (p_ != end_) {
+        const char ch = *p_++;
+        if (ch == delim_ || ch == '\n') {
+          c = static_cast<unsigned char>(ch);
+          break;
+        }
+        if (ch == '\r' && p_ != end_ && *p_ == '\n') {
+          c = '\n';
+          ++p_;
+          break;
+        }
+        stop = p_;
+      }
+      fields_.emplace_back(begin, static_cast<std::size_t>(stop - begin));
+    }
+    if (c == '\n') {
+      ++line_;
+      return true;
+    }
+    if (c == -1) return true;
+  }
 }
 
 bool CsvReader::next() {

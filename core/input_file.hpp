@@ -26,6 +26,8 @@ class InputFile {
     if (pos_ == end_ && !refill()) return -1;
     return static_cast<unsigned char>(buf_[pos_]);
   }
+  // Up to n bytes into dst; fewer only at end of file.
+  std::size_t read(char* dst, std::size_t n);
   std::uint64_t bytes_read() const { return consumed_ + pos_; }
 
  private:
@@ -49,7 +51,8 @@ class CsvReader {
     std::size_t begin = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(text_).substr(begin, ends_[i] - begin);
   }
-  std::uint64_t line() const { return record_line_; }  // 1-based line where the record starts
+  std::uint64_t line() const { return record_line_; }     // 1-based line where the record starts
+  std::uint64_t next_line() const { return next_line_; }  // line the next record starts on
 
  private:
   InputFile& in_;
@@ -57,6 +60,54 @@ class CsvReader {
   std::string text_;
   std::vector<std::size_t> ends_;
   std::uint64_t next_line_ = 1, record_line_ = 0;
+};
+
+// Where CsvReader's records end, found byte by byte across buffers with CsvReader's own rules
+// (a quote opens a quoted field only at the start of a field; line breaks inside quotes do not
+// end a record). A reader cuts its input after such an end into blocks of whole records that
+// parse independently, in any thread, exactly as one CsvReader would read them.
+class CsvBoundaryScanner {
+ public:
+  explicit CsvBoundaryScanner(char delimiter = ',') : delim_(delimiter) {}
+  // Feeds the next n bytes of the input; returns the offset just past the last record end among
+  // them, or npos when none ends there.
+  std::size_t feed(const char* data, std::size_t n);
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  enum class State : std::uint8_t {
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteSeen,
+    AfterQuoteCr
+  };
+  char delim_;
+  State state_ = State::RecordStart;
+};
+
+// CsvReader's rules over a block of whole records already in memory (from the start of a record
+// to the end of one, or to the end of the file). Quoted fields are unescaped in place, so
+// fields are views into the block and stay valid as long as it does. Error messages are
+// CsvReader's, with the block's line numbers.
+class CsvBlockParser {
+ public:
+  CsvBlockParser(char* begin, char* end, std::uint64_t first_line, const std::string& path,
+                 char delimiter = ',')
+      : p_(begin), end_(end), path_(path), delim_(delimiter), line_(first_line) {}
+  bool next();  // as CsvReader::next
+  std::size_t size() const { return fields_.size(); }
+  std::string_view field(std::size_t i) const { return fields_[i]; }
+  std::uint64_t line() const { return record_line_; }
+
+ private:
+  char* p_;
+  char* end_;
+  const std::string& path_;
+  char delim_;
+  std::vector<std::string_view> fields_;
+  std::uint64_t line_, record_line_ = 0;
 };
 
 // Text lines without their LF / CRLF terminator.

@@ -12,9 +12,10 @@
 
 namespace basketlift {
 
-ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params,
-                           Algorithm algorithm) {
-  auto table = algorithm == Algorithm::Eclat ? mine_eclat(db, params) : mine_fpgrowth(db, params);
+ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params, Algorithm algorithm,
+                           unsigned threads) {
+  auto table =
+      algorithm == Algorithm::Eclat ? mine_eclat(db, params) : mine_fpgrowth(db, params, threads);
   table.sort_canonical();
   return table;
 }
@@ -33,7 +34,7 @@ void mine_db(MineResult& result, const MineOptions& options) {
     result.min_count = min_count_for_support(f, n);
   }
   result.itemsets = mine_itemsets(result.data.db, MiningParams{result.min_count, options.max_len},
-                                  options.algorithm);
+                                  options.algorithm, options.threads);
   ItemsetIndex index(result.itemsets);
   result.rules = generate_rules(result.itemsets, index, n, options.rules);
 }

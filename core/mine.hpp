@@ -25,6 +25,7 @@ struct MineOptions {
   RuleParams rules;
   // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
   std::uint32_t max_rules_per_antecedent = 50;
+  unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
 };
 
 struct MineResult {
@@ -48,7 +49,7 @@ BundleContent make_bundle_content(const MineResult& result, const MineOptions& o
                                   const std::string& source, const std::string& created_at,
                                   const Catalog* catalog = nullptr);
 
-ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params,
-                           Algorithm algorithm);
+ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params, Algorithm algorithm,
+                           unsigned threads = 1);
 
 }  // namespace basketlift

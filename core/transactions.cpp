@@ -33,30 +33,33 @@ void ItemDictionary::renumber(const std::vector<ItemId>& new_id) {
 }
 
 void TransactionDb::add_basket(std::span<const ItemId> items_in_basket) {
+  if (!basket_row.empty()) {
+    basket_row.push_back(static_cast<std::uint32_t>(rows()));
+    row_weight.push_back(1);
+  }
   item_ids.insert(item_ids.end(), items_in_basket.begin(), items_in_basket.end());
   offsets.push_back(item_ids.size());
 }
 
 std::uint64_t TransactionDb::canonicalize() {
   std::uint64_t dropped = 0;
-  std::vector<std::uint64_t> new_offsets{0};
-  new_offsets.reserve(offsets.size());
+  std::vector<std::uint32_t> count(items.size(), 0);
   std::size_t write = 0;
-  for (std::size_t b = 0; b + 1 < offsets.size(); ++b) {
-    auto first = item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[b]);
-    auto last = item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[b + 1]);
+  for (std::size_t r = 0; r + 1 < offsets.size(); ++r) {
+    auto first = item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[r]);
+    auto last = item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[r + 1]);
     std::sort(first, last);
     auto end = std::unique(first, last);
-    dropped += static_cast<std::uint64_t>(last - end);
+    const auto w = weight(r);
+    dropped += static_cast<std::uint64_t>(last - end) * w;
+    for (auto it = first; it != end; ++it) count[*it] += w;
+    offsets[r] = write;
     write = static_cast<std::size_t>(std::move(first, end, item_ids.begin() + write) -
                                      item_ids.begin());
-    new_offsets.push_back(write);
   }
+  offsets.back() = write;
   item_ids.resize(write);
-  offsets = std::move(new_offsets);
 
-  std::vector<std::uint32_t> count(items.size(), 0);
-  for (ItemId i : item_ids) ++count[i];
   std::vector<ItemId> order(items.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](ItemId a, ItemId b) {
@@ -71,9 +74,9 @@ std::uint64_t TransactionDb::canonicalize() {
   }
   items.renumber(new_id);
   for (auto& i : item_ids) i = new_id[i];
-  for (std::size_t b = 0; b + 1 < offsets.size(); ++b)
-    std::sort(item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[b]),
-              item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[b + 1]));
+  for (std::size_t r = 0; r + 1 < offsets.size(); ++r)
+    std::sort(item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[r]),
+              item_ids.begin() + static_cast<std::ptrdiff_t>(offsets[r + 1]));
   return dropped;
 }
 

@@ -42,18 +42,32 @@ class ItemDictionary {
 // Baskets in CSR form. After `canonicalize`, item ids are ordered by descending support
 // (ties by label), every basket is sorted ascending and holds no duplicates, so id 0 is the
 // most frequent item and "frequent items" are a prefix of the id range.
+//
+// Storage: `offsets`/`item_ids` hold rows. Usually row b is basket b. An order log's ingest
+// stores each distinct basket once instead: then basket b is row basket_row[b] and row r stands
+// for row_weight[r] baskets, so memory follows the distinct baskets, not the rows of the log.
+// `size()`, `basket(b)` and `support` mean the same either way; only code that wants the
+// speed-up (FP-growth) looks at rows and weights.
 struct TransactionDb {
   ItemDictionary items;
-  std::vector<std::uint64_t> offsets{0};  // basket b is item_ids[offsets[b], offsets[b+1])
+  std::vector<std::uint64_t> offsets{0};  // row r is item_ids[offsets[r], offsets[r+1])
   std::vector<ItemId> item_ids;
-  std::vector<std::uint32_t> support;  // per item: number of baskets holding it
+  std::vector<std::uint32_t> basket_row;  // empty: basket b is row b
+  std::vector<std::uint32_t> row_weight;  // empty: every row weighs 1
+  std::vector<std::uint32_t> support;     // per item: number of baskets holding it
 
-  std::size_t size() const { return offsets.size() - 1; }
+  std::size_t size() const { return basket_row.empty() ? rows() : basket_row.size(); }
   std::span<const ItemId> basket(std::size_t b) const {
-    return {item_ids.data() + offsets[b], item_ids.data() + offsets[b + 1]};
+    return row(basket_row.empty() ? b : basket_row[b]);
   }
+  std::size_t rows() const { return offsets.size() - 1; }
+  std::span<const ItemId> row(std::size_t r) const {
+    return {item_ids.data() + offsets[r], item_ids.data() + offsets[r + 1]};
+  }
+  std::uint32_t weight(std::size_t r) const { return row_weight.empty() ? 1 : row_weight[r]; }
+  // Appends a basket (a row of its own).
   void add_basket(std::span<const ItemId> items_in_basket);
-  // Sorts and dedups each basket, computes support, renumbers ids by descending support.
+  // Sorts and dedups each row, computes support, renumbers ids by descending support.
   // Returns how many duplicate (basket, item) entries were dropped.
   std::uint64_t canonicalize();
 };
