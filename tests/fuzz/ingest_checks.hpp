@@ -15,26 +15,15 @@ inline void check_ingested(const basketlift::Ingested& in, bool per_basket_colum
   const auto n = db.items.size();
   FUZZ_CHECK(db.size() >= 1 && db.offsets.front() == 0 && db.offsets.back() == db.item_ids.size());
   FUZZ_CHECK(db.support.size() == n);
-  // Rows: sorted, duplicate-free, non-empty; baskets are rows (or map onto them, with weights).
-  for (std::size_t r = 0; r < db.rows(); ++r) {
-    const auto row = db.row(r);
-    FUZZ_CHECK(db.offsets[r] <= db.offsets[r + 1] && !row.empty());
-    for (std::size_t i = 0; i < row.size(); ++i)
-      FUZZ_CHECK(row[i] < n && (i == 0 || row[i - 1] < row[i]));
-  }
-  if (db.basket_row.empty()) {
-    FUZZ_CHECK(db.size() == db.rows() && db.row_weight.empty());
-  } else {
-    std::vector<std::uint32_t> weight(db.rows(), 0);
-    for (auto r : db.basket_row) {
-      FUZZ_CHECK(r < db.rows());
-      ++weight[r];
-    }
-    if (!db.row_weight.empty()) FUZZ_CHECK(db.row_weight == weight);
-  }
   std::vector<std::uint32_t> count(n, 0);
-  for (std::size_t b = 0; b < db.size(); ++b)
-    for (auto item : db.basket(b)) ++count[item];
+  for (std::size_t b = 0; b < db.size(); ++b) {
+    const auto basket = db.basket(b);
+    FUZZ_CHECK(!basket.empty());
+    for (std::size_t i = 0; i < basket.size(); ++i) {
+      FUZZ_CHECK(basket[i] < n && (i == 0 || basket[i - 1] < basket[i]));
+      ++count[basket[i]];
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     FUZZ_CHECK(count[i] == db.support[i] && count[i] >= 1);
     FUZZ_CHECK(i == 0 || db.support[i - 1] >= db.support[i]);
