@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -129,6 +130,14 @@ class Bundle {
   std::size_t pair_count() const { return n_pairs_; }
   std::size_t pair_rule_count() const { return n_pair_rules_; }
   std::span<const RuleEntry> single_rules(std::uint32_t item) const;
+  // Every single-item (pair) rule entry, in storage order: single_rules() and pair_rules() return
+  // sub-spans of these, so `entry - all_single_rules().data()` indexes per-rule tables.
+  std::span<const RuleEntry> all_single_rules() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_), n_single_};
+  }
+  std::span<const RuleEntry> all_pair_rules() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_), n_pair_rules_};
+  }
   // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
                                         std::uint32_t* pair_count) const;
@@ -168,8 +177,17 @@ class Bundle {
 
  private:
   Bundle() = default;
-  std::uint32_t u32(std::uint64_t at) const;
-  double f64(std::uint64_t at) const;
+  // Hot-path reads (popularity, rule offsets): inline, and memcpy so alignment never matters.
+  std::uint32_t u32(std::uint64_t at) const {
+    std::uint32_t v;
+    std::memcpy(&v, bytes_.data() + at, 4);
+    return v;
+  }
+  double f64(std::uint64_t at) const {
+    double v;
+    std::memcpy(&v, bytes_.data() + at, 8);
+    return v;
+  }
   bool validate(std::string& error, BundleFault& fault);
 
   std::vector<std::uint8_t> bytes_;

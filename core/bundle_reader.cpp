@@ -105,12 +105,6 @@ bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& h, st
   return true;
 }
 
-std::uint32_t Bundle::u32(std::uint64_t at) const {
-  std::uint32_t v;
-  std::memcpy(&v, bytes_.data() + at, 4);
-  return v;
-}
-
 std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::string& error,
                                      BundleFault* fault) {
   std::unique_ptr<Bundle> b(new Bundle());
@@ -303,12 +297,6 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
   if (!validate_optional(error)) return false;
   fault = BundleFault::None;
   return true;
-}
-
-double Bundle::f64(std::uint64_t at) const {
-  double v;
-  std::memcpy(&v, bytes_.data() + at, 8);
-  return v;
 }
 
 // Catalog, category rules and repurchase statistics: each may be absent, but when present it

@@ -14,56 +14,75 @@ Scorer::Scorer(const Bundle& bundle)
       blocked_(bundle.item_count(), 0),
       seen_(bundle.item_count(), 0),
       score_(bundle.item_count()),
-      best_conf_(bundle.item_count()),
-      best_lift_(bundle.item_count()),
-      support_(bundle.item_count()),
+      sum_(bundle.item_count()),
+      best_(bundle.item_count()),
+      strongest_(bundle.item_count()),
       affinity_(bundle.category_count(), 0.0),
       head_(bundle.item_count()) {}
 
-void Scorer::fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count,
-                  std::uint32_t cart_a, std::uint32_t cart_b, const ScoringParams& params) {
-  const double weight = cart_a == cart_b ? 1.0 : params.pair_weight;
+void Scorer::prepare(const ScoringParams& p) {
+  if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
+      p.pair_weight == prepared_.pair_weight && p.smoothing == prepared_.smoothing)
+    return;
   const double n = static_cast<double>(bundle_.transactions());
-  for (const auto& r : rules) {
-    const auto c = r.consequent;
+  auto evidence = [&](const RuleEntry& r, std::uint32_t antecedent_count, double weight) {
+    if (p.aggregation == Aggregation::NoisyOr)
+      return std::min(1.0, weight * r.count / antecedent_count);
+    // Evidence from few baskets is shrunk: confidence as if `smoothing` more baskets had held
+    // the antecedent without the consequent.
+    const double confidence = r.count / (antecedent_count + p.smoothing);
+    const double lift = confidence * n / bundle_.popularity(r.consequent);
+    return weight * (p.evidence == Evidence::Lift         ? lift
+                     : p.evidence == Evidence::Confidence ? confidence
+                                                          : confidence * std::sqrt(lift));
+  };
+  const RuleEntry* single = bundle_.all_single_rules().data();
+  single_evidence_.resize(bundle_.single_rule_count());
+  for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
+    for (const auto& r : bundle_.single_rules(a))
+      single_evidence_[&r - single] = evidence(r, bundle_.popularity(a), 1.0);
+  const RuleEntry* pair = bundle_.all_pair_rules().data();
+  pair_evidence_.resize(bundle_.pair_rule_count());
+  for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
+    bundle_.for_each_pair(
+        a, [&](std::uint32_t, std::uint32_t pair_count, std::span<const RuleEntry> rules) {
+          for (const auto& r : rules)
+            pair_evidence_[&r - pair] = evidence(r, pair_count, p.pair_weight);
+        });
+  prepared_ = p;
+  is_prepared_ = true;
+}
+
+void Scorer::fire(std::span<const RuleEntry> rules, const double* evidence,
+                  std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b,
+                  Aggregation aggregation) {
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    const auto c = rules[k].consequent;
     if (blocked_[c] == stamp_) continue;
-    const double confidence = static_cast<double>(r.count) / antecedent_count;
-    const double lift = confidence * n / bundle_.popularity(c);
+    const double e = evidence[k];
     if (seen_[c] != stamp_) {
       if (filter_ && !filter_->allows(bundle_, c)) {
         blocked_[c] = stamp_;
         continue;
       }
       seen_[c] = stamp_;
-      score_[c] = params.aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
-      best_conf_[c] = -1.0;
-      support_[c] = 0.0;
+      score_[c] = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
+      sum_[c] = 0.0;
+      best_[c] = -1.0;
       head_[c] = kNone;
       candidates_.push_back(c);
     }
-    support_[c] += confidence * weight;
-    // Evidence from few baskets is shrunk: confidence as if `smoothing` more baskets had held
-    // the antecedent without the consequent.
-    const double shrunk = static_cast<double>(r.count) / (antecedent_count + params.smoothing);
-    const double shrunk_lift = shrunk * n / bundle_.popularity(c);
-    const double evidence =
-        weight * (params.evidence == Evidence::Lift         ? shrunk_lift
-                  : params.evidence == Evidence::Confidence ? shrunk
-                                                            : shrunk * std::sqrt(shrunk_lift));
-    switch (params.aggregation) {
-      case Aggregation::NoisyOr:
-        score_[c] *= 1.0 - std::min(1.0, confidence * weight);
-        break;
-      case Aggregation::Max:
-        score_[c] = std::max(score_[c], evidence);
-        break;
-      case Aggregation::Sum:
-        score_[c] += evidence;
-        break;
+    sum_[c] += e;
+    if (aggregation == Aggregation::NoisyOr) {
+      score_[c] *= 1.0 - e;
+    } else if (aggregation == Aggregation::Max) {
+      score_[c] = std::max(score_[c], e);
+    } else {
+      score_[c] += e;
     }
-    if (confidence > best_conf_[c] || (confidence == best_conf_[c] && lift > best_lift_[c])) {
-      best_conf_[c] = confidence;
-      best_lift_[c] = lift;
+    if (e > best_[c]) {
+      best_[c] = e;
+      strongest_[c] = {&rules[k], antecedent_count};
     }
     contributions_.push_back({cart_a, cart_b, head_[c]});
     head_[c] = static_cast<std::uint32_t>(contributions_.size() - 1);
@@ -105,14 +124,22 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   contributions_.clear();
   results_.clear();
   because_.clear();
+  prepare(req.params);
+  const auto aggregation = req.params.aggregation;
+  const RuleEntry* single = bundle_.all_single_rules().data();
+  const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
-  for (std::uint32_t i = 0; i < k; ++i)
-    fire(bundle_.single_rules(cart_[i]), bundle_.popularity(cart_[i]), i, i, req.params);
+  for (std::uint32_t i = 0; i < k; ++i) {
+    auto rules = bundle_.single_rules(cart_[i]);
+    fire(rules, single_evidence_.data() + (rules.data() - single), bundle_.popularity(cart_[i]), i,
+         i, aggregation);
+  }
   for (std::uint32_t i = 0; i < k; ++i) {
     for (std::uint32_t j = i + 1; j < k; ++j) {
       std::uint32_t pair_count = 0;
       auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
-      if (!rules.empty()) fire(rules, pair_count, i, j, req.params);
+      if (!rules.empty())
+        fire(rules, pair_evidence_.data() + (rules.data() - pair), pair_count, i, j, aggregation);
     }
   }
 
@@ -123,10 +150,10 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     const double base = noisy_or ? 1.0 - score_[c] : score_[c];
     score_[c] = base * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
   }
+  const double n = static_cast<double>(bundle_.transactions());
   auto better = [&](std::uint32_t x, std::uint32_t y) {
     if (score_[x] != score_[y]) return score_[x] > score_[y];
-    if (support_[x] != support_[y]) return support_[x] > support_[y];
-    if (best_conf_[x] != best_conf_[y]) return best_conf_[x] > best_conf_[y];
+    if (sum_[x] != sum_[y]) return sum_[x] > sum_[y];
     auto px = bundle_.popularity(x), py = bundle_.popularity(y);
     return px != py ? px > py : x < y;
   };
@@ -143,11 +170,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     std::sort(because_.begin() + begin, because_.end());
     because_.erase(std::unique(because_.begin() + begin, because_.end()), because_.end());
     for (auto p = begin; p < because_.size(); ++p) because_[p] = cart_[because_[p]];
-    results_.push_back({c, score_[c], best_conf_[c], best_lift_[c], RecommendationKind::CrossSell,
-                        begin, static_cast<std::uint32_t>(because_.size())});
+    const auto& s = strongest_[c];
+    const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
+    results_.push_back({c, score_[c], confidence, confidence * n / bundle_.popularity(c),
+                        RecommendationKind::CrossSell, begin,
+                        static_cast<std::uint32_t>(because_.size())});
   }
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
-  const double n = static_cast<double>(bundle_.transactions());
   const auto end = static_cast<std::uint32_t>(because_.size());
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;

@@ -59,17 +59,29 @@ class Scorer {
   }
 
  private:
-  void fire(std::span<const RuleEntry> rules, std::uint32_t antecedent_count, std::uint32_t cart_a,
-            std::uint32_t cart_b, const ScoringParams& params);
+  // Each rule's evidence depends only on the bundle and the parameters, so it is computed once
+  // per parameter set (here, not per call): the hot loop then reads one number per rule.
+  void prepare(const ScoringParams& params);
+  void fire(std::span<const RuleEntry> rules, const double* evidence,
+            std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b,
+            Aggregation aggregation);
 
   const Bundle& bundle_;
+  std::vector<double> single_evidence_, pair_evidence_;  // by position in all_*_rules()
+  ScoringParams prepared_;
+  bool is_prepared_ = false;
+
   std::uint32_t stamp_ = 0;
   std::vector<std::uint32_t> blocked_;  // == stamp_: in cart, history or exclude
   std::vector<std::uint32_t> seen_;     // == stamp_: candidate touched this call
-  // score_: while rules fire, the aggregate (for noisy-or: the product of (1 - confidence));
-  // then the final score.
-  std::vector<double> score_, best_conf_, best_lift_;
-  std::vector<double> support_;   // sum of weighted confidences: breaks ties between scores
+  // Per candidate. score_: the aggregate while rules fire (noisy-or: the product of
+  // (1 - evidence)), then the final score. sum_: summed evidence, which breaks ties.
+  std::vector<double> score_, sum_, best_;
+  struct Strongest {  // the rule with the most evidence: its confidence and lift are reported
+    const RuleEntry* rule;
+    std::uint32_t antecedent_count;
+  };
+  std::vector<Strongest> strongest_;
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;

@@ -134,17 +134,32 @@ TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at hal
           "[recommend]") {
   auto f = load(shop());
   Scorer s(*f.bundle);
-  auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2, ScoringParams{});
+  ScoringParams unsmoothed;
+  unsmoothed.smoothing = 0;
+  auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2, unsmoothed);
   REQUIRE(rows.size() == 2);
   // jam: butter->jam conf 2/4, lift .5/(2/8) = 2 -> .5*sqrt(2) = .7071 beats bread->jam
   // (.4*sqrt(1.6) = .5060) and the pair rule (.5*sqrt(2) * 0.5 = .3536).
   CHECK(rows[0].item == "jam");
   CHECK(rows[0].score == Approx(0.5 * std::sqrt(2.0)));
   CHECK(rows[0].confidence == Approx(0.5));
+  CHECK(rows[0].lift == Approx(2.0));
   // milk: bread->milk .6*sqrt(1.2) = .6573 beats butter->milk .5*sqrt(1) and the pair .25.
   CHECK(rows[1].item == "milk");
   CHECK(rows[1].score == Approx(0.6 * std::sqrt(1.2)));
   CHECK(rows[1].because == std::vector<std::string>{"bread", "butter"});
+
+  // The shipped smoothing (100 pseudo-baskets) favours evidence from more baskets: milk's rule
+  // from 3 baskets now beats jam's from 2. milk: 3/(5+100) = .028571, lift' = .028571*8/4,
+  // evidence .028571*sqrt(.057143) = .006830; jam: 2/(4+100) = .019231, lift' = .019231*8/2,
+  // evidence .019231*sqrt(.076923) = .005334. Reported confidence and lift stay unsmoothed.
+  rows = run(f, s, {"bread", "butter"}, {}, {}, 2, ScoringParams{});
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].item == "milk");
+  CHECK(rows[0].score == Approx(3.0 / 105 * std::sqrt(3.0 / 105 * 8 / 4)));
+  CHECK(rows[0].confidence == Approx(0.6));
+  CHECK(rows[1].item == "jam");
+  CHECK(rows[1].score == Approx(2.0 / 104 * std::sqrt(2.0 / 104 * 8 / 2)));
 }
 
 TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
