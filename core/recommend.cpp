@@ -10,15 +10,7 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 }
 
 Scorer::Scorer(const Bundle& bundle)
-    : bundle_(bundle),
-      blocked_(bundle.item_count(), 0),
-      seen_(bundle.item_count(), 0),
-      score_(bundle.item_count()),
-      sum_(bundle.item_count()),
-      best_(bundle.item_count()),
-      strongest_(bundle.item_count()),
-      affinity_(bundle.category_count(), 0.0),
-      head_(bundle.item_count()) {}
+    : bundle_(bundle), slots_(bundle.item_count()), affinity_(bundle.category_count(), 0.0) {}
 
 void Scorer::prepare(const ScoringParams& p) {
   if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
@@ -58,54 +50,55 @@ void Scorer::fire(std::span<const RuleEntry> rules, const double* evidence,
                   Aggregation aggregation) {
   for (std::size_t k = 0; k < rules.size(); ++k) {
     const auto c = rules[k].consequent;
-    if (blocked_[c] == stamp_) continue;
+    Slot& slot = slots_[c];
+    if (slot.blocked == stamp_) continue;
     const double e = evidence[k];
-    if (seen_[c] != stamp_) {
+    if (slot.seen != stamp_) {
       if (filter_ && !filter_->allows(bundle_, c)) {
-        blocked_[c] = stamp_;
+        slot.blocked = stamp_;
         continue;
       }
-      seen_[c] = stamp_;
-      score_[c] = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
-      sum_[c] = 0.0;
-      best_[c] = -1.0;
-      head_[c] = kNone;
+      slot.seen = stamp_;
+      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
+      slot.sum = 0.0;
+      slot.best = -1.0;
+      slot.head = kNone;
       candidates_.push_back(c);
     }
-    sum_[c] += e;
+    slot.sum += e;
     if (aggregation == Aggregation::NoisyOr) {
-      score_[c] *= 1.0 - e;
+      slot.score *= 1.0 - e;
     } else if (aggregation == Aggregation::Max) {
-      score_[c] = std::max(score_[c], e);
+      slot.score = std::max(slot.score, e);
     } else {
-      score_[c] += e;
+      slot.score += e;
     }
-    if (e > best_[c]) {
-      best_[c] = e;
-      strongest_[c] = {&rules[k], antecedent_count};
+    if (e > slot.best) {
+      slot.best = e;
+      slot.rule = &rules[k];
+      slot.antecedent_count = antecedent_count;
     }
-    contributions_.push_back({cart_a, cart_b, head_[c]});
-    head_[c] = static_cast<std::uint32_t>(contributions_.size() - 1);
+    contributions_.push_back({cart_a, cart_b, slot.head});
+    slot.head = static_cast<std::uint32_t>(contributions_.size() - 1);
   }
 }
 
 std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const auto n_items = bundle_.item_count();
   if (++stamp_ == 0) {  // wrapped: forget every old mark
-    std::fill(blocked_.begin(), blocked_.end(), 0);
-    std::fill(seen_.begin(), seen_.end(), 0);
+    for (auto& slot : slots_) slot.blocked = slot.seen = 0;
     stamp_ = 1;
   }
   cart_.clear();
   for (auto id : req.cart) {
-    if (id < n_items && blocked_[id] != stamp_) {
-      blocked_[id] = stamp_;
+    if (id < n_items && slots_[id].blocked != stamp_) {
+      slots_[id].blocked = stamp_;
       cart_.push_back(id);
     }
   }
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
-      if (id < n_items) blocked_[id] = stamp_;
+      if (id < n_items) slots_[id].blocked = stamp_;
 
   filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
   for (auto k : affinity_touched_) affinity_[k] = 0.0;
@@ -147,32 +140,36 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
   for (auto c : candidates_) {
     const auto k = bundle_.item_category(c);
-    const double base = noisy_or ? 1.0 - score_[c] : score_[c];
-    score_[c] = base * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
+    auto& score = slots_[c].score;
+    score = (noisy_or ? 1.0 - score : score) * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
   }
-  const double n = static_cast<double>(bundle_.transactions());
-  auto better = [&](std::uint32_t x, std::uint32_t y) {
-    if (score_[x] != score_[y]) return score_[x] > score_[y];
-    if (sum_[x] != sum_[y]) return sum_[x] > sum_[y];
-    auto px = bundle_.popularity(x), py = bundle_.popularity(y);
-    return px != py ? px > py : x < y;
+  // Rank on a compact copy of the keys: the comparisons then stay in a few cache lines.
+  ranked_.clear();
+  for (auto c : candidates_)
+    ranked_.push_back({slots_[c].score, slots_[c].sum, bundle_.popularity(c), c});
+  auto better = [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.sum != b.sum) return a.sum > b.sum;
+    return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
   };
-  const std::size_t take = std::min<std::size_t>(req.n, candidates_.size());
-  std::partial_sort(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(take),
-                    candidates_.end(), better);
+  const std::size_t take = std::min<std::size_t>(req.n, ranked_.size());
+  const auto top = ranked_.begin() + static_cast<std::ptrdiff_t>(take);
+  if (take < ranked_.size()) std::nth_element(ranked_.begin(), top, ranked_.end(), better);
+  std::sort(ranked_.begin(), top, better);
+  const double n = static_cast<double>(bundle_.transactions());
   for (std::size_t r = 0; r < take; ++r) {
-    const auto c = candidates_[r];
+    const auto c = ranked_[r].item;
     const auto begin = static_cast<std::uint32_t>(because_.size());
-    for (auto at = head_[c]; at != kNone; at = contributions_[at].next) {
+    for (auto at = slots_[c].head; at != kNone; at = contributions_[at].next) {
       because_.push_back(contributions_[at].cart_a);
       because_.push_back(contributions_[at].cart_b);
     }
     std::sort(because_.begin() + begin, because_.end());
     because_.erase(std::unique(because_.begin() + begin, because_.end()), because_.end());
     for (auto p = begin; p < because_.size(); ++p) because_[p] = cart_[because_[p]];
-    const auto& s = strongest_[c];
+    const Slot& s = slots_[c];
     const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
-    results_.push_back({c, score_[c], confidence, confidence * n / bundle_.popularity(c),
+    results_.push_back({c, s.score, confidence, confidence * n / bundle_.popularity(c),
                         RecommendationKind::CrossSell, begin,
                         static_cast<std::uint32_t>(because_.size())});
   }
@@ -180,7 +177,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const auto end = static_cast<std::uint32_t>(because_.size());
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
-    if (blocked_[c] == stamp_ || seen_[c] == stamp_ || (filter_ && !filter_->allows(bundle_, c)))
+    if (slots_[c].blocked == stamp_ || slots_[c].seen == stamp_ ||
+        (filter_ && !filter_->allows(bundle_, c)))
       continue;
     results_.push_back(
         {c, 0.0, bundle_.popularity(c) / n, 1.0, RecommendationKind::Popular, end, end});

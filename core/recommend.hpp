@@ -72,26 +72,34 @@ class Scorer {
   bool is_prepared_ = false;
 
   std::uint32_t stamp_ = 0;
-  std::vector<std::uint32_t> blocked_;  // == stamp_: in cart, history or exclude
-  std::vector<std::uint32_t> seen_;     // == stamp_: candidate touched this call
-  // Per candidate. score_: the aggregate while rules fire (noisy-or: the product of
-  // (1 - evidence)), then the final score. sum_: summed evidence, which breaks ties.
-  std::vector<double> score_, sum_, best_;
-  struct Strongest {  // the rule with the most evidence: its confidence and lift are reported
-    const RuleEntry* rule;
-    std::uint32_t antecedent_count;
+  // Everything the hot loop touches for one item, in one cache line.
+  struct Slot {
+    std::uint32_t blocked = 0;  // == stamp_: in cart, history or exclude
+    std::uint32_t seen = 0;     // == stamp_: a candidate this call
+    // The aggregate while rules fire (noisy-or: the product of (1 - evidence)), then the final
+    // score; the summed evidence breaks ties.
+    double score = 0, sum = 0;
+    double best =
+        0;  // the most evidence one rule gave; that rule's confidence and lift are reported
+    const RuleEntry* rule = nullptr;
+    std::uint32_t antecedent_count = 0;
+    std::uint32_t head = 0;  // first contribution
   };
-  std::vector<Strongest> strongest_;
+  std::vector<Slot> slots_;
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
-  std::vector<std::uint32_t> head_;  // per candidate: first contribution
 
   struct Contribution {
     std::uint32_t cart_a, cart_b, next;
   };
   std::vector<Contribution> contributions_;
   std::vector<std::uint32_t> candidates_, cart_;
+  struct Ranked {
+    double score, sum;
+    std::uint32_t popularity, item;
+  };
+  std::vector<Ranked> ranked_;
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
 };
