@@ -68,7 +68,11 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
       const double w = own.n >= 1 ? own.n : 0;
       const double own_var = own.n >= 1 ? own.m2 / own.n : 0;
       mean = (kPriorWeight * pop.mean_days + w * own.mean) / (kPriorWeight + w);
-      var = (kPriorWeight * pop.sd_days * pop.sd_days + w * own_var) / (kPriorWeight + w);
+      // The variance of the two-part mixture: the parts' variances plus how far their means lie
+      // apart, so a shopper far from the population is not predicted with false confidence.
+      const double gap = pop.mean_days - own.mean;
+      var = (kPriorWeight * pop.sd_days * pop.sd_days + w * own_var) / (kPriorWeight + w) +
+            kPriorWeight * w * gap * gap / ((kPriorWeight + w) * (kPriorWeight + w));
     } else if (own.n >= 2) {
       mean = own.mean;
       var = own.sd() * own.sd();

@@ -33,8 +33,9 @@ struct NextPurchase {
 
 // The model, per item the shopper bought: the next interval is normal with the population's
 // mean and standard deviation (bundle repurchase section), refined by the shopper's own
-// intervals when they bought the item at least twice (a weighted pooling where the population
-// counts as kPriorWeight observations); that probability is multiplied by the chance the shopper
+// intervals when they bought the item at least twice (the mixture of the two, where the
+// population counts as kPriorWeight observations: pooled mean, and a variance that includes the
+// gap between the two means); that probability is multiplied by the chance the shopper
 // buys the item again at all: the population's share of repeat buyers (Laplace-smoothed), pooled
 // with the shopper's own repeats. Items with neither enough population data nor enough own
 // history are not predicted.

@@ -128,25 +128,26 @@ TEST_CASE("next_purchases: the shopper's own intervals refine the population's",
   Fixture f;
   // D: population mu 30, sigma 6 (as 3 observations); own purchases 900, 920, 944 -> intervals
   // 20, 24: n 2, mean 22, variance (4 + 4) / 2 = 4 (divided by n, as the code pools).
-  // Pooled mean = (3*30 + 2*22) / 5 = 134/5 = 26.8; var = (3*36 + 2*4) / 5 = 116/5 = 23.2,
-  // sigma = 4.81664. as_of 969, t = 25: z+ = (25+7-26.8)/4.81664 = 1.07959,
-  // z- = (25-7-26.8)/4.81664 = -1.82700; Phi(z+) - Phi(z-) = .859838 - .033850 = .825988.
-  // again = (2 + 3 * .75) / (2 + 3) = .85 -> .702090.
+  // Pooled mean = (3*30 + 2*22) / 5 = 134/5 = 26.8; mixture variance = (3*36 + 2*4) / 5 + the
+  // gap between the means, 3*2*(30-22)^2 / 5^2 = 23.2 + 15.36 = 38.56, sigma = 6.20967.
+  // as_of 969, t = 25: Phi((32-26.8)/6.20967) - Phi((18-26.8)/6.20967) = Phi(.83740) -
+  // Phi(-1.41714) = .798817 - .078220 = .720597; again = (2 + 3 * .75) / 5 = .85 -> .612507.
   auto d = f.run({{D, 944}, {D, 900}, {D, 920}}, 969);
   REQUIRE(d.size() == 1);
-  const double sigma = std::sqrt(23.2);
-  CHECK(d[0].probability == Approx(0.702090).epsilon(1e-5));
+  const double sigma = std::sqrt(38.56);
+  CHECK(d[0].probability == Approx(0.612507).epsilon(1e-5));
   CHECK(
       d[0].probability ==
       Approx(0.85 * (phi_cdf((32 - 26.8) / sigma) - phi_cdf((18 - 26.8) / sigma))).epsilon(1e-12));
   CHECK(d[0].due_in_days == Approx(1.8));
 
-  // Two purchases = one own interval (20): mean (90 + 20) / 4 = 27.5, var 3*25 / 4 = 18.75,
-  // sigma 4.33013; t = 25: Phi(4.5/4.33013) - Phi(-9.5/4.33013) = Phi(1.03923) -
-  // Phi(-2.19393) = .836531; again = (1 + 3 * .7) / 4 = .775 -> .648312.
+  // Two purchases = one own interval (20): mean (90 + 20) / 4 = 27.5, variance 3*25 / 4 +
+  // 3*1*(30-20)^2 / 4^2 = 18.75 + 18.75 = 37.5, sigma 6.12372; t = 25:
+  // Phi(4.5/6.12372) - Phi(-9.5/6.12372) = Phi(.73485) - Phi(-1.55134) = .768784 - .060410 =
+  // .708374; again = (1 + 3 * .7) / 4 = .775 -> .548990.
   auto a = f.run({{A, 970}, {A, 990}}, 1015);
   REQUIRE(a.size() == 1);
-  CHECK(a[0].probability == Approx(0.648312).epsilon(1e-5));
+  CHECK(a[0].probability == Approx(0.548990).epsilon(1e-5));
   CHECK(a[0].due_in_days == Approx(2.5));
 
   // C: population too thin (2 intervals), own intervals 10, 12, 8 (same-day repeats are one
