@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bundle_parts.hpp"
 #include "category_rules.hpp"
 #include "eclat.hpp"
 #include "error.hpp"
@@ -39,32 +40,6 @@ void mine_db(MineResult& result, const MineOptions& options) {
   result.rules = generate_rules(result.itemsets, index, n, options.rules);
 }
 
-namespace {
-
-void add_catalog(BundleContent& c, const ItemDictionary& items, const Catalog& catalog,
-                 const TransactionDb& db, std::uint32_t min_count) {
-  std::vector<const CatalogEntry*> entries(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    entries[i] = catalog.find(items.label(static_cast<ItemId>(i)));
-    if (entries[i] && !entries[i]->category.empty()) c.categories.push_back(entries[i]->category);
-  }
-  std::sort(c.categories.begin(), c.categories.end());
-  c.categories.erase(std::unique(c.categories.begin(), c.categories.end()), c.categories.end());
-  for (const auto* e : entries) {
-    std::uint32_t k = kNoCategory;
-    if (e && !e->category.empty())
-      k = static_cast<std::uint32_t>(
-          std::lower_bound(c.categories.begin(), c.categories.end(), e->category) -
-          c.categories.begin());
-    c.item_category.push_back(k);
-    c.names.push_back(e ? e->name : std::string());
-    c.prices.push_back(e ? e->price : NAN);
-  }
-  add_category_rules(c, db, min_count);
-}
-
-}  // namespace
-
 BundleContent make_bundle_content(const MineResult& r, const MineOptions& options,
                                   const std::string& source, const std::string& created_at,
                                   const Catalog* catalog) {
@@ -76,8 +51,6 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
   const auto& t = r.itemsets;
   // Rules arrive grouped by antecedent row; keep each antecedent's strongest (by confidence,
   // i.e. joint count) so the page fires a bounded number of rules per cart item.
-  const std::size_t cap =
-      options.max_rules_per_antecedent ? options.max_rules_per_antecedent : SIZE_MAX;
   std::vector<RuleEntry> group;
   for (std::size_t i = 0; i < r.rules.size();) {
     const auto ante = r.rules[i].antecedent;
@@ -87,10 +60,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       auto y = t.itemset(r.rules[i].consequent);
       if (y.size() == 1 && x.size() <= 2) group.push_back({y[0], t.counts[r.rules[i].itemset]});
     }
-    std::sort(group.begin(), group.end(), [](const RuleEntry& a, const RuleEntry& b) {
-      return a.count != b.count ? a.count > b.count : a.consequent < b.consequent;
-    });
-    if (group.size() > cap) group.resize(cap);
+    keep_strongest_rules(group, options.max_rules_per_antecedent);
     for (const auto& entry : group) {
       if (x.size() == 1) {
         c.single_rules.emplace_back(x[0], entry);
@@ -99,7 +69,10 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       }
     }
   }
-  if (catalog) add_catalog(c, db.items, *catalog, db, r.min_count);
+  if (catalog) {
+    add_catalog_fields(c, *catalog);
+    add_category_rules(c, db, r.min_count);
+  }
   c.repurchase = repurchase_stats(r.data);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
