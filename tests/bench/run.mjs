@@ -4,7 +4,7 @@
 //   --json FILE  also write every section's results to FILE
 //   SECTION      run only these sections (default: all)
 import { existsSync, writeFileSync } from 'node:fs';
-import { arch, cpus, totalmem } from 'node:os';
+import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mining } from './mining.mjs';
@@ -40,9 +40,13 @@ if (!existsSync(dataDir)) {
   process.exit(0);
 }
 
+// Timings are only meaningful on an otherwise idle machine; say so rather than print noise silently.
+const load = loadavg()[0];
+if (load > 0.5) console.log(`warning: load average ${load.toFixed(2)} before the run: other work may inflate the times`);
+
 const results = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, arch: arch(), memGiB: +(totalmem() / 2 ** 30).toFixed(1) },
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, arch: arch(), memGiB: +(totalmem() / 2 ** 30).toFixed(1), loadAvg1m: load },
   node: process.version,
   quick,
   sections: {},
