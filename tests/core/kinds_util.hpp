@@ -87,36 +87,9 @@ inline basketlift::Catalog make_catalog(
 
 // ---- the CLI as a process ----
 
-inline std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct CliResult {
-  int status = -1;
-  std::string out, err;
-};
-
-inline CliResult run_cli(const std::vector<std::string>& args) {
-  bltest::TempDir logs;
-  std::string cmd = shell_quote(BASKETLIFT_CLI);
-  for (const auto& a : args) {
-    cmd += ' ';
-    cmd += shell_quote(a);
-  }
-  cmd += " >";
-  cmd += shell_quote(logs.file("out"));
-  cmd += " 2>";
-  cmd += shell_quote(logs.file("err"));
-  cmd += " </dev/null";
-  const int raw = std::system(cmd.c_str());
-  CliResult r;
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  r.out = bltest::read_file(logs.file("out"));
-  r.err = bltest::read_file(logs.file("err"));
-  return r;
-}
+using bltest::CliResult;
+using bltest::run_cli;
+using bltest::shell_quote;
 
 // ---- a strict little JSON reader (enough for the CLI's output) ----
 

@@ -15,38 +15,8 @@ namespace {
 
 using bltest::contains;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Result {
-  int status = -1;  // exit status, or -1 when the process did not exit normally
-  std::string out, err;
-};
-
-// Runs `basketlift ARGS...` with stdout and stderr captured to files in a separate directory.
-Result run_cli(const std::vector<std::string>& args) {
-  bltest::TempDir logs;
-  std::string cmd = quote(BASKETLIFT_CLI);
-  // (Appending piecewise: `"literal" + std::string` trips GCC 12's -Wrestrict false positive.)
-  for (const auto& a : args) {
-    cmd += ' ';
-    cmd += quote(a);
-  }
-  cmd += " >";
-  cmd += quote(logs.file("out"));
-  cmd += " 2>";
-  cmd += quote(logs.file("err"));
-  cmd += " </dev/null";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  r.out = bltest::read_file(logs.file("out"));
-  r.err = bltest::read_file(logs.file("err"));
-  return r;
-}
+using bltest::run_cli;
+using Result = bltest::CliResult;
 
 std::vector<std::string> lines_of(const std::string& text) {
   auto lines = bltest::split(text, '\n');

@@ -240,35 +240,8 @@ std::string json_error(std::string_view line) {
   return "<no error>";
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct CliResult {
-  int status = -1;
-  std::string out, err;
-};
-CliResult run_cli(const std::vector<std::string>& args) {
-  bltest::TempDir logs;
-  std::string cmd = quote(BASKETLIFT_CLI);
-  for (const auto& a : args) {
-    cmd += ' ';
-    cmd += quote(a);
-  }
-  cmd += " >";
-  cmd += quote(logs.file("out"));
-  cmd += " 2>";
-  cmd += quote(logs.file("err"));
-  cmd += " </dev/null";
-  const int raw = std::system(cmd.c_str());
-  CliResult r;
-  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
-  r.out = bltest::read_file(logs.file("out"));
-  r.err = bltest::read_file(logs.file("err"));
-  return r;
-}
+using bltest::CliResult;
+using bltest::run_cli;
 
 }  // namespace
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -119,6 +121,41 @@ inline basketlift::TransactionDb make_db(const std::vector<Basket>& baskets) {
   }
   db.canonicalize();
   return db;
+}
+
+// ---- the CLI as a process ----
+
+inline std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CliResult {
+  int status = -1;  // exit status, or -1 when the process did not exit normally
+  std::string out, err;
+};
+
+// Runs `basketlift ARGS...` (the CLI this build made) with stdout and stderr captured to files.
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  TempDir logs;
+  std::string cmd = shell_quote(BASKETLIFT_CLI);
+  // (Appending piecewise: `"literal" + std::string` trips GCC 12's -Wrestrict false positive.)
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  cmd += " >";
+  cmd += shell_quote(logs.file("out"));
+  cmd += " 2>";
+  cmd += shell_quote(logs.file("err"));
+  cmd += " </dev/null";
+  const int raw = std::system(cmd.c_str());
+  CliResult r;
+  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
+  r.out = read_file(logs.file("out"));
+  r.err = read_file(logs.file("err"));
+  return r;
 }
 
 }  // namespace bltest
