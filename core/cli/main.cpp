@@ -1,12 +1,40 @@
 // basketlift: mine order logs into association rules (and, later, rule bundles).
+#include <signal.h>
+
 #include <cstdio>
 #include <exception>
 #include <string>
 
 #include "commands.hpp"
 #include "error.hpp"
+#include "output.hpp"
 
 namespace {
+
+// SIGINT, SIGTERM, SIGHUP, SIGQUIT: remove the temp files of outputs not yet in place, then die
+// of the same signal (default action), so the caller sees how the process ended.
+extern "C" void on_terminating_signal(int sig) {
+  basketlift::remove_temp_files();
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  raise(sig);
+}
+
+void install_signal_handlers() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction old {};
+    sigaction(sig, nullptr, &old);
+    if (old.sa_handler == SIG_IGN) continue;  // e.g. nohup, or a background job's SIGINT
+    struct sigaction sa {};
+    sa.sa_handler = on_terminating_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int other : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&sa.sa_mask, other);
+    sigaction(sig, &sa, nullptr);
+  }
+}
 
 const char* kUsage = R"(usage: basketlift <command> [options]
 
@@ -32,6 +60,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
+  install_signal_handlers();
   try {
     if (command == "mine") return basketlift::cli::run_mine(argc, argv);
     if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);

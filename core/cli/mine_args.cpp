@@ -1,5 +1,8 @@
 #include "mine_args.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "error.hpp"
 #include "threshold.hpp"
 
@@ -9,7 +12,7 @@ std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
                 "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
                 "--min-confidence", "--min-lift", "--max-consequent-len",
-                "--max-rules-per-antecedent"});
+                "--max-rules-per-antecedent", "--threads"});
   return extra;
 }
 
@@ -53,6 +56,14 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
   if (auto k = args.get_uint("--max-rules-per-antecedent"))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
+  opt.threads = default_threads();
+  if (auto n = args.get_uint("--threads")) {
+    if (*n == 0 || *n > 1024) throw InputError("--threads: must be in [1, 1024]");
+    opt.threads = static_cast<unsigned>(*n);
+  }
+  opt.ingest.threads = opt.threads;
 }
+
+unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 }  // namespace basketlift::cli

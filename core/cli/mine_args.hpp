@@ -11,8 +11,11 @@ namespace basketlift::cli {
 
 // `extra` plus --format, --order-col, --item-col, --quantity-col, --user-col, --date-col, --sep,
 // --min-support, --min-count, --max-len, --algorithm, --min-confidence, --min-lift,
-// --max-consequent-len.
+// --max-consequent-len, --max-rules-per-antecedent, --threads.
 std::set<std::string> with_mine_options(std::set<std::string> extra);
 void read_mine_options(const Args& args, MineOptions& opt);
+
+// --threads when not given: every core (std::thread::hardware_concurrency, at least 1).
+unsigned default_threads();
 
 }  // namespace basketlift::cli

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <numeric>
 
 #include "args.hpp"
@@ -42,11 +43,17 @@ rules:
 output:
  -o, --output FILE.blb      write the rule bundle the storefront loads
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
-                             (default 50; 0 = all)
+                             (default 20; 0 = all)
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary
   --top N                    rules shown in the human summary, by lift (default 10)
+performance:
+  --threads N                threads for reading, parsing and mining (default: every core);
+                             the results are the same for any N
+
+Outputs appear together, each renamed into place only when all are complete: an error or
+an interruption (Ctrl-C, SIGTERM) leaves the previous files as they were and no temp files.
 )";
 
 const char* format_name(InputFormat f) {
@@ -121,46 +128,86 @@ int run_mine(int argc, char** argv) {
     }
 
   const bool tty = isatty(STDERR_FILENO);
+  using Clock = std::chrono::steady_clock;
+  const auto ingest_start = Clock::now();
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
   if (tty) {
-    opt.ingest.progress = [](std::uint64_t lines) {
-      std::fprintf(stderr, "\rreading: %llu lines", static_cast<unsigned long long>(lines));
+    opt.ingest.progress_bytes = [&](std::uint64_t lines, std::uint64_t bytes) {
+      const double s = std::max(since(ingest_start), 1e-9);
+      std::fprintf(stderr, "\rreading: %.1f M rows, %.0f MB, %.2f M rows/s, %.0f MB/s   ",
+                   static_cast<double>(lines) / 1e6, static_cast<double>(bytes) / 1e6,
+                   static_cast<double>(lines) / s / 1e6, static_cast<double>(bytes) / s / 1e6);
     };
   }
   MineResult r;
   r.data = read_transactions(input, opt.ingest);
-  if (tty) std::fputs("\rmining...                          \r", stderr);
+  const double ingest_seconds = since(ingest_start);
+  if (tty) std::fputs("\r\033[Kmining...\r", stderr);
+  const auto mining_start = Clock::now();
   mine_db(r, opt);
-  if (tty) std::fputs("\r                                   \r", stderr);
-  if (auto path = args.get("--itemsets-out")) write_itemsets(*path, r.itemsets, r.data.db.items);
-  if (auto path = args.get("--rules-out"))
-    write_rules_csv(*path, r.rules, r.itemsets, r.data.db.items, r.data.db.size());
+  const double mining_seconds = since(mining_start);
+  if (tty) std::fputs("\r\033[Kwriting...\r", stderr);
+  // Every output is written to its temp first; then all are renamed together.
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  if (auto path = args.get("--itemsets-out")) {
+    files.push_back(std::make_unique<AtomicFile>(*path));
+    write_itemsets(*files.back(), r.itemsets, r.data.db.items);
+  }
+  if (auto path = args.get("--rules-out")) {
+    files.push_back(std::make_unique<AtomicFile>(*path));
+    write_rules_csv(*files.back(), r.rules, r.itemsets, r.data.db.items, r.data.db.size());
+  }
   if (bundle_path) {
     const auto slash = input.find_last_of('/');
-    write_bundle(*bundle_path, make_bundle_content(r, opt, input.substr(slash + 1), utc_now(),
-                                                   catalog ? &*catalog : nullptr));
+    files.push_back(std::make_unique<AtomicFile>(*bundle_path));
+    write_bundle(*files.back(), make_bundle_content(r, opt, input.substr(slash + 1), utc_now(),
+                                                    catalog ? &*catalog : nullptr));
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<AtomicFile*> pending;
+  for (auto& f : files) pending.push_back(f.get());
+  commit_together(pending);
+  if (tty) std::fputs("\r\033[K", stderr);
+  const double seconds = since(start);
 
   const auto& st = r.data.stats;
+  const double per_second = ingest_seconds > 0 ? 1 / ingest_seconds : 0;
+  const double rows_per_second = static_cast<double>(st.lines) * per_second;
+  const double mb_per_second = static_cast<double>(st.bytes) / 1e6 * per_second;
+  const auto ull = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
   if (summary == "json") {
     std::printf(
         "{\"transactions\": %zu, \"items\": %zu, \"frequent_itemsets\": %zu, \"rules\": %zu, "
-        "\"seconds\": %.6f, \"min_count\": %u, \"rows\": %llu, \"rows_skipped\": %llu}\n",
+        "\"seconds\": %.6f, \"min_count\": %u, \"rows\": %llu, \"rows_skipped\": %llu, "
+        "\"rows_skipped_quantity\": %llu, \"rows_skipped_empty\": %llu, \"duplicates\": %llu, "
+        "\"distinct_baskets\": %zu, \"bytes\": %llu, \"threads\": %u, "
+        "\"ingest_seconds\": %.6f, \"mining_seconds\": %.6f, \"rows_per_second\": %.1f, "
+        "\"mb_per_second\": %.3f}\n",
         r.data.db.size(), r.data.db.items.size(), r.itemsets.size(), r.rules.size(), seconds,
-        r.min_count, static_cast<unsigned long long>(st.lines),
-        static_cast<unsigned long long>(st.skipped_quantity + st.skipped_empty));
+        r.min_count, ull(st.lines), ull(st.skipped_quantity + st.skipped_empty),
+        ull(st.skipped_quantity), ull(st.skipped_empty), ull(st.duplicates), r.data.db.rows(),
+        ull(st.bytes), opt.threads, ingest_seconds, mining_seconds, rows_per_second, mb_per_second);
   } else {
-    std::printf("%s (%s): %llu rows, %zu baskets, %zu items", input.c_str(), format_name(st.format),
-                static_cast<unsigned long long>(st.lines), r.data.db.size(),
+    std::printf("%s (%s): %llu rows, %zu baskets (%zu distinct), %zu items\n", input.c_str(),
+                format_name(st.format), ull(st.lines), r.data.db.size(), r.data.db.rows(),
                 r.data.db.items.size());
-    if (st.skipped_quantity)
-      std::printf(", %llu rows skipped (quantity <= 0)",
-                  static_cast<unsigned long long>(st.skipped_quantity));
-    if (st.skipped_empty)
-      std::printf(", %llu rows skipped (empty)", static_cast<unsigned long long>(st.skipped_empty));
-    std::printf("\nmin count %u: %zu frequent itemsets, %zu rules in %.3f s\n", r.min_count,
-                r.itemsets.size(), r.rules.size(), seconds);
+    if (st.skipped_quantity || st.skipped_empty) {
+      std::printf("skipped %llu rows:", ull(st.skipped_quantity + st.skipped_empty));
+      if (st.skipped_quantity) std::printf(" %llu with quantity <= 0", ull(st.skipped_quantity));
+      if (st.skipped_quantity && st.skipped_empty) std::printf(",");
+      if (st.skipped_empty)
+        std::printf(" %llu with no %s", ull(st.skipped_empty),
+                    st.format == InputFormat::Csv ? "order id or item" : "item (empty lines)");
+      std::printf("\n");
+    }
+    if (st.duplicates)
+      std::printf("%llu repeated items within a basket counted once\n", ull(st.duplicates));
+    std::printf("read %.1f MB in %.3f s: %.0f rows/s, %.1f MB/s (%u threads)\n",
+                static_cast<double>(st.bytes) / 1e6, ingest_seconds, rows_per_second, mb_per_second,
+                opt.threads);
+    std::printf("min count %u: %zu frequent itemsets, %zu rules; mined in %.3f s, %.3f s in all\n",
+                r.min_count, r.itemsets.size(), r.rules.size(), mining_seconds, seconds);
     print_top_rules(r, top);
   }
   return 0;
