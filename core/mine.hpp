@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bundle.hpp"
+#include "bundle_parts.hpp"
 #include "catalog.hpp"
 #include "ingest.hpp"
 #include "itemsets.hpp"
@@ -24,7 +25,7 @@ struct MineOptions {
   Algorithm algorithm = Algorithm::FpGrowth;
   RuleParams rules;
   // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
-  std::uint32_t max_rules_per_antecedent = 50;
+  std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
 };
 

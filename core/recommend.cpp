@@ -45,9 +45,10 @@ void Scorer::prepare(const ScoringParams& p) {
   is_prepared_ = true;
 }
 
+// One loop per aggregation (a template, not a branch per rule): this is the hot path.
+template <Aggregation kAggregation>
 void Scorer::fire(std::span<const RuleEntry> rules, const double* evidence,
-                  std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b,
-                  Aggregation aggregation) {
+                  std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b) {
   for (std::size_t k = 0; k < rules.size(); ++k) {
     const auto c = rules[k].consequent;
     Slot& slot = slots_[c];
@@ -59,27 +60,43 @@ void Scorer::fire(std::span<const RuleEntry> rules, const double* evidence,
         continue;
       }
       slot.seen = stamp_;
-      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
+      slot.score = kAggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
       slot.sum = 0.0;
       slot.best = -1.0;
       slot.head = kNone;
       candidates_.push_back(c);
     }
     slot.sum += e;
-    if (aggregation == Aggregation::NoisyOr) {
-      slot.score *= 1.0 - e;
-    } else if (aggregation == Aggregation::Max) {
-      slot.score = std::max(slot.score, e);
-    } else {
-      slot.score += e;
-    }
+    if constexpr (kAggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
+    if constexpr (kAggregation == Aggregation::Sum) slot.score += e;
     if (e > slot.best) {
       slot.best = e;
       slot.rule = &rules[k];
       slot.antecedent_count = antecedent_count;
+      if constexpr (kAggregation == Aggregation::Max) slot.score = e;
     }
     contributions_.push_back({cart_a, cart_b, slot.head});
     slot.head = static_cast<std::uint32_t>(contributions_.size() - 1);
+  }
+}
+
+template <Aggregation kAggregation>
+void Scorer::fire_cart() {
+  const RuleEntry* single = bundle_.all_single_rules().data();
+  const RuleEntry* pair = bundle_.all_pair_rules().data();
+  const auto k = static_cast<std::uint32_t>(cart_.size());
+  for (std::uint32_t i = 0; i < k; ++i) {
+    auto rules = bundle_.single_rules(cart_[i]);
+    fire<kAggregation>(rules, single_evidence_.data() + (rules.data() - single),
+                       bundle_.popularity(cart_[i]), i, i);
+  }
+  for (std::uint32_t i = 0; i < k; ++i) {
+    for (std::uint32_t j = i + 1; j < k; ++j) {
+      std::uint32_t pair_count = 0;
+      auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
+      if (!rules.empty())
+        fire<kAggregation>(rules, pair_evidence_.data() + (rules.data() - pair), pair_count, i, j);
+    }
   }
 }
 
@@ -118,22 +135,16 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   results_.clear();
   because_.clear();
   prepare(req.params);
-  const auto aggregation = req.params.aggregation;
-  const RuleEntry* single = bundle_.all_single_rules().data();
-  const RuleEntry* pair = bundle_.all_pair_rules().data();
-  const auto k = static_cast<std::uint32_t>(cart_.size());
-  for (std::uint32_t i = 0; i < k; ++i) {
-    auto rules = bundle_.single_rules(cart_[i]);
-    fire(rules, single_evidence_.data() + (rules.data() - single), bundle_.popularity(cart_[i]), i,
-         i, aggregation);
-  }
-  for (std::uint32_t i = 0; i < k; ++i) {
-    for (std::uint32_t j = i + 1; j < k; ++j) {
-      std::uint32_t pair_count = 0;
-      auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
-      if (!rules.empty())
-        fire(rules, pair_evidence_.data() + (rules.data() - pair), pair_count, i, j, aggregation);
-    }
+  switch (req.params.aggregation) {
+    case Aggregation::NoisyOr:
+      fire_cart<Aggregation::NoisyOr>();
+      break;
+    case Aggregation::Max:
+      fire_cart<Aggregation::Max>();
+      break;
+    case Aggregation::Sum:
+      fire_cart<Aggregation::Sum>();
+      break;
   }
 
   // The final score: the aggregate, boosted by the history's category affinity.

@@ -62,9 +62,11 @@ class Scorer {
   // Each rule's evidence depends only on the bundle and the parameters, so it is computed once
   // per parameter set (here, not per call): the hot loop then reads one number per rule.
   void prepare(const ScoringParams& params);
+  template <Aggregation kAggregation>
   void fire(std::span<const RuleEntry> rules, const double* evidence,
-            std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b,
-            Aggregation aggregation);
+            std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b);
+  template <Aggregation kAggregation>
+  void fire_cart();
 
   const Bundle& bundle_;
   std::vector<double> single_evidence_, pair_evidence_;  // by position in all_*_rules()

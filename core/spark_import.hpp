@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bundle.hpp"
+#include "bundle_parts.hpp"
 #include "catalog.hpp"
 
 namespace basketlift {
@@ -26,7 +27,7 @@ struct SparkImportOptions {
   std::string rules_path;     // associationRules: a file, or a directory of part-* files
   std::string itemsets_path;  // freqItemsets: the same
   // As MineOptions::max_rules_per_antecedent: the strongest rules each antecedent keeps; 0 = all.
-  std::uint32_t max_rules_per_antecedent = 50;
+  std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   // 0: derive N from the rules' support (or lift). Otherwise every rule is checked against it.
   std::uint64_t transactions = 0;
 };

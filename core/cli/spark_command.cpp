@@ -28,7 +28,7 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
                             bundle (no category rules: those need the baskets)
  -o, --output FILE.blb      the rule bundle
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
-                            (default 50, as mine; 0 = all)
+                            (default 20, as mine; 0 = all)
   --transactions N          the number of baskets, checked against every rule's support
                             (default: derived from it)
   --summary json            one JSON object on stdout instead of the human summary

@@ -27,9 +27,9 @@ struct Fixture {
   }
 };
 
-Fixture load(const MineResult& r) {
+Fixture load(const MineResult& r, const MineOptions& options = MineOptions{}) {
   std::string error;
-  Fixture f{Bundle::load(encode_bundle(make_bundle_content(r, MineOptions{}, "t", "now")), error)};
+  Fixture f{Bundle::load(encode_bundle(make_bundle_content(r, options, "t", "now")), error)};
   REQUIRE(f.bundle);
   return f;
 }
@@ -205,7 +205,8 @@ TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceri
   opt.min_support = parse_fraction("0.002", "test");
   opt.rules.min_confidence = parse_fraction("0.05", "test");
   auto r = mine(bltest::data_file("groceries/groceries.csv"), opt);
-  auto f = load(r);
+  opt.max_rules_per_antecedent = 0;  // the bundle keeps every rule the brute force sees
+  auto f = load(r, opt);
   Scorer s(*f.bundle);
   const auto& db = r.data.db;
   const auto& t = r.itemsets;
