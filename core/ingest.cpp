@@ -285,7 +285,7 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
   std::string_view current;  // the previous kept row's order: the common case needs no lookup
   try {
     CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path);
-    while (csv.next()) {
+    while (csv.next(l.needed)) {
       ++s.records;
       if (csv.size() < l.needed) {
         throw InputError(at_line(l.path, csv.line(),

@@ -66,47 +66,50 @@ std::size_t InputFile::read(char* dst, std::size_t n) {
   return got;
 }
 
+namespace {
+
+// The scanner's state after a quote-free run data[i, e) entered in state `s` (not quoted):
+// decided by the last byte that is not a CR, and by the CRs after it.
+template <class State>
+State after_unquoted_run(const char* data, std::size_t i, std::size_t e, State s, char delim) {
+  std::size_t k = e;
+  while (k > i && data[k - 1] == '\r') --k;
+  const bool crs = k < e;
+  if (k > i) {
+    const char c = data[k - 1];
+    if (c == '\n') return State::RecordStart;  // lone CRs before a record are skipped
+    if (c == delim) return crs ? State::Unquoted : State::FieldStart;
+    return State::Unquoted;
+  }
+  if (s == State::FieldStart && crs) return State::Unquoted;
+  return s;
+}
+
+}  // namespace
+
 std::size_t CsvBoundaryScanner::feed(const char* data, std::size_t n) {
   std::size_t last = npos;
   State s = state_;
   std::size_t i = 0;
   while (i < n) {
+    if (s == State::RecordStart || s == State::FieldStart || s == State::Unquoted) {
+      // Outside quotes, every LF ends a record, up to the next quote.
+      const void* q = std::memchr(data + i, '"', n - i);
+      const std::size_t e = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : n;
+      if (e > i) {
+        if (const void* lf = memrchr(data + i, '\n', e - i))
+          last = static_cast<std::size_t>(static_cast<const char*>(lf) - data) + 1;
+        s = after_unquoted_run(data, i, e, s, delim_);
+        i = e;
+        if (i == n) break;
+      }
+      // A quote opens a quoted field only where a field starts; elsewhere it is content.
+      s = s == State::Unquoted ? State::Unquoted : State::Quoted;
+      ++i;
+      continue;
+    }
     const char c = data[i];
     switch (s) {
-      case State::RecordStart:  // blank lines and lone CRs before a record are skipped
-        if (c == '\n') {
-          last = i + 1;
-          ++i;
-          continue;
-        }
-        if (c == '\r') {
-          ++i;
-          continue;
-        }
-        s = State::FieldStart;
-        continue;  // the same byte starts the first field
-      case State::FieldStart:
-        ++i;
-        if (c == '"') {
-          s = State::Quoted;
-        } else if (c == '\n') {
-          last = i;
-          s = State::RecordStart;
-        } else if (c != delim_) {
-          s = State::Unquoted;
-        }
-        continue;
-      case State::Unquoted:  // up to the delimiter or LF (a CR before it is content or CRLF)
-        while (i < n && data[i] != delim_ && data[i] != '\n') ++i;
-        if (i == n) continue;
-        if (data[i] == '\n') {
-          last = i + 1;
-          s = State::RecordStart;
-        } else {
-          s = State::FieldStart;
-        }
-        ++i;
-        continue;
       case State::Quoted: {
         const void* q = std::memchr(data + i, '"', n - i);
         if (!q) {
@@ -141,13 +144,15 @@ std::size_t CsvBoundaryScanner::feed(const char* data, std::size_t n) {
           s = State::Unquoted;  // rejected by the parser as well
         }
         continue;
+      default:
+        continue;  // handled above
     }
   }
   state_ = s;
   return last;
 }
 
-bool CsvBlockParser::next() {
+bool CsvBlockParser::next(std::size_t wanted) {
   fields_.clear();
   for (;;) {
     if (p_ == end_) return false;
@@ -217,11 +222,21 @@ bool CsvBlockParser::next() {
       }
       fields_.emplace_back(begin, static_cast<std::size_t>(stop - begin));
     }
-    if (c == '\n') {
-      ++line_;
+    if (c == '\n' || c == -1) {
+      if (c == '\n') ++line_;
+      if (fields_.size() > wanted) fields_.resize(wanted);
       return true;
     }
-    if (c == -1) return true;
+    if (fields_.size() == wanted) {
+      // The rest of the record, if it holds no quote, ends at the next LF.
+      const void* lf = std::memchr(p_, '\n', static_cast<std::size_t>(end_ - p_));
+      char* const stop = lf ? static_cast<char*>(const_cast<void*>(lf)) : end_;
+      if (!std::memchr(p_, '"', static_cast<std::size_t>(stop - p_))) {
+        p_ = lf ? stop + 1 : end_;
+        if (lf) ++line_;
+        return true;
+      }
+    }
   }
 }
 

@@ -96,7 +96,10 @@ class CsvBlockParser {
   CsvBlockParser(char* begin, char* end, std::uint64_t first_line, const std::string& path,
                  char delimiter = ',')
       : p_(begin), end_(end), path_(path), delim_(delimiter), line_(first_line) {}
-  bool next();  // as CsvReader::next
+  // As CsvReader::next. With `wanted`, fields after the first `wanted` are skipped when the rest
+  // of the record holds no quote (so it cannot hold an error either): size() is then `wanted`
+  // for a record that has more fields.
+  bool next(std::size_t wanted = SIZE_MAX);
   std::size_t size() const { return fields_.size(); }
   std::string_view field(std::size_t i) const { return fields_[i]; }
   std::uint64_t line() const { return record_line_; }
