@@ -261,6 +261,7 @@ class Miner {
       path_;
 };
 
+#ifdef BASKETLIFT_THREADS
 void append(ItemsetTable& out, const ItemsetTable& part) {
   const auto base = out.items.size();
   out.items.insert(out.items.end(), part.items.begin(), part.items.end());
@@ -268,6 +269,7 @@ void append(ItemsetTable& out, const ItemsetTable& part) {
     out.offsets.push_back(base + part.offsets[k]);
   out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
 }
+#endif
 
 }  // namespace
 
