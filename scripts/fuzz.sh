@@ -50,18 +50,19 @@ for t in "${targets[@]}"; do
   fi
   if ((quick)); then
     work=$(mktemp -d)
+    log=$build/logs/quick/$t.log
   else
     work=$build/corpus/$t
+    log=$build/logs/$t.log
   fi
   artifacts=$build/artifacts/$t
-  log=$build/logs/$t.log
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   # The first directory receives new inputs; the committed seeds are only read.
   status=0
   "$bin" "$work" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=1024 -max_len="${max_len[$t]}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
-  ((quick)) && rm -rf "$work"
+  if ((quick)); then rm -rf "$work"; fi
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   corpus=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2)
