@@ -15,24 +15,13 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { rng } from '../rng.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SOURCE = resolve(root, '..', 'shared', 'data', 'online-retail', 'online_retail.csv.gz');
 
 export function largeLogPath({ lines = 10_000_000, seed = 1 } = {}) {
   return join(root, 'build', 'bench-cache', `orders-${lines}-seed${seed}.csv`);
-}
-
-// mulberry32: a small, fast, fixed 32-bit generator; the same stream on every machine.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Fields of one CSV line (no line breaks inside quotes in this file), raw text kept.

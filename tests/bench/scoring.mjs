@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { rng } from '../rng.mjs';
 import { formatTable, median } from './measure.mjs';
 
 // Low enough for >= 50,000 rules in the bundle (0.003 gives about 166,000, 1.6 MB).
@@ -58,7 +59,7 @@ export async function scoring({ root, dataDir, quick }) {
   if (baskets.length !== inspected.transactions) {
     console.log(`scoring: warning: ${baskets.length} baskets read here, the bundle counts ${inspected.transactions}`);
   }
-  const random = mulberry32(SEED);
+  const random = rng(SEED);
   const carts = {};
   for (const k of CART_SIZES) {
     carts[k] = drawCarts(baskets, k, counts.carts, random);
@@ -253,17 +254,6 @@ function drawCarts(baskets, k, count, random) {
     carts.push(items.slice(0, k));
   }
   return carts;
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- the three scorers -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+export { rng } from '../rng.mjs';
+
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const dataDir = resolve(root, '..', 'shared', 'data');
 export const cli = join(root, 'build', 'native', 'basketlift');
@@ -94,18 +96,6 @@ export async function mineSyntheticWithCatalog(dir) {
   const input = join(dir, 'synthetic.csv');
   await runCli(['mine', input, '--format', 'basket', '--sep', ',', '--min-support', '0.01', '--min-confidence', '0.05', '--catalog', catalog, '-o', bundle]);
   return { bundle, catalog, plain };
-}
-
-// mulberry32: a tiny seeded PRNG, so every run tests the same carts.
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const readBytes = (path) => new Uint8Array(readFileSync(path));
