@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-export { rng } from '../rng.mjs';
+import { rng } from '../rng.mjs';
+
+export { rng };
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const dataDir = resolve(root, '..', 'shared', 'data');
