@@ -63,6 +63,7 @@ ItemFilter some_filter(Rng& rng, const Bundle& b, std::vector<std::uint32_t>& ca
     f.min_price = static_cast<double>(rng.below(50));
     f.max_price = rng.below(2) ? kInf : f.min_price + rng.below(100);
   }
+  if (rng.below(16) == 0) f.min_price = std::numeric_limits<double>::quiet_NaN();  // from JS
   return f;
 }
 
@@ -131,7 +132,7 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
   req.cart = cart;
   req.history = history;
   req.exclude = exclude;
-  req.n = rng.below(12);
+  req.n = rng.below(8) ? rng.below(12) : kMaxU32;  // JS may ask for any count
   req.filter = some_filter(rng, b, categories);
   req.params.aggregation = static_cast<Aggregation>(round % 3);
   req.params.evidence = static_cast<Evidence>((round / 3) % 3);
@@ -169,7 +170,7 @@ void check_upsell(const Bundle& b, Rng& rng) {
   std::vector<std::uint32_t> categories;
   UpsellRequest req;
   req.item = some_id(rng, b.item_count());
-  req.n = rng.below(8);
+  req.n = rng.below(8) ? rng.below(8) : kMaxU32;
   req.max_price_ratio = kRatios[rng.below(std::size(kRatios))];
   req.exclude = exclude;
   req.filter = some_filter(rng, b, categories);
@@ -185,7 +186,7 @@ void check_upsell(const Bundle& b, Rng& rng) {
 void check_categories(const Bundle& b, Rng& rng) {
   const auto nc = b.category_count();
   const auto exclude = some_ids(rng, nc, 2), allow = some_ids(rng, nc, 2);
-  const auto category = some_id(rng, nc), n = rng.below(8);
+  const auto category = some_id(rng, nc), n = rng.below(8) ? rng.below(8) : kMaxU32;
   const auto out = complementary_categories(b, category, n, exclude, allow);
   FUZZ_CHECK(out.size() <= n);
   for (const auto& c : out) {
@@ -210,7 +211,7 @@ void check_next(const Bundle& b, Rng& rng) {
   NextPurchaseRequest req;
   req.history = history;
   req.as_of = as_of;
-  req.n = rng.below(8);
+  req.n = rng.below(8) ? rng.below(8) : kMaxU32;
   req.window_days = static_cast<std::int32_t>(rng.below(60));
   req.exclude = exclude;
   req.filter = some_filter(rng, b, categories);
@@ -227,6 +228,7 @@ void exercise(const Bundle& b) {
   check_tables(b);
   check_top_rules(b, 5);
   check_top_rules(b, 0);
+  if (b.single_rule_count() + b.pair_rule_count() < 256) check_top_rules(b, kMaxU32);
   Rng rng(b.checksum());
   Scorer scorer(b);
   for (int round = 0; round < 9; ++round) check_recommend(b, scorer, rng, round);
