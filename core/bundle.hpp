@@ -133,10 +133,12 @@ class Bundle {
   // Every single-item (pair) rule entry, in storage order: single_rules() and pair_rules() return
   // sub-spans of these, so `entry - all_single_rules().data()` indexes per-rule tables.
   std::span<const RuleEntry> all_single_rules() const {
-    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_), n_single_};
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_),
+            static_cast<std::size_t>(n_single_)};
   }
   std::span<const RuleEntry> all_pair_rules() const {
-    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_), n_pair_rules_};
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_),
+            static_cast<std::size_t>(n_pair_rules_)};
   }
   // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
