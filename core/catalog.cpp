@@ -201,7 +201,12 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
     if (!acc.prices.empty()) {
       auto& p = acc.prices;
       std::sort(p.begin(), p.end());
-      e.price = p.size() % 2 ? p[p.size() / 2] : (p[p.size() / 2 - 1] + p[p.size() / 2]) / 2;
+      const std::size_t mid = p.size() / 2;
+      // The mean of the middle two, halved first when their sum overflows (prices near DBL_MAX
+      // would otherwise give an infinite price, which no catalog or bundle accepts).
+      e.price = p.size() % 2                      ? p[mid]
+                : std::isinf(p[mid - 1] + p[mid]) ? p[mid - 1] / 2 + p[mid] / 2
+                                                  : (p[mid - 1] + p[mid]) / 2;
     }
     out.rows.emplace_back(item, std::move(e));
   }
