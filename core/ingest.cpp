@@ -132,8 +132,8 @@ class BlockSource {
 
 // Reads blocks (`fill`, one thread), parses them (`work`, threads - 1 threads; records its
 // errors in the slot, never throws) and hands them over in file order (`consume`, the calling
-// thread). With one thread, all three run in turn in the calling thread. At most 2 blocks per
-// parser (plus two) are in flight, so memory does not grow with the input.
+// thread). With one thread, all three run in turn in the calling thread. At most one block per
+// parser plus two are in flight, so memory does not grow with the input.
 template <class Slot, class Fill, class Work, class Consume>
 void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
   if (threads <= 1) {
@@ -145,7 +145,7 @@ void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
     return;
   }
   const unsigned workers = threads - 1;
-  const std::size_t q = 2 * std::size_t{workers} + 2;
+  const std::size_t q = std::size_t{workers} + 2;
   std::vector<Slot> slots(q);
   enum class State : std::uint8_t { Free, Filled, Working, Done };
   std::vector<State> state(q, State::Free);

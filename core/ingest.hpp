@@ -28,7 +28,7 @@ struct IngestOptions {
   // the input in blocks of whole records, threads - 1 parse blocks, and the calling thread
   // interns and counts them in file order. The result is the same for any number.
   unsigned threads = 1;
-  std::size_t block_bytes = std::size_t{1} << 20;  // input per block (small in tests)
+  std::size_t block_bytes = std::size_t{256} << 10;  // input per block (small in tests)
 };
 
 struct IngestStats {

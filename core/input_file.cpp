@@ -41,7 +41,7 @@ std::size_t InputFile::read(char* dst, std::size_t n) {
   while (got < n) {
     if (pos_ == end_) {
       // Large reads go straight to the destination, past the buffer.
-      if (n - got >= buf_.size()) {
+      if (n - got >= (std::size_t{64} << 10)) {
         consumed_ += end_;
         pos_ = end_ = 0;
         const auto want = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
