@@ -130,10 +130,11 @@ class BlockSource {
   bool eof_ = false;
 };
 
-// Reads blocks (`fill`, one thread), parses them (`work`, threads - 1 threads; records its
-// errors in the slot, never throws) and hands them over in file order (`consume`, the calling
-// thread). With one thread, all three run in turn in the calling thread. At most one block per
-// parser plus two are in flight, so memory does not grow with the input.
+// Reads blocks (`fill`, one thread), parses them (`work`, threads - 1 threads, and the calling
+// thread when the block it needs next is not taken yet; records its errors in the slot, never
+// throws) and hands them over in file order (`consume`, the calling thread). With one thread, all
+// three run in turn in the calling thread. At most one block per parser plus two are in flight, so
+// memory does not grow with the input.
 template <class Slot, class Fill, class Work, class Consume>
 void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
   if (threads <= 1) {
@@ -217,13 +218,24 @@ void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
   for (std::uint64_t seq = 0;; ++seq) {
     const std::size_t i = seq % q;
     std::unique_lock lock(m);
-    cv.wait(lock,
-            [&] { return (seq < filled && state[i] == State::Done) || (end && seq >= filled); });
+    cv.wait(lock, [&] {
+      return (seq < filled && (state[i] == State::Done || state[i] == State::Filled)) ||
+             (end && seq >= filled);
+    });
     if (seq >= filled) {
       if (reader_error) std::rethrow_exception(reader_error);
       return;
     }
-    lock.unlock();
+    if (state[i] == State::Filled) {
+      // No parser has taken the block this thread waits for (parsers take blocks in order, so
+      // it is the next one): rather than wait, parse it here.
+      ++next_work;
+      state[i] = State::Working;
+      lock.unlock();
+      work(slots[i]);
+    } else {
+      lock.unlock();
+    }
     consume(slots[i]);
     lock.lock();
     state[i] = State::Free;
