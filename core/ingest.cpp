@@ -131,10 +131,10 @@ class BlockSource {
 };
 
 // Reads blocks (`fill`, one thread), parses them (`work`, threads - 1 threads, and the calling
-// thread when the block it needs next is not taken yet; records its errors in the slot, never
-// throws) and hands them over in file order (`consume`, the calling thread). With one thread, all
-// three run in turn in the calling thread. At most one block per parser plus two are in flight, so
-// memory does not grow with the input.
+// thread whenever it would otherwise wait; records its errors in the slot, never throws) and
+// hands them over in file order (`consume`, the calling thread). With one thread, all three run
+// in turn in the calling thread. At most 2 blocks per parser plus 4 are in flight, so memory does
+// not grow with the input.
 template <class Slot, class Fill, class Work, class Consume>
 void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
   if (threads <= 1) {
@@ -146,7 +146,7 @@ void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
     return;
   }
   const unsigned workers = threads - 1;
-  const std::size_t q = std::size_t{workers} + 2;
+  const std::size_t q = 2 * std::size_t{workers} + 4;
   std::vector<Slot> slots(q);
   enum class State : std::uint8_t { Free, Filled, Working, Done };
   std::vector<State> state(q, State::Free);
@@ -218,24 +218,26 @@ void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
   for (std::uint64_t seq = 0;; ++seq) {
     const std::size_t i = seq % q;
     std::unique_lock lock(m);
-    cv.wait(lock, [&] {
-      return (seq < filled && (state[i] == State::Done || state[i] == State::Filled)) ||
-             (end && seq >= filled);
-    });
+    for (;;) {
+      if ((seq < filled && state[i] == State::Done) || (end && seq >= filled)) break;
+      if (next_work < filled) {
+        // A block no parser has taken (this one or a later one): parse it rather than wait.
+        const std::size_t j = next_work++ % q;
+        state[j] = State::Working;
+        lock.unlock();
+        work(slots[j]);
+        lock.lock();
+        state[j] = State::Done;
+        cv.notify_all();
+        continue;
+      }
+      cv.wait(lock);
+    }
     if (seq >= filled) {
       if (reader_error) std::rethrow_exception(reader_error);
       return;
     }
-    if (state[i] == State::Filled) {
-      // No parser has taken the block this thread waits for (parsers take blocks in order, so
-      // it is the next one): rather than wait, parse it here.
-      ++next_work;
-      state[i] = State::Working;
-      lock.unlock();
-      work(slots[i]);
-    } else {
-      lock.unlock();
-    }
+    lock.unlock();
     consume(slots[i]);
     lock.lock();
     state[i] = State::Free;
