@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLargeLog, SOURCE } from './gen_large_log.mjs';
-import { formatTable, measure } from './measure.mjs';
+import { formatTable, measureOnce, median } from './measure.mjs';
 
 const SEED = 1;
 const THREADS = [1, 2];
@@ -32,17 +32,24 @@ export async function large({ root, quick }) {
     for (const threads of THREADS) {
       process.stderr.write(`large: mine, ${threads} thread(s) ...\n`);
       const load = loadavg()[0];
-      const m = await measure(
-        cli,
-        ['mine', log, '--order-col', 'InvoiceNo', '--item-col', 'StockCode', '--quantity-col', 'Quantity',
-          '--threads', String(threads), '-o', join(out, 'rules.blb'), '--summary', 'json'],
-        { runs, timeoutMs: TIMEOUT_MS },
-      );
-      if (m.timeout) {
+      // Every figure is the median over the runs (the CLI's own timings included).
+      const samples = [];
+      for (let k = 0; k < runs; k++) {
+        const m = await measureOnce(
+          cli,
+          ['mine', log, '--order-col', 'InvoiceNo', '--item-col', 'StockCode', '--quantity-col', 'Quantity',
+            '--threads', String(threads), '-o', join(out, 'rules.blb'), '--summary', 'json'],
+          { timeoutMs: TIMEOUT_MS },
+        );
+        if (m.timeout) break;
+        samples.push({ ...m, summary: JSON.parse(m.stdout) });
+      }
+      if (samples.length < runs) {
         rows.push({ threads, timeout: true });
         continue;
       }
-      const s = JSON.parse(m.stdout);
+      const med = (f) => median(samples.map(f));
+      const s = samples[0].summary;
       rows.push({
         threads,
         rows: s.rows,
@@ -52,13 +59,13 @@ export async function large({ root, quick }) {
         baskets: s.transactions,
         distinctBaskets: s.distinct_baskets,
         items: s.items,
-        ingestSeconds: s.ingest_seconds,
-        rowsPerSecond: s.rows_per_second,
-        mbPerSecond: s.mb_per_second,
-        miningSeconds: s.mining_seconds,
-        cliSeconds: s.seconds,
-        wallSeconds: m.seconds,
-        peakRssMiB: m.mib,
+        ingestSeconds: med((x) => x.summary.ingest_seconds),
+        rowsPerSecond: med((x) => x.summary.rows_per_second),
+        mbPerSecond: med((x) => x.summary.mb_per_second),
+        miningSeconds: med((x) => x.summary.mining_seconds),
+        cliSeconds: med((x) => x.summary.seconds),
+        wallSeconds: med((x) => x.seconds),
+        peakRssMiB: med((x) => x.mib),
         frequentItemsets: s.frequent_itemsets,
         rules: s.rules,
         loadAvg1mBefore: load,
