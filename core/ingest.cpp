@@ -91,7 +91,9 @@ class BlockSource {
         line_ += static_cast<std::uint64_t>(std::count(b.begin(), b.end(), '\n'));
         return true;
       }
-      if (b.buf.size() < b.size + block_bytes_) b.buf.resize(b.size + block_bytes_);
+      // A record longer than a block (or an unterminated quote) grows the buffer geometrically.
+      if (b.buf.size() < b.size + block_bytes_)
+        b.buf.resize(std::max(b.size + block_bytes_, 2 * b.buf.size()));
       const std::size_t got = in_.read(b.begin() + b.size, block_bytes_);
       const char* fresh = b.begin() + b.size;
       b.size += got;
