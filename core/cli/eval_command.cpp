@@ -26,7 +26,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --no-history              recommend from the cart alone (no customer history)
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
-mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune)
+mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
+--threads N as for mine (reading and FP-growth)
 )";
 
 const char* aggregation_name(const ScoringParams& p) {
