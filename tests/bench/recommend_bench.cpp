@@ -131,8 +131,9 @@ int main(int argc, char** argv) {
     empty.push_back(ns_between(t0, t1));
   }
 
-  std::printf("{\"bundle_bytes\": %zu, \"load_ms\": %.4f, \"timer_overhead_ns\": %.1f, \"files\": [",
-              b.byte_size(), median(load_ns) / 1e6, median(empty));
+  std::printf(
+      "{\"bundle_bytes\": %zu, \"load_ms\": %.4f, \"timer_overhead_ns\": %.1f, \"files\": [",
+      b.byte_size(), median(load_ns) / 1e6, median(empty));
   std::uint64_t sink = 0;
   for (int f = kFirstCarts; f < argc; ++f) {
     std::size_t unknown = 0;

@@ -55,8 +55,8 @@ std::vector<std::uint32_t> some_ids(Rng& rng, std::uint32_t n, std::uint32_t max
 
 ItemFilter some_filter(Rng& rng, const Bundle& b, std::vector<std::uint32_t>& categories) {
   ItemFilter f;
-  categories = rng.below(3) == 0 ? some_ids(rng, b.category_count(), 2)
-                                 : std::vector<std::uint32_t>{};
+  categories =
+      rng.below(3) == 0 ? some_ids(rng, b.category_count(), 2) : std::vector<std::uint32_t>{};
   if (rng.below(4) == 0) categories.push_back(kNoCategory);
   f.categories = categories;
   if (rng.below(3) == 0) {
@@ -111,8 +111,7 @@ void check_tables(const Bundle& b) {
 
 void check_top_rules(const Bundle& b, std::size_t limit) {
   const auto rules = top_rules(b, limit);
-  FUZZ_CHECK(rules.size() <= limit &&
-             rules.size() <= b.single_rule_count() + b.pair_rule_count());
+  FUZZ_CHECK(rules.size() <= limit && rules.size() <= b.single_rule_count() + b.pair_rule_count());
   for (std::size_t r = 0; r < rules.size(); ++r) {
     const auto& v = rules[r];
     FUZZ_CHECK(v.a < b.item_count() && v.consequent < b.item_count());
@@ -144,8 +143,7 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
   for (const auto& r : results) {
     FUZZ_CHECK(r.item < n && !listed[r.item]);
     listed[r.item] = true;
-    FUZZ_CHECK(!contains(cart, r.item) && !contains(history, r.item) &&
-               !contains(exclude, r.item));
+    FUZZ_CHECK(!contains(cart, r.item) && !contains(history, r.item) && !contains(exclude, r.item));
     FUZZ_CHECK(req.filter.allows(b, r.item));
     FUZZ_CHECK(std::isfinite(r.score) && r.score >= 0);
     FUZZ_CHECK(std::isfinite(r.confidence) && std::isfinite(r.lift));
@@ -202,9 +200,9 @@ void check_next(const Bundle& b, Rng& rng) {
   for (auto& e : history) {
     e.item = rng.below(4) ? rng.below(std::min<std::uint64_t>(b.item_count(), 4) + 1ull)
                           : some_id(rng, b.item_count());
-    e.day = std::clamp<std::int64_t>(as_of - static_cast<std::int64_t>(rng.below(400)) +
-                                         (rng.below(8) == 0 ? 30 : 0),
-                                     kFirstDay, kLastDay);
+    e.day = std::clamp<std::int64_t>(
+        as_of - static_cast<std::int64_t>(rng.below(400)) + (rng.below(8) == 0 ? 30 : 0), kFirstDay,
+        kLastDay);
   }
   const auto exclude = some_ids(rng, b.item_count(), 1);
   std::vector<std::uint32_t> categories;
@@ -267,8 +265,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     exercise(*bundle);
   } else {
     // Size and checksum now match, so only these remain.
-    FUZZ_CHECK(!error.empty() && (fault == BundleFault::NotABundle ||
-                                  fault == BundleFault::Version || fault == BundleFault::Structure));
+    FUZZ_CHECK(!error.empty() &&
+               (fault == BundleFault::NotABundle || fault == BundleFault::Version ||
+                fault == BundleFault::Structure));
   }
   return 0;
 }

@@ -13,12 +13,12 @@
 namespace fuzzutil {
 
 // A violated invariant is a finding: print it and abort so libFuzzer saves the input.
-#define FUZZ_CHECK(cond)                                                                  \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
+#define FUZZ_CHECK(cond)                                                                \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                       \
-    }                                                                                     \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (0)
 
 // One memfd per process, rewritten for every input and opened by path (/proc/self/fd/N), so

@@ -113,7 +113,8 @@ inline ReadResult read_both_ways(const std::string& path, basketlift::IngestOpti
   options.block_bytes = kBlocks[(hash >> 1) % std::size(kBlocks)];
   const auto got = read_checked(path, options);
   if (!(got == want)) {
-    std::fprintf(stderr, "threads %u, block %zu read differently: error '%s' vs '%s', %zu vs %zu baskets\n",
+    std::fprintf(stderr,
+                 "threads %u, block %zu read differently: error '%s' vs '%s', %zu vs %zu baskets\n",
                  options.threads, options.block_bytes, got.error.c_str(), want.error.c_str(),
                  got.baskets.size(), want.baskets.size());
     std::abort();
