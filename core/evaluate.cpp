@@ -276,8 +276,11 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   return report;
 }
 
-NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& o) {
+NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& o,
+                                          std::vector<NextPurchaseParams> configs) {
   NextPurchaseReport report;
+  if (configs.empty()) configs.emplace_back();
+  report.config_p5.assign(configs.size(), 0.0);
   if (o.split != SplitKind::Temporal || data.basket_user.size() != data.db.size())
     throw InputError(
         "next-purchase evaluation needs --split temporal with --user-col and --date-col");
@@ -330,8 +333,12 @@ NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOption
       req.as_of = as_of + 7;
       req.n = 5;
       req.window_days = 7;
-      double hits = 0;
-      for (const auto& p : next_purchases(*bundle, req)) hits += bought(p.item);
+      for (std::size_t c = 0; c < configs.size(); ++c) {
+        req.params = configs[c];
+        double hits = 0;
+        for (const auto& p : next_purchases(*bundle, req)) hits += bought(p.item);
+        report.config_p5[c] += hits / 5;
+      }
       std::vector<std::pair<std::uint32_t, std::pair<std::uint32_t, std::int32_t>>> ranked(
           freq.begin(), freq.end());
       std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
@@ -343,14 +350,14 @@ NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOption
       for (std::size_t k = 0; k < std::min<std::size_t>(5, ranked.size()); ++k)
         base += bought(ranked[k].first);
       ++report.cases;
-      report.basketlift_p5 += hits / 5;
       report.frequent_p5 += base / 5;
     }
   }
   if (report.cases) {
-    report.basketlift_p5 /= static_cast<double>(report.cases);
+    for (auto& p : report.config_p5) p /= static_cast<double>(report.cases);
     report.frequent_p5 /= static_cast<double>(report.cases);
   }
+  report.basketlift_p5 = report.config_p5[0];
   return report;
 }
 

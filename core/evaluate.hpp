@@ -9,6 +9,7 @@
 #include "catalog.hpp"
 #include "ingest.hpp"
 #include "mine.hpp"
+#include "next_purchase.hpp"
 #include "recommend.hpp"
 
 namespace basketlift {
@@ -53,13 +54,18 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& options,
 struct NextPurchaseReport {
   std::uint64_t cases = 0;  // (customer, as-of day) pairs evaluated
   double basketlift_p5 = 0, frequent_p5 = 0;
+  std::vector<double> config_p5;  // per entry of `configs`; basketlift_p5 is the first
 };
 
-// Repeat purchases, temporal split only: for customers with earlier purchases, at as-of days
-// train_before + 0, 14, 28, ... inside the test period, precision@5 of next_purchases() against
-// what they bought in the following 14 days, next to "the customer's 5 most frequently bought
-// items" as the baseline. Cases where the customer bought nothing in those 14 days are skipped.
-NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& options);
+// Repeat purchases, temporal split only: for customers with at least two earlier orders, at
+// as-of days train_before + 0, 14, 28, ... (while the 14 days fit in the data), precision@5 of
+// next_purchases() (asked about the middle of those 14 days, window ±7) against what they bought
+// in the following 14 days, next to "the customer's 5 most frequently bought items" as the
+// baseline. Cases where the customer bought nothing in those 14 days are skipped. The bundle is
+// mined on the baskets before train_before. Each entry of `configs` is evaluated on the same
+// cases (the shipped defaults when empty).
+NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& options,
+                                          std::vector<NextPurchaseParams> configs = {});
 
 // The split a tuning run validates on: the training part of `options`, split again the same
 // way (temporal: its last `validation_days`; random: test_percent of it).

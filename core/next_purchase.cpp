@@ -10,12 +10,13 @@ double IntervalSummary::sd() const { return n < 2 ? 0.0 : std::sqrt(m2 / (n - 1)
 
 namespace {
 
+constexpr double kLn2 = 0.6931471805599453;
+
 // exp from +, -, *, / and exact scaling only, so native (glibc) and wasm (musl) produce the same
 // bits; the C libraries' exp and erfc differ in the last ulps and would break CLI/JS parity.
 double portable_exp(double x) {
   if (x < -745.0) return 0.0;
   if (x > 709.0) return std::numeric_limits<double>::infinity();
-  constexpr double kLn2 = 0.6931471805599453;
   const double k = std::nearbyint(x / kLn2);
   const double r = x - k * kLn2;  // |r| <= ln2 / 2
   double term = 1.0, sum = 1.0;
@@ -49,13 +50,39 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
   std::sort(events.begin(), events.end(), [](const PurchaseEvent& a, const PurchaseEvent& b) {
     return a.item != b.item ? a.item < b.item : a.day < b.day;
   });
+  const auto& params = req.params;
+  // Recency weights: a purchase d days before as_of counts decay^d (1 without decay).
+  const double decay =
+      params.half_life_days > 0 ? portable_exp(-kLn2 / params.half_life_days) : 1.0;
+  auto weight = [&](std::int32_t days) {
+    return params.half_life_days > 0 ? portable_exp(-kLn2 * days / params.half_life_days) : 1.0;
+  };
+  // The shopper's visits (days with a purchase of anything) and exposure (every day from their
+  // first purchase to as_of: decay^d for d = 0 .. span - 1, or span days without decay), weighted
+  // the same way.
+  double visits = 0, exposure = 0;
+  if (!events.empty()) {
+    std::vector<std::int32_t> days;
+    for (const auto& e : events) days.push_back(e.day);
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    for (auto d : days) visits += weight(req.as_of - d);
+    const std::int32_t span = req.as_of - days.front() + 1;
+    exposure = params.half_life_days > 0 ? (1.0 - weight(span)) / (1.0 - decay) : span;
+  }
+  const double transactions = std::max<double>(static_cast<double>(bundle.transactions()), 1.0);
+  const double window = 2.0 * req.window_days;  // the window's length: as_of ± window_days
   std::vector<NextPurchase> out;
   for (std::size_t i = 0; i < events.size();) {
     const auto item = events[i].item;
     IntervalSummary own;
     std::int32_t last = events[i].day;
+    double count = weight(req.as_of - last);  // recency-weighted purchase days
     for (++i; i < events.size() && events[i].item == item; ++i) {
-      if (events[i].day > last) own.add(events[i].day - last);  // same-day orders are one trip
+      if (events[i].day > last) {  // same-day orders are one trip
+        own.add(events[i].day - last);
+        count += weight(req.as_of - events[i].day);
+      }
       last = events[i].day;
     }
     if (std::find(req.exclude.begin(), req.exclude.end(), item) != req.exclude.end() ||
@@ -85,8 +112,16 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
     // with the shopper's own repeats the same way as the intervals.
     const double repeat_rate = (pop.repeat_buyers + 1.0) / (pop.buyers + 2.0);
     const double p_again = (own.n + kPriorWeight * repeat_rate) / (own.n + kPriorWeight);
-    const double p = p_again * (normal_cdf((since + req.window_days - mean) / sd) -
-                                normal_cdf((since - req.window_days - mean) / sd));
+    const double p_timing = p_again * (normal_cdf((since + req.window_days - mean) / sd) -
+                                       normal_cdf((since - req.window_days - mean) / sd));
+    // The rate model: the shopper visits as a Poisson process (visits / exposure per day); a
+    // visit includes the item with the share of their visits that did, shrunk toward the item's
+    // share of all baskets (popularity) worth prior_visits visits. Thinned, purchases of the item
+    // are Poisson too: P(at least one in the window) = 1 - exp(-share * visit rate * window).
+    const double popular = bundle.popularity(item) / transactions;
+    const double share = (count + params.prior_visits * popular) / (visits + params.prior_visits);
+    const double p_rate = 1.0 - portable_exp(-share * (visits / exposure) * window);
+    const double p = params.interval_weight * p_timing + (1.0 - params.interval_weight) * p_rate;
     out.push_back({item, p, mean - since});
   }
   std::sort(out.begin(), out.end(), [](const NextPurchase& a, const NextPurchase& b) {

@@ -26,6 +26,9 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --no-history              recommend from the cart alone (no customer history)
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
+  --next-only               temporal split: only the next-purchase evaluation
+  --tune-next               temporal split: evaluate a grid of next-purchase settings on the
+                            training part's last 84 days (bundle mined on the days before)
 mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
 --threads N as for mine (reading and FP-growth)
 )";
@@ -113,13 +116,43 @@ int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::st
   return 0;
 }
 
+void print_next(const NextPurchaseReport& next) {
+  std::printf(
+      "next purchase, %llu (customer, as-of) cases, precision@5 over the next 14 days:\n"
+      "  basketlift nextPurchases %.4f\n  most frequently bought  %.4f\n",
+      static_cast<unsigned long long>(next.cases), next.basketlift_p5, next.frequent_p5);
+}
+
+constexpr std::int32_t kNextValidationDays = 84;
+
+int tune_next(const Ingested& data, const EvalOptions& opt) {
+  if (opt.split != SplitKind::Temporal || data.basket_user.empty())
+    throw InputError("--tune-next needs --split temporal with --user-col and --date-col");
+  const auto train = training_part(data, opt);
+  const auto v = validation_options(train, opt, kNextValidationDays);
+  std::vector<NextPurchaseParams> grid;
+  for (double interval : {0.0, 0.1, 0.25, 0.5, 0.75, 1.0})
+    for (double half_life : {0.0, 90.0, 180.0, 365.0})
+      for (double prior : {0.0, 3.0, 10.0, 30.0, 100.0})
+        grid.push_back({interval, half_life, prior});
+  const auto report = evaluate_next_purchase(train, v, grid);
+  std::printf("validation: as-of days from %s, %llu (customer, as-of) cases; precision@5\n",
+              format_day(v.train_before).c_str(), static_cast<unsigned long long>(report.cases));
+  std::printf("%-9s %-10s %-6s %7s\n", "interval", "half-life", "prior", "P@5");
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    std::printf("%-9.2f %-10.0f %-6.0f %7.4f\n", grid[i].interval_weight, grid[i].half_life_days,
+                grid[i].prior_visits, report.config_p5[i]);
+  std::printf("most frequently bought           %7.4f\n", report.frequent_p5);
+  return 0;
+}
+
 }  // namespace
 
 int run_eval(int argc, char** argv) {
   Args args(
       argc, argv, 2,
       with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog"}),
-      {"--json", "--tune", "--no-history", "--help", "-h"});
+      {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -151,6 +184,21 @@ int run_eval(int argc, char** argv) {
   }
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
   if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.003"});
+  if (args.flag("--tune-next")) return tune_next(data, opt);
+  if (args.flag("--next-only")) {
+    if (opt.split != SplitKind::Temporal || data.basket_user.empty())
+      throw InputError("--next-only needs --split temporal with --user-col and --date-col");
+    const auto next = evaluate_next_purchase(data, opt);
+    if (args.flag("--json"))
+      std::printf(
+          "{\"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, "
+          "\"frequent_p@5\": %s}}\n",
+          static_cast<unsigned long long>(next.cases), format_double(next.basketlift_p5).c_str(),
+          format_double(next.frequent_p5).c_str());
+    else
+      print_next(next);
+    return 0;
+  }
   const auto report = evaluate(data, opt, {ScoringParams{}});
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
@@ -159,11 +207,10 @@ int run_eval(int argc, char** argv) {
     print_json(report, next);
   } else {
     print_table(report);
-    if (next)
-      std::printf(
-          "\nnext purchase, %llu (customer, as-of) cases, precision@5 over the next 14 days:\n"
-          "  basketlift nextPurchases %.4f\n  most frequently bought  %.4f\n",
-          static_cast<unsigned long long>(next->cases), next->basketlift_p5, next->frequent_p5);
+    if (next) {
+      std::printf("\n");
+      print_next(*next);
+    }
   }
   return 0;
 }
