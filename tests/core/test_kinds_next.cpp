@@ -1,9 +1,13 @@
 // Next-purchase prediction (next_purchase.hpp) on a hand-built bundle whose repurchase
-// statistics are set directly. The model: P = again * (Phi((t + 7 - mu) / sigma) -
-// Phi((t - 7 - mu) / sigma)), t = as_of - last purchase, where `again` is the chance of buying
-// the item again at all: the population's repeat-buyer rate r = (repeat_buyers + 1) /
-// (buyers + 2), pooled with the shopper's k own intervals as (k + 3 r) / (k + 3). Checked
-// against an independent Phi (kinds_util.hpp) and standard normal table values.
+// statistics are set directly. P = w * timing + (1 - w) * rate. The timing model (checked alone
+// with w = 1): again * (Phi((t + 7 - mu) / sigma) - Phi((t - 7 - mu) / sigma)), t = as_of - last
+// purchase, where `again` is the chance of buying the item again at all: the population's
+// repeat-buyer rate r = (repeat_buyers + 1) / (buyers + 2), pooled with the shopper's k own
+// intervals as (k + 3 r) / (k + 3). Checked against an independent Phi (kinds_util.hpp) and
+// standard normal table values. The rate model: 1 - exp(-share * V / E * 14) for a ±7-day window,
+// V the shopper's visit days, E the days from their first purchase to as_of (inclusive), share =
+// (visit days with the item + a * popularity / transactions) / (V + a); numbers from a separate
+// calculation (Python's math.exp).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -44,14 +48,23 @@ BundleContent content() {
   return c;
 }
 
+// The timing model alone: the mixture's weight all on it.
+NextPurchaseParams timing_only() {
+  NextPurchaseParams p;
+  p.interval_weight = 1;
+  return p;
+}
+
 struct Fixture {
   std::unique_ptr<Bundle> bundle = kindstest::load(content());
+  NextPurchaseParams params = timing_only();
   std::vector<NextPurchase> run(const std::vector<PurchaseEvent>& history, std::int32_t as_of,
                                 std::uint32_t n = 10) const {
     NextPurchaseRequest r;
     r.history = history;
     r.as_of = as_of;
     r.n = n;
+    r.params = params;
     return next_purchases(*bundle, r);
   }
 };
@@ -110,6 +123,7 @@ TEST_CASE("next_purchases: population statistics only", "[kinds][next]") {
   r.history = history;
   r.as_of = 1028;
   r.window_days = 3;
+  r.params = timing_only();
   auto narrow = next_purchases(*f.bundle, r);
   auto a = std::find_if(narrow.begin(), narrow.end(), [](auto& p) { return p.item == A; });
   REQUIRE(a != narrow.end());
@@ -208,6 +222,7 @@ TEST_CASE("next_purchases: exclude, category and price filters", "[kinds][next]"
     NextPurchaseRequest r;
     r.history = history;
     r.as_of = 1028;
+    r.params = timing_only();
     setup(r);
     return items(next_purchases(*f.bundle, r));
   };
@@ -242,6 +257,7 @@ TEST_CASE("next_purchases on a bundle without repurchase data uses own history o
   const std::vector<PurchaseEvent> h = {{A, 0}, {A, 10}, {A, 20}, {B, 0}, {B, 30}};
   r.history = h;
   r.as_of = 25;
+  r.params = timing_only();
   auto out = next_purchases(*b, r);
   // A: own intervals 10, 10 -> mean 10, sd 0 -> 1; t = 5: Phi(2) - Phi(-12) = .9772499;
   // no repeat-buyer data: r = 1/2, again = (2 + 1.5) / 5 = .7 -> .6840749.
@@ -250,4 +266,76 @@ TEST_CASE("next_purchases on a bundle without repurchase data uses own history o
   CHECK(out[0].item == A);
   CHECK(out[0].probability == Approx(0.6840749).epsilon(1e-6));
   CHECK(out[0].due_in_days == 5);
+}
+
+TEST_CASE("next_purchases: the shipped mixture of timing and purchase rate", "[kinds][next]") {
+  Fixture f;
+  f.params = NextPurchaseParams{};
+  REQUIRE(f.params.interval_weight == 0.25);
+  REQUIRE(f.params.half_life_days == 0);
+  REQUIRE(f.params.prior_visits == 30);
+  // History of the first test: A 1000, B 1008, E 1025 (C, F: not predicted); as_of 1028.
+  // Visit days: 1000, 1001, 1008, 1010, 1025 -> V = 5; E = 1028 - 1000 + 1 = 29 days.
+  // Popularity shares: A 5/10, B 4/10, E 2/10; each item bought on one day.
+  //  A: share (1 + 30 * .5) / 35 = 16/35; rate 16/35 * 5/29 = 16/203 = .0788177;
+  //     1 - exp(-14 * 16/203) = 1 - exp(-1.1034483) = 1 - .3317252 = .6682748;
+  //     P = .25 * .5637901 + .75 * .6682748 = .1409475 + .5012061 = .6421536.
+  //  B: share 13/35; rate 13/203; 1 - exp(-.8965517) = 1 - .4079740 = .5920260;
+  //     P = .25 * .7572103 + .75 * .5920260 = .6333220.
+  //  E: share 7/35; rate 7/203; 1 - exp(-.4827586) = 1 - .6170788 = .3829212;
+  //     P = .25 * .375 + .75 * .3829212 = .3809409.
+  // The rate model moves A (bought by half of all baskets) above B, which is closer to due.
+  const std::vector<PurchaseEvent> history = {
+      {A, 1000}, {B, 1008}, {E, 1025}, {C, 1010}, {F, 1001}};
+  auto out = f.run(history, 1028);
+  REQUIRE(items(out) == std::vector<std::uint32_t>{A, B, E});
+  CHECK(out[0].probability == Approx(0.6421536).epsilon(1e-6));
+  CHECK(out[1].probability == Approx(0.6333220).epsilon(1e-6));
+  CHECK(out[2].probability == Approx(0.3809409).epsilon(1e-6));
+  CHECK(out[0].due_in_days == 2);  // due dates still come from the timing model
+  CHECK(out[1].due_in_days == -6);
+  CHECK(out[2].due_in_days == 7);
+
+  // No window, no chance: both parts are 0 exactly.
+  NextPurchaseRequest r;
+  r.history = history;
+  r.as_of = 1028;
+  r.window_days = 0;
+  for (const auto& p : next_purchases(*f.bundle, r)) CHECK(p.probability == 0);
+
+  // The rate model alone (w = 0), without the prior (a = 0): the shopper's own share. Same
+  // history with a second purchase of B on 1020 (a new visit day): V = 6, E = 29.
+  //  B: share 2/6; rate 2/29; 1 - exp(-14 * 2/29) = 1 - exp(-.9655172) = 1 - .3807862 = .6192138.
+  //  A, E: share 1/6; rate 1/29; 1 - exp(-.4827586) = .3829212 each (tie: closer due first:
+  //  A due 2, E due 7).
+  f.params.interval_weight = 0;
+  f.params.prior_visits = 0;
+  auto own = f.run({{A, 1000}, {B, 1008}, {B, 1020}, {E, 1025}, {C, 1010}, {F, 1001}}, 1028);
+  REQUIRE(items(own) == std::vector<std::uint32_t>{B, A, E});
+  CHECK(own[0].probability == Approx(0.6192138).epsilon(1e-6));
+  CHECK(own[1].probability == Approx(0.3829212).epsilon(1e-6));
+  CHECK(own[2].probability == own[1].probability);
+}
+
+TEST_CASE("next_purchases: recency-weighted purchase rate", "[kinds][next]") {
+  Fixture f;
+  f.params.interval_weight = 0;
+  f.params.half_life_days = 10;
+  f.params.prior_visits = 0;
+  // as_of 1020; A on 1000 and 1010, B on 1010. Weights 2^(-d/10): 1000 -> .25, 1010 -> .5.
+  // V = .75; E = sum of 2^(-d/10) for d = 0..20 = (1 - 2^-2.1) / (1 - 2^-.1) = .7667418 /
+  // .0669670 = 11.449545. A: share .75/.75 = 1, rate .75 / 11.449545 = .0655048,
+  // P = 1 - exp(-.9170670) = 1 - .3996896 = .6003104. B: share .5/.75, rate .0436699,
+  // P = 1 - exp(-.6113780) = .4573974.
+  auto out = f.run({{A, 1000}, {A, 1010}, {B, 1010}}, 1020);
+  REQUIRE(items(out) == std::vector<std::uint32_t>{A, B});
+  CHECK(out[0].probability == Approx(0.6003104).epsilon(1e-6));
+  CHECK(out[1].probability == Approx(0.4573974).epsilon(1e-6));
+  // With the popularity prior (a = 30 visits; A .5, B .4): A share (.75 + 15) / 30.75, P =
+  // .3748210; B share (.5 + 12) / 30.75, P = .3111912.
+  f.params.prior_visits = 30;
+  out = f.run({{A, 1000}, {A, 1010}, {B, 1010}}, 1020);
+  REQUIRE(items(out) == std::vector<std::uint32_t>{A, B});
+  CHECK(out[0].probability == Approx(0.3748210).epsilon(1e-6));
+  CHECK(out[1].probability == Approx(0.3111912).epsilon(1e-6));
 }
