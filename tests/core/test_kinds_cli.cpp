@@ -247,6 +247,12 @@ TEST_CASE("cli: next --json equals next_purchases()", "[kinds][cli]") {
   // Phi((19+7-15.5)/2.1213) - Phi((19-7-15.5)/2.1213) = Phi(4.9497) - Phi(-1.6499) = .950517.
   // Repeat buyers of n1 in the orders: c1 (Jan 1, 21) and c2 (Jan 5, Feb 2) of 3 buyers (c3
   // once; order 10 has no customer): r = (2 + 1) / (3 + 2) = .6; again = (2 + 3 * .6) / 5 = .76.
+  // The rate part: visit days (known items up to as_of) Jan 1, 10, 15, Feb 1: V = 4, over the 51
+  // days Jan 1 .. Feb 20; n1 on 3 of them and in 6 of the 12 orders: share (3 + 30 * 6/12) / 34,
+  // rate 18/34 * 4/51 = .0415225; 1 - exp(-14 * .0415225) = 1 - .5591627 = .4408373.
+  // P = .25 * timing + .75 * .4408373.
+  REQUIRE(m->bundle->transactions() == 12);
+  REQUIRE(m->bundle->popularity(m->bundle->find("n1")) == 6);
   const auto j = json_of(run_cli({"next", m->bundle_path, "--history", m->dir.file("history.csv"),
                                   "--as-of", "2011-02-20", "-n", "5", "--json"}));
   bool found = false;
@@ -254,9 +260,9 @@ TEST_CASE("cli: next --json equals next_purchases()", "[kinds][cli]") {
     if (o.at("item").string() == "n1") {
       found = true;
       const double sd = std::sqrt(4.5);
+      const double timing = 0.76 * (kindstest::phi_cdf(10.5 / sd) - kindstest::phi_cdf(-3.5 / sd));
       CHECK(o.at("probability").number() ==
-            Catch::Detail::Approx(0.76 *
-                                  (kindstest::phi_cdf(10.5 / sd) - kindstest::phi_cdf(-3.5 / sd))));
+            Catch::Detail::Approx(0.25 * timing + 0.75 * 0.4408373).epsilon(1e-6));
       CHECK(o.at("dueInDays").number() == Catch::Detail::Approx(-3.5));
     }
   CHECK(found);
