@@ -18,8 +18,8 @@ struct PurchaseEvent {
 
 // The model's settings; the defaults were chosen on a validation split (docs/EVALUATION.md).
 struct NextPurchaseParams {
-  double interval_weight =
-      0.25;                   // share of the interval (timing) model; the rest is the rate model
+  // Share of the interval (timing) model in the mixture; the rest is the rate model.
+  double interval_weight = 0.25;
   double half_life_days = 0;  // recency: a purchase this many days old counts half; 0 = no decay
   double prior_visits = 30;   // the item's popularity counts as this many of the shopper's visits
 };
