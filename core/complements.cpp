@@ -26,12 +26,14 @@ std::vector<CategoryRecommendation> complementary_categories(const Bundle& bundl
   auto added = [&](const CategoryRecommendation& r) {
     return r.confidence - bundle.category_popularity(r.category) / N;
   };
-  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
-    const double x = added(a), y = added(b);
-    if (x != y) return x > y;
-    return a.category < b.category;
-  });
-  if (out.size() > n) out.resize(n);
+  const auto take = std::min<std::size_t>(n, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(take), out.end(),
+                    [&](const auto& a, const auto& b) {
+                      const double x = added(a), y = added(b);
+                      if (x != y) return x > y;
+                      return a.category < b.category;
+                    });
+  out.resize(take);
   return out;
 }
 

@@ -124,13 +124,15 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
     const double p = params.interval_weight * p_timing + (1.0 - params.interval_weight) * p_rate;
     out.push_back({item, p, mean - since});
   }
-  std::sort(out.begin(), out.end(), [](const NextPurchase& a, const NextPurchase& b) {
-    if (a.probability != b.probability) return a.probability > b.probability;
-    if (std::abs(a.due_in_days) != std::abs(b.due_in_days))
-      return std::abs(a.due_in_days) < std::abs(b.due_in_days);
-    return a.item < b.item;
-  });
-  if (out.size() > req.n) out.resize(req.n);
+  const auto take = std::min<std::size_t>(req.n, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(take), out.end(),
+                    [](const NextPurchase& a, const NextPurchase& b) {
+                      if (a.probability != b.probability) return a.probability > b.probability;
+                      if (std::abs(a.due_in_days) != std::abs(b.due_in_days))
+                        return std::abs(a.due_in_days) < std::abs(b.due_in_days);
+                      return a.item < b.item;
+                    });
+  out.resize(take);
   return out;
 }
 

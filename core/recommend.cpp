@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 namespace basketlift {
 
@@ -10,7 +12,32 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 }
 
 Scorer::Scorer(const Bundle& bundle)
-    : bundle_(bundle), slots_(bundle.item_count()), affinity_(bundle.category_count(), 0.0) {}
+    : bundle_(bundle),
+      slots_(bundle.item_count()),
+      affinity_(bundle.category_count(), 0.0),
+      candidates_(bundle.item_count()) {
+  for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
+    slots_[i].popularity = bundle.popularity(i);
+    slots_[i].category = bundle.item_category(i);
+  }
+  // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
+  while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
+    ++pair_filter_bits_;
+  pair_filter_.assign(std::size_t{1} << pair_filter_bits_, 0);
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
+    bundle.for_each_pair(a, [&](std::uint32_t b, std::uint32_t, std::span<const RuleEntry>) {
+      const auto [word, mask] = pair_hash(a, b);
+      pair_filter_[word] |= mask;
+    });
+}
+
+// A blocked Bloom filter over the pairs that have rules: one word per pair, three bits in it.
+std::pair<std::size_t, std::uint64_t> Scorer::pair_hash(std::uint32_t a, std::uint32_t b) const {
+  if (a > b) std::swap(a, b);
+  const std::uint64_t h = ((std::uint64_t{a} << 32) | b) * 0x9E3779B97F4A7C15ull;
+  const auto word = pair_filter_bits_ ? static_cast<std::size_t>(h >> (64 - pair_filter_bits_)) : 0;
+  return {word, (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)) | (1ull << ((h >> 12) & 63))};
+}
 
 void Scorer::prepare(const ScoringParams& p) {
   if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
@@ -29,73 +56,81 @@ void Scorer::prepare(const ScoringParams& p) {
                                                           : confidence * std::sqrt(lift));
   };
   const RuleEntry* single = bundle_.all_single_rules().data();
-  single_evidence_.resize(bundle_.single_rule_count());
+  single_scored_.resize(bundle_.single_rule_count());
   for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
     for (const auto& r : bundle_.single_rules(a))
-      single_evidence_[&r - single] = evidence(r, bundle_.popularity(a), 1.0);
+      single_scored_[&r - single] = {r.consequent, r.count,
+                                     evidence(r, bundle_.popularity(a), 1.0)};
   const RuleEntry* pair = bundle_.all_pair_rules().data();
-  pair_evidence_.resize(bundle_.pair_rule_count());
+  pair_scored_.resize(bundle_.pair_rule_count());
   for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
-    bundle_.for_each_pair(
-        a, [&](std::uint32_t, std::uint32_t pair_count, std::span<const RuleEntry> rules) {
-          for (const auto& r : rules)
-            pair_evidence_[&r - pair] = evidence(r, pair_count, p.pair_weight);
-        });
+    bundle_.for_each_pair(a, [&](std::uint32_t, std::uint32_t pair_count,
+                                 std::span<const RuleEntry> rules) {
+      for (const auto& r : rules)
+        pair_scored_[&r - pair] = {r.consequent, r.count, evidence(r, pair_count, p.pair_weight)};
+    });
   prepared_ = p;
   is_prepared_ = true;
 }
 
-// One loop per aggregation (a template, not a branch per rule): this is the hot path.
-template <Aggregation kAggregation>
-void Scorer::fire(std::span<const RuleEntry> rules, const double* evidence,
-                  std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b) {
+// The hot path. The lists are written through raw pointers into buffers sized beforehand: no
+// capacity checks per rule.
+void Scorer::fire(std::span<const ScoredRule> rules, std::uint32_t antecedent_count,
+                  std::uint32_t cart_a, std::uint32_t cart_b) {
+  if (contributions_.size() < n_contributions_ + rules.size())
+    contributions_.resize(2 * (n_contributions_ + rules.size()));
+  Contribution* contributions = contributions_.data();
+  std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
+  std::uint32_t used = n_contributions_, n_candidates = n_candidates_;
+  const std::uint32_t stamp = stamp_;
+  const Aggregation aggregation = prepared_.aggregation;
   for (std::size_t k = 0; k < rules.size(); ++k) {
     const auto c = rules[k].consequent;
     Slot& slot = slots_[c];
-    if (slot.blocked == stamp_) continue;
-    const double e = evidence[k];
-    if (slot.seen != stamp_) {
-      if (filter_ && !filter_->allows(bundle_, c)) {
-        slot.blocked = stamp_;
-        continue;
-      }
-      slot.seen = stamp_;
-      slot.score = kAggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
+    if (slot.blocked == stamp) continue;
+    const double e = rules[k].evidence;
+    if (slot.seen != stamp) {
+      slot.seen = stamp;
+      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
       slot.sum = 0.0;
       slot.best = -1.0;
       slot.head = kNone;
-      candidates_.push_back(c);
+      candidates[n_candidates++] = c;
     }
     slot.sum += e;
-    if constexpr (kAggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
-    if constexpr (kAggregation == Aggregation::Sum) slot.score += e;
+    if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
+    if (aggregation == Aggregation::Sum) slot.score += e;
     if (e > slot.best) {
       slot.best = e;
       slot.rule = &rules[k];
       slot.antecedent_count = antecedent_count;
-      if constexpr (kAggregation == Aggregation::Max) slot.score = e;
+      if (aggregation == Aggregation::Max) slot.score = e;
     }
-    contributions_.push_back({cart_a, cart_b, slot.head});
-    slot.head = static_cast<std::uint32_t>(contributions_.size() - 1);
+    contributions[used] = {cart_a, cart_b, slot.head};
+    slot.head = used++;
   }
+  n_contributions_ = used;
+  n_candidates_ = n_candidates;
 }
 
-template <Aggregation kAggregation>
 void Scorer::fire_cart() {
   const RuleEntry* single = bundle_.all_single_rules().data();
   const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
   for (std::uint32_t i = 0; i < k; ++i) {
     auto rules = bundle_.single_rules(cart_[i]);
-    fire<kAggregation>(rules, single_evidence_.data() + (rules.data() - single),
-                       bundle_.popularity(cart_[i]), i, i);
+    fire({single_scored_.data() + (rules.data() - single), rules.size()},
+         bundle_.popularity(cart_[i]), i, i);
   }
   for (std::uint32_t i = 0; i < k; ++i) {
     for (std::uint32_t j = i + 1; j < k; ++j) {
+      // Most pairs of cart items have no rules: the filter answers those without the bundle.
+      const auto [word, mask] = pair_hash(cart_[i], cart_[j]);
+      if ((pair_filter_[word] & mask) != mask) continue;
       std::uint32_t pair_count = 0;
       auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
       if (!rules.empty())
-        fire<kAggregation>(rules, pair_evidence_.data() + (rules.data() - pair), pair_count, i, j);
+        fire({pair_scored_.data() + (rules.data() - pair), rules.size()}, pair_count, i, j);
     }
   }
 }
@@ -130,57 +165,64 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   for (auto k : affinity_touched_)
     affinity_[k] = req.params.affinity_weight * affinity_[k] / categorised;
-  candidates_.clear();
-  contributions_.clear();
+  n_candidates_ = n_contributions_ = 0;
   results_.clear();
   because_.clear();
+  if (req.n == 0) return results_;
   prepare(req.params);
-  switch (req.params.aggregation) {
-    case Aggregation::NoisyOr:
-      fire_cart<Aggregation::NoisyOr>();
-      break;
-    case Aggregation::Max:
-      fire_cart<Aggregation::Max>();
-      break;
-    case Aggregation::Sum:
-      fire_cart<Aggregation::Sum>();
-      break;
-  }
+  fire_cart();
 
-  // The final score: the aggregate, boosted by the history's category affinity.
-  const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
-  for (auto c : candidates_) {
-    const auto k = bundle_.item_category(c);
-    auto& score = slots_[c].score;
-    score = (noisy_or ? 1.0 - score : score) * (1.0 + (k == kNoCategory ? 0.0 : affinity_[k]));
+  // Business filters apply to the candidates once, not to every firing rule.
+  if (filter_) {
+    const auto kept = std::remove_if(candidates_.data(), candidates_.data() + n_candidates_,
+                                     [&](std::uint32_t c) { return !filter_->allows(bundle_, c); });
+    n_candidates_ = static_cast<std::uint32_t>(kept - candidates_.data());
   }
-  // Rank on a compact copy of the keys: the comparisons then stay in a few cache lines.
+  const std::span<const std::uint32_t> candidates{candidates_.data(), n_candidates_};
+  // The final score: the aggregate (noisy-or: its complement), boosted by the history's
+  // category affinity. Without either there is nothing to do.
+  const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
+  if (noisy_or || !affinity_touched_.empty()) {
+    for (auto c : candidates) {
+      auto& s = slots_[c];
+      if (noisy_or) s.score = 1.0 - s.score;
+      if (s.category != kNoCategory) s.score *= 1.0 + affinity_[s.category];
+    }
+  }
+  // The best n: the n-th highest score is found on bare doubles, then only the candidates that
+  // reach it (n, plus ties) are sorted with the full tie-breaking order.
+  scores_.assign(candidates.size(), 0.0);
+  for (std::size_t i = 0; i < candidates.size(); ++i) scores_[i] = slots_[candidates[i]].score;
+  double threshold = -std::numeric_limits<double>::infinity();
+  if (req.n < scores_.size()) {
+    const auto nth = scores_.begin() + static_cast<std::ptrdiff_t>(req.n - 1);
+    std::nth_element(scores_.begin(), nth, scores_.end(), std::greater<>());
+    threshold = *nth;
+  }
   ranked_.clear();
-  for (auto c : candidates_)
-    ranked_.push_back({slots_[c].score, slots_[c].sum, bundle_.popularity(c), c});
-  auto better = [](const Ranked& a, const Ranked& b) {
+  for (auto c : candidates) {
+    const Slot& s = slots_[c];
+    if (s.score >= threshold) ranked_.push_back({s.score, s.sum, s.popularity, c});
+  }
+  std::sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.sum != b.sum) return a.sum > b.sum;
     return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
-  };
-  const std::size_t take = std::min<std::size_t>(req.n, ranked_.size());
-  const auto top = ranked_.begin() + static_cast<std::ptrdiff_t>(take);
-  if (take < ranked_.size()) std::nth_element(ranked_.begin(), top, ranked_.end(), better);
-  std::sort(ranked_.begin(), top, better);
+  });
+  if (ranked_.size() > req.n) ranked_.resize(req.n);
+  // `because`: the cart positions on each result's list, marked, then read in cart order.
+  cart_mark_.assign(cart_.size(), kNone);
   const double n = static_cast<double>(bundle_.transactions());
-  for (std::size_t r = 0; r < take; ++r) {
+  for (std::uint32_t r = 0; r < ranked_.size(); ++r) {
     const auto c = ranked_[r].item;
-    const auto begin = static_cast<std::uint32_t>(because_.size());
-    for (auto at = slots_[c].head; at != kNone; at = contributions_[at].next) {
-      because_.push_back(contributions_[at].cart_a);
-      because_.push_back(contributions_[at].cart_b);
-    }
-    std::sort(because_.begin() + begin, because_.end());
-    because_.erase(std::unique(because_.begin() + begin, because_.end()), because_.end());
-    for (auto p = begin; p < because_.size(); ++p) because_[p] = cart_[because_[p]];
     const Slot& s = slots_[c];
+    const auto begin = static_cast<std::uint32_t>(because_.size());
+    for (auto at = s.head; at != kNone; at = contributions_[at].next)
+      cart_mark_[contributions_[at].cart_a] = cart_mark_[contributions_[at].cart_b] = r;
+    for (std::uint32_t i = 0; i < cart_.size(); ++i)
+      if (cart_mark_[i] == r) because_.push_back(cart_[i]);
     const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
-    results_.push_back({c, s.score, confidence, confidence * n / bundle_.popularity(c),
+    results_.push_back({c, s.score, confidence, confidence * n / s.popularity,
                         RecommendationKind::CrossSell, begin,
                         static_cast<std::uint32_t>(because_.size())});
   }

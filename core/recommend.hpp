@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "bundle.hpp"
@@ -59,49 +60,60 @@ class Scorer {
   }
 
  private:
+  // A rule with its evidence, in one place: the hot loop reads this and not the bundle.
+  struct ScoredRule {
+    std::uint32_t consequent, count;
+    double evidence;
+  };
   // Each rule's evidence depends only on the bundle and the parameters, so it is computed once
   // per parameter set (here, not per call): the hot loop then reads one number per rule.
   void prepare(const ScoringParams& params);
-  template <Aggregation kAggregation>
-  void fire(std::span<const RuleEntry> rules, const double* evidence,
-            std::uint32_t antecedent_count, std::uint32_t cart_a, std::uint32_t cart_b);
-  template <Aggregation kAggregation>
+  void fire(std::span<const ScoredRule> rules, std::uint32_t antecedent_count, std::uint32_t cart_a,
+            std::uint32_t cart_b);
   void fire_cart();
 
+  std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
+
   const Bundle& bundle_;
-  std::vector<double> single_evidence_, pair_evidence_;  // by position in all_*_rules()
+  std::vector<ScoredRule> single_scored_, pair_scored_;  // by position in all_*_rules()
   ScoringParams prepared_;
   bool is_prepared_ = false;
 
   std::uint32_t stamp_ = 0;
-  // Everything the hot loop touches for one item, in one cache line.
+  // Everything the hot loop touches for one item, in one cache line: the per-call marks and
+  // aggregates, and copies of the bundle's popularity and category so ranking reads no bundle.
   struct Slot {
     std::uint32_t blocked = 0;  // == stamp_: in cart, history or exclude
     std::uint32_t seen = 0;     // == stamp_: a candidate this call
     // The aggregate while rules fire (noisy-or: the product of (1 - evidence)), then the final
     // score; the summed evidence breaks ties.
     double score = 0, sum = 0;
-    double best =
-        0;  // the most evidence one rule gave; that rule's confidence and lift are reported
-    const RuleEntry* rule = nullptr;
+    double best = 0;  // the most evidence one rule gave; that rule's confidence and lift are shown
+    const ScoredRule* rule = nullptr;
     std::uint32_t antecedent_count = 0;
     std::uint32_t head = 0;  // first contribution
+    std::uint32_t popularity = 0, category = 0;
   };
   std::vector<Slot> slots_;
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
+  // Which cart positions' rules reached a candidate: a list per candidate, read for the top n.
   struct Contribution {
     std::uint32_t cart_a, cart_b, next;
   };
   std::vector<Contribution> contributions_;
-  std::vector<std::uint32_t> candidates_, cart_;
+  std::vector<std::uint32_t> candidates_, cart_, cart_mark_;
+  std::uint32_t n_contributions_ = 0, n_candidates_ = 0;  // in use of the two above
   struct Ranked {
     double score, sum;
     std::uint32_t popularity, item;
   };
   std::vector<Ranked> ranked_;
+  std::vector<double> scores_;
+  std::vector<std::uint64_t> pair_filter_;
+  std::uint32_t pair_filter_bits_ = 0;
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
 };

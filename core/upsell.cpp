@@ -60,10 +60,12 @@ std::vector<Upsell> upsell(const Bundle& bundle, const UpsellRequest& req) {
   for (auto& u : out)
     u.score = kSubstitutionWeight * u.substitution +
               (1.0 - kSubstitutionWeight) * bundle.popularity(u.item) / top_popularity;
-  std::sort(out.begin(), out.end(), [](const Upsell& a, const Upsell& b) {
-    return a.score != b.score ? a.score > b.score : a.item < b.item;
-  });
-  if (out.size() > req.n) out.resize(req.n);
+  const auto take = std::min<std::size_t>(req.n, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(take), out.end(),
+                    [](const Upsell& a, const Upsell& b) {
+                      return a.score != b.score ? a.score > b.score : a.item < b.item;
+                    });
+  out.resize(take);
   return out;
 }
 

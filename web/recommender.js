@@ -19,6 +19,8 @@ const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
 const NEXT_OPTIONS = new Set(['asOf', 'n', 'window', 'exclude', 'categories', 'priceRange']);
 const TOP_RULES_OPTIONS = new Set(['limit']);
 const NO_OPTIONS = Object.freeze({});
+const EMPTY = Object.freeze([]);
+const ANY_PRICE = Object.freeze([-Infinity, Infinity]);
 // wasm32 memory tops out at 2 GiB; refusing early beats an out-of-memory abort.
 const MAX_BUNDLE_BYTES = 1 << 30;
 
@@ -120,6 +122,7 @@ function open(mod, bytes) {
 export class Recommender {
   #mod;
   #native;
+  #self; // the C++ Recommender's address, for the direct (non-Embind) recommend call
   #header; // index of header() in HEAPU32
   #capacity = 0; // ids the input buffer holds
   #textCapacity = 0; // bytes the text buffer holds
@@ -132,6 +135,7 @@ export class Recommender {
     this.#mod = mod;
     this.#native = native;
     this.#header = native.header() >>> 2;
+    this.#self = native.self();
     this.#labels = readLabels(mod, native, this.#header, ITEM_LABELS);
     this.#ids = new Map();
     for (let id = this.#labels.length - 1; id >= 0; id--) this.#ids.set(this.#labels[id], id);
@@ -141,10 +145,10 @@ export class Recommender {
 
   // Cross-sell for a cart: rules whose antecedent is in the cart, popular items to fill up.
   recommend(cart, options) {
-    const native = this.#live('recommend');
+    this.#live('recommend');
     const o = optionsOf(options, RECOMMEND_OPTIONS, 'recommend');
-    const history = o.history ?? [];
-    const exclude = o.exclude ?? [];
+    const history = o.history ?? EMPTY;
+    const exclude = o.exclude ?? EMPTY;
     const n = count(o.n, 10, 'n');
     checkList(cart, 'cart');
     checkList(history, 'history');
@@ -153,22 +157,26 @@ export class Recommender {
     const [min, max] = priceRange(o.priceRange);
 
     let at = this.#input(cart.length + history.length + exclude.length + categories.length);
-    const heap = this.#mod.HEAPU32;
-    at = this.#write(heap, at, cart, 'cart');
-    at = this.#write(heap, at, history, 'history');
-    at = this.#write(heap, at, exclude, 'exclude');
-    heap.set(categories, at);
-    const found = native.recommend(cart.length, history.length, exclude.length, categories.length, n, min, max);
+    const mod = this.#mod;
+    let u32 = mod.HEAPU32;
+    at = this.#write(u32, at, cart, 'cart');
+    at = this.#write(u32, at, history, 'history');
+    at = this.#write(u32, at, exclude, 'exclude');
+    u32.set(categories, at);
+    const found = mod._basketlift_recommend(this.#self, cart.length, history.length, exclude.length, categories.length, n, min, max);
 
-    const { u32, f64, ints, numbers } = this.#results();
-    const because = u32[this.#header + BECAUSE] >>> 2;
+    u32 = mod.HEAPU32; // re-read: the call may have grown memory
+    const f64 = mod.HEAPF64;
+    const header = this.#header;
+    const ints = u32[header + INTS] >>> 2;
+    const numbers = u32[header + NUMBERS] >>> 3;
+    const because = u32[header + BECAUSE] >>> 2;
     const labels = this.#labels;
     const results = new Array(found);
-    let from = 0;
-    for (let r = 0; r < found; r++) {
-      const to = u32[ints + 3 * r + 2];
-      const why = new Array(to - from);
-      for (let i = from; i < to; i++) why[i - from] = labels[u32[because + i]];
+    for (let r = 0, from = because; r < found; r++) {
+      const to = because + u32[ints + 3 * r + 2];
+      const why = [];
+      for (let i = from; i < to; i++) why.push(labels[u32[i]]);
       from = to;
       results[r] = {
         item: labels[u32[ints + 3 * r]],
@@ -597,7 +605,7 @@ function count(n, fallback, what) {
 
 // [min, max] (inclusive; either may be ±Infinity), or no limit when undefined.
 function priceRange(range) {
-  if (range === undefined) return [-Infinity, Infinity];
+  if (range === undefined) return ANY_PRICE;
   if (!Array.isArray(range) || range.length !== 2 || range.some((p) => typeof p !== 'number' || Number.isNaN(p)) || range[0] > range[1]) {
     throw new RangeError(`basketlift: priceRange must be [min, max] with numbers min <= max, got ${describePrices(range)}`);
   }

@@ -323,6 +323,7 @@ async function rawEmbind(root, bytes) {
   }
   native.releaseLabels();
   native.reserve(64, 0);
+  const self = native.self();
   return {
     // The core's part of a load: copy the bytes in, Bundle::load, Scorer (no labels read back).
     timeLoad() {
@@ -338,7 +339,7 @@ async function rawEmbind(root, bytes) {
     ids: (cart) => Uint32Array.from(cart, (x) => ids.get(x)),
     recommend(cartIds) {
       mod.HEAPU32.set(cartIds, mod.HEAPU32[header] >>> 2);
-      return { length: native.recommend(cartIds.length, 0, 0, 0, N, -Infinity, Infinity) };
+      return { length: mod._basketlift_recommend(self, cartIds.length, 0, 0, 0, N, -Infinity, Infinity) };
     },
     header: () => native.header(),
     dispose: () => native.delete(),
