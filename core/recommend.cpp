@@ -9,7 +9,40 @@ namespace basketlift {
 
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
+
+// The k-th largest (0-based) of xs[0, m), which it reorders; tmp holds m doubles. A quickselect
+// whose partitions append every value and advance by a comparison's result, so the CPU never
+// guesses at a comparison: with a few dozen candidates, mispredicted branches were most of the
+// cost of std::nth_element.
+double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
+  while (m > 1) {
+    const double a = xs[0], b = xs[m / 2], c = xs[m - 1];
+    const double pivot = std::max(std::min(a, b), std::min(std::max(a, b), c));  // median
+    std::size_t greater = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      tmp[greater] = xs[i];
+      greater += xs[i] > pivot;
+    }
+    if (k < greater) {
+      std::copy(tmp, tmp + greater, xs);
+      m = greater;
+      continue;
+    }
+    std::size_t equal = 0;
+    for (std::size_t i = 0; i < m; ++i) equal += xs[i] == pivot;
+    if (k < greater + equal) return pivot;
+    std::size_t less = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      tmp[less] = xs[i];
+      less += xs[i] < pivot;
+    }
+    std::copy(tmp, tmp + less, xs);
+    k -= greater + equal;
+    m = less;
+  }
+  return xs[0];
 }
+}  // namespace
 
 Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
@@ -191,43 +224,54 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   // The best n: the n-th highest score is found on bare doubles, then only the candidates that
   // reach it (n, plus ties) are sorted with the full tie-breaking order.
-  scores_.assign(candidates.size(), 0.0);
+  scores_.resize(2 * candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) scores_[i] = slots_[candidates[i]].score;
-  double threshold = -std::numeric_limits<double>::infinity();
-  if (req.n < scores_.size()) {
-    const auto nth = scores_.begin() + static_cast<std::ptrdiff_t>(req.n - 1);
-    std::nth_element(scores_.begin(), nth, scores_.end(), std::greater<>());
-    threshold = *nth;
-  }
-  ranked_.clear();
+  const double threshold = req.n < candidates.size()
+                               ? kth_largest(scores_.data(), candidates.size(), req.n - 1,
+                                             scores_.data() + candidates.size())
+                               : -std::numeric_limits<double>::infinity();
+  ranked_.resize(candidates.size());
+  std::size_t kept = 0;
   for (auto c : candidates) {
     const Slot& s = slots_[c];
-    if (s.score >= threshold) ranked_.push_back({s.score, s.sum, s.popularity, c});
+    ranked_[kept] = {s.score, s.sum, s.popularity, c};
+    kept += s.score >= threshold;
   }
+  ranked_.resize(kept);
   std::sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.sum != b.sum) return a.sum > b.sum;
     return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
   });
   if (ranked_.size() > req.n) ranked_.resize(req.n);
-  // `because`: the cart positions on each result's list, marked, then read in cart order.
-  cart_mark_.assign(cart_.size(), kNone);
+  // `because`: each result's list of contributions gives cart positions (a handful), kept sorted
+  // and distinct by insertion, then turned into items.
+  because_.resize(2 * static_cast<std::size_t>(n_contributions_));
+  std::uint32_t* because = because_.data();
+  std::uint32_t end = 0;
   const double n = static_cast<double>(bundle_.transactions());
-  for (std::uint32_t r = 0; r < ranked_.size(); ++r) {
-    const auto c = ranked_[r].item;
-    const Slot& s = slots_[c];
-    const auto begin = static_cast<std::uint32_t>(because_.size());
-    for (auto at = s.head; at != kNone; at = contributions_[at].next)
-      cart_mark_[contributions_[at].cart_a] = cart_mark_[contributions_[at].cart_b] = r;
-    for (std::uint32_t i = 0; i < cart_.size(); ++i)
-      if (cart_mark_[i] == r) because_.push_back(cart_[i]);
+  for (const auto& r : ranked_) {
+    const Slot& s = slots_[r.item];
+    const std::uint32_t begin = end;
+    auto insert = [&](std::uint32_t position) {
+      std::uint32_t at = end;
+      while (at > begin && because[at - 1] > position) --at;
+      if (at > begin && because[at - 1] == position) return;
+      std::copy_backward(because + at, because + end, because + end + 1);
+      because[at] = position;
+      ++end;
+    };
+    for (auto at = s.head; at != kNone; at = contributions_[at].next) {
+      insert(contributions_[at].cart_a);
+      insert(contributions_[at].cart_b);
+    }
+    for (auto i = begin; i < end; ++i) because[i] = cart_[because[i]];
     const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
-    results_.push_back({c, s.score, confidence, confidence * n / s.popularity,
-                        RecommendationKind::CrossSell, begin,
-                        static_cast<std::uint32_t>(because_.size())});
+    results_.push_back({r.item, s.score, confidence, confidence * n / s.popularity,
+                        RecommendationKind::CrossSell, begin, end});
   }
+  because_.resize(end);
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
-  const auto end = static_cast<std::uint32_t>(because_.size());
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
     if (slots_[c].blocked == stamp_ || slots_[c].seen == stamp_ ||

@@ -104,7 +104,7 @@ class Scorer {
     std::uint32_t cart_a, cart_b, next;
   };
   std::vector<Contribution> contributions_;
-  std::vector<std::uint32_t> candidates_, cart_, cart_mark_;
+  std::vector<std::uint32_t> candidates_, cart_;
   std::uint32_t n_contributions_ = 0, n_candidates_ = 0;  // in use of the two above
   struct Ranked {
     double score, sum;
