@@ -154,16 +154,18 @@ export class Recommender {
     checkList(history, 'history');
     checkList(exclude, 'exclude');
     const categories = this.#categoryIds(o.categories, 'categories');
-    const [min, max] = priceRange(o.priceRange);
+    const prices = priceRange(o.priceRange);
 
     let at = this.#input(cart.length + history.length + exclude.length + categories.length);
     const mod = this.#mod;
     let u32 = mod.HEAPU32;
     at = this.#write(u32, at, cart, 'cart');
-    at = this.#write(u32, at, history, 'history');
-    at = this.#write(u32, at, exclude, 'exclude');
-    u32.set(categories, at);
-    const found = mod._basketlift_recommend(this.#self, cart.length, history.length, exclude.length, categories.length, n, min, max);
+    if (history.length) at = this.#write(u32, at, history, 'history');
+    if (exclude.length) at = this.#write(u32, at, exclude, 'exclude');
+    if (categories.length) u32.set(categories, at);
+    const found = mod._basketlift_recommend(
+      this.#self, cart.length, history.length, exclude.length, categories.length, n, prices[0], prices[1],
+    );
 
     u32 = mod.HEAPU32; // re-read: the call may have grown memory
     const f64 = mod.HEAPF64;
@@ -175,8 +177,14 @@ export class Recommender {
     const results = new Array(found);
     for (let r = 0, from = because; r < found; r++) {
       const to = because + u32[ints + 3 * r + 2];
-      const why = [];
-      for (let i = from; i < to; i++) why.push(labels[u32[i]]);
+      // Array literals for the usual one or two reasons: V8 allocates them at their final size.
+      let why;
+      if (to - from === 1) why = [labels[u32[from]]];
+      else if (to - from === 2) why = [labels[u32[from]], labels[u32[from + 1]]];
+      else {
+        why = [];
+        for (let i = from; i < to; i++) why.push(labels[u32[i]]);
+      }
       from = to;
       results[r] = {
         item: labels[u32[ints + 3 * r]],
