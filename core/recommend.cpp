@@ -23,22 +23,20 @@ double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
       tmp[greater] = xs[i];
       greater += xs[i] > pivot;
     }
-    if (k < greater) {
-      std::copy(tmp, tmp + greater, xs);
-      m = greater;
-      continue;
+    if (k >= greater) {
+      std::size_t equal = 0;
+      for (std::size_t i = 0; i < m; ++i) equal += xs[i] == pivot;
+      if (k < greater + equal) return pivot;
+      std::size_t less = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        tmp[less] = xs[i];
+        less += xs[i] < pivot;
+      }
+      k -= greater + equal;
+      greater = less;
     }
-    std::size_t equal = 0;
-    for (std::size_t i = 0; i < m; ++i) equal += xs[i] == pivot;
-    if (k < greater + equal) return pivot;
-    std::size_t less = 0;
-    for (std::size_t i = 0; i < m; ++i) {
-      tmp[less] = xs[i];
-      less += xs[i] < pivot;
-    }
-    std::copy(tmp, tmp + less, xs);
-    k -= greater + equal;
-    m = less;
+    std::swap(xs, tmp);  // the side that holds the answer is now xs
+    m = greater;
   }
   return xs[0];
 }
@@ -224,40 +222,42 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   // The best n: the n-th highest score is found on bare doubles, then only the candidates that
   // reach it (n, plus ties) are sorted with the full tie-breaking order.
-  scores_.resize(2 * candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i) scores_[i] = slots_[candidates[i]].score;
-  const double threshold = req.n < candidates.size()
-                               ? kth_largest(scores_.data(), candidates.size(), req.n - 1,
-                                             scores_.data() + candidates.size())
-                               : -std::numeric_limits<double>::infinity();
-  ranked_.resize(candidates.size());
+  // Buffers only grow (a shrink and regrow would zero-fill on every call).
+  const std::size_t m = candidates.size();
+  if (scores_.size() < 2 * m) scores_.resize(2 * m);
+  if (ranked_.size() < m) ranked_.resize(m);
+  for (std::size_t i = 0; i < m; ++i) scores_[i] = slots_[candidates[i]].score;
+  const double threshold = req.n < m ? kth_largest(scores_.data(), m, req.n - 1, scores_.data() + m)
+                                     : -std::numeric_limits<double>::infinity();
   std::size_t kept = 0;
   for (auto c : candidates) {
     const Slot& s = slots_[c];
     ranked_[kept] = {s.score, s.sum, s.popularity, c};
     kept += s.score >= threshold;
   }
-  ranked_.resize(kept);
-  std::sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.sum != b.sum) return a.sum > b.sum;
-    return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
-  });
-  if (ranked_.size() > req.n) ranked_.resize(req.n);
+  const auto ranked = ranked_.begin();
+  std::sort(ranked, ranked + static_cast<std::ptrdiff_t>(kept),
+            [](const Ranked& a, const Ranked& b) {
+              if (a.score != b.score) return a.score > b.score;
+              if (a.sum != b.sum) return a.sum > b.sum;
+              return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
+            });
+  kept = std::min<std::size_t>(kept, req.n);
   // `because`: each result's list of contributions gives cart positions (a handful), kept sorted
   // and distinct by insertion, then turned into items.
-  because_.resize(2 * static_cast<std::size_t>(n_contributions_));
+  if (because_.size() < 2 * std::size_t{n_contributions_}) because_.resize(2 * n_contributions_);
   std::uint32_t* because = because_.data();
   std::uint32_t end = 0;
   const double n = static_cast<double>(bundle_.transactions());
-  for (const auto& r : ranked_) {
+  for (std::size_t i = 0; i < kept; ++i) {
+    const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
     const std::uint32_t begin = end;
     auto insert = [&](std::uint32_t position) {
       std::uint32_t at = end;
       while (at > begin && because[at - 1] > position) --at;
       if (at > begin && because[at - 1] == position) return;
-      std::copy_backward(because + at, because + end, because + end + 1);
+      for (auto p = end; p > at; --p) because[p] = because[p - 1];
       because[at] = position;
       ++end;
     };
@@ -265,12 +265,11 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
       insert(contributions_[at].cart_a);
       insert(contributions_[at].cart_b);
     }
-    for (auto i = begin; i < end; ++i) because[i] = cart_[because[i]];
+    for (auto p = begin; p < end; ++p) because[p] = cart_[because[p]];
     const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
     results_.push_back({r.item, s.score, confidence, confidence * n / s.popularity,
                         RecommendationKind::CrossSell, begin, end});
   }
-  because_.resize(end);
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;

@@ -58,6 +58,8 @@ class Scorer {
   std::span<const std::uint32_t> because(const Recommendation& r) const {
     return {because_.data() + r.because_begin, r.because_end - r.because_begin};
   }
+  // What because_begin / because_end index.
+  std::span<const std::uint32_t> because_ids() const { return because_; }
 
  private:
   // A rule with its evidence, in one place: the hot loop reads this and not the bundle.

@@ -9,6 +9,7 @@
 #include <emscripten/emscripten.h>
 #include <malloc.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -34,7 +35,15 @@ std::uint32_t address(const void* p) {
 }
 
 // Slots of header(), read by web/recommender.js (keep the two in sync).
-enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kText, kSlots };
+enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kText, kResults, kSlots };
+
+// recommend() hands JS the core's own result array (no copy on the hot path); web/recommender.js
+// reads these offsets (keep the two in sync).
+static_assert(sizeof(Recommendation) == 48 && offsetof(Recommendation, score) == 8 &&
+              offsetof(Recommendation, confidence) == 16 && offsetof(Recommendation, lift) == 24 &&
+              offsetof(Recommendation, kind) == 32 &&
+              offsetof(Recommendation, because_begin) == 36 &&
+              offsetof(Recommendation, because_end) == 40);
 
 // Which strings labels() copies out.
 enum Table { kItemLabels, kItemNames, kCategoryLabels };
@@ -69,8 +78,8 @@ class Recommender {
     publish();
   }
 
-  // Input: cart, history, exclude (item ids), categories (category ids). Results: per result,
-  // numbers_ holds score, confidence, lift and ints_ holds item, kind, end of its ids in because_.
+  // Input: cart, history, exclude (item ids), categories (category ids). Results: the core's
+  // Recommendation array at header kResults, the item ids of their `because` ranges at kBecause.
   std::uint32_t recommend(std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
                           std::uint32_t n_categories, std::uint32_t n, double min_price,
                           double max_price) {
@@ -82,20 +91,8 @@ class Recommender {
     req.n = n;
     req.filter = filter(in + n_cart + n_history + n_exclude, n_categories, min_price, max_price);
     auto results = scorer_->recommend(req);
-    numbers_.resize(3 * results.size());
-    ints_.resize(3 * results.size());
-    because_.clear();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      numbers_[3 * i] = r.score;
-      numbers_[3 * i + 1] = r.confidence;
-      numbers_[3 * i + 2] = r.lift;
-      for (auto id : scorer_->because(r)) because_.push_back(id);
-      ints_[3 * i] = r.item;
-      ints_[3 * i + 1] = static_cast<std::uint32_t>(r.kind);
-      ints_[3 * i + 2] = static_cast<std::uint32_t>(because_.size());
-    }
-    publish();
+    header_[kResults] = address(results.data());
+    header_[kBecause] = address(scorer_->because_ids().data());
     return static_cast<std::uint32_t>(results.size());
   }
 
@@ -253,14 +250,12 @@ class Recommender {
   void clear() {
     numbers_.clear();
     ints_.clear();
-    because_.clear();
   }
 
   void publish() {
     header_[kInput] = address(input_.data());
     header_[kNumbers] = address(numbers_.data());
     header_[kInts] = address(ints_.data());
-    header_[kBecause] = address(because_.data());
     header_[kLabelBytes] = address(label_bytes_.data());
     header_[kLabelEnds] = address(label_ends_.data());
     header_[kText] = address(text_.data());
@@ -270,7 +265,7 @@ class Recommender {
   std::unique_ptr<Bundle> bundle_;
   BundleFault fault_ = BundleFault::None;
   std::unique_ptr<Scorer> scorer_;
-  std::vector<std::uint32_t> input_, ints_, because_, label_ends_;
+  std::vector<std::uint32_t> input_, ints_, label_ends_;
   std::vector<double> numbers_;
   std::vector<char> text_;
   std::vector<PurchaseEvent> events_;

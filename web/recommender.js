@@ -5,7 +5,10 @@ import createBasketlift from '../build/wasm/basketlift.mjs';
 import { BundleChecksumError, BundleError, CHECKSUM_FAULT } from './errors.js';
 
 // Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
-const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6;
+const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6, RESULTS = 7;
+// core Recommendation (core/recommend.hpp) in wasm32: item u32 @0, score f64 @8, confidence @16,
+// lift @24, kind u8 @32, because_begin u32 @36, because_end @40 (static_assert in bindings.cpp).
+const RESULT_BYTES = 48;
 // Tables of labels() (enum Table).
 const ITEM_LABELS = 0, ITEM_NAMES = 1, CATEGORY_LABELS = 2;
 const KINDS = ['cross-sell', 'popular'];
@@ -169,14 +172,16 @@ export class Recommender {
 
     u32 = mod.HEAPU32; // re-read: the call may have grown memory
     const f64 = mod.HEAPF64;
+    const u8 = mod.HEAPU8;
     const header = this.#header;
-    const ints = u32[header + INTS] >>> 2;
-    const numbers = u32[header + NUMBERS] >>> 3;
+    const base = u32[header + RESULTS]; // the core's Recommendation structs, RESULT_BYTES each
     const because = u32[header + BECAUSE] >>> 2;
     const labels = this.#labels;
     const results = new Array(found);
-    for (let r = 0, from = because; r < found; r++) {
-      const to = because + u32[ints + 3 * r + 2];
+    for (let r = 0; r < found; r++) {
+      const at = base + r * RESULT_BYTES;
+      const from = because + u32[(at + 36) >>> 2];
+      const to = because + u32[(at + 40) >>> 2];
       // Array literals for the usual one or two reasons: V8 allocates them at their final size.
       let why;
       if (to - from === 1) why = [labels[u32[from]]];
@@ -185,14 +190,13 @@ export class Recommender {
         why = [];
         for (let i = from; i < to; i++) why.push(labels[u32[i]]);
       }
-      from = to;
       results[r] = {
-        item: labels[u32[ints + 3 * r]],
-        score: f64[numbers + 3 * r],
-        confidence: f64[numbers + 3 * r + 1],
-        lift: f64[numbers + 3 * r + 2],
+        item: labels[u32[at >>> 2]],
+        score: f64[(at + 8) >>> 3],
+        confidence: f64[(at + 16) >>> 3],
+        lift: f64[(at + 24) >>> 3],
         because: why,
-        kind: KINDS[u32[ints + 3 * r + 1]],
+        kind: KINDS[u8[at + 32]],
       };
     }
     return results;
