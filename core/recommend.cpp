@@ -9,6 +9,7 @@ namespace basketlift {
 
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
+constexpr std::size_t kInsertionSortMax = 24;
 
 // The k-th largest (0-based) of xs[0, m), which it reorders; tmp holds m doubles. A quickselect
 // whose partitions append every value and advance by a comparison's result, so the CPU never
@@ -44,13 +45,26 @@ double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
 
 Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
+      popularity_(bundle.item_count()),
+      category_(bundle.item_count()),
       slots_(bundle.item_count()),
       affinity_(bundle.category_count(), 0.0),
       candidates_(bundle.item_count()) {
   for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
-    slots_[i].popularity = bundle.popularity(i);
-    slots_[i].category = bundle.item_category(i);
+    popularity_[i] = bundle.popularity(i);
+    category_[i] = bundle.item_category(i);
   }
+  antecedent_counts_.resize(bundle.single_rule_count() + bundle.pair_rule_count());
+  const RuleEntry* single = bundle.all_single_rules().data();
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
+    for (const auto& r : bundle.single_rules(a)) antecedent_counts_[&r - single] = popularity_[a];
+  const RuleEntry* pair = bundle.all_pair_rules().data();
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
+    bundle.for_each_pair(
+        a, [&](std::uint32_t, std::uint32_t pair_count, std::span<const RuleEntry> rules) {
+          for (const auto& r : rules)
+            antecedent_counts_[bundle.single_rule_count() + (&r - pair)] = pair_count;
+        });
   // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
   while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
     ++pair_filter_bits_;
@@ -86,56 +100,52 @@ void Scorer::prepare(const ScoringParams& p) {
                      : p.evidence == Evidence::Confidence ? confidence
                                                           : confidence * std::sqrt(lift));
   };
+  rules_.resize(antecedent_counts_.size());
   const RuleEntry* single = bundle_.all_single_rules().data();
-  single_scored_.resize(bundle_.single_rule_count());
-  for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
-    for (const auto& r : bundle_.single_rules(a))
-      single_scored_[&r - single] = {r.consequent, r.count,
-                                     evidence(r, bundle_.popularity(a), 1.0)};
+  for (std::size_t i = 0; i < bundle_.single_rule_count(); ++i)
+    rules_[i] = {single[i].consequent, single[i].count,
+                 evidence(single[i], antecedent_counts_[i], 1.0)};
   const RuleEntry* pair = bundle_.all_pair_rules().data();
-  pair_scored_.resize(bundle_.pair_rule_count());
-  for (std::uint32_t a = 0; a < bundle_.item_count(); ++a)
-    bundle_.for_each_pair(a, [&](std::uint32_t, std::uint32_t pair_count,
-                                 std::span<const RuleEntry> rules) {
-      for (const auto& r : rules)
-        pair_scored_[&r - pair] = {r.consequent, r.count, evidence(r, pair_count, p.pair_weight)};
-    });
+  for (std::size_t i = 0, at = bundle_.single_rule_count(); i < bundle_.pair_rule_count();
+       ++i, ++at)
+    rules_[at] = {pair[i].consequent, pair[i].count,
+                  evidence(pair[i], antecedent_counts_[at], p.pair_weight)};
   prepared_ = p;
   is_prepared_ = true;
 }
 
 // The hot path. The lists are written through raw pointers into buffers sized beforehand: no
 // capacity checks per rule.
-void Scorer::fire(std::span<const ScoredRule> rules, std::uint32_t antecedent_count,
-                  std::uint32_t cart_a, std::uint32_t cart_b) {
-  if (contributions_.size() < n_contributions_ + rules.size())
-    contributions_.resize(2 * (n_contributions_ + rules.size()));
+void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
+                  std::uint32_t cart_b) {
+  if (contributions_.size() < n_contributions_ + count)
+    contributions_.resize(2 * (n_contributions_ + count));
   Contribution* contributions = contributions_.data();
   std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
   std::uint32_t used = n_contributions_, n_candidates = n_candidates_;
   const std::uint32_t stamp = stamp_;
   const Aggregation aggregation = prepared_.aggregation;
-  for (std::size_t k = 0; k < rules.size(); ++k) {
-    const auto c = rules[k].consequent;
-    Slot& slot = slots_[c];
+  for (std::size_t k = first; k < first + count; ++k) {
+    const ScoredRule& rule = rules_[k];
+    Slot& slot = slots_[rule.consequent];
     if (slot.blocked == stamp) continue;
-    const double e = rules[k].evidence;
+    const double e = rule.evidence;
     if (slot.seen != stamp) {
       slot.seen = stamp;
-      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 : 0.0;
-      slot.sum = 0.0;
-      slot.best = -1.0;
+      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
+      slot.sum = e;
+      slot.rule = static_cast<std::uint32_t>(k);
       slot.head = kNone;
-      candidates[n_candidates++] = c;
-    }
-    slot.sum += e;
-    if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
-    if (aggregation == Aggregation::Sum) slot.score += e;
-    if (e > slot.best) {
-      slot.best = e;
-      slot.rule = &rules[k];
-      slot.antecedent_count = antecedent_count;
-      if (aggregation == Aggregation::Max) slot.score = e;
+      candidates[n_candidates++] = rule.consequent;
+    } else {
+      slot.sum += e;
+      if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
+      if (aggregation == Aggregation::Sum) slot.score += e;
+      const double best = aggregation == Aggregation::Max ? slot.score : rules_[slot.rule].evidence;
+      if (e > best) {
+        slot.rule = static_cast<std::uint32_t>(k);
+        if (aggregation == Aggregation::Max) slot.score = e;
+      }
     }
     contributions[used] = {cart_a, cart_b, slot.head};
     slot.head = used++;
@@ -150,8 +160,7 @@ void Scorer::fire_cart() {
   const auto k = static_cast<std::uint32_t>(cart_.size());
   for (std::uint32_t i = 0; i < k; ++i) {
     auto rules = bundle_.single_rules(cart_[i]);
-    fire({single_scored_.data() + (rules.data() - single), rules.size()},
-         bundle_.popularity(cart_[i]), i, i);
+    fire(static_cast<std::size_t>(rules.data() - single), rules.size(), i, i);
   }
   for (std::uint32_t i = 0; i < k; ++i) {
     for (std::uint32_t j = i + 1; j < k; ++j) {
@@ -160,8 +169,9 @@ void Scorer::fire_cart() {
       if ((pair_filter_[word] & mask) != mask) continue;
       std::uint32_t pair_count = 0;
       auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
-      if (!rules.empty())
-        fire({pair_scored_.data() + (rules.data() - pair), rules.size()}, pair_count, i, j);
+      if (rules.empty()) continue;  // a false hit of the filter
+      fire(bundle_.single_rule_count() + static_cast<std::size_t>(rules.data() - pair),
+           rules.size(), i, j);
     }
   }
 }
@@ -217,7 +227,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     for (auto c : candidates) {
       auto& s = slots_[c];
       if (noisy_or) s.score = 1.0 - s.score;
-      if (s.category != kNoCategory) s.score *= 1.0 + affinity_[s.category];
+      if (category_[c] != kNoCategory) s.score *= 1.0 + affinity_[category_[c]];
     }
   }
   // The best n: the n-th highest score is found on bare doubles, then only the candidates that
@@ -232,16 +242,24 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   std::size_t kept = 0;
   for (auto c : candidates) {
     const Slot& s = slots_[c];
-    ranked_[kept] = {s.score, s.sum, s.popularity, c};
+    ranked_[kept] = {s.score, s.sum, popularity_[c], c};
     kept += s.score >= threshold;
   }
-  const auto ranked = ranked_.begin();
-  std::sort(ranked, ranked + static_cast<std::ptrdiff_t>(kept),
-            [](const Ranked& a, const Ranked& b) {
-              if (a.score != b.score) return a.score > b.score;
-              if (a.sum != b.sum) return a.sum > b.sum;
-              return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
-            });
+  auto better = [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.sum != b.sum) return a.sum > b.sum;
+    return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
+  };
+  if (kept <= kInsertionSortMax) {  // the usual n plus a tie or two: no sort machinery
+    for (std::size_t i = 1; i < kept; ++i) {
+      const Ranked x = ranked_[i];
+      std::size_t at = i;
+      for (; at > 0 && better(x, ranked_[at - 1]); --at) ranked_[at] = ranked_[at - 1];
+      ranked_[at] = x;
+    }
+  } else {
+    std::sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(kept), better);
+  }
   kept = std::min<std::size_t>(kept, req.n);
   // `because`: each result's list of contributions gives cart positions (a handful), kept sorted
   // and distinct by insertion, then turned into items.
@@ -266,8 +284,9 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
       insert(contributions_[at].cart_b);
     }
     for (auto p = begin; p < end; ++p) because[p] = cart_[because[p]];
-    const double confidence = static_cast<double>(s.rule->count) / s.antecedent_count;
-    results_.push_back({r.item, s.score, confidence, confidence * n / s.popularity,
+    const double confidence =
+        static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
+    results_.push_back({r.item, s.score, confidence, confidence * n / popularity_[r.item],
                         RecommendationKind::CrossSell, begin, end});
   }
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.

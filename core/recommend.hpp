@@ -70,31 +70,30 @@ class Scorer {
   // Each rule's evidence depends only on the bundle and the parameters, so it is computed once
   // per parameter set (here, not per call): the hot loop then reads one number per rule.
   void prepare(const ScoringParams& params);
-  void fire(std::span<const ScoredRule> rules, std::uint32_t antecedent_count, std::uint32_t cart_a,
-            std::uint32_t cart_b);
+  // Fires rules_[first, first + count), whose antecedent is cart positions a and b (a == b: one
+  // item).
+  void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
-
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
-  std::vector<ScoredRule> single_scored_, pair_scored_;  // by position in all_*_rules()
+  // Single-item rules in all_single_rules() order, then pair rules in all_pair_rules() order.
+  std::vector<ScoredRule> rules_;
+  std::vector<std::uint32_t> antecedent_counts_;      // per rule: baskets holding its antecedent
+  std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
   ScoringParams prepared_;
   bool is_prepared_ = false;
 
   std::uint32_t stamp_ = 0;
-  // Everything the hot loop touches for one item, in one cache line: the per-call marks and
-  // aggregates, and copies of the bundle's popularity and category so ranking reads no bundle.
+  // The per-call state of one item, 32 bytes: the hot loop touches this and the rule only.
   struct Slot {
     std::uint32_t blocked = 0;  // == stamp_: in cart, history or exclude
     std::uint32_t seen = 0;     // == stamp_: a candidate this call
-    // The aggregate while rules fire (noisy-or: the product of (1 - evidence)), then the final
-    // score; the summed evidence breaks ties.
+    // The aggregate while rules fire (max: the best evidence; noisy-or: the product of
+    // (1 - evidence)), then the final score; the summed evidence breaks ties.
     double score = 0, sum = 0;
-    double best = 0;  // the most evidence one rule gave; that rule's confidence and lift are shown
-    const ScoredRule* rule = nullptr;
-    std::uint32_t antecedent_count = 0;
+    std::uint32_t rule = 0;  // the strongest firing rule: its confidence and lift are reported
     std::uint32_t head = 0;  // first contribution
-    std::uint32_t popularity = 0, category = 0;
   };
   std::vector<Slot> slots_;
   std::vector<double> affinity_;  // per category, from the history
