@@ -290,8 +290,8 @@ function straightforwardScorer(rules) {
   return score;
 }
 
-// The wasm core without the JS wrapper, for the profile: the Embind object the wrapper drives,
-// called with ids already converted (slot layout of wasm/bindings.cpp, as web/recommender.js
+// The wasm core without the JS wrapper, for the profile: the Embind object the wrapper drives
+// and the direct export it calls to score, with ids already converted (slot layout of wasm/bindings.cpp, as web/recommender.js
 // reads it). Results stay in wasm memory, unread. Uses build/wasm, the build dist/ was made from.
 async function rawEmbind(root, bytes) {
   const { default: createBasketlift } = await import(pathToFileURL(join(root, 'build', 'wasm', 'basketlift.mjs')).href);
@@ -515,7 +515,7 @@ function print(r) {
   console.log(`\nbundle load from bytes in memory, ${(b.bundleBytes / 1e6).toFixed(2)} MB, median of ${r.load.samplesMs.length} (min):`);
   console.log(formatTable(['', 'median', 'min', 'target'], [
     ['loadRecommender (public API)', ms(r.load.wasmMs), ms(r.load.wasmMinMs), `<= ${TARGET.loadMsPerMB} ms/MB`],
-    ['wasm core via Embind (copy in, Bundle::load, Scorer)', ms(r.load.wasmCoreViaEmbindMs), ms(r.load.wasmCoreViaEmbindMinMs), ''],
+    ['wasm core (copy in, Bundle::load, Scorer)', ms(r.load.wasmCoreViaEmbindMs), ms(r.load.wasmCoreViaEmbindMinMs), ''],
     ['native Bundle::load + Scorer (median of 7)', r.load.nativeMs == null ? 'n/a' : ms(r.load.nativeMs), '', ''],
   ]));
   const f = r.size.files;
@@ -531,7 +531,7 @@ function print(r) {
 
   console.log('\nprofile: per call µs, p50 (batched); per cart: rules fired (mean, p50/p99), pair lookups, candidates:');
   const both = (m) => (m ? `${us(m.p50Ns)} (${us(m.nsPerCall)})` : 'n/a');
-  const ph = ['cart', 'native core', 'wasm core via Embind', 'public API', 'JS wrapper', 'wasm core / native', 'single rules', 'pair lookups', 'pairs w/ rules', 'pair rules', 'rules p50/p99', 'candidates', 'baseline rules'];
+  const ph = ['cart', 'native core', 'wasm core', 'public API', 'JS wrapper', 'wasm core / native', 'single rules', 'pair lookups', 'pairs w/ rules', 'pair rules', 'rules p50/p99', 'candidates', 'baseline rules'];
   console.log(formatTable(ph, r.rows.map((row) => [
     row.cartItems,
     both(row.native),
@@ -548,10 +548,10 @@ function print(r) {
     row.baselineRulesFired.toFixed(1),
   ])));
   console.log(`
-wasm core via Embind: the Embind Recommender.recommend() call with ids already in wasm memory
-  (Scorer::recommend plus the binding's copy of results into flat arrays), results left unread.
+wasm core: the direct wasm export basketlift_recommend (what the public API calls; no Embind
+  invoker) with ids already in wasm memory, results left unread in the core's array.
 JS wrapper = public API - that: argument checks, label -> id lookups, reading results back
-  into objects with labels. An empty Embind method call costs ${us(r.embindCallNs)} µs.
+  into objects with labels. For scale: an empty Embind method call costs ${us(r.embindCallNs)} µs.
 single-call timing includes the clock read: process.hrtime.bigint() ${r.timerOverheadNs.hrtime} ns,
   steady_clock ${r.timerOverheadNs.steadyClock ?? 'n/a'} ns (median of back-to-back reads).
 the pure-JS baseline fires only single-item rules (sum of lifts, no pair rules, no popular
