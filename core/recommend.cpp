@@ -1,6 +1,7 @@
 #include "recommend.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -118,11 +119,15 @@ void Scorer::prepare(const ScoringParams& p) {
 // capacity checks per rule.
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
-  if (contributions_.size() < n_contributions_ + count)
-    contributions_.resize(2 * (n_contributions_ + count));
-  Contribution* contributions = contributions_.data();
+  const std::size_t words = words_;
+  if (because_bits_.size() < (n_candidates_ + count) * words)
+    because_bits_.resize(2 * (n_candidates_ + count) * words);
+  std::uint64_t* bits = because_bits_.data();
+  const std::size_t word_a = cart_a / 64, word_b = cart_b / 64;
+  const std::uint64_t bit_a = std::uint64_t{1} << (cart_a % 64),
+                      bit_b = std::uint64_t{1} << (cart_b % 64);
   std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
-  std::uint32_t used = n_contributions_, n_candidates = n_candidates_;
+  std::uint32_t n_candidates = n_candidates_;
   const std::uint32_t stamp = stamp_;
   const Aggregation aggregation = prepared_.aggregation;
   for (std::size_t k = first; k < first + count; ++k) {
@@ -135,7 +140,8 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
       slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
       slot.sum = e;
       slot.rule = static_cast<std::uint32_t>(k);
-      slot.head = kNone;
+      slot.index = n_candidates;
+      std::fill_n(bits + n_candidates * words, words, 0);
       candidates[n_candidates++] = rule.consequent;
     } else {
       slot.sum += e;
@@ -147,10 +153,10 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
         if (aggregation == Aggregation::Max) slot.score = e;
       }
     }
-    contributions[used] = {cart_a, cart_b, slot.head};
-    slot.head = used++;
+    std::uint64_t* row = bits + slot.index * words;
+    row[word_a] |= bit_a;
+    row[word_b] |= bit_b;
   }
-  n_contributions_ = used;
   n_candidates_ = n_candidates;
 }
 
@@ -206,7 +212,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   for (auto k : affinity_touched_)
     affinity_[k] = req.params.affinity_weight * affinity_[k] / categorised;
-  n_candidates_ = n_contributions_ = 0;
+  n_candidates_ = 0;
+  words_ = std::max<std::size_t>(1, (cart_.size() + 63) / 64);
   results_.clear();
   because_.clear();
   if (req.n == 0) return results_;
@@ -261,9 +268,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     std::sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(kept), better);
   }
   kept = std::min<std::size_t>(kept, req.n);
-  // `because`: each result's list of contributions gives cart positions (a handful), kept sorted
-  // and distinct by insertion, then turned into items.
-  if (because_.size() < 2 * std::size_t{n_contributions_}) because_.resize(2 * n_contributions_);
+  // `because`: each result's bits, read in cart order.
+  if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());
   std::uint32_t* because = because_.data();
   std::uint32_t end = 0;
   const double n = static_cast<double>(bundle_.transactions());
@@ -271,19 +277,10 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
     const std::uint32_t begin = end;
-    auto insert = [&](std::uint32_t position) {
-      std::uint32_t at = end;
-      while (at > begin && because[at - 1] > position) --at;
-      if (at > begin && because[at - 1] == position) return;
-      for (auto p = end; p > at; --p) because[p] = because[p - 1];
-      because[at] = position;
-      ++end;
-    };
-    for (auto at = s.head; at != kNone; at = contributions_[at].next) {
-      insert(contributions_[at].cart_a);
-      insert(contributions_[at].cart_b);
-    }
-    for (auto p = begin; p < end; ++p) because[p] = cart_[because[p]];
+    const std::uint64_t* row = because_bits_.data() + s.index * words_;
+    for (std::size_t w = 0; w < words_; ++w)
+      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
+        because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
     const double confidence =
         static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
     results_.push_back({r.item, s.score, confidence, confidence * n / popularity_[r.item],

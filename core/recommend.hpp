@@ -92,21 +92,20 @@ class Scorer {
     // The aggregate while rules fire (max: the best evidence; noisy-or: the product of
     // (1 - evidence)), then the final score; the summed evidence breaks ties.
     double score = 0, sum = 0;
-    std::uint32_t rule = 0;  // the strongest firing rule: its confidence and lift are reported
-    std::uint32_t head = 0;  // first contribution
+    std::uint32_t rule = 0;   // the strongest firing rule: its confidence and lift are reported
+    std::uint32_t index = 0;  // among this call's candidates: its row of because_bits_
   };
   std::vector<Slot> slots_;
   std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
-  // Which cart positions' rules reached a candidate: a list per candidate, read for the top n.
-  struct Contribution {
-    std::uint32_t cart_a, cart_b, next;
-  };
-  std::vector<Contribution> contributions_;
+  // Which cart positions' rules reached each candidate: a bit set of words_ 64-bit words (one
+  // for carts up to 64 items) per candidate, read back in cart order for the top n.
+  std::vector<std::uint64_t> because_bits_;
+  std::size_t words_ = 1;
   std::vector<std::uint32_t> candidates_, cart_;
-  std::uint32_t n_contributions_ = 0, n_candidates_ = 0;  // in use of the two above
+  std::uint32_t n_candidates_ = 0;  // in use of candidates_
   struct Ranked {
     double score, sum;
     std::uint32_t popularity, item;

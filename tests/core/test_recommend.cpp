@@ -1,5 +1,6 @@
 // The scorer: hand-computed carts (noisy-or of rule confidences), exclusions, the popularity
 // fallback, and agreement with a brute-force scorer written from the mined rules on real data.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -256,5 +257,46 @@ TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceri
     for (const auto& res : results) returned.insert(res.item);
     for (const auto& [item, m] : miss)
       if (!returned.count(item)) CHECK(1.0 - m <= lowest + 1e-12);
+  }
+}
+
+TEST_CASE("because lists every cart item whose rules fired, in cart order, for carts past 64",
+          "[recommend][data]") {
+  BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
+  MineOptions opt;
+  opt.min_support = parse_fraction("0.002", "test");
+  opt.rules.min_confidence = parse_fraction("0.05", "test");
+  auto f = load(mine(bltest::data_file("groceries/groceries.csv"), opt), opt);
+  const Bundle& b = *f.bundle;
+  Scorer s(b);
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    // Carts of 1 to 150 distinct items in random order: one, two and three 64-bit words.
+    std::vector<std::uint32_t> cart;
+    const std::size_t k = 1 + rng() % 150;
+    while (cart.size() < k) {
+      const auto id = static_cast<std::uint32_t>(rng() % b.item_count());
+      if (std::find(cart.begin(), cart.end(), id) == cart.end()) cart.push_back(id);
+    }
+    auto req = request_for(cart, {}, {}, 25);
+    for (const auto& res : s.recommend(req)) {
+      if (res.kind != RecommendationKind::CrossSell) continue;
+      // Brute force from the bundle: position p is a reason when a rule from cart[p], or from
+      // a pair holding cart[p], has the result as consequent.
+      std::vector<std::uint32_t> expected;
+      for (std::size_t p = 0; p < cart.size(); ++p) {
+        bool fired = false;
+        for (const auto& r : b.single_rules(cart[p])) fired |= r.consequent == res.item;
+        for (std::size_t q = 0; q < cart.size() && !fired; ++q) {
+          std::uint32_t count = 0;
+          if (q != p)
+            for (const auto& r : b.pair_rules(cart[p], cart[q], &count))
+              fired |= r.consequent == res.item;
+        }
+        if (fired) expected.push_back(cart[p]);
+      }
+      const auto got = s.because(res);
+      REQUIRE(std::vector<std::uint32_t>(got.begin(), got.end()) == expected);
+    }
   }
 }
