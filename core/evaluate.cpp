@@ -175,7 +175,11 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   std::vector<Tally> tallies(n_methods);
   for (auto& t : tallies) t.shown.assign(n_items, false);
 
-  Scorer scorer(*bundle);
+  struct Case {
+    std::vector<std::uint32_t> cart, history;
+    std::uint32_t target;
+  };
+  std::vector<Case> cases;  // the scorer's carts, evaluated after the baselines
   std::vector<std::uint32_t> cart, history, list, candidates;
   std::vector<double> score(n_items, 0.0);
   // Stamped marks: in_cart[i] == cart_stamp (cart or history: excluded), seen[i] == seen_stamp.
@@ -205,20 +209,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
     }
     ++report.test_carts;
 
-    for (std::size_t c = 0; c < configs.size(); ++c) {
-      RecommendRequest req;
-      req.cart = cart;
-      req.history = history;
-      req.n = 10;
-      req.params = configs[c];
-      list.clear();
-      bool served = false;
-      for (const auto& r : scorer.recommend(req)) {
-        list.push_back(r.item);
-        served |= r.kind == RecommendationKind::CrossSell;
-      }
-      tallies[c].add(list, target, served);
-    }
+    cases.push_back({cart, history, target});
 
     // Every method gets the same exclusions: the cart and, where known, the customer's earlier
     // purchases (a cross-sell list never offers what the shopper already buys).
@@ -266,6 +257,25 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
     tallies[configs.size() + 1].add(list, target, true);
   }
 
+  // One configuration at a time over all carts: the scorer prepares each rule's evidence once
+  // per parameter set, not once per cart.
+  Scorer scorer(*bundle);
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    for (const auto& k : cases) {
+      RecommendRequest req;
+      req.cart = k.cart;
+      req.history = k.history;
+      req.n = 10;
+      req.params = configs[c];
+      list.clear();
+      bool served = false;
+      for (const auto& r : scorer.recommend(req)) {
+        list.push_back(r.item);
+        served |= r.kind == RecommendationKind::CrossSell;
+      }
+      tallies[c].add(list, k.target, served);
+    }
+  }
   for (std::size_t c = 0; c < configs.size(); ++c)
     report.methods.push_back({c == 0 ? "basketlift" : "basketlift[" + std::to_string(c) + "]",
                               tallies[c].metrics(report.test_carts)});
