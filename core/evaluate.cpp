@@ -4,6 +4,8 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cmath>
 #include <numeric>
+#include <span>
+#include <utility>
 
 #include "error.hpp"
 #include "next_purchase.hpp"
@@ -121,6 +123,28 @@ struct Tally {
   }
 };
 
+// Counts an unserved cart under the first reason that holds (see UnservedBreakdown).
+void classify_unserved(const Bundle& bundle, std::span<const std::uint32_t> cart,
+                       std::uint32_t min_count, UnservedBreakdown& out) {
+  const auto n_items = bundle.item_count();
+  bool known = false, frequent = false, rules = false;
+  for (std::size_t i = 0; i < cart.size(); ++i) {
+    if (cart[i] >= n_items) continue;
+    known = true;
+    frequent |= bundle.popularity(cart[i]) >= min_count;
+    rules |= !bundle.single_rules(cart[i]).empty();
+    for (std::size_t j = i + 1; j < cart.size(); ++j)
+      if (cart[j] < n_items) {
+        std::uint32_t pair_count = 0;
+        rules |= !bundle.pair_rules(cart[i], cart[j], &pair_count).empty();
+      }
+  }
+  ++(!known      ? out.unknown_items
+     : !frequent ? out.below_support
+     : !rules    ? out.no_rules
+                 : out.all_excluded);
+}
+
 }  // namespace
 
 Ingested training_part(const Ingested& data, const EvalOptions& o) {
@@ -148,8 +172,9 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   if (trained.data.db.size() == 0) throw InputError("eval: the split leaves no training baskets");
   mine_db(trained, o.mine);
   std::string error;
-  auto bundle = Bundle::load(
-      encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog)), error);
+  auto bytes = encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog));
+  const auto bundle_bytes = bytes.size();
+  auto bundle = Bundle::load(std::move(bytes), error);
   if (!bundle) throw std::runtime_error("eval: " + error);
   const auto& train = trained.data.db;
   const Cooccurrence cooc(train);
@@ -171,6 +196,8 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   EvalReport report;
   report.train_baskets = train.size();
   report.bundle_rules = bundle->single_rule_count() + bundle->pair_rule_count();
+  report.bundle_bytes = bundle_bytes;
+  report.min_count = trained.min_count;
   const std::size_t n_methods = configs.size() + 3;
   std::vector<Tally> tallies(n_methods);
   for (auto& t : tallies) t.shown.assign(n_items, false);
@@ -208,6 +235,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
       }
     }
     ++report.test_carts;
+    report.unknown_targets += target == n_items;
 
     cases.push_back({cart, history, target});
 
@@ -274,6 +302,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
         served |= r.kind == RecommendationKind::CrossSell;
       }
       tallies[c].add(list, k.target, served);
+      if (c == 0 && !served) classify_unserved(*bundle, k.cart, trained.min_count, report.unserved);
     }
   }
   for (std::size_t c = 0; c < configs.size(); ++c)

@@ -37,8 +37,21 @@ struct EvalResult {
   MethodMetrics metrics;
 };
 
+// Why the first scorer configuration served a cart nothing but the popular fill. Every unserved
+// cart is counted under the first reason that holds, in this order.
+struct UnservedBreakdown {
+  std::uint64_t unknown_items = 0;  // no cart item occurs in the training baskets
+  std::uint64_t below_support = 0;  // some do, but none reaches the mining's min count
+  std::uint64_t no_rules = 0;       // some are frequent, but no rule in the bundle starts there
+  std::uint64_t all_excluded = 0;   // rules fire, but every consequent is in the cart or history
+  std::uint64_t total() const { return unknown_items + below_support + no_rules + all_excluded; }
+};
+
 struct EvalReport {
-  std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0;
+  std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
+  std::uint32_t min_count = 0;        // the mining's absolute support threshold, in baskets
+  std::uint64_t unknown_targets = 0;  // carts whose hidden item never occurs in training
+  UnservedBreakdown unserved;
   std::vector<EvalResult> methods;
 };
 

@@ -24,6 +24,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --catalog FILE.csv        categories for history personalisation
   --json                    one JSON object: {"methods": {...}, "test_carts": N}
   --no-history              recommend from the cart alone (no customer history)
+  --validation              evaluate on the validation split --tune uses (the training part,
+                            split again; temporal: its last 60 days) instead of the test split
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
   --next-only               temporal split: only the next-purchase evaluation
@@ -55,10 +57,16 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
         "}, \"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, \"frequent_p@5\": %s",
         static_cast<unsigned long long>(next->cases), format_double(next->basketlift_p5).c_str(),
         format_double(next->frequent_p5).c_str());
-  std::printf("}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu}\n",
-              static_cast<unsigned long long>(r.test_carts),
-              static_cast<unsigned long long>(r.train_baskets),
-              static_cast<unsigned long long>(r.bundle_rules));
+  const auto u = [](std::uint64_t x) { return static_cast<unsigned long long>(x); };
+  const auto& un = r.unserved;
+  std::printf(
+      "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
+      "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
+      "\"unserved\": {\"unknown_items\": %llu, \"below_support\": %llu, \"no_rules\": %llu, "
+      "\"all_excluded\": %llu}}\n",
+      u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
+      u(r.unknown_targets), u(un.unknown_items), u(un.below_support), u(un.no_rules),
+      u(un.all_excluded));
 }
 
 void print_table(const EvalReport& r) {
@@ -71,11 +79,22 @@ void print_table(const EvalReport& r) {
   for (const auto& [name, m] : r.methods)
     std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f\n", name.c_str(), m.hr5, m.hr10, m.mrr10,
                 m.coverage, m.served);
+  const auto u = [](std::uint64_t x) { return static_cast<unsigned long long>(x); };
+  const auto& un = r.unserved;
+  std::printf(
+      "basketlift served %llu carts only the popular fill: %llu hold no item seen in training, "
+      "%llu only items below the min count (%u baskets), %llu frequent items without rules, "
+      "%llu rules whose consequents are all in the cart or history\n"
+      "%llu carts hide an item never seen in training (no method can find it)\n",
+      u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count, u(un.no_rules),
+      u(un.all_excluded), u(r.unknown_targets));
 }
+
+constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
 
 int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::string>& supports) {
   const auto train = training_part(data, opt);
-  const auto v = validation_options(train, opt, 60);
+  const auto v = validation_options(train, opt, kValidationDays);
   std::vector<ScoringParams> grid;
   for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
                          {Aggregation::Max, Evidence::Confidence},
@@ -152,7 +171,8 @@ int run_eval(int argc, char** argv) {
   Args args(
       argc, argv, 2,
       with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog"}),
-      {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--help", "-h"});
+      {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation", "--help",
+       "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -197,6 +217,16 @@ int run_eval(int argc, char** argv) {
           format_double(next.frequent_p5).c_str());
     else
       print_next(next);
+    return 0;
+  }
+  if (args.flag("--validation")) {
+    const auto train = training_part(data, opt);
+    const auto report =
+        evaluate(train, validation_options(train, opt, kValidationDays), {ScoringParams{}});
+    if (args.flag("--json"))
+      print_json(report, std::nullopt);
+    else
+      print_table(report);
     return 0;
   }
   const auto report = evaluate(data, opt, {ScoringParams{}});

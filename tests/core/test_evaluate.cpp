@@ -1,0 +1,99 @@
+// `basketlift eval` on a hand-made order log: why carts go unserved (the JSON "unserved"
+// breakdown), carts whose hidden item never occurs in training, and --validation (the split
+// --tune uses: the training part's last 60 days). Every test basket has two items whose roles
+// are symmetric, so the counts hold whichever item the seed hides.
+#include "kinds_util.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using Catch::Detail::Approx;
+using kindstest::Json;
+using kindstest::run_cli;
+
+// Training (before 2011-03-01), min count 2: a and b together five times (rules a->b, b->a);
+// c and d once (below the min count); f and f2 twice each but never twice with the same item
+// (frequent, no rules).
+// Test: {y, z} never seen in training; {c, d}; {f, f2}; {a, b} for customer c1, who bought a
+// and b before (the rules' consequents are in the history); {a, b} without a customer (served).
+const char* kOrders =
+    "order,item,qty,customer,date\n"
+    "1,a,1,c1,2010-11-01\n1,b,1,c1,2010-11-01\n"
+    "2,a,1,,2010-11-02\n2,b,1,,2010-11-02\n"
+    "3,a,1,,2010-11-03\n3,b,1,,2010-11-03\n"
+    "4,c,1,,2010-11-04\n4,d,1,,2010-11-04\n"
+    "5,f,1,,2010-11-05\n5,g,1,,2010-11-05\n"
+    "6,f,1,,2010-11-06\n6,h,1,,2010-11-06\n"
+    "7,f2,1,,2010-11-07\n7,g2,1,,2010-11-07\n"
+    "8,f2,1,,2010-11-08\n8,h2,1,,2010-11-08\n"
+    "9,a,1,,2011-02-01\n9,b,1,,2011-02-01\n"
+    "10,a,1,,2011-02-10\n10,b,1,,2011-02-10\n"
+    "20,y,1,,2011-03-01\n20,z,1,,2011-03-01\n"
+    "21,c,1,,2011-03-02\n21,d,1,,2011-03-02\n"
+    "22,f,1,,2011-03-03\n22,f2,1,,2011-03-03\n"
+    "23,a,1,c1,2011-03-04\n23,b,1,c1,2011-03-04\n"
+    "24,a,1,,2011-03-05\n24,b,1,,2011-03-05\n";
+
+std::vector<std::string> eval_args(const bltest::TempDir& dir) {
+  bltest::write_file(dir.file("orders.csv"), kOrders);
+  return {"eval",           dir.file("orders.csv"),
+          "--format",       "csv",
+          "--order-col",    "order",
+          "--item-col",     "item",
+          "--quantity-col", "qty",
+          "--user-col",     "customer",
+          "--date-col",     "date",
+          "--split",        "temporal",
+          "--train-before", "2011-03-01",
+          "--min-count",    "2",
+          "--threads",      "1"};
+}
+
+Json run_json(std::vector<std::string> args) {
+  args.push_back("--json");
+  const auto r = run_cli(args);
+  REQUIRE(r.status == 0);
+  return kindstest::parse_json(r.out);
+}
+
+TEST_CASE("eval: unserved carts by reason, unknown hidden items", "[eval]") {
+  bltest::TempDir dir;
+  const auto j = run_json(eval_args(dir));
+  CHECK(j.at("test_carts").number() == 5);
+  CHECK(j.at("train_baskets").number() == 10);
+  CHECK(j.at("min_count").number() == 2);
+  CHECK(j.at("bundle_rules").number() == 2);  // a->b, b->a
+  CHECK(j.at("bundle_bytes").number() > 0);
+  CHECK(j.at("unknown_targets").number() == 1);  // y or z
+  const auto& u = j.at("unserved");
+  CHECK(u.at("unknown_items").number() == 1);
+  CHECK(u.at("below_support").number() == 1);
+  CHECK(u.at("no_rules").number() == 1);
+  CHECK(u.at("all_excluded").number() == 1);
+  CHECK(j.at("methods").at("basketlift").at("served").number() == Approx(1.0 / 5));
+  // Co-occurrence has every pair but not y or z, and c1's only neighbour is in the history.
+  CHECK(j.at("methods").at("cooccurrence").at("served").number() == Approx(3.0 / 5));
+
+  const auto text = run_cli(eval_args(dir));
+  REQUIRE(text.status == 0);
+  CHECK_THAT(text.out, Catch::Contains("basketlift served 4 carts only the popular fill: 1 hold "
+                                       "no item seen in training, 1 only items below the min "
+                                       "count (2 baskets), 1 frequent items without rules, 1 "
+                                       "rules whose consequents are all in the cart or history"));
+}
+
+TEST_CASE("eval --validation: the training part's last 60 days, never the test carts", "[eval]") {
+  bltest::TempDir dir;
+  auto args = eval_args(dir);
+  args.push_back("--validation");
+  const auto j = run_json(args);
+  // Training part: orders 1-10, last day 2011-02-10; its last 60 days hold orders 9 and 10.
+  CHECK(j.at("train_baskets").number() == 8);
+  CHECK(j.at("test_carts").number() == 2);
+  CHECK(j.at("unknown_targets").number() == 0);
+  CHECK(j.at("methods").at("basketlift").at("served").number() == 1);
+  CHECK(j.at("methods").at("basketlift").at("hr@10").number() == 1);
+  CHECK(!j.object().count("next_purchase"));
+}
+
+}  // namespace
