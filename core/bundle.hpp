@@ -26,6 +26,7 @@ enum class SectionId : std::uint32_t {
   Catalog = 6,        // optional: names, categories, prices
   Repurchase = 7,     // optional: per item, the population's repurchase-interval statistics
   CategoryRules = 8,  // optional: rules {category} -> category, from baskets mapped to categories
+  Neighbours = 9,     // optional: per item, its top co-purchased items (cosine), no threshold
 };
 
 // One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
@@ -70,6 +71,8 @@ struct BundleContent {
   std::vector<std::pair<std::uint32_t, RuleEntry>> category_rules;
   // Repurchase statistics (optional: written when non-empty), per item.
   std::vector<RepurchaseStats> repurchase;
+  // Neighbours (optional: written when non-empty): (item, {neighbour, baskets holding both}).
+  std::vector<std::pair<std::uint32_t, RuleEntry>> neighbours;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -140,6 +143,13 @@ class Bundle {
     return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_),
             static_cast<std::size_t>(n_pair_rules_)};
   }
+  // Neighbours of an item ({neighbour, baskets holding both}, in id order); empty when the
+  // bundle has none. all_neighbours() is every entry in storage order.
+  std::span<const RuleEntry> neighbours(std::uint32_t item) const;
+  std::span<const RuleEntry> all_neighbours() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_),
+            static_cast<std::size_t>(n_neighbours_)};
+  }
   // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
                                         std::uint32_t* pair_count) const;
@@ -200,6 +210,7 @@ class Bundle {
   std::uint32_t n_items_ = 0;
   std::uint64_t label_offsets_ = 0, label_bytes_ = 0, popularity_ = 0;
   std::uint64_t single_offsets_ = 0, single_entries_ = 0, n_single_ = 0;
+  std::uint64_t neighbour_offsets_ = 0, neighbour_entries_ = 0, n_neighbours_ = 0;
   std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
                 pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
   std::vector<std::uint32_t> popular_order_;

@@ -74,6 +74,8 @@ const char* section_name(SectionId id) {
       return "category rules";
     case SectionId::Repurchase:
       return "repurchase";
+    case SectionId::Neighbours:
+      return "neighbours";
   }
   return "unknown";
 }
@@ -265,6 +267,26 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     for (std::uint32_t a = 0; a < n_items_; ++a) {
       auto first = u32(single_offsets_ + 4ull * a), last = u32(single_offsets_ + 4ull * a + 4);
       if (!check_rules(s->id, single_entries_ + 8ull * first, last - first, a, a, popularity(a)))
+        return false;
+    }
+  }
+
+  // Neighbours: the single-item rules' layout; entries are the same kind of counts.
+  s = nullptr;
+  for (const auto& x : sections_)
+    if (x.id == SectionId::Neighbours) s = &x;
+  if (s) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n_entries;
+    if (!c.u32(n_entries) || !c.skip(n_items_ + 1ull, 4, neighbour_offsets_) ||
+        !c.skip(n_entries, 8, neighbour_entries_))
+      return bad(s->id, "counts exceed the section");
+    n_neighbours_ = n_entries;
+    if (!check_offsets(neighbour_offsets_, n_items_, n_entries)) return bad(s->id, "bad offsets");
+    for (std::uint32_t a = 0; a < n_items_; ++a) {
+      auto first = u32(neighbour_offsets_ + 4ull * a),
+           last = u32(neighbour_offsets_ + 4ull * a + 4);
+      if (!check_rules(s->id, neighbour_entries_ + 8ull * first, last - first, a, a, popularity(a)))
         return false;
     }
   }
@@ -486,6 +508,14 @@ std::uint32_t Bundle::find(std::string_view l) const {
 std::span<const RuleEntry> Bundle::single_rules(std::uint32_t item) const {
   auto first = u32(single_offsets_ + 4ull * item), last = u32(single_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::neighbours(std::uint32_t item) const {
+  if (!neighbour_offsets_) return {};
+  auto first = u32(neighbour_offsets_ + 4ull * item),
+       last = u32(neighbour_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_) + first,
           last - first};
 }
 

@@ -28,8 +28,9 @@ class Buffer {
 
  private:
   void put(const void* p, std::size_t n) {
-    auto b = static_cast<const std::uint8_t*>(p);
-    data.insert(data.end(), b, b + n);
+    const auto at = data.size();
+    data.resize(at + n);
+    if (n) std::memcpy(data.data() + at, p, n);
   }
 };
 
@@ -40,6 +41,23 @@ std::vector<std::uint32_t> offsets_by(const std::vector<Key>& keys, std::uint32_
   for (auto k : keys) ++off[k + 1];
   for (std::uint32_t i = 0; i < n; ++i) off[i + 1] += off[i];
   return off;
+}
+
+// Single-item rules and neighbours share a layout: count, CSR offsets by item, entries.
+Buffer rule_lists(std::vector<std::pair<std::uint32_t, RuleEntry>> entries, std::uint32_t n) {
+  std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first < y.first : x.second.consequent < y.second.consequent;
+  });
+  std::vector<std::uint32_t> keys;
+  for (const auto& r : entries) keys.push_back(r.first);
+  Buffer b;
+  b.u32(static_cast<std::uint32_t>(entries.size()));
+  for (auto o : offsets_by(keys, n)) b.u32(o);
+  for (const auto& r : entries) {
+    b.u32(r.second.consequent);
+    b.u32(r.second.count);
+  }
+  return b;
 }
 
 }  // namespace
@@ -69,21 +87,7 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
   for (auto v : c.popularity) pop.u32(v);
   sections.emplace_back(SectionId::Popularity, std::move(pop));
 
-  auto single = c.single_rules;
-  std::sort(single.begin(), single.end(), [](const auto& x, const auto& y) {
-    return x.first != y.first ? x.first < y.first : x.second.consequent < y.second.consequent;
-  });
-  std::vector<std::uint32_t> keys;
-  for (const auto& r : single) keys.push_back(r.first);
-  Buffer sr;
-  sr.u32(static_cast<std::uint32_t>(single.size()));
-  for (auto o : offsets_by(keys, n)) sr.u32(o);
-  for (const auto& r : single) {
-    sr.u32(r.second.consequent);
-    sr.u32(r.second.count);
-  }
-  sections.emplace_back(SectionId::SingleRules, std::move(sr));
-
+  sections.emplace_back(SectionId::SingleRules, rule_lists(c.single_rules, n));
   auto pairs = c.pair_rules;
   std::sort(pairs.begin(), pairs.end(), [](const auto& x, const auto& y) {
     return std::tie(x.a, x.b, x.rule.consequent) < std::tie(y.a, y.b, y.rule.consequent);
@@ -164,6 +168,9 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
     }
     sections.emplace_back(SectionId::Repurchase, std::move(rp));
   }
+
+  if (!c.neighbours.empty())
+    sections.emplace_back(SectionId::Neighbours, rule_lists(c.neighbours, n));
 
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();

@@ -74,6 +74,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
     add_category_rules(c, db, r.min_count);
   }
   c.repurchase = repurchase_stats(r.data);
+  c.neighbours = top_neighbours(db, options.neighbours_per_item);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
       {"created_at", created_at},
@@ -86,6 +87,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"min_confidence", fraction(options.rules.min_confidence)},
       {"min_lift", fraction(options.rules.min_lift)},
       {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
+      {"neighbours_per_item", std::to_string(options.neighbours_per_item)},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
       {"frequent_itemsets", std::to_string(t.size())},
       {"rules_mined", std::to_string(r.rules.size())},

@@ -10,6 +10,7 @@
 #include "catalog.hpp"
 #include "ingest.hpp"
 #include "itemsets.hpp"
+#include "neighbours.hpp"
 #include "rules.hpp"
 #include "threshold.hpp"
 
@@ -26,6 +27,8 @@ struct MineOptions {
   RuleParams rules;
   // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
+  // The bundle keeps each item's this many top neighbours (core/neighbours.hpp); 0 = none.
+  std::uint32_t neighbours_per_item = kDefaultNeighboursPerItem;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
 };
 

@@ -55,7 +55,8 @@ Scorer::Scorer(const Bundle& bundle)
     popularity_[i] = bundle.popularity(i);
     category_[i] = bundle.item_category(i);
   }
-  antecedent_counts_.resize(bundle.single_rule_count() + bundle.pair_rule_count());
+  first_neighbour_ = bundle.single_rule_count() + bundle.pair_rule_count();
+  antecedent_counts_.resize(first_neighbour_ + bundle.all_neighbours().size());
   const RuleEntry* single = bundle.all_single_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.single_rules(a)) antecedent_counts_[&r - single] = popularity_[a];
@@ -66,6 +67,10 @@ Scorer::Scorer(const Bundle& bundle)
           for (const auto& r : rules)
             antecedent_counts_[bundle.single_rule_count() + (&r - pair)] = pair_count;
         });
+  const RuleEntry* near = bundle.all_neighbours().data();
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
+    for (const auto& r : bundle.neighbours(a))
+      antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
   // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
   while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
     ++pair_filter_bits_;
@@ -87,7 +92,8 @@ std::pair<std::size_t, std::uint64_t> Scorer::pair_hash(std::uint32_t a, std::ui
 
 void Scorer::prepare(const ScoringParams& p) {
   if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
-      p.pair_weight == prepared_.pair_weight && p.smoothing == prepared_.smoothing)
+      p.pair_weight == prepared_.pair_weight && p.smoothing == prepared_.smoothing &&
+      p.neighbour_weight == prepared_.neighbour_weight)
     return;
   const double n = static_cast<double>(bundle_.transactions());
   auto evidence = [&](const RuleEntry& r, std::uint32_t antecedent_count, double weight) {
@@ -111,6 +117,12 @@ void Scorer::prepare(const ScoringParams& p) {
        ++i, ++at)
     rules_[at] = {pair[i].consequent, pair[i].count,
                   evidence(pair[i], antecedent_counts_[at], p.pair_weight)};
+  const auto near = bundle_.all_neighbours();
+  for (std::size_t i = 0, at = first_neighbour_; i < near.size(); ++i, ++at) {
+    const double cosine = near[i].count / std::sqrt(static_cast<double>(antecedent_counts_[at]) *
+                                                    popularity_[near[i].consequent]);
+    rules_[at] = {near[i].consequent, near[i].count, p.neighbour_weight * cosine};
+  }
   prepared_ = p;
   is_prepared_ = true;
 }
@@ -182,6 +194,36 @@ void Scorer::fire_cart() {
   }
 }
 
+// Each cart item's neighbours add their (weighted) cosine to the candidate's score; a candidate
+// no rule reached enters with that alone and reports the neighbour's confidence and lift.
+void Scorer::add_neighbours() {
+  const RuleEntry* near = bundle_.all_neighbours().data();
+  const std::uint32_t stamp = stamp_;
+  for (std::uint32_t i = 0; i < cart_.size(); ++i) {
+    const auto list = bundle_.neighbours(cart_[i]);
+    const std::size_t words = words_;
+    if (because_bits_.size() < (n_candidates_ + list.size()) * words)
+      because_bits_.resize(2 * (n_candidates_ + list.size()) * words);
+    const std::size_t first = first_neighbour_ + static_cast<std::size_t>(list.data() - near);
+    for (std::size_t k = first; k < first + list.size(); ++k) {
+      const ScoredRule& rule = rules_[k];
+      Slot& slot = slots_[rule.consequent];
+      if (slot.blocked == stamp) continue;
+      if (slot.seen != stamp) {
+        slot.seen = stamp;
+        slot.score = slot.sum = 0;
+        slot.rule = static_cast<std::uint32_t>(k);
+        slot.index = n_candidates_;
+        std::fill_n(because_bits_.data() + n_candidates_ * words, words, 0);
+        candidates_[n_candidates_++] = rule.consequent;
+      }
+      slot.score += rule.evidence;
+      slot.sum += rule.evidence;
+      because_bits_[slot.index * words + i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+  }
+}
+
 std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const auto n_items = bundle_.item_count();
   if (++stamp_ == 0) {  // wrapped: forget every old mark
@@ -219,6 +261,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   if (req.n == 0) return results_;
   prepare(req.params);
   fire_cart();
+  const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
+  if (noisy_or)  // the aggregate was the product of (1 - evidence)
+    for (std::uint32_t i = 0; i < n_candidates_; ++i) {
+      auto& score = slots_[candidates_[i]].score;
+      score = 1.0 - score;
+    }
+  if (req.params.neighbour_weight != 0) add_neighbours();
 
   // Business filters apply to the candidates once, not to every firing rule.
   if (filter_) {
@@ -227,16 +276,10 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     n_candidates_ = static_cast<std::uint32_t>(kept - candidates_.data());
   }
   const std::span<const std::uint32_t> candidates{candidates_.data(), n_candidates_};
-  // The final score: the aggregate (noisy-or: its complement), boosted by the history's
-  // category affinity. Without either there is nothing to do.
-  const bool noisy_or = req.params.aggregation == Aggregation::NoisyOr;
-  if (noisy_or || !affinity_touched_.empty()) {
-    for (auto c : candidates) {
-      auto& s = slots_[c];
-      if (noisy_or) s.score = 1.0 - s.score;
-      if (category_[c] != kNoCategory) s.score *= 1.0 + affinity_[category_[c]];
-    }
-  }
+  // The history's category affinity boosts the final score.
+  if (!affinity_touched_.empty())
+    for (auto c : candidates)
+      if (category_[c] != kNoCategory) slots_[c].score *= 1.0 + affinity_[category_[c]];
   // The best n: the n-th highest score is found on bare doubles, then only the candidates that
   // reach it (n, plus ties) are sorted with the full tie-breaking order.
   // Buffers only grow (a shrink and regrow would zero-fill on every call).

@@ -26,6 +26,9 @@ struct ScoringParams {
   // History personalises: a candidate's score is multiplied by
   // (1 + affinity_weight * share of the history's items in the candidate's category).
   double affinity_weight = 1.0;
+  // Added to a candidate's aggregate for each cart item that lists it among its neighbours
+  // (bundle section 9): weight * cosine. Reaches items too rare for rules; 0 turns it off.
+  double neighbour_weight = 2.0;
 };
 
 enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
@@ -74,12 +77,15 @@ class Scorer {
   // item).
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
+  void add_neighbours();
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
-  // Single-item rules in all_single_rules() order, then pair rules in all_pair_rules() order.
+  // Single-item rules in all_single_rules() order, then pair rules in all_pair_rules() order,
+  // then neighbours in all_neighbours() order (their evidence: weight * cosine).
   std::vector<ScoredRule> rules_;
   std::vector<std::uint32_t> antecedent_counts_;      // per rule: baskets holding its antecedent
+  std::size_t first_neighbour_ = 0;                   // where the neighbours start in rules_
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
   ScoringParams prepared_;
   bool is_prepared_ = false;

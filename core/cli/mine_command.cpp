@@ -44,6 +44,8 @@ output:
  -o, --output FILE.blb      write the rule bundle the storefront loads
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
                              (default 20; 0 = all)
+  --neighbours K             each item's K most co-purchased items (cosine, no support
+                             threshold) kept for the scorer (default 3; 0 = none)
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary

@@ -46,6 +46,7 @@ std::vector<std::string> eval_args(const bltest::TempDir& dir) {
           "--split",        "temporal",
           "--train-before", "2011-03-01",
           "--min-count",    "2",
+          "--neighbours",   "0",  // the breakdown of what rules alone leave unserved
           "--threads",      "1"};
 }
 

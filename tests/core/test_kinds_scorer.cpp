@@ -72,6 +72,7 @@ ScoringParams noisy_or(double affinity_weight = 0.5) {
   p.pair_weight = 1.0;
   p.smoothing = 0.0;
   p.affinity_weight = affinity_weight;
+  p.neighbour_weight = 0.0;
   return p;
 }
 

@@ -65,6 +65,7 @@ ScoringParams noisy_or() {
   p.aggregation = Aggregation::NoisyOr;
   p.pair_weight = 1.0;
   p.affinity_weight = 0.0;
+  p.neighbour_weight = 0.0;  // the rules alone; neighbours have their own test
   return p;
 }
 
@@ -137,6 +138,7 @@ TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at hal
   Scorer s(*f.bundle);
   ScoringParams unsmoothed;
   unsmoothed.smoothing = 0;
+  unsmoothed.neighbour_weight = 0;  // the rules alone here; neighbours have their own test
   auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2, unsmoothed);
   REQUIRE(rows.size() == 2);
   // jam: butter->jam conf 2/4, lift .5/(2/8) = 2 -> .5*sqrt(2) = .7071 beats bread->jam
@@ -154,7 +156,9 @@ TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at hal
   // from 3 baskets now beats jam's from 2. milk: 3/(5+100) = .028571, lift' = .028571*8/4,
   // evidence .028571*sqrt(.057143) = .006830; jam: 2/(4+100) = .019231, lift' = .019231*8/2,
   // evidence .019231*sqrt(.076923) = .005334. Reported confidence and lift stay unsmoothed.
-  rows = run(f, s, {"bread", "butter"}, {}, {}, 2, ScoringParams{});
+  ScoringParams smoothed;
+  smoothed.neighbour_weight = 0;
+  rows = run(f, s, {"bread", "butter"}, {}, {}, 2, smoothed);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].item == "milk");
   CHECK(rows[0].score == Approx(3.0 / 105 * std::sqrt(3.0 / 105 * 8 / 4)));
@@ -281,12 +285,13 @@ TEST_CASE("because lists every cart item whose rules fired, in cart order, for c
     auto req = request_for(cart, {}, {}, 25);
     for (const auto& res : s.recommend(req)) {
       if (res.kind != RecommendationKind::CrossSell) continue;
-      // Brute force from the bundle: position p is a reason when a rule from cart[p], or from
-      // a pair holding cart[p], has the result as consequent.
+      // Brute force from the bundle: position p is a reason when a rule or a neighbour entry of
+      // cart[p], or a rule of a pair holding cart[p], has the result as consequent.
       std::vector<std::uint32_t> expected;
       for (std::size_t p = 0; p < cart.size(); ++p) {
         bool fired = false;
         for (const auto& r : b.single_rules(cart[p])) fired |= r.consequent == res.item;
+        for (const auto& r : b.neighbours(cart[p])) fired |= r.consequent == res.item;
         for (std::size_t q = 0; q < cart.size() && !fired; ++q) {
           std::uint32_t count = 0;
           if (q != p)

@@ -69,6 +69,7 @@ BundleContent mine_native(const std::string& set, std::uint32_t cap,
   o.max_len = 3;
   o.rules.min_confidence = parse_fraction(params.at("min_confidence"), "min_confidence");
   o.max_rules_per_antecedent = cap;
+  o.neighbours_per_item = 0;  // Spark has no neighbours: compare the rules alone
   const auto r = mine(fixture(set + "/orders.csv"), o);
   return make_bundle_content(r, o, "orders.csv", "2024-01-01T00:00:00Z", catalog);
 }
