@@ -9,7 +9,6 @@
 namespace basketlift {
 
 namespace {
-constexpr std::uint32_t kNone = UINT32_MAX;
 constexpr std::size_t kInsertionSortMax = 24;
 
 // The k-th largest (0-based) of xs[0, m), which it reorders; tmp holds m doubles. A quickselect
