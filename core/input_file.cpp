@@ -19,6 +19,14 @@ InputFile::InputFile(const std::string& path) : path_(path), buf_(1 << 20) {
   }
   gzbuffer(f, 1 << 18);
   gz_ = f;
+  // A UTF-8 byte-order mark (spreadsheet exports write one) is not data: left in, the first
+  // column name of a header would not match.
+  try {
+    if (refill() && end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+  } catch (...) {
+    gzclose(f);
+    throw;
+  }
 }
 
 InputFile::~InputFile() { gzclose(static_cast<gzFile>(gz_)); }

@@ -89,6 +89,26 @@ TEST_CASE("csv: LF and CRLF give the same baskets; blank lines are ignored", "[i
   CHECK(baskets(read_transactions(dir.file("nofinal.csv"), {})) == expected);
 }
 
+TEST_CASE("csv: a UTF-8 byte-order mark before the header is not part of the first name",
+          "[ingest][csv]") {
+  bltest::TempDir dir;
+  const std::string body = "order_id,item_id\no1,a\no1,b\no2,c\n";
+  bltest::write_file(dir.file("bom.csv"), "\xEF\xBB\xBF" + body);
+  write_gz(dir.file("bom.csv.gz"), "\xEF\xBB\xBF" + body);
+  bltest::write_file(dir.file("quoted.csv"), "\xEF\xBB\xBF\"order_id\",item_id\no1,a\n");
+  const auto expected = bltest::sorted_baskets({{"a", "b"}, {"c"}});
+  CHECK(baskets(read_transactions(dir.file("bom.csv"), {})) == expected);
+  CHECK(baskets(read_transactions(dir.file("bom.csv.gz"), {})) == expected);
+  CHECK(baskets(read_transactions(dir.file("quoted.csv"), {})) == bltest::sorted_baskets({{"a"}}));
+  // Only at the start of the file: elsewhere the bytes are data.
+  bltest::write_file(dir.file("inside.csv"),
+                     "order_id,item_id\no1,\xEF\xBB\xBF"
+                     "a\n");
+  CHECK(baskets(read_transactions(dir.file("inside.csv"), {})) ==
+        bltest::sorted_baskets({{"\xEF\xBB\xBF"
+                                 "a"}}));
+}
+
 TEST_CASE("csv: custom order and item column names", "[ingest][csv]") {
   bltest::TempDir dir;
   const auto path = dir.file("orders.csv");

@@ -80,6 +80,13 @@ TEST_CASE("read_catalog: columns in any order, extra columns ignored, empty fiel
   CHECK(c.find("C9") == nullptr);
 }
 
+TEST_CASE("read_catalog: a spreadsheet's UTF-8 byte-order mark is skipped", "[kinds][catalog]") {
+  bltest::TempDir dir;
+  auto c = read_text(dir, "\xEF\xBB\xBFitem_id,name,category,price\nA1,Red mug,MUG,2.5\n");
+  REQUIRE(c.find("A1"));
+  CHECK(c.find("A1")->category == "MUG");
+}
+
 TEST_CASE("read_catalog: only item_id is required", "[kinds][catalog]") {
   bltest::TempDir dir;
   auto c = read_text(dir, "item_id\nA\nB\n");
