@@ -94,7 +94,9 @@ int run_upsell(int argc, char** argv) {
 }
 
 int run_categories(int argc, char** argv) {
-  Args args(argc, argv, 2, with(kFilterOptions, {"--category"}), {"--json", "--help", "-h"});
+  // Price filters apply to items, not categories: not accepted here rather than ignored.
+  Args args(argc, argv, 2, {"--category", "--exclude", "--categories", "-n"},
+            {"--json", "--help", "-h"});
   if (wants_help(
           args,
           "usage: basketlift categories BUNDLE --category C [-n 10] [--categories allow,list]"

@@ -198,6 +198,11 @@ TEST_CASE("cli: categories --json equals complementary_categories()", "[kinds][c
   auto unknown = run_cli({"categories", m->bundle_path, "--category", "CAVIAR", "--json"});
   CHECK(unknown.status == 2);
   CHECK(bltest::contains(unknown.err, "CAVIAR"));
+  // Price filters are about items: refused here, not silently ignored.
+  auto priced =
+      run_cli({"categories", m->bundle_path, "--category", "COASTER", "--min-price", "1"});
+  CHECK(priced.status == 2);
+  CHECK(bltest::contains(priced.err, "--min-price"));
 }
 
 TEST_CASE("cli: next --json equals next_purchases()", "[kinds][cli]") {
