@@ -23,15 +23,8 @@ MineResult mine_baskets(const std::vector<bltest::Basket>& baskets, std::uint32_
   return r;
 }
 
-std::vector<bltest::Basket> shop_baskets() {
-  return {{"bread", "butter", "milk"}, {"bread", "butter"},
-          {"bread", "milk"},           {"beer", "chips"},
-          {"beer", "chips", "salsa"},  {"bread", "butter", "jam"},
-          {"milk", "cereal"},          {"bread", "butter", "milk", "jam"}};
-}
-
 std::vector<std::uint8_t> shop_bundle() {
-  auto r = mine_baskets(shop_baskets(), 2);
+  auto r = mine_baskets(bltest::shop_baskets(), 2);
   return encode_bundle(make_bundle_content(r, MineOptions{}, "shop", "2026-01-01T00:00:00Z"));
 }
 
@@ -68,7 +61,7 @@ std::string load_error(std::vector<std::uint8_t> bytes) {
 }  // namespace
 
 TEST_CASE("bundle round trip keeps items, counts and rules", "[bundle]") {
-  auto r = mine_baskets(shop_baskets(), 2);
+  auto r = mine_baskets(bltest::shop_baskets(), 2);
   auto content = make_bundle_content(r, MineOptions{}, "shop", "2026-01-01T00:00:00Z");
   std::string error;
   auto bundle = Bundle::load(encode_bundle(content), error);

@@ -19,13 +19,6 @@ using namespace basketlift;
 using Catch::Detail::Approx;
 
 // Counts: bread 5, butter 4, milk 4, jam 2, beer 2, chips 2, cereal 1, salsa 1.
-std::vector<bltest::Basket> shop_baskets() {
-  return {{"bread", "butter", "milk"}, {"bread", "butter"},
-          {"bread", "milk"},           {"beer", "chips"},
-          {"beer", "chips", "salsa"},  {"bread", "butter", "jam"},
-          {"milk", "cereal"},          {"bread", "butter", "milk", "jam"}};
-}
-
 // salsa is not in the catalog: no category, no price.
 Catalog shop_catalog() {
   return kindstest::make_catalog({{"bread", "BAKERY", 2.0},
@@ -58,7 +51,7 @@ struct Shop {
 };
 
 Shop shop(bool with_catalog = true) {
-  auto r = mined(shop_baskets(), 2);
+  auto r = mined(bltest::shop_baskets(), 2);
   auto cat = shop_catalog();
   return {kindstest::load(
       make_bundle_content(r, MineOptions{}, "shop", "now", with_catalog ? &cat : nullptr))};
@@ -341,7 +334,7 @@ TEST_CASE("scoring parameters give the hand-computed scores on the shop", "[kind
 }
 
 TEST_CASE("top_rules equals a brute-force rule list sorted by lift", "[kinds][rules]") {
-  auto bs = shop_baskets();
+  auto bs = bltest::shop_baskets();
   auto s = shop(false);
   // Every rule X -> c with |X| in {1, 2}, c not in X, count(X + c) >= 2 (the mining threshold;
   // min confidence and lift 0), counted over the baskets here.

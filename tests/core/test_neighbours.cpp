@@ -52,22 +52,6 @@ bool same(const std::vector<std::pair<std::uint32_t, RuleEntry>>& x,
   return true;
 }
 
-MineResult shop() {
-  MineResult r;
-  r.data.db = bltest::make_db({{"bread", "butter", "milk"},
-                               {"bread", "butter"},
-                               {"bread", "milk"},
-                               {"beer", "chips"},
-                               {"beer", "chips", "salsa"},
-                               {"bread", "butter", "jam"},
-                               {"milk", "cereal"},
-                               {"bread", "butter", "milk", "jam"}});
-  MineOptions opt;
-  opt.min_count = 2;
-  mine_db(r, opt);
-  return r;
-}
-
 std::unique_ptr<Bundle> load(const BundleContent& c, std::string& error) {
   return Bundle::load(encode_bundle(c), error);
 }
@@ -92,7 +76,7 @@ TEST_CASE("top_neighbours equals a brute force on random baskets", "[neighbours]
 }
 
 TEST_CASE("neighbours: the bundle keeps them; a hostile entry is refused", "[neighbours]") {
-  auto r = shop();
+  auto r = bltest::mined_shop();
   auto content = make_bundle_content(r, MineOptions{}, "shop", "now");
   std::string error;
   auto b = load(content, error);
@@ -123,7 +107,7 @@ TEST_CASE("neighbours: the bundle keeps them; a hostile entry is refused", "[nei
 }
 
 TEST_CASE("the scorer adds weight * cosine of the cart items' neighbours", "[neighbours]") {
-  auto r = shop();
+  auto r = bltest::mined_shop();
   std::string error;
   auto b = load(make_bundle_content(r, MineOptions{}, "shop", "now"), error);
   REQUIRE(b);

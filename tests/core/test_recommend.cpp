@@ -35,23 +35,6 @@ Fixture load(const MineResult& r, const MineOptions& options = MineOptions{}) {
   return f;
 }
 
-// Eight baskets; counts: bread 5, butter 4, milk 4, jam 2, beer 2, chips 2, cereal 1, salsa 1.
-MineResult shop() {
-  MineResult r;
-  r.data.db = bltest::make_db({{"bread", "butter", "milk"},
-                               {"bread", "butter"},
-                               {"bread", "milk"},
-                               {"beer", "chips"},
-                               {"beer", "chips", "salsa"},
-                               {"bread", "butter", "jam"},
-                               {"milk", "cereal"},
-                               {"bread", "butter", "milk", "jam"}});
-  MineOptions opt;
-  opt.min_count = 2;
-  mine_db(r, opt);
-  return r;
-}
-
 struct Row {
   std::string item;
   double score, confidence, lift;
@@ -88,7 +71,7 @@ std::vector<Row> run(const Fixture& f, Scorer& s, const std::vector<std::string>
 }  // namespace
 
 TEST_CASE("one cart item: rules ranked by confidence, then popular items fill", "[recommend]") {
-  auto f = load(shop());
+  auto f = load(bltest::mined_shop());
   Scorer s(*f.bundle);
   auto rows = run(f, s, {"bread"});
   REQUIRE(rows.size() == 5);
@@ -115,7 +98,7 @@ TEST_CASE("one cart item: rules ranked by confidence, then popular items fill", 
 }
 
 TEST_CASE("two cart items: single and pair rules combine as a noisy-or", "[recommend]") {
-  auto f = load(shop());
+  auto f = load(bltest::mined_shop());
   Scorer s(*f.bundle);
   auto rows = run(f, s, {"bread", "butter"}, {}, {}, 2);
   REQUIRE(rows.size() == 2);
@@ -134,7 +117,7 @@ TEST_CASE("two cart items: single and pair rules combine as a noisy-or", "[recom
 
 TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at half weight",
           "[recommend]") {
-  auto f = load(shop());
+  auto f = load(bltest::mined_shop());
   Scorer s(*f.bundle);
   ScoringParams unsmoothed;
   unsmoothed.smoothing = 0;
@@ -168,7 +151,7 @@ TEST_CASE("the default scorer: max of confidence * sqrt(lift), pair rules at hal
 }
 
 TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
-  auto f = load(shop());
+  auto f = load(bltest::mined_shop());
   Scorer s(*f.bundle);
   auto rows = run(f, s, {"bread", "butter"}, {"milk"}, {"beer"}, 10);
   std::set<std::string> seen;
@@ -186,7 +169,7 @@ TEST_CASE("cart, history and exclude items are never returned", "[recommend]") {
 }
 
 TEST_CASE("unknown and repeated cart ids are ignored; results are deterministic", "[recommend]") {
-  auto f = load(shop());
+  auto f = load(bltest::mined_shop());
   Scorer s(*f.bundle);
   const std::uint32_t unknown = f.bundle->item_count() + 7;  // default params from here on
   std::vector<std::uint32_t> cart = {unknown, f.bundle->find("bread"), f.bundle->find("bread")};

@@ -90,6 +90,15 @@ inline bool contains(std::string_view haystack, std::string_view needle) {
 
 using Basket = std::vector<std::string>;
 
+// Eight baskets the hand-computed scoring tests share. Counts: bread 5, butter 4, milk 4, jam 2,
+// beer 2, chips 2, cereal 1, salsa 1.
+inline std::vector<Basket> shop_baskets() {
+  return {{"bread", "butter", "milk"}, {"bread", "butter"},
+          {"bread", "milk"},           {"beer", "chips"},
+          {"beer", "chips", "salsa"},  {"bread", "butter", "jam"},
+          {"milk", "cereal"},          {"bread", "butter", "milk", "jam"}};
+}
+
 // Each basket as its sorted labels, and the baskets sorted: the same for any basket order
 // and any item numbering.
 inline std::vector<Basket> baskets_as_labels(const basketlift::TransactionDb& db) {
