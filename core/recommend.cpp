@@ -128,32 +128,41 @@ void Scorer::prepare(const ScoringParams& p) {
 
 // The hot path. The lists are written through raw pointers into buffers sized beforehand: no
 // capacity checks per rule.
+// Room in because_bits_ for `count` more candidates.
+void Scorer::reserve_candidates(std::size_t count) {
+  if (because_bits_.size() < (n_candidates_ + count) * words_)
+    because_bits_.resize(2 * (n_candidates_ + count) * words_);
+}
+
+// `item` becomes a candidate of this call, reporting rules_[rule]; the caller sets its score.
+void Scorer::enter(Slot& slot, std::uint32_t item, std::size_t rule) {
+  slot.seen = stamp_;
+  slot.rule = static_cast<std::uint32_t>(rule);
+  slot.index = n_candidates_;
+  std::fill_n(because_bits_.data() + n_candidates_ * words_, words_, 0);
+  candidates_[n_candidates_++] = item;  // item_count() long: each item enters once
+}
+
+// Cart positions a and b are among the reasons for the candidate in `slot`.
+void Scorer::mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b) {
+  std::uint64_t* row = because_bits_.data() + slot.index * words_;
+  row[cart_a / 64] |= std::uint64_t{1} << (cart_a % 64);
+  row[cart_b / 64] |= std::uint64_t{1} << (cart_b % 64);
+}
+
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
-  const std::size_t words = words_;
-  if (because_bits_.size() < (n_candidates_ + count) * words)
-    because_bits_.resize(2 * (n_candidates_ + count) * words);
-  std::uint64_t* bits = because_bits_.data();
-  const std::size_t word_a = cart_a / 64, word_b = cart_b / 64;
-  const std::uint64_t bit_a = std::uint64_t{1} << (cart_a % 64),
-                      bit_b = std::uint64_t{1} << (cart_b % 64);
-  std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
-  std::uint32_t n_candidates = n_candidates_;
-  const std::uint32_t stamp = stamp_;
+  reserve_candidates(count);
   const Aggregation aggregation = prepared_.aggregation;
   for (std::size_t k = first; k < first + count; ++k) {
     const ScoredRule& rule = rules_[k];
     Slot& slot = slots_[rule.consequent];
-    if (slot.blocked == stamp) continue;
+    if (slot.blocked == stamp_) continue;
     const double e = rule.evidence;
-    if (slot.seen != stamp) {
-      slot.seen = stamp;
+    if (slot.seen != stamp_) {
+      enter(slot, rule.consequent, k);
       slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
       slot.sum = e;
-      slot.rule = static_cast<std::uint32_t>(k);
-      slot.index = n_candidates;
-      std::fill_n(bits + n_candidates * words, words, 0);
-      candidates[n_candidates++] = rule.consequent;
     } else {
       slot.sum += e;
       if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
@@ -164,11 +173,8 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
         if (aggregation == Aggregation::Max) slot.score = e;
       }
     }
-    std::uint64_t* row = bits + slot.index * words;
-    row[word_a] |= bit_a;
-    row[word_b] |= bit_b;
+    mark(slot, cart_a, cart_b);
   }
-  n_candidates_ = n_candidates;
 }
 
 void Scorer::fire_cart() {
@@ -197,28 +203,21 @@ void Scorer::fire_cart() {
 // no rule reached enters with that alone and reports the neighbour's confidence and lift.
 void Scorer::add_neighbours() {
   const RuleEntry* near = bundle_.all_neighbours().data();
-  const std::uint32_t stamp = stamp_;
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     const auto list = bundle_.neighbours(cart_[i]);
-    const std::size_t words = words_;
-    if (because_bits_.size() < (n_candidates_ + list.size()) * words)
-      because_bits_.resize(2 * (n_candidates_ + list.size()) * words);
+    reserve_candidates(list.size());
     const std::size_t first = first_neighbour_ + static_cast<std::size_t>(list.data() - near);
     for (std::size_t k = first; k < first + list.size(); ++k) {
       const ScoredRule& rule = rules_[k];
       Slot& slot = slots_[rule.consequent];
-      if (slot.blocked == stamp) continue;
-      if (slot.seen != stamp) {
-        slot.seen = stamp;
+      if (slot.blocked == stamp_) continue;
+      if (slot.seen != stamp_) {
+        enter(slot, rule.consequent, k);
         slot.score = slot.sum = 0;
-        slot.rule = static_cast<std::uint32_t>(k);
-        slot.index = n_candidates_;
-        std::fill_n(because_bits_.data() + n_candidates_ * words, words, 0);
-        candidates_[n_candidates_++] = rule.consequent;
       }
       slot.score += rule.evidence;
       slot.sum += rule.evidence;
-      because_bits_[slot.index * words + i / 64] |= std::uint64_t{1} << (i % 64);
+      mark(slot, i, i);
     }
   }
 }

@@ -78,6 +78,10 @@ class Scorer {
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
   void add_neighbours();
+  struct Slot;
+  void reserve_candidates(std::size_t count);
+  void enter(Slot& slot, std::uint32_t item, std::size_t rule);
+  void mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b);
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
