@@ -16,6 +16,9 @@ namespace basketlift::cli {
 
 namespace {
 
+// For printf's %llu.
+unsigned long long u(std::uint64_t x) { return x; }
+
 const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of 'mine'] [options]
 
   --split random|temporal   random: --test-percent of baskets held out (default 20, seed 42);
@@ -57,7 +60,6 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
         "}, \"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, \"frequent_p@5\": %s",
         static_cast<unsigned long long>(next->cases), format_double(next->basketlift_p5).c_str(),
         format_double(next->frequent_p5).c_str());
-  const auto u = [](std::uint64_t x) { return static_cast<unsigned long long>(x); };
   const auto& un = r.unserved;
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
@@ -70,16 +72,13 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
 }
 
 void print_table(const EvalReport& r) {
-  std::printf("%llu test carts, %llu training baskets, %llu rules in the bundle\n",
-              static_cast<unsigned long long>(r.test_carts),
-              static_cast<unsigned long long>(r.train_baskets),
-              static_cast<unsigned long long>(r.bundle_rules));
+  std::printf("%llu test carts, %llu training baskets, %llu rules in the bundle\n", u(r.test_carts),
+              u(r.train_baskets), u(r.bundle_rules));
   std::printf("%-14s %7s %7s %7s %9s %7s\n", "method", "HR@5", "HR@10", "MRR@10", "coverage",
               "served");
   for (const auto& [name, m] : r.methods)
     std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f\n", name.c_str(), m.hr5, m.hr10, m.mrr10,
                 m.coverage, m.served);
-  const auto u = [](std::uint64_t x) { return static_cast<unsigned long long>(x); };
   const auto& un = r.unserved;
   std::printf(
       "basketlift served %llu carts only the popular fill: %llu hold no item seen in training, "
