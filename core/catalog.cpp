@@ -12,13 +12,6 @@ namespace basketlift {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::size_t column(const CsvReader& header, const std::string& name, const std::string& path,
                    bool required) {
   for (std::size_t i = 0; i < header.size(); ++i)

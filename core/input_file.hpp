@@ -39,6 +39,14 @@ class InputFile {
   std::uint64_t consumed_ = 0;
 };
 
+// A field without surrounding spaces, tabs and carriage returns.
+inline std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 // RFC 4180: quoted fields, "" inside quotes, delimiters and newlines inside quotes, CRLF or LF.
 class CsvReader {
  public:
