@@ -29,9 +29,23 @@ inline void keep_strongest_rules(std::vector<RuleEntry>& group, std::size_t cap)
 }
 
 // Names, categories (sorted, deduplicated) and prices for content.labels from a catalog; items
-// the catalog lacks get no category, an empty name and a NaN price. Category rules are not
-// touched: they need baskets.
-inline void add_catalog_fields(BundleContent& c, const Catalog& catalog) {
+// the catalog lacks get no category, an empty name and a NaN price. With `unsold`, catalog items
+// no basket holds are appended (by label, popularity 0): a cart holding a product too new to
+// have been sold is still recognised, and its category can answer for it. Category rules are
+// not touched: they need baskets.
+inline void add_catalog_fields(BundleContent& c, const Catalog& catalog, bool unsold = true) {
+  if (unsold) {
+    std::vector<std::string> known(c.labels), extra;
+    std::sort(known.begin(), known.end());
+    for (const auto& [label, entry] : catalog.by_item)
+      if (!std::binary_search(known.begin(), known.end(), label)) extra.push_back(label);
+    std::sort(extra.begin(), extra.end());
+    for (auto& label : extra) {
+      c.labels.push_back(std::move(label));
+      c.popularity.push_back(0);
+    }
+    if (!c.repurchase.empty()) c.repurchase.resize(c.labels.size());
+  }
   std::vector<const CatalogEntry*> entries(c.labels.size());
   c.categories.clear();
   for (std::size_t i = 0; i < c.labels.size(); ++i) {

@@ -221,8 +221,9 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     Cursor c(bytes_, s->offset, s->size);
     if (!c.u64(transactions_) || transactions_ == 0 || !c.skip(n_items_, 4, popularity_))
       return bad(s->id, "truncated or no transactions");
+    // 0: an item known only from the catalog (no rule can start or end there: see check_rules).
     for (std::uint32_t i = 0; i < n_items_; ++i) {
-      if (popularity(i) == 0 || popularity(i) > transactions_)
+      if (popularity(i) > transactions_)
         return bad(s->id, "item " + std::to_string(i) + " count out of range");
     }
     popular_order_.resize(n_items_);

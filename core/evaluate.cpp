@@ -105,6 +105,7 @@ void top10(std::vector<std::uint32_t>& candidates, const std::vector<double>& sc
 struct Tally {
   double hr5 = 0, hr10 = 0, mrr = 0, served = 0;
   std::vector<bool> shown;
+  std::uint32_t items = 0;  // coverage's denominator: the items sold in training
   void add(const std::vector<std::uint32_t>& list, std::uint32_t target, bool served_cart) {
     for (std::size_t r = 0; r < list.size(); ++r) {
       shown[list[r]] = true;
@@ -117,9 +118,10 @@ struct Tally {
   }
   MethodMetrics metrics(std::uint64_t carts) const {
     const double n = carts ? static_cast<double>(carts) : 1.0;
-    const double items = shown.empty() ? 1.0 : static_cast<double>(shown.size());
+    const auto end = shown.begin() + std::min<std::ptrdiff_t>(items, std::ssize(shown));
     return {hr5 / n, hr10 / n, mrr / n,
-            static_cast<double>(std::count(shown.begin(), shown.end(), true)) / items, served / n};
+            static_cast<double>(std::count(shown.begin(), end, true)) / std::max(1u, items),
+            served / n};
   }
 };
 
@@ -129,7 +131,7 @@ void classify_unserved(const Bundle& bundle, std::span<const std::uint32_t> cart
   const auto n_items = bundle.item_count();
   bool known = false, frequent = false, rules = false;
   for (std::size_t i = 0; i < cart.size(); ++i) {
-    if (cart[i] >= n_items) continue;
+    if (cart[i] >= n_items || bundle.popularity(cart[i]) == 0) continue;
     known = true;
     frequent |= bundle.popularity(cart[i]) >= min_count;
     rules |= !bundle.single_rules(cart[i]).empty();
@@ -178,7 +180,9 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   if (!bundle) throw std::runtime_error("eval: " + error);
   const auto& train = trained.data.db;
   const Cooccurrence cooc(train);
+  // Ids below `sold` are the training baskets' items; the catalog's unsold items follow.
   const std::uint32_t n_items = bundle->item_count();
+  const auto sold = static_cast<std::uint32_t>(train.items.size());
 
   // Full-data ids -> training ids (n_items when the item never occurs in training).
   std::vector<std::uint32_t> to_train(data.db.items.size());
@@ -200,7 +204,10 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.min_count = trained.min_count;
   const std::size_t n_methods = configs.size() + 3;
   std::vector<Tally> tallies(n_methods);
-  for (auto& t : tallies) t.shown.assign(n_items, false);
+  for (auto& t : tallies) {
+    t.shown.assign(n_items, false);
+    t.items = sold;
+  }
 
   struct Case {
     std::vector<std::uint32_t> cart, history;
@@ -235,7 +242,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
       }
     }
     ++report.test_carts;
-    report.unknown_targets += target == n_items;
+    report.unknown_targets += target >= sold;
 
     cases.push_back({cart, history, target});
 
@@ -273,7 +280,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
     scored(
         [&](auto&& add) {
           for (auto a : cart)
-            if (a < n_items)
+            if (a < sold)
               for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
         },
         tallies[configs.size() + 2]);
@@ -296,12 +303,14 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
       req.n = 10;
       req.params = configs[c];
       list.clear();
-      bool served = false;
+      bool served = false, by_rules = false;
       for (const auto& r : scorer.recommend(req)) {
         list.push_back(r.item);
-        served |= r.kind == RecommendationKind::CrossSell;
+        served |= r.kind != RecommendationKind::Popular;
+        by_rules |= r.kind == RecommendationKind::CrossSell;
       }
       tallies[c].add(list, k.target, served);
+      if (c == 0) report.category_only += served && !by_rules;
       if (c == 0 && !served) classify_unserved(*bundle, k.cart, trained.min_count, report.unserved);
     }
   }

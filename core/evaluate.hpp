@@ -29,7 +29,9 @@ struct EvalOptions {
 struct MethodMetrics {
   double hr5 = 0, hr10 = 0, mrr10 = 0;
   double coverage = 0;  // distinct items recommended (top 10) / items in the training data
-  double served = 0;    // carts with at least one non-fallback recommendation
+  // Carts with at least one recommendation that is not the popular fill (for basketlift:
+  // kind cross-sell or category).
+  double served = 0;
 };
 
 struct EvalResult {
@@ -37,8 +39,9 @@ struct EvalResult {
   MethodMetrics metrics;
 };
 
-// Why the first scorer configuration served a cart nothing but the popular fill. Every unserved
-// cart is counted under the first reason that holds, in this order.
+// Why the first scorer configuration served a cart nothing but the popular fill (neither item
+// rules nor the cart's categories answered). Every unserved cart is counted under the first
+// reason that holds, in this order.
 struct UnservedBreakdown {
   std::uint64_t unknown_items = 0;  // no cart item occurs in the training baskets
   std::uint64_t below_support = 0;  // some do, but none reaches the mining's min count
@@ -51,6 +54,7 @@ struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
   std::uint32_t min_count = 0;        // the mining's absolute support threshold, in baskets
   std::uint64_t unknown_targets = 0;  // carts whose hidden item never occurs in training
+  std::uint64_t category_only = 0;    // carts the first configuration served by category only
   UnservedBreakdown unserved;
   std::vector<EvalResult> methods;
 };

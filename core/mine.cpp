@@ -69,11 +69,11 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       }
     }
   }
+  c.repurchase = repurchase_stats(r.data);
   if (catalog) {
-    add_catalog_fields(c, *catalog);
+    add_catalog_fields(c, *catalog, options.catalog_unsold_items);
     add_category_rules(c, db, r.min_count);
   }
-  c.repurchase = repurchase_stats(r.data);
   c.neighbours = top_neighbours(db, options.neighbours_per_item);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
@@ -88,6 +88,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"min_lift", fraction(options.rules.min_lift)},
       {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
       {"neighbours_per_item", std::to_string(options.neighbours_per_item)},
+      {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
       {"frequent_itemsets", std::to_string(t.size())},
       {"rules_mined", std::to_string(r.rules.size())},

@@ -29,6 +29,9 @@ struct MineOptions {
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   // The bundle keeps each item's this many top neighbours (core/neighbours.hpp); 0 = none.
   std::uint32_t neighbours_per_item = kDefaultNeighboursPerItem;
+  // With a catalog: catalog items that no basket holds are kept in the bundle too (popularity 0),
+  // so a cart of new products is answered from their categories.
+  bool catalog_unsold_items = true;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
 };
 

@@ -31,13 +31,19 @@ struct ScoringParams {
   double neighbour_weight = 2.0;
 };
 
-enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1 };
+// CrossSell: item rules (or neighbours) fired. Category: too few did, and the cart's categories
+// answered (the category rules of the bundle). Popular: the fill when neither reaches n.
+enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1, Category = 2 };
+// "cross-sell", "popular", "category": the name the CLI and the JS API report.
+const char* kind_name(RecommendationKind kind);
 
 struct Recommendation {
   std::uint32_t item;
   double score;
-  double confidence;  // of the strongest firing rule; for 'popular', the item's support
-  double lift;        // of that rule; 1 for 'popular'
+  // Of the strongest firing rule; for 'category', the estimate P(B | cart category) · P(item | B)
+  // of its best category B; for 'popular', the item's support.
+  double confidence;
+  double lift;  // confidence / the item's support; 1 for 'popular'
   RecommendationKind kind;
   std::uint32_t because_begin, because_end;  // range in Scorer::because(): cart items
 };
@@ -78,6 +84,7 @@ class Scorer {
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
   void add_neighbours();
+  void add_category_results(std::uint32_t n, std::uint32_t& because_end);
   struct Slot;
   void reserve_candidates(std::size_t count);
   void enter(Slot& slot, std::uint32_t item, std::size_t rule);
@@ -124,6 +131,12 @@ class Scorer {
   std::vector<double> scores_;
   std::vector<std::uint64_t> pair_filter_;
   std::uint32_t pair_filter_bits_ = 0;
+  // Items with popularity > 0 grouped by category, each group by descending popularity (then
+  // id): category k's are by_category_[category_first_[k], category_first_[k + 1]).
+  std::vector<std::uint32_t> category_first_, by_category_;
+  std::vector<double> category_weight_;  // per category, this call: P(category | cart), best
+  std::vector<std::uint32_t> weighted_;  // categories with a weight this call
+  std::vector<Ranked> category_pool_;
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
 };

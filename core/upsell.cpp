@@ -59,7 +59,8 @@ std::vector<Upsell> upsell(const Bundle& bundle, const UpsellRequest& req) {
   }
   for (auto& u : out)
     u.score = kSubstitutionWeight * u.substitution +
-              (1.0 - kSubstitutionWeight) * bundle.popularity(u.item) / top_popularity;
+              (1.0 - kSubstitutionWeight) *
+                  (top_popularity ? bundle.popularity(u.item) / double(top_popularity) : 0.0);
   const auto take = std::min<std::size_t>(req.n, out.size());
   std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(take), out.end(),
                     [](const Upsell& a, const Upsell& b) {

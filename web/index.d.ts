@@ -44,16 +44,21 @@ export interface Recommendation {
   item: string;
   /** How strongly the firing rules point at the item (by default the best rule's
    *  confidence × √lift, pair rules weighted 0.5, raised by the history's category affinity;
-   *  see docs/EVALUATION.md); 0 for 'popular'. Compare scores within one answer only. */
+   *  see docs/EVALUATION.md); for 'category', its confidence raised by the affinity;
+   *  0 for 'popular'. Compare scores within one answer only. */
   score: number;
-  /** Of the strongest firing rule; for 'popular', the item's support. */
+  /** Of the strongest firing rule; for 'category', P(category | cart item's category) ×
+   *  P(item | category) from the bundle's category rules; for 'popular', the item's support. */
   confidence: number;
-  /** Of that rule; 1 for 'popular'. */
+  /** confidence / the item's support; 1 for 'popular'. */
   lift: number;
-  /** The cart items whose rules fired, in cart order; empty for 'popular'. */
+  /** The cart items whose rules (for 'category': whose categories) reached the item, in cart
+   *  order; empty for 'popular'. */
   because: string[];
-  /** 'popular' fills the list when too few rules fire. */
-  kind: 'cross-sell' | 'popular';
+  /** 'cross-sell': item rules fired. 'category': too few did, and the cart items' categories
+   *  (bundles mined with a catalog) fill next, e.g. for products too new to have rules.
+   *  'popular' fills the rest. */
+  kind: 'cross-sell' | 'category' | 'popular';
 }
 
 export interface BundleInfo {

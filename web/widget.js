@@ -119,6 +119,10 @@ export function mountRecommendations(element, rec, options = {}) {
   function reason(r, from) {
     if (kind === 'upsell') return `upgrade from ${name(from)}${r.priceRatio ? ` — ×${r.priceRatio.toFixed(1)} the price` : ''}`;
     if (r.kind === 'popular' || !r.because?.length) return 'popular with other shoppers';
+    if (r.kind === 'category') {
+      const category = getProduct(r.item)?.category;
+      return `goes with ${r.because.map(name).join(' and ')}${category ? ` — popular ${category.toLowerCase()}` : ''}`;
+    }
     return `because you have ${r.because.map(name).join(' and ')} — lift ${r.lift.toFixed(1)}`;
   }
 

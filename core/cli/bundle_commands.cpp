@@ -107,7 +107,7 @@ int run_recommend(int argc, char** argv) {
   if (json) std::printf("[");
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    const char* kind = r.kind == RecommendationKind::CrossSell ? "cross-sell" : "popular";
+    const char* kind = kind_name(r.kind);
     if (json) {
       std::printf("%s{\"item\":%s,\"score\":%s,\"confidence\":%s,\"lift\":%s,\"because\":[",
                   i ? "," : "", json_string(bundle->label(r.item)).c_str(),

@@ -24,7 +24,9 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --split random|temporal   random: --test-percent of baskets held out (default 20, seed 42);
                             temporal: train on baskets before --train-before YYYY-MM-DD
   --seed N                  held-out baskets and hidden items (default 42)
-  --catalog FILE.csv        categories for history personalisation
+  --catalog FILE.csv        categories: history personalisation, and answers for carts whose
+                            items have no rules (unsold catalog items included, see mine's
+                            --catalog-items)
   --json                    one JSON object: {"methods": {...}, "test_carts": N}
   --no-history              recommend from the cart alone (no customer history)
   --validation              evaluate on the validation split --tune uses (the training part,
@@ -64,10 +66,10 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
-      "\"unserved\": {\"unknown_items\": %llu, \"below_support\": %llu, \"no_rules\": %llu, "
+      "\"served_by_category_only\": %llu, \"unserved\": {\"unknown_items\": %llu, \"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
       u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
-      u(r.unknown_targets), u(un.unknown_items), u(un.below_support), u(un.no_rules),
+      u(r.unknown_targets), u(r.category_only), u(un.unknown_items), u(un.below_support), u(un.no_rules),
       u(un.all_excluded));
 }
 
@@ -81,11 +83,12 @@ void print_table(const EvalReport& r) {
                 m.coverage, m.served);
   const auto& un = r.unserved;
   std::printf(
+      "basketlift served %llu carts by the cart's categories alone (no item rule fired)\n"
       "basketlift served %llu carts only the popular fill: %llu hold no item seen in training, "
       "%llu only items below the min count (%u baskets), %llu frequent items without rules, "
       "%llu rules whose consequents are all in the cart or history\n"
       "%llu carts hide an item never seen in training (no method can find it)\n",
-      u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count, u(un.no_rules),
+      u(r.category_only), u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count, u(un.no_rules),
       u(un.all_excluded), u(r.unknown_targets));
 }
 

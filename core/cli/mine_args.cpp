@@ -12,7 +12,7 @@ std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
                 "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
                 "--min-confidence", "--min-lift", "--max-consequent-len",
-                "--max-rules-per-antecedent", "--neighbours", "--threads"});
+                "--max-rules-per-antecedent", "--neighbours", "--catalog-items", "--threads"});
   return extra;
 }
 
@@ -56,6 +56,11 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
   if (auto k = args.get_uint("--max-rules-per-antecedent"))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
+  if (auto v = args.get("--catalog-items")) {
+    if (*v != "all" && *v != "sold")
+      throw InputError("--catalog-items: expected all or sold, got '" + *v + "'");
+    opt.catalog_unsold_items = *v == "all";
+  }
   if (auto k = args.get_uint("--neighbours")) {
     if (*k > 1000) throw InputError("--neighbours: must be in [0, 1000]");
     opt.neighbours_per_item = static_cast<std::uint32_t>(*k);

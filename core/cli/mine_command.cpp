@@ -31,6 +31,9 @@ input:
   --date-col NAME            per-item repurchase intervals for next-purchase prediction
   --catalog FILE.csv         item_id,name,category,price: stored in the bundle (names,
                              categories, prices, category rules)
+  --catalog-items all|sold   all (default): catalog items no basket holds are kept too
+                             (popularity 0), so carts of new products get answers from
+                             their categories; sold: only items the baskets hold
 mining:
   --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default 0.01)
   --min-count N              absolute count (overrides --min-support)

@@ -177,11 +177,21 @@ TEST_CASE("make_bundle_content stores the catalog by item label; absent items st
       {{"mug", "KITCHEN", 3.0}, {"tea", "FOOD", 1.25}, {"bag", "", 2.0}, {"ghost", "X", 9.0}});
   auto b = kindstest::load(make_bundle_content(r, opt, "t", "now", &cat));
   REQUIRE(b->has_catalog());
-  // Categories: the distinct non-empty ones of items in the data, sorted ("X" belongs to an
-  // item that was never ordered).
-  REQUIRE(b->category_count() == 2);
+  // Categories: the distinct non-empty ones of the bundle's items, sorted. "ghost" was never
+  // ordered: it is kept with popularity 0 (after the ordered items), and so is its category.
+  REQUIRE(b->category_count() == 3);
   CHECK(b->category_label(0) == "FOOD");
   CHECK(b->category_label(1) == "KITCHEN");
+  CHECK(b->category_label(2) == "X");
+  REQUIRE(b->item_count() == 5);
+  const auto ghost = b->find("ghost");
+  CHECK(ghost == 4);
+  CHECK(b->popularity(ghost) == 0);
+  CHECK(b->item_category(ghost) == 2);
+  CHECK(b->price(ghost) == 9.0);
+  CHECK(b->category_popularity(2) == 0);
+  CHECK(b->single_rules(ghost).empty());
+  CHECK(b->popular_order().back() == ghost);
   const auto mug = b->find("mug"), tea = b->find("tea"), bag = b->find("bag"),
              gift = b->find("gift");
   CHECK(b->item_category(mug) == 1);
@@ -198,6 +208,14 @@ TEST_CASE("make_bundle_content stores the catalog by item label; absent items st
   CHECK(b->category_popularity(0) == 3);
   // No repurchase data without users and dates.
   CHECK_FALSE(b->has_repurchase());
+
+  // --catalog-items sold: only the ordered items, and only their categories.
+  opt.catalog_unsold_items = false;
+  auto sold = kindstest::load(make_bundle_content(r, opt, "t", "now", &cat));
+  CHECK(sold->item_count() == 4);
+  CHECK(sold->find("ghost") == sold->item_count());
+  REQUIRE(sold->category_count() == 2);
+  CHECK(sold->category_label(1) == "KITCHEN");
 }
 
 TEST_CASE("hostile catalog sections with a valid checksum are rejected with a message",

@@ -324,9 +324,13 @@ TEST_CASE("spark: a catalog gives names, categories and prices, never category r
   REQUIRE(imported->has_catalog());
   CHECK_FALSE(imported->has_category_rules());
   CHECK(native->has_category_rules());  // mine has the baskets
-  // Categories come from the items in the bundle: "misc" (an item nobody bought) is in neither.
+  // Categories come from the items in the bundle: "not-sold" (an item nobody bought) is kept
+  // with popularity 0 by both, so "misc" is a category of both.
   REQUIRE(imported->category_count() == native->category_count());
-  CHECK(imported->category_count() == 2);
+  CHECK(imported->category_count() == 3);
+  CHECK(imported->popularity(imported->find("not-sold")) == 0);
+  CHECK(native->popularity(native->find("not-sold")) == 0);
+  CHECK(imported->item_count() == native->item_count());
   for (std::uint32_t k = 0; k < imported->category_count(); ++k)
     CHECK(imported->category_label(k) == native->category_label(k));
   for (std::uint32_t i = 0; i < imported->item_count(); ++i) {

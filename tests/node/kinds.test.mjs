@@ -296,6 +296,53 @@ test('recommend with categories and priceRange: parity with the CLI', { skip: sk
   }
 });
 
+test('carts of unsold catalog items: answered from their categories, as the CLI does', { skip: skipRetail }, async () => {
+  const { rec, bundle } = retail;
+  const products = rec.products();
+  const unsold = products.filter((p) => p.popularity === 0 && p.category && listable(p.item));
+  const sold = products.filter((p) => p.popularity > 0 && listable(p.item));
+  assert.ok(unsold.length >= 20, `${unsold.length} unsold catalog items`);
+  const rand = rng(41);
+  const pick = (list) => list[Math.floor(rand() * list.length)].item;
+  const requests = [];
+  for (let i = 0; i < 60; i++) {
+    const cart = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(unsold));
+    if (i % 3 === 0) cart.push(pick(sold)); // some item rules too: categories fill after them
+    const options = { n: 1 + Math.floor(rand() * 20) };
+    if (rand() < 0.3) options.history = [pick(sold), pick(sold)];
+    requests.push({ cart, options });
+  }
+  const results = await compare(
+    requests,
+    ({ cart, options: o }) => ['recommend', bundle, '--cart', cart.join(','), '-n', String(o.n),
+      ...(o.history?.length ? ['--history', o.history.join(',')] : []), '--json'],
+    ({ cart, options }) => rec.recommend(cart, options),
+  );
+  const popularity = new Map(products.map((p) => [p.item, p.popularity]));
+  const soldCategories = new Set(sold.map((p) => p.category));
+  let category = 0;
+  for (const [k, list] of results.entries()) {
+    const { cart } = requests[k];
+    const onlyUnsold = cart.every((x) => popularity.get(x) === 0);
+    // A cart of unsold items fires no item rule: its first answer comes from its categories
+    // when one of them has sold items.
+    if (onlyUnsold && cart.some((x) => soldCategories.has(rec.product(x).category))) {
+      assert.equal(list[0].kind, 'category', JSON.stringify(requests[k]));
+    }
+    // Kinds come in order: cross-sell, then category, then popular.
+    const order = list.map((r) => ['cross-sell', 'category', 'popular'].indexOf(r.kind));
+    assert.deepStrictEqual(order, [...order].sort((a, b) => a - b));
+    for (const r of list.filter((x) => x.kind === 'category')) {
+      category++;
+      assert.ok(popularity.get(r.item) > 0, 'an unsold item is never recommended by category');
+      assert.ok(r.because.length > 0 && r.because.every((x) => cart.includes(x)));
+      assert.ok(r.confidence > 0 && r.confidence <= 1);
+      assert.equal(r.lift, (r.confidence * rec.info.transactions) / popularity.get(r.item));
+    }
+  }
+  assert.ok(category > 100, `${category} category results`);
+});
+
 test('product(), products() and categories() agree with the catalog the bundle was mined with', { skip: skipRetail }, () => {
   const { rec, catalog } = retail;
   const [header, ...rows] = parseCsv(readFileSync(catalog, 'utf8'));
@@ -313,7 +360,8 @@ test('product(), products() and categories() agree with the catalog the bundle w
     const { popularity, ...entry } = p;
     assert.deepStrictEqual(entry, expected);
     assert.deepStrictEqual(rec.product(p.item), expected);
-    assert.ok(Number.isInteger(popularity) && popularity > 0);
+    // 0: in the catalog, never in a basket (the catalog also lists items only ever returned).
+    assert.ok(Number.isInteger(popularity) && popularity >= 0);
     if (p.name) named++;
   }
   assert.ok(named > 0.9 * products.length);
