@@ -66,11 +66,12 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
-      "\"served_by_category_only\": %llu, \"unserved\": {\"unknown_items\": %llu, \"below_support\": %llu, \"no_rules\": %llu, "
+      "\"served_by_category_only\": %llu, \"unserved\": {\"unknown_items\": %llu, "
+      "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
       u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
-      u(r.unknown_targets), u(r.category_only), u(un.unknown_items), u(un.below_support), u(un.no_rules),
-      u(un.all_excluded));
+      u(r.unknown_targets), u(r.category_only), u(un.unknown_items), u(un.below_support),
+      u(un.no_rules), u(un.all_excluded));
 }
 
 void print_table(const EvalReport& r) {
@@ -88,8 +89,8 @@ void print_table(const EvalReport& r) {
       "%llu only items below the min count (%u baskets), %llu frequent items without rules, "
       "%llu rules whose consequents are all in the cart or history\n"
       "%llu carts hide an item never seen in training (no method can find it)\n",
-      u(r.category_only), u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count, u(un.no_rules),
-      u(un.all_excluded), u(r.unknown_targets));
+      u(r.category_only), u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count,
+      u(un.no_rules), u(un.all_excluded), u(r.unknown_targets));
 }
 
 constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split

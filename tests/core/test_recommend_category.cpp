@@ -95,8 +95,7 @@ TEST_CASE("a cart of an unsold catalog item is answered from its category", "[re
   CHECK(std::string(kind_name(rows[0].kind)) == "category");
 }
 
-TEST_CASE("the category answer honours history, affinity and the category filter",
-          "[recommend]") {
+TEST_CASE("the category answer honours history, affinity and the category filter", "[recommend]") {
   const auto b = shop();
   // History tea2: excluded, and FOOD affinity 1 doubles FOOD scores: tea1 2 * 1/2 = 1 > mug1.
   auto rows = ask(*b, {"new"}, {"tea2"}, 3);
@@ -133,8 +132,7 @@ TEST_CASE("item rules come first; categories fill before popularity", "[recommen
   }
 }
 
-TEST_CASE("without unsold catalog items the new product is unknown: popular only",
-          "[recommend]") {
+TEST_CASE("without unsold catalog items the new product is unknown: popular only", "[recommend]") {
   const auto b = shop(false);
   CHECK(b->find("new") == b->item_count());
   const auto rows = ask(*b, {"new"});
