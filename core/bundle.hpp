@@ -27,7 +27,11 @@ enum class SectionId : std::uint32_t {
   Repurchase = 7,     // optional: per item, the population's repurchase-interval statistics
   CategoryRules = 8,  // optional: rules {category} -> category, from baskets mapped to categories
   Neighbours = 9,     // optional: per item, its top co-purchased items (cosine), no threshold
+  Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
 };
+
+// Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].
+inline constexpr std::uint32_t kSimilarityScale = 1'000'000;
 
 // One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
 // Confidence, lift and support follow from counts, so they are exact and cost no bytes.
@@ -73,6 +77,8 @@ struct BundleContent {
   std::vector<RepurchaseStats> repurchase;
   // Neighbours (optional: written when non-empty): (item, {neighbour, baskets holding both}).
   std::vector<std::pair<std::uint32_t, RuleEntry>> neighbours;
+  // Similar (optional: written when non-empty): (item, {item, cosine * kSimilarityScale}).
+  std::vector<std::pair<std::uint32_t, RuleEntry>> similar;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -150,6 +156,13 @@ class Bundle {
     return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_),
             static_cast<std::size_t>(n_neighbours_)};
   }
+  // Items whose names resemble an item's ({item, cosine * kSimilarityScale}, in id order): the
+  // only link a product no basket holds has to the rest. all_similar() as all_neighbours().
+  std::span<const RuleEntry> similar(std::uint32_t item) const;
+  std::span<const RuleEntry> all_similar() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_),
+            static_cast<std::size_t>(n_similar_)};
+  }
   // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
                                         std::uint32_t* pair_count) const;
@@ -211,6 +224,7 @@ class Bundle {
   std::uint64_t label_offsets_ = 0, label_bytes_ = 0, popularity_ = 0;
   std::uint64_t single_offsets_ = 0, single_entries_ = 0, n_single_ = 0;
   std::uint64_t neighbour_offsets_ = 0, neighbour_entries_ = 0, n_neighbours_ = 0;
+  std::uint64_t similar_offsets_ = 0, similar_entries_ = 0, n_similar_ = 0;
   std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
                 pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
   std::vector<std::uint32_t> popular_order_;

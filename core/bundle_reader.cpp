@@ -76,6 +76,8 @@ const char* section_name(SectionId id) {
       return "repurchase";
     case SectionId::Neighbours:
       return "neighbours";
+    case SectionId::Similar:
+      return "similar names";
   }
   return "unknown";
 }
@@ -272,25 +274,42 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     }
   }
 
-  // Neighbours: the single-item rules' layout; entries are the same kind of counts.
-  s = nullptr;
-  for (const auto& x : sections_)
-    if (x.id == SectionId::Neighbours) s = &x;
-  if (s) {
-    Cursor c(bytes_, s->offset, s->size);
+  // Optional lists in the single-item rules' layout: neighbours (entries are counts, checked
+  // like rules) and similar names (entries are similarities).
+  auto read_lists = [&](SectionId id, std::uint64_t& offsets, std::uint64_t& entries,
+                        std::uint64_t& n, auto&& check) {
+    const SectionInfo* x = nullptr;
+    for (const auto& y : sections_)
+      if (y.id == id) x = &y;
+    if (!x) return true;
+    Cursor c(bytes_, x->offset, x->size);
     std::uint32_t n_entries;
-    if (!c.u32(n_entries) || !c.skip(n_items_ + 1ull, 4, neighbour_offsets_) ||
-        !c.skip(n_entries, 8, neighbour_entries_))
-      return bad(s->id, "counts exceed the section");
-    n_neighbours_ = n_entries;
-    if (!check_offsets(neighbour_offsets_, n_items_, n_entries)) return bad(s->id, "bad offsets");
+    if (!c.u32(n_entries) || !c.skip(n_items_ + 1ull, 4, offsets) || !c.skip(n_entries, 8, entries))
+      return bad(id, "counts exceed the section");
+    n = n_entries;
+    if (!check_offsets(offsets, n_items_, n_entries)) return bad(id, "bad offsets");
     for (std::uint32_t a = 0; a < n_items_; ++a) {
-      auto first = u32(neighbour_offsets_ + 4ull * a),
-           last = u32(neighbour_offsets_ + 4ull * a + 4);
-      if (!check_rules(s->id, neighbour_entries_ + 8ull * first, last - first, a, a, popularity(a)))
-        return false;
+      auto first = u32(offsets + 4ull * a), last = u32(offsets + 4ull * a + 4);
+      if (!check(entries + 8ull * first, last - first, a)) return false;
     }
-  }
+    return true;
+  };
+  if (!read_lists(SectionId::Neighbours, neighbour_offsets_, neighbour_entries_, n_neighbours_,
+                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+                    return check_rules(SectionId::Neighbours, begin, count, a, a, popularity(a));
+                  }))
+    return false;
+  if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
+                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+                    for (std::uint64_t r = 0; r < count; ++r) {
+                      auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
+                      if (c >= n_items_ || c == a || k == 0 || k > kSimilarityScale)
+                        return bad(SectionId::Similar, "entry " + std::to_string(r) + " of item " +
+                                                           std::to_string(a) + " is inconsistent");
+                    }
+                    return true;
+                  }))
+    return false;
 
   if (!(s = find(SectionId::PairRules))) return false;
   {
@@ -509,6 +528,13 @@ std::uint32_t Bundle::find(std::string_view l) const {
 std::span<const RuleEntry> Bundle::single_rules(std::uint32_t item) const {
   auto first = u32(single_offsets_ + 4ull * item), last = u32(single_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
+  if (!similar_offsets_) return {};
+  auto first = u32(similar_offsets_ + 4ull * item), last = u32(similar_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_) + first,
           last - first};
 }
 

@@ -171,6 +171,7 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
 
   if (!c.neighbours.empty())
     sections.emplace_back(SectionId::Neighbours, rule_lists(c.neighbours, n));
+  if (!c.similar.empty()) sections.emplace_back(SectionId::Similar, rule_lists(c.similar, n));
 
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();

@@ -310,7 +310,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
         by_rules |= r.kind == RecommendationKind::CrossSell;
       }
       tallies[c].add(list, k.target, served);
-      if (c == 0) report.category_only += served && !by_rules;
+      if (c == 0) report.served_without_rules += served && !by_rules;
       if (c == 0 && !served) classify_unserved(*bundle, k.cart, trained.min_count, report.unserved);
     }
   }

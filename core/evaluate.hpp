@@ -54,7 +54,9 @@ struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
   std::uint32_t min_count = 0;        // the mining's absolute support threshold, in baskets
   std::uint64_t unknown_targets = 0;  // carts whose hidden item never occurs in training
-  std::uint64_t category_only = 0;    // carts the first configuration served by category only
+  // Carts the first configuration served with no item rule: by a new product's similar names or
+  // by the cart's categories.
+  std::uint64_t served_without_rules = 0;
   UnservedBreakdown unserved;
   std::vector<EvalResult> methods;
 };

@@ -10,6 +10,7 @@
 #include "fpgrowth.hpp"
 #include "output.hpp"
 #include "repurchase.hpp"
+#include "similar_names.hpp"
 
 namespace basketlift {
 
@@ -73,6 +74,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
   if (catalog) {
     add_catalog_fields(c, *catalog, options.catalog_unsold_items);
     add_category_rules(c, db, r.min_count);
+    c.similar = similar_names(c, options.similar_per_item);
   }
   c.neighbours = top_neighbours(db, options.neighbours_per_item);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
@@ -89,6 +91,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
       {"neighbours_per_item", std::to_string(options.neighbours_per_item)},
       {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
+      {"similar_per_item", std::to_string(options.similar_per_item)},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
       {"frequent_itemsets", std::to_string(t.size())},
       {"rules_mined", std::to_string(r.rules.size())},

@@ -12,6 +12,7 @@
 #include "itemsets.hpp"
 #include "neighbours.hpp"
 #include "rules.hpp"
+#include "similar_names.hpp"
 #include "threshold.hpp"
 
 namespace basketlift {
@@ -32,6 +33,8 @@ struct MineOptions {
   // With a catalog: catalog items that no basket holds are kept in the bundle too (popularity 0),
   // so a cart of new products is answered from their categories.
   bool catalog_unsold_items = true;
+  // Each unsold catalog item's this many most similarly named items (core/similar_names.hpp).
+  std::uint32_t similar_per_item = kDefaultSimilarPerItem;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
 };
 

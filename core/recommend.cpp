@@ -55,7 +55,9 @@ Scorer::Scorer(const Bundle& bundle)
     category_[i] = bundle.item_category(i);
   }
   first_neighbour_ = bundle.single_rule_count() + bundle.pair_rule_count();
-  antecedent_counts_.resize(first_neighbour_ + bundle.all_neighbours().size());
+  first_similar_ = first_neighbour_ + bundle.all_neighbours().size();
+  // Similar names' entries keep count 0 (their antecedent has popularity 0 anyway).
+  antecedent_counts_.resize(first_similar_ + bundle.all_similar().size());
   const RuleEntry* single = bundle.all_single_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.single_rules(a)) antecedent_counts_[&r - single] = popularity_[a];
@@ -104,7 +106,8 @@ std::pair<std::size_t, std::uint64_t> Scorer::pair_hash(std::uint32_t a, std::ui
 void Scorer::prepare(const ScoringParams& p) {
   if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
       p.pair_weight == prepared_.pair_weight && p.smoothing == prepared_.smoothing &&
-      p.neighbour_weight == prepared_.neighbour_weight)
+      p.neighbour_weight == prepared_.neighbour_weight &&
+      p.similar_weight == prepared_.similar_weight)
     return;
   const double n = static_cast<double>(bundle_.transactions());
   auto evidence = [&](const RuleEntry& r, std::uint32_t antecedent_count, double weight) {
@@ -134,6 +137,10 @@ void Scorer::prepare(const ScoringParams& p) {
                                                     popularity_[near[i].consequent]);
     rules_[at] = {near[i].consequent, near[i].count, p.neighbour_weight * cosine};
   }
+  const auto similar = bundle_.all_similar();
+  for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
+    rules_[at] = {similar[i].consequent, similar[i].count,
+                  p.similar_weight * similar[i].count / kSimilarityScale};
   prepared_ = p;
   is_prepared_ = true;
 }
@@ -212,25 +219,40 @@ void Scorer::fire_cart() {
 }
 
 // Each cart item's neighbours add their (weighted) cosine to the candidate's score; a candidate
-// no rule reached enters with that alone and reports the neighbour's confidence and lift.
+// no rule reached enters with that alone and reports the neighbour's confidence and lift. Cart
+// items no basket holds have no neighbours but may have similar names: the same, with the name
+// cosine.
 void Scorer::add_neighbours() {
+  const bool neighbours = prepared_.neighbour_weight != 0, similar = prepared_.similar_weight != 0;
   const RuleEntry* near = bundle_.all_neighbours().data();
+  const RuleEntry* alike = bundle_.all_similar().data();
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
-    const auto list = bundle_.neighbours(cart_[i]);
-    reserve_candidates(list.size());
-    const std::size_t first = first_neighbour_ + static_cast<std::size_t>(list.data() - near);
-    for (std::size_t k = first; k < first + list.size(); ++k) {
-      const ScoredRule& rule = rules_[k];
-      Slot& slot = slots_[rule.consequent];
-      if (slot.blocked == stamp_) continue;
-      if (slot.seen != stamp_) {
-        enter(slot, rule.consequent, k);
-        slot.score = slot.sum = 0;
-      }
-      slot.score += rule.evidence;
-      slot.sum += rule.evidence;
-      mark(slot, i, i);
+    if (neighbours) {
+      const auto list = bundle_.neighbours(cart_[i]);
+      add_list(first_neighbour_ + static_cast<std::size_t>(list.data() - near), list.size(), i);
     }
+    if (similar && popularity_[cart_[i]] == 0) {
+      const auto list = bundle_.similar(cart_[i]);
+      add_list(first_similar_ + static_cast<std::size_t>(list.data() - alike), list.size(), i);
+    }
+  }
+}
+
+void Scorer::add_list(std::size_t first, std::size_t count, std::uint32_t at) {
+  reserve_candidates(count);
+  for (std::size_t k = first; k < first + count; ++k) {
+    const ScoredRule& rule = rules_[k];
+    Slot& slot = slots_[rule.consequent];
+    if (slot.blocked == stamp_) continue;
+    if (slot.seen != stamp_) {
+      enter(slot, rule.consequent, k);
+      slot.score = slot.sum = 0;
+    } else if (slot.rule >= first_similar_ && k < first_similar_) {
+      slot.rule = static_cast<std::uint32_t>(k);  // a co-purchase reason outranks a name
+    }
+    slot.score += rule.evidence;
+    slot.sum += rule.evidence;
+    mark(slot, at, at);
   }
 }
 
@@ -302,6 +324,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
 const char* kind_name(RecommendationKind kind) {
   return kind == RecommendationKind::CrossSell  ? "cross-sell"
          : kind == RecommendationKind::Category ? "category"
+         : kind == RecommendationKind::Similar  ? "similar"
                                                 : "popular";
 }
 
@@ -348,7 +371,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
       auto& score = slots_[candidates_[i]].score;
       score = 1.0 - score;
     }
-  if (req.params.neighbour_weight != 0) add_neighbours();
+  if (req.params.neighbour_weight != 0 || req.params.similar_weight != 0) add_neighbours();
 
   // Business filters apply to the candidates once, not to every firing rule.
   if (filter_) {
@@ -405,6 +428,11 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
         because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+    if (s.rule >= first_similar_) {  // only a new product's similar names reached it
+      results_.push_back({r.item, s.score, rules_[s.rule].count / double(kSimilarityScale), 1.0,
+                          RecommendationKind::Similar, begin, end});
+      continue;
+    }
     const double confidence =
         static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
     results_.push_back({r.item, s.score, confidence, confidence * n / popularity_[r.item],

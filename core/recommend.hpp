@@ -29,21 +29,31 @@ struct ScoringParams {
   // Added to a candidate's aggregate for each cart item that lists it among its neighbours
   // (bundle section 9): weight * cosine. Reaches items too rare for rules; 0 turns it off.
   double neighbour_weight = 2.0;
+  // Added for each cart item no basket holds (a new product) whose similar names (bundle
+  // section 10) list the candidate: weight * name cosine. 0 turns it off.
+  double similar_weight = 1.0;
 };
 
-// CrossSell: item rules (or neighbours) fired. Category: too few did, and the cart's categories
-// answered (the category rules of the bundle). Popular: the fill when neither reaches n.
-enum class RecommendationKind : std::uint8_t { CrossSell = 0, Popular = 1, Category = 2 };
-// "cross-sell", "popular", "category": the name the CLI and the JS API report.
+// CrossSell: item rules (or neighbours) fired. Similar: only a new product's similar names
+// reached the item. Category: too few of those, and the cart's categories answered (the category
+// rules of the bundle). Popular: the fill when none reaches n.
+enum class RecommendationKind : std::uint8_t {
+  CrossSell = 0,
+  Popular = 1,
+  Category = 2,
+  Similar = 3
+};
+// "cross-sell", "popular", "category", "similar": the name the CLI and the JS API report.
 const char* kind_name(RecommendationKind kind);
 
 struct Recommendation {
   std::uint32_t item;
   double score;
-  // Of the strongest firing rule; for 'category', the estimate P(B | cart category) · P(item | B)
-  // of its best category B; for 'popular', the item's support.
+  // Of the strongest firing rule; for 'similar', the best name cosine; for 'category', the
+  // estimate P(B | cart category) · P(item | B) of its best category B; for 'popular', the
+  // item's support.
   double confidence;
-  double lift;  // confidence / the item's support; 1 for 'popular'
+  double lift;  // confidence / the item's support; 1 for 'similar' and 'popular'
   RecommendationKind kind;
   std::uint32_t because_begin, because_end;  // range in Scorer::because(): cart items
 };
@@ -84,6 +94,9 @@ class Scorer {
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
   void add_neighbours();
+  // Fires the list rules_[first, first + count) of cart position `at`: each entry adds its
+  // evidence to its item's score.
+  void add_list(std::size_t first, std::size_t count, std::uint32_t at);
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
   struct Slot;
   void reserve_candidates(std::size_t count);
@@ -93,10 +106,12 @@ class Scorer {
 
   const Bundle& bundle_;
   // Single-item rules in all_single_rules() order, then pair rules in all_pair_rules() order,
-  // then neighbours in all_neighbours() order (their evidence: weight * cosine).
+  // then neighbours in all_neighbours() order (their evidence: weight * cosine), then similar
+  // names in all_similar() order (weight * name cosine).
   std::vector<ScoredRule> rules_;
   std::vector<std::uint32_t> antecedent_counts_;      // per rule: baskets holding its antecedent
   std::size_t first_neighbour_ = 0;                   // where the neighbours start in rules_
+  std::size_t first_similar_ = 0;                     // where the similar names start
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
   ScoringParams prepared_;
   bool is_prepared_ = false;

@@ -47,18 +47,20 @@ export interface Recommendation {
    *  see docs/EVALUATION.md); for 'category', its confidence raised by the affinity;
    *  0 for 'popular'. Compare scores within one answer only. */
   score: number;
-  /** Of the strongest firing rule; for 'category', P(category | cart item's category) ×
-   *  P(item | category) from the bundle's category rules; for 'popular', the item's support. */
+  /** Of the strongest firing rule; for 'similar', the name cosine; for 'category',
+   *  P(category | cart item's category) × P(item | category) from the bundle's category rules;
+   *  for 'popular', the item's support. */
   confidence: number;
-  /** confidence / the item's support; 1 for 'popular'. */
+  /** confidence / the item's support; 1 for 'similar' and 'popular'. */
   lift: number;
-  /** The cart items whose rules (for 'category': whose categories) reached the item, in cart
-   *  order; empty for 'popular'. */
+  /** The cart items whose rules (for 'similar': whose names, for 'category': whose categories)
+   *  reached the item, in cart order; empty for 'popular'. */
   because: string[];
-  /** 'cross-sell': item rules fired. 'category': too few did, and the cart items' categories
-   *  (bundles mined with a catalog) fill next, e.g. for products too new to have rules.
-   *  'popular' fills the rest. */
-  kind: 'cross-sell' | 'category' | 'popular';
+  /** 'cross-sell': item rules fired. 'similar': a product no basket holds yet (in the catalog
+   *  only) is in the cart, and the item's name resembles it. 'category': too few of those, and
+   *  the cart items' categories (bundles mined with a catalog) fill next. 'popular' fills the
+   *  rest. */
+  kind: 'cross-sell' | 'similar' | 'category' | 'popular';
 }
 
 export interface BundleInfo {

@@ -11,7 +11,7 @@ const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS
 const RESULT_BYTES = 48;
 // Tables of labels() (enum Table).
 const ITEM_LABELS = 0, ITEM_NAMES = 1, CATEGORY_LABELS = 2;
-const KINDS = ['cross-sell', 'popular', 'category']; // by RecommendationKind (core/recommend.hpp)
+const KINDS = ['cross-sell', 'popular', 'category', 'similar']; // by RecommendationKind (core/recommend.hpp)
 const ABSENT = 0xffffffff; // an id the core ignores: unknown labels cost nothing
 const NO_CATEGORY = 0xffffffff; // core/bundle.hpp kNoCategory
 const NO_ITEM = 0xffffffff; // core/rule_list.hpp kNoItem: the second antecedent of a single-item rule

@@ -119,6 +119,7 @@ export function mountRecommendations(element, rec, options = {}) {
   function reason(r, from) {
     if (kind === 'upsell') return `upgrade from ${name(from)}${r.priceRatio ? ` — ×${r.priceRatio.toFixed(1)} the price` : ''}`;
     if (r.kind === 'popular' || !r.because?.length) return 'popular with other shoppers';
+    if (r.kind === 'similar') return `like ${r.because.map(name).join(' and ')}`;
     if (r.kind === 'category') {
       const category = getProduct(r.item)?.category;
       return `goes with ${r.because.map(name).join(' and ')}${category ? ` — popular ${category.toLowerCase()}` : ''}`;

@@ -29,6 +29,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             --catalog-items)
   --json                    one JSON object: {"methods": {...}, "test_carts": N}
   --no-history              recommend from the cart alone (no customer history)
+  --similar-weight W        the scorer's weight on new products' similar names (default 1;
+                            for choosing it with --validation)
   --validation              evaluate on the validation split --tune uses (the training part,
                             split again; temporal: its last 60 days) instead of the test split
   --tune                    evaluate a grid of scoring settings on a validation split taken
@@ -66,11 +68,11 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
-      "\"served_by_category_only\": %llu, \"unserved\": {\"unknown_items\": %llu, "
+      "\"served_without_rules\": %llu, \"unserved\": {\"unknown_items\": %llu, "
       "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
       u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
-      u(r.unknown_targets), u(r.category_only), u(un.unknown_items), u(un.below_support),
+      u(r.unknown_targets), u(r.served_without_rules), u(un.unknown_items), u(un.below_support),
       u(un.no_rules), u(un.all_excluded));
 }
 
@@ -84,13 +86,14 @@ void print_table(const EvalReport& r) {
                 m.coverage, m.served);
   const auto& un = r.unserved;
   std::printf(
-      "basketlift served %llu carts by the cart's categories alone (no item rule fired)\n"
+      "basketlift served %llu carts with no item rule firing (by new products' similar names or "
+      "the cart's categories)\n"
       "basketlift served %llu carts only the popular fill: %llu hold no item seen in training, "
       "%llu only items below the min count (%u baskets), %llu frequent items without rules, "
       "%llu rules whose consequents are all in the cart or history\n"
-      "%llu carts hide an item never seen in training (no method can find it)\n",
-      u(r.category_only), u(un.total()), u(un.unknown_items), u(un.below_support), r.min_count,
-      u(un.no_rules), u(un.all_excluded), u(r.unknown_targets));
+      "%llu carts hide an item never sold in training (only similar names can reach it)\n",
+      u(r.served_without_rules), u(un.total()), u(un.unknown_items), u(un.below_support),
+      r.min_count, u(un.no_rules), u(un.all_excluded), u(r.unknown_targets));
 }
 
 constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
@@ -171,11 +174,11 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
 }  // namespace
 
 int run_eval(int argc, char** argv) {
-  Args args(
-      argc, argv, 2,
-      with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog"}),
-      {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation", "--help",
-       "-h"});
+  Args args(argc, argv, 2,
+            with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog",
+                               "--similar-weight"}),
+            {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
+             "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -205,6 +208,9 @@ int run_eval(int argc, char** argv) {
     catalog = read_catalog(*path);
     opt.catalog = &*catalog;
   }
+  ScoringParams scoring;
+  if (auto w = args.get("--similar-weight"))
+    scoring.similar_weight = parse_fraction(*w, "--similar-weight").value();
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
   if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.003"});
   if (args.flag("--tune-next")) return tune_next(data, opt);
@@ -224,15 +230,14 @@ int run_eval(int argc, char** argv) {
   }
   if (args.flag("--validation")) {
     const auto train = training_part(data, opt);
-    const auto report =
-        evaluate(train, validation_options(train, opt, kValidationDays), {ScoringParams{}});
+    const auto report = evaluate(train, validation_options(train, opt, kValidationDays), {scoring});
     if (args.flag("--json"))
       print_json(report, std::nullopt);
     else
       print_table(report);
     return 0;
   }
-  const auto report = evaluate(data, opt, {ScoringParams{}});
+  const auto report = evaluate(data, opt, {scoring});
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
     next = evaluate_next_purchase(data, opt);

@@ -12,7 +12,8 @@ std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
                 "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
                 "--min-confidence", "--min-lift", "--max-consequent-len",
-                "--max-rules-per-antecedent", "--neighbours", "--catalog-items", "--threads"});
+                "--max-rules-per-antecedent", "--neighbours", "--catalog-items", "--similar",
+                "--threads"});
   return extra;
 }
 
@@ -60,6 +61,10 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     if (*v != "all" && *v != "sold")
       throw InputError("--catalog-items: expected all or sold, got '" + *v + "'");
     opt.catalog_unsold_items = *v == "all";
+  }
+  if (auto k = args.get_uint("--similar")) {
+    if (*k > 1000) throw InputError("--similar: must be in [0, 1000]");
+    opt.similar_per_item = static_cast<std::uint32_t>(*k);
   }
   if (auto k = args.get_uint("--neighbours")) {
     if (*k > 1000) throw InputError("--neighbours: must be in [0, 1000]");

@@ -34,6 +34,8 @@ input:
   --catalog-items all|sold   all (default): catalog items no basket holds are kept too
                              (popularity 0), so carts of new products get answers from
                              their categories; sold: only items the baskets hold
+  --similar K                each unsold catalog item's K most similarly named items (word
+                             TF-IDF cosine), its link to the rest (default 5; 0 = none)
 mining:
   --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default 0.01)
   --min-count N              absolute count (overrides --min-support)

@@ -296,7 +296,7 @@ test('recommend with categories and priceRange: parity with the CLI', { skip: sk
   }
 });
 
-test('carts of unsold catalog items: answered from their categories, as the CLI does', { skip: skipRetail }, async () => {
+test('carts of unsold catalog items: answered by similar names and categories, as the CLI does', { skip: skipRetail }, async () => {
   const { rec, bundle } = retail;
   const products = rec.products();
   const unsold = products.filter((p) => p.popularity === 0 && p.category && listable(p.item));
@@ -321,17 +321,24 @@ test('carts of unsold catalog items: answered from their categories, as the CLI 
   const popularity = new Map(products.map((p) => [p.item, p.popularity]));
   const soldCategories = new Set(sold.map((p) => p.category));
   let category = 0;
+  let similar = 0;
   for (const [k, list] of results.entries()) {
     const { cart } = requests[k];
     const onlyUnsold = cart.every((x) => popularity.get(x) === 0);
-    // A cart of unsold items fires no item rule: its first answer comes from its categories
-    // when one of them has sold items.
+    // A cart of unsold items fires no item rule: its first answer comes from similar names or
+    // its categories when one of them has sold items.
     if (onlyUnsold && cart.some((x) => soldCategories.has(rec.product(x).category))) {
-      assert.equal(list[0].kind, 'category', JSON.stringify(requests[k]));
+      assert.ok(['similar', 'category'].includes(list[0].kind), JSON.stringify(requests[k]));
     }
-    // Kinds come in order: cross-sell, then category, then popular.
-    const order = list.map((r) => ['cross-sell', 'category', 'popular'].indexOf(r.kind));
+    if (onlyUnsold) assert.ok(list.every((r) => r.kind !== 'cross-sell'));
+    // Kinds come in order: cross-sell and similar (one ranking), then category, then popular.
+    const order = list.map((r) => ({ 'cross-sell': 0, similar: 0, category: 1, popular: 2 })[r.kind]);
     assert.deepStrictEqual(order, [...order].sort((a, b) => a - b));
+    for (const r of list.filter((x) => x.kind === 'similar')) {
+      similar++;
+      assert.ok(r.confidence > 0 && r.confidence <= 1 && r.lift === 1);
+      assert.ok(r.because.length > 0 && r.because.every((x) => cart.includes(x) && popularity.get(x) === 0));
+    }
     for (const r of list.filter((x) => x.kind === 'category')) {
       category++;
       assert.ok(popularity.get(r.item) > 0, 'an unsold item is never recommended by category');
@@ -340,7 +347,7 @@ test('carts of unsold catalog items: answered from their categories, as the CLI 
       assert.equal(r.lift, (r.confidence * rec.info.transactions) / popularity.get(r.item));
     }
   }
-  assert.ok(category > 100, `${category} category results`);
+  assert.ok(category > 50 && similar > 50, `${category} category, ${similar} similar results`);
 });
 
 test('product(), products() and categories() agree with the catalog the bundle was mined with', { skip: skipRetail }, () => {

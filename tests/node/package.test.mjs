@@ -62,7 +62,7 @@ console.log(JSON.stringify({ results: rec.recommend(${JSON.stringify(CART)}, { n
 } from 'basketlift';
 const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0), fetch: globalThis.fetch });
 const results: Recommendation[] = rec.recommend(['a'], { n: 3, history: [], exclude: ['b'] });
-const kind: 'cross-sell' | 'category' | 'popular' = results[0].kind;
+const kind: 'cross-sell' | 'similar' | 'category' | 'popular' = results[0].kind;
 const info: Readonly<BundleInfo> = rec.info;
 const total: number = info.rules.total + rec.memoryUsage().heapBytes;
 const e: unknown = null;
