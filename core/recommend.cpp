@@ -72,18 +72,7 @@ Scorer::Scorer(const Bundle& bundle)
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.neighbours(a))
       antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
-  if (bundle.has_category_rules()) {
-    const auto n_cat = bundle.category_count();
-    category_weight_.assign(n_cat, 0.0);
-    category_first_.assign(n_cat + 1, 0);
-    for (std::uint32_t i = 0; i < bundle.item_count(); ++i)
-      if (category_[i] != kNoCategory && popularity_[i] > 0) ++category_first_[category_[i] + 1];
-    for (std::uint32_t k = 0; k < n_cat; ++k) category_first_[k + 1] += category_first_[k];
-    by_category_.resize(category_first_[n_cat]);
-    auto next = category_first_;
-    for (auto i : bundle.popular_order())  // descending popularity, ties by id
-      if (category_[i] != kNoCategory && popularity_[i] > 0) by_category_[next[category_[i]]++] = i;
-  }
+  group_categories();
   // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
   while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
     ++pair_filter_bits_;
@@ -256,68 +245,22 @@ void Scorer::add_list(std::size_t first, std::size_t count, std::uint32_t at) {
   }
 }
 
-// Too few item rules fired: the cart's categories answer next. An item x of category B scores
-// P(x | A) for a cart item's category A, estimated as P(B | A) · P(x | B): P(B | A) from the
-// bundle's category rules (1 when B = A), P(x | B) = count(x) / count(B); the best over the
-// cart's categories, boosted by the history's affinity like a rule's score.
-void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
-  if (category_first_.empty()) return;
-  for (auto k : weighted_) category_weight_[k] = 0.0;
-  weighted_.clear();
-  auto weigh = [&](std::uint32_t k, double w) {
-    if (category_weight_[k] == 0.0) weighted_.push_back(k);
-    category_weight_[k] = std::max(category_weight_[k], w);
+// Sorts by score, then the summed evidence, popularity and id.
+void Scorer::rank(Ranked* first, std::size_t count) {
+  auto better = [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.sum != b.sum) return a.sum > b.sum;
+    return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
   };
-  for (auto item : cart_) {
-    const auto a = category_[item];
-    if (a == kNoCategory) continue;
-    weigh(a, 1.0);
-    const double count_a = bundle_.category_popularity(a);
-    for (const auto& r : bundle_.category_rules(a)) weigh(r.consequent, r.count / count_a);
-  }
-  // Each item belongs to one category, so the best `need` overall are among each category's
-  // first `need` eligible items.
-  const std::size_t need = n - results_.size();
-  category_pool_.clear();
-  for (auto b : weighted_) {
-    std::size_t taken = 0;
-    for (auto at = category_first_[b]; at < category_first_[b + 1] && taken < need; ++at) {
-      const auto x = by_category_[at];
-      const Slot& slot = slots_[x];
-      if (slot.blocked == stamp_ || slot.seen == stamp_ ||
-          (filter_ && !filter_->allows(bundle_, x)))
-        continue;
-      const double p = category_weight_[b] * popularity_[x] / bundle_.category_popularity(b);
-      category_pool_.push_back({p, p * (1.0 + affinity_[b]), popularity_[x], x});
-      ++taken;
+  if (count <= kInsertionSortMax) {  // the usual n plus a tie or two: no sort machinery
+    for (std::size_t i = 1; i < count; ++i) {
+      const Ranked x = first[i];
+      std::size_t at = i;
+      for (; at > 0 && better(x, first[at - 1]); --at) first[at] = first[at - 1];
+      first[at] = x;
     }
-  }
-  // Ranked by the boosted score (in `sum` here), then popularity and id.
-  const auto take = std::min(need, category_pool_.size());
-  std::partial_sort(
-      category_pool_.begin(), category_pool_.begin() + static_cast<std::ptrdiff_t>(take),
-      category_pool_.end(), [](const Ranked& a, const Ranked& b) {
-        if (a.sum != b.sum) return a.sum > b.sum;
-        return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
-      });
-  const double transactions = static_cast<double>(bundle_.transactions());
-  for (std::size_t i = 0; i < take; ++i) {
-    const Ranked& r = category_pool_[i];
-    const auto b = category_[r.item];
-    slots_[r.item].seen = stamp_;  // the popular fill skips it
-    // `because`: the cart items whose category reached b.
-    const std::uint32_t begin = because_end;
-    if (because_.size() < because_end + cart_.size()) because_.resize(because_end + cart_.size());
-    for (auto item : cart_) {
-      const auto a = category_[item];
-      if (a == kNoCategory) continue;
-      const auto rules = bundle_.category_rules(a);
-      if (a == b || std::any_of(rules.begin(), rules.end(),
-                                [&](const RuleEntry& e) { return e.consequent == b; }))
-        because_[because_end++] = item;
-    }
-    results_.push_back({r.item, r.sum, r.score, r.score * transactions / r.popularity,
-                        RecommendationKind::Category, begin, because_end});
+  } else {
+    std::sort(first, first + count, better);
   }
 }
 
@@ -399,21 +342,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     ranked_[kept] = {s.score, s.sum, popularity_[c], c};
     kept += s.score >= threshold;
   }
-  auto better = [](const Ranked& a, const Ranked& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.sum != b.sum) return a.sum > b.sum;
-    return a.popularity != b.popularity ? a.popularity > b.popularity : a.item < b.item;
-  };
-  if (kept <= kInsertionSortMax) {  // the usual n plus a tie or two: no sort machinery
-    for (std::size_t i = 1; i < kept; ++i) {
-      const Ranked x = ranked_[i];
-      std::size_t at = i;
-      for (; at > 0 && better(x, ranked_[at - 1]); --at) ranked_[at] = ranked_[at - 1];
-      ranked_[at] = x;
-    }
-  } else {
-    std::sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(kept), better);
-  }
+  rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);
   // `because`: each result's bits, read in cart order.
   if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());

@@ -97,6 +97,7 @@ class Scorer {
   // Fires the list rules_[first, first + count) of cart position `at`: each entry adds its
   // evidence to its item's score.
   void add_list(std::size_t first, std::size_t count, std::uint32_t at);
+  void group_categories();
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
   struct Slot;
   void reserve_candidates(std::size_t count);
@@ -143,6 +144,7 @@ class Scorer {
     std::uint32_t popularity, item;
   };
   std::vector<Ranked> ranked_;
+  static void rank(Ranked* first, std::size_t count);
   std::vector<double> scores_;
   std::vector<std::uint64_t> pair_filter_;
   std::uint32_t pair_filter_bits_ = 0;
