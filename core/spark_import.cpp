@@ -13,6 +13,7 @@
 #include "input_file.hpp"
 #include "itemsets.hpp"
 #include "output.hpp"
+#include "similar_names.hpp"
 #include "transactions.hpp"
 
 namespace basketlift {
@@ -830,7 +831,10 @@ class Importer {
     }
     rep.single_rules = c.single_rules.size();
     rep.pair_rules = c.pair_rules.size();
-    if (catalog) add_catalog_fields(c, *catalog);
+    if (catalog) {
+      add_catalog_fields(c, *catalog);  // unsold catalog items too, as mine does by default
+      c.similar = similar_names(c, kDefaultSimilarPerItem);
+    }
 
     c.meta = {
         {"created_at", created_at},

@@ -331,6 +331,10 @@ TEST_CASE("spark: a catalog gives names, categories and prices, never category r
   CHECK(imported->popularity(imported->find("not-sold")) == 0);
   CHECK(native->popularity(native->find("not-sold")) == 0);
   CHECK(imported->item_count() == native->item_count());
+  // The unsold item's similar names: computed from the same names, the same in both.
+  REQUIRE(imported->all_similar().size() == native->all_similar().size());
+  for (std::size_t i = 0; i < imported->all_similar().size(); ++i)
+    CHECK(imported->all_similar()[i].count == native->all_similar()[i].count);
   for (std::uint32_t k = 0; k < imported->category_count(); ++k)
     CHECK(imported->category_label(k) == native->category_label(k));
   for (std::uint32_t i = 0; i < imported->item_count(); ++i) {
