@@ -62,7 +62,9 @@ const tinyOrders = write(
 const tinyCatalog = write(
   'catalog.csv',
   'item_id,name,category,price\nmilk,Whole milk,dairy,1.10\nbread,Sourdough,bakery,3.50\n' +
-    'eggs,Free range eggs,dairy,2.75\njam,"Strawberry jam, 340g",spreads,4.2\n',
+    'eggs,Free range eggs,dairy,2.75\njam,"Strawberry jam, 340g",spreads,4.2\n' +
+    // Never ordered: kept with popularity 0 and similar names (sections 3 and 10).
+    'butter,Whole milk butter,dairy,2.5\n',
 );
 const bundles = {
   'tiny_kinds.blb': mine(tinyOrders, ['--catalog', tinyCatalog, '--user-col', 'user_id',
