@@ -134,47 +134,70 @@ void Scorer::reserve_candidates(std::size_t count) {
     because_bits_.resize(2 * (n_candidates_ + count) * words_);
 }
 
-// `item` becomes a candidate of this call, reporting rules_[rule]; the caller sets its score.
-void Scorer::enter(Slot& slot, std::uint32_t item, std::size_t rule) {
-  slot.seen = stamp_;
-  slot.rule = static_cast<std::uint32_t>(rule);
-  slot.index = n_candidates_;
-  std::fill_n(because_bits_.data() + n_candidates_ * words_, words_, 0);
-  candidates_[n_candidates_++] = item;  // item_count() long: each item enters once
-}
-
-// Cart positions a and b are among the reasons for the candidate in `slot`.
-void Scorer::mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b) {
-  std::uint64_t* row = because_bits_.data() + slot.index * words_;
-  row[cart_a / 64] |= std::uint64_t{1} << (cart_a % 64);
-  row[cart_b / 64] |= std::uint64_t{1} << (cart_b % 64);
+// Walks rules_[first, first + count) (rules or neighbours) whose antecedent is cart positions a
+// and b (a == b: one item): skips blocked consequents, enters new candidates (their `because`
+// row zeroed, slot.rule = k), calls update(slot, k, is_new) to aggregate, then marks a and b as
+// reasons. The per-call state lives in locals for the loop: as members, every store through a
+// slot made the compiler reload them.
+template <class Update>
+void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+                   Update update) {
+  reserve_candidates(count);
+  const ScoredRule* rules = rules_.data();
+  Slot* slots = slots_.data();
+  std::uint64_t* bits = because_bits_.data();
+  std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
+  const std::uint32_t stamp = stamp_;
+  const std::size_t words = words_;
+  std::uint32_t n = n_candidates_;
+  const std::size_t word_a = cart_a / 64, word_b = cart_b / 64;
+  const std::uint64_t bit_a = std::uint64_t{1} << (cart_a % 64),
+                      bit_b = std::uint64_t{1} << (cart_b % 64);
+  for (std::size_t k = first; k < first + count; ++k) {
+    Slot& slot = slots[rules[k].consequent];
+    if (slot.blocked == stamp) continue;
+    std::uint64_t* row;
+    if (slot.seen != stamp) {
+      slot.seen = stamp;
+      slot.rule = static_cast<std::uint32_t>(k);
+      slot.index = n;
+      row = bits + n * words;
+      if (words == 1)
+        row[0] = 0;
+      else
+        std::fill_n(row, words, 0);
+      candidates[n++] = rules[k].consequent;
+      update(slot, k, true);
+    } else {
+      row = bits + slot.index * words;
+      update(slot, k, false);
+    }
+    row[word_a] |= bit_a;
+    row[word_b] |= bit_b;
+  }
+  n_candidates_ = n;
 }
 
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
-  reserve_candidates(count);
   const Aggregation aggregation = prepared_.aggregation;
-  for (std::size_t k = first; k < first + count; ++k) {
-    const ScoredRule& rule = rules_[k];
-    Slot& slot = slots_[rule.consequent];
-    if (slot.blocked == stamp_) continue;
-    const double e = rule.evidence;
-    if (slot.seen != stamp_) {
-      enter(slot, rule.consequent, k);
+  const ScoredRule* rules = rules_.data();
+  visit(first, count, cart_a, cart_b, [&](Slot& slot, std::size_t k, bool is_new) {
+    const double e = rules[k].evidence;
+    if (is_new) {
       slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
       slot.sum = e;
     } else {
       slot.sum += e;
       if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
       if (aggregation == Aggregation::Sum) slot.score += e;
-      const double best = aggregation == Aggregation::Max ? slot.score : rules_[slot.rule].evidence;
+      const double best = aggregation == Aggregation::Max ? slot.score : rules[slot.rule].evidence;
       if (e > best) {
         slot.rule = static_cast<std::uint32_t>(k);
         if (aggregation == Aggregation::Max) slot.score = e;
       }
     }
-    mark(slot, cart_a, cart_b);
-  }
+  });
 }
 
 void Scorer::fire_cart() {
@@ -203,22 +226,15 @@ void Scorer::fire_cart() {
 // no rule reached enters with that alone and reports the neighbour's confidence and lift.
 void Scorer::add_neighbours() {
   const RuleEntry* near = bundle_.all_neighbours().data();
+  const ScoredRule* rules = rules_.data();
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     const auto list = bundle_.neighbours(cart_[i]);
-    reserve_candidates(list.size());
     const std::size_t first = first_neighbour_ + static_cast<std::size_t>(list.data() - near);
-    for (std::size_t k = first; k < first + list.size(); ++k) {
-      const ScoredRule& rule = rules_[k];
-      Slot& slot = slots_[rule.consequent];
-      if (slot.blocked == stamp_) continue;
-      if (slot.seen != stamp_) {
-        enter(slot, rule.consequent, k);
-        slot.score = slot.sum = 0;
-      }
-      slot.score += rule.evidence;
-      slot.sum += rule.evidence;
-      mark(slot, i, i);
-    }
+    visit(first, list.size(), i, i, [&](Slot& slot, std::size_t k, bool is_new) {
+      if (is_new) slot.score = slot.sum = 0;
+      slot.score += rules[k].evidence;
+      slot.sum += rules[k].evidence;
+    });
   }
 }
 

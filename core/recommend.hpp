@@ -80,8 +80,9 @@ class Scorer {
   void add_neighbours();
   struct Slot;
   void reserve_candidates(std::size_t count);
-  void enter(Slot& slot, std::uint32_t item, std::size_t rule);
-  void mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b);
+  template <class Update>
+  void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+             Update update);
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
