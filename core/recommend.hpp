@@ -107,7 +107,15 @@ class Scorer {
     std::uint32_t index = 0;  // among this call's candidates: its row of because_bits_
   };
   std::vector<Slot> slots_;
-  std::vector<double> affinity_;  // per category, from the history
+  // Per item: where its single-item rules and its neighbours are in rules_, decoded once from the
+  // bundle's offsets (one read per cart item instead of two tables and two calls).
+  struct Lists {
+    std::uint32_t single_first, single_end, near_first, near_end;
+  };
+  std::vector<Lists> lists_;
+  std::vector<std::uint8_t> in_pair_;  // per item: 1 if some pair with rules holds it
+  std::vector<std::uint32_t> paired_;  // cart positions of such items, this call
+  std::vector<double> affinity_;       // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
