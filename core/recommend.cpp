@@ -25,15 +25,13 @@ double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
       greater += xs[i] > pivot;
     }
     if (k >= greater) {
-      std::size_t equal = 0;
-      for (std::size_t i = 0; i < m; ++i) equal += xs[i] == pivot;
-      if (k < greater + equal) return pivot;
       std::size_t less = 0;
       for (std::size_t i = 0; i < m; ++i) {
         tmp[less] = xs[i];
         less += xs[i] < pivot;
       }
-      k -= greater + equal;
+      if (k < m - less) return pivot;  // among the values equal to the pivot
+      k -= m - less;
       greater = less;
     }
     std::swap(xs, tmp);  // the side that holds the answer is now xs
@@ -319,11 +317,17 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (std::size_t i = 0; i < m; ++i) scores_[i] = slots_[candidates[i]].score;
   const double threshold = req.n < m ? kth_largest(scores_.data(), m, req.n - 1, scores_.data() + m)
                                      : -std::numeric_limits<double>::infinity();
+  // The candidates reaching it, compacted in place (branch-free), then their sort keys.
+  std::uint32_t* reaching = candidates_.data();
   std::size_t kept = 0;
-  for (auto c : candidates) {
-    const Slot& s = slots_[c];
-    ranked_[kept] = {s.score, s.sum, popularity_[c], c};
-    kept += s.score >= threshold;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t c = reaching[i];
+    reaching[kept] = c;
+    kept += slots_[c].score >= threshold;
+  }
+  for (std::size_t i = 0; i < kept; ++i) {
+    const std::uint32_t c = reaching[i];
+    ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
   }
   auto better = [](const Ranked& a, const Ranked& b) {
     if (a.score != b.score) return a.score > b.score;
