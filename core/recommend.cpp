@@ -137,18 +137,18 @@ void Scorer::prepare(const ScoringParams& p) {
 
 // The hot path. The lists are written through raw pointers into buffers sized beforehand: no
 // capacity checks per rule.
-// Room in because_bits_ for `count` more candidates.
+// Room in because_bits_ for `count` more candidates (carts of more than 64 items).
 void Scorer::reserve_candidates(std::size_t count) {
-  if (because_bits_.size() < (n_candidates_ + count) * words_)
+  if (words_ > 1 && because_bits_.size() < (n_candidates_ + count) * words_)
     because_bits_.resize(2 * (n_candidates_ + count) * words_);
 }
 
 // Walks rules_[first, first + count) (rules or neighbours) whose antecedent is cart positions a
-// and b (a == b: one item): skips blocked consequents, enters new candidates (their `because`
-// row zeroed, slot.rule = k), calls update(slot, k, is_new) to aggregate, then marks a and b as
-// reasons. The per-call state lives in locals for the loop: as members, every store through a
-// slot made the compiler reload them.
-template <class Update>
+// and b (a == b: one item): skips blocked consequents, enters new candidates (no reasons yet,
+// slot.rule = k), calls update(slot, k, is_new) to aggregate, then marks a and b as reasons. The
+// per-call state lives in locals for the loop: as members, every store through a slot made the
+// compiler reload them. kOneWord: a cart of up to 64 items, whose reasons fit in the slot.
+template <bool kOneWord, class Update>
 void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
                    Update update) {
   reserve_candidates(count);
@@ -164,27 +164,39 @@ void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, s
                       bit_b = std::uint64_t{1} << (cart_b % 64);
   for (std::size_t k = first; k < first + count; ++k) {
     Slot& slot = slots[rules[k].consequent];
-    if (slot.blocked == stamp) continue;
-    std::uint64_t* row;
-    if (slot.seen != stamp) {
-      slot.seen = stamp;
+    const std::uint32_t state = slot.state - stamp;  // 0: a candidate, 1: blocked
+    if (state == 1) continue;
+    const bool is_new = state != 0;
+    if (is_new) {
+      slot.state = stamp;
       slot.rule = static_cast<std::uint32_t>(k);
-      slot.index = n;
-      row = bits + n * words;
-      if (words == 1)
-        row[0] = 0;
-      else
-        std::fill_n(row, words, 0);
+      if constexpr (kOneWord) {
+        slot.reasons = 0;
+      } else {
+        slot.reasons = n;
+        std::fill_n(bits + n * words, words, 0);
+      }
       candidates[n++] = rules[k].consequent;
-      update(slot, k, true);
-    } else {
-      row = bits + slot.index * words;
-      update(slot, k, false);
     }
-    row[word_a] |= bit_a;
-    row[word_b] |= bit_b;
+    update(slot, k, is_new);
+    if constexpr (kOneWord) {
+      slot.reasons |= bit_a | bit_b;
+    } else {
+      std::uint64_t* row = bits + slot.reasons * words;
+      row[word_a] |= bit_a;
+      row[word_b] |= bit_b;
+    }
   }
   n_candidates_ = n;
+}
+
+template <class Update>
+void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+                   Update update) {
+  if (words_ == 1)
+    visit<true>(first, count, cart_a, cart_b, update);
+  else
+    visit<false>(first, count, cart_a, cart_b, update);
 }
 
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
@@ -254,20 +266,22 @@ void Scorer::add_neighbours() {
 
 std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const auto n_items = bundle_.item_count();
-  if (++stamp_ == 0) {  // wrapped: forget every old mark
-    for (auto& slot : slots_) slot.blocked = slot.seen = 0;
-    stamp_ = 1;
+  stamp_ += 2;
+  if (stamp_ == 0) {  // wrapped: forget every old mark
+    for (auto& slot : slots_) slot.state = 0;
+    stamp_ = 2;
   }
+  const std::uint32_t blocked = stamp_ + 1;
   cart_.clear();
   for (auto id : req.cart) {
-    if (id < n_items && slots_[id].blocked != stamp_) {
-      slots_[id].blocked = stamp_;
+    if (id < n_items && slots_[id].state != blocked) {
+      slots_[id].state = blocked;
       cart_.push_back(id);
     }
   }
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
-      if (id < n_items) slots_[id].blocked = stamp_;
+      if (id < n_items) slots_[id].state = blocked;
 
   filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
   for (auto k : affinity_touched_) affinity_[k] = 0.0;
@@ -354,7 +368,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
     const std::uint32_t begin = end;
-    const std::uint64_t* row = because_bits_.data() + s.index * words_;
+    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
         because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
@@ -366,7 +380,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
-    if (slots_[c].blocked == stamp_ || slots_[c].seen == stamp_ ||
+    if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked
         (filter_ && !filter_->allows(bundle_, c)))
       continue;
     results_.push_back(

@@ -80,6 +80,9 @@ class Scorer {
   void add_neighbours();
   struct Slot;
   void reserve_candidates(std::size_t count);
+  template <bool kOneWord, class Update>
+  void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+             Update update);
   template <class Update>
   void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
              Update update);
@@ -95,16 +98,18 @@ class Scorer {
   ScoringParams prepared_;
   bool is_prepared_ = false;
 
-  std::uint32_t stamp_ = 0;
+  std::uint32_t stamp_ = 0;  // even; + 2 per call
   // The per-call state of one item, 32 bytes: the hot loop touches this and the rule only.
   struct Slot {
-    std::uint32_t blocked = 0;  // == stamp_: in cart, history or exclude
-    std::uint32_t seen = 0;     // == stamp_: a candidate this call
+    std::uint32_t state = 0;  // stamp_: a candidate this call; stamp_ + 1: in cart, history or
+                              // exclude (blocked); anything else: neither
+    std::uint32_t rule = 0;   // the strongest firing rule: its confidence and lift are reported
     // The aggregate while rules fire (max: the best evidence; noisy-or: the product of
     // (1 - evidence)), then the final score; the summed evidence breaks ties.
     double score = 0, sum = 0;
-    std::uint32_t rule = 0;   // the strongest firing rule: its confidence and lift are reported
-    std::uint32_t index = 0;  // among this call's candidates: its row of because_bits_
+    // Which cart positions' rules reached it: the bits themselves for carts of up to 64 items,
+    // else its row of because_bits_.
+    std::uint64_t reasons = 0;
   };
   std::vector<Slot> slots_;
   // Per item: where its single-item rules and its neighbours are in rules_, decoded once from the
@@ -119,8 +124,8 @@ class Scorer {
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
-  // Which cart positions' rules reached each candidate: a bit set of words_ 64-bit words (one
-  // for carts up to 64 items) per candidate, read back in cart order for the top n.
+  // Carts of more than 64 items: which cart positions' rules reached each candidate, a bit set of
+  // words_ 64-bit words per candidate, read back in cart order for the top n.
   std::vector<std::uint64_t> because_bits_;
   std::size_t words_ = 1;
   std::vector<std::uint32_t> candidates_, cart_;
