@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <type_traits>
 
 namespace basketlift {
 
@@ -201,24 +202,31 @@ void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, s
 
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
-  const Aggregation aggregation = prepared_.aggregation;
   const ScoredRule* rules = rules_.data();
-  visit(first, count, cart_a, cart_b, [&](Slot& slot, std::size_t k, bool is_new) {
-    const double e = rules[k].evidence;
-    if (is_new) {
-      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
-      slot.sum = e;
-    } else {
-      slot.sum += e;
-      if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
-      if (aggregation == Aggregation::Sum) slot.score += e;
-      const double best = aggregation == Aggregation::Max ? slot.score : rules[slot.rule].evidence;
-      if (e > best) {
-        slot.rule = static_cast<std::uint32_t>(k);
-        if (aggregation == Aggregation::Max) slot.score = e;
+  auto aggregate = [&](auto aggregation) {
+    visit(first, count, cart_a, cart_b, [&](Slot& slot, std::size_t k, bool is_new) {
+      const double e = rules[k].evidence;
+      if (is_new) {
+        slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
+        slot.sum = e;
+      } else {
+        slot.sum += e;
+        if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
+        if (aggregation == Aggregation::Sum) slot.score += e;
+        const double best =
+            aggregation == Aggregation::Max ? slot.score : rules[slot.rule].evidence;
+        if (e > best) {
+          slot.rule = static_cast<std::uint32_t>(k);
+          if (aggregation == Aggregation::Max) slot.score = e;
+        }
       }
-    }
-  });
+    });
+  };
+  // The default, Max, gets a loop of its own with the choice made at compile time.
+  if (prepared_.aggregation == Aggregation::Max)
+    aggregate(std::integral_constant<Aggregation, Aggregation::Max>{});
+  else
+    aggregate(prepared_.aggregation);
 }
 
 void Scorer::fire_cart() {
