@@ -49,7 +49,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     for (auto at = category_first_[b]; at < category_first_[b + 1] && taken < need; ++at) {
       const auto x = by_category_[at];
       const Slot& slot = slots_[x];
-      if (slot.blocked == stamp_ || slot.seen == stamp_ ||
+      if (slot.state - stamp_ < 2 ||  // a candidate or blocked
           (filter_ && !filter_->allows(bundle_, x)))
         continue;
       const double p = category_weight_[b] * popularity_[x] / bundle_.category_popularity(b);
@@ -64,7 +64,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
   for (std::size_t i = 0; i < take; ++i) {
     const Ranked& r = category_pool_[i];
     const auto b = category_[r.item];
-    slots_[r.item].seen = stamp_;  // the popular fill skips it
+    slots_[r.item].state = stamp_;  // a candidate now: the popular fill skips it
     // `because`: the cart items whose category reached b.
     const std::uint32_t begin = because_end;
     if (because_.size() < because_end + cart_.size()) because_.resize(because_end + cart_.size());

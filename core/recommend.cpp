@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <type_traits>
 
 namespace basketlift {
 
@@ -25,15 +26,13 @@ double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
       greater += xs[i] > pivot;
     }
     if (k >= greater) {
-      std::size_t equal = 0;
-      for (std::size_t i = 0; i < m; ++i) equal += xs[i] == pivot;
-      if (k < greater + equal) return pivot;
       std::size_t less = 0;
       for (std::size_t i = 0; i < m; ++i) {
         tmp[less] = xs[i];
         less += xs[i] < pivot;
       }
-      k -= greater + equal;
+      if (k < m - less) return pivot;  // among the values equal to the pivot
+      k -= m - less;
       greater = less;
     }
     std::swap(xs, tmp);  // the side that holds the answer is now xs
@@ -48,6 +47,8 @@ Scorer::Scorer(const Bundle& bundle)
       popularity_(bundle.item_count()),
       category_(bundle.item_count()),
       slots_(bundle.item_count()),
+      lists_(bundle.item_count()),
+      in_pair_(bundle.item_count(), 0),
       affinity_(bundle.category_count(), 0.0),
       candidates_(bundle.item_count()) {
   for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
@@ -72,6 +73,14 @@ Scorer::Scorer(const Bundle& bundle)
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.neighbours(a))
       antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
+    const auto rules = bundle.single_rules(a);
+    const auto list = bundle.neighbours(a);
+    const auto first_rule = static_cast<std::uint32_t>(rules.data() - single);
+    const auto first_near = static_cast<std::uint32_t>(first_neighbour_ + (list.data() - near));
+    lists_[a] = {first_rule, first_rule + static_cast<std::uint32_t>(rules.size()), first_near,
+                 first_near + static_cast<std::uint32_t>(list.size())};
+  }
   group_categories();
   // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
   while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
@@ -81,6 +90,7 @@ Scorer::Scorer(const Bundle& bundle)
     bundle.for_each_pair(a, [&](std::uint32_t b, std::uint32_t, std::span<const RuleEntry>) {
       const auto [word, mask] = pair_hash(a, b);
       pair_filter_[word] |= mask;
+      in_pair_[a] = in_pair_[b] = 1;
     });
 }
 
@@ -136,65 +146,113 @@ void Scorer::prepare(const ScoringParams& p) {
 
 // The hot path. The lists are written through raw pointers into buffers sized beforehand: no
 // capacity checks per rule.
-// Room in because_bits_ for `count` more candidates.
+// Room in because_bits_ for `count` more candidates (carts of more than 64 items).
 void Scorer::reserve_candidates(std::size_t count) {
-  if (because_bits_.size() < (n_candidates_ + count) * words_)
+  if (words_ > 1 && because_bits_.size() < (n_candidates_ + count) * words_)
     because_bits_.resize(2 * (n_candidates_ + count) * words_);
 }
 
-// `item` becomes a candidate of this call, reporting rules_[rule]; the caller sets its score.
-void Scorer::enter(Slot& slot, std::uint32_t item, std::size_t rule) {
-  slot.seen = stamp_;
-  slot.rule = static_cast<std::uint32_t>(rule);
-  slot.index = n_candidates_;
-  std::fill_n(because_bits_.data() + n_candidates_ * words_, words_, 0);
-  candidates_[n_candidates_++] = item;  // item_count() long: each item enters once
+// Walks rules_[first, first + count) (rules or neighbours) whose antecedent is cart positions a
+// and b (a == b: one item): skips blocked consequents, enters new candidates (no reasons yet,
+// slot.rule = k), calls update(slot, k, is_new) to aggregate, then marks a and b as reasons. The
+// per-call state lives in locals for the loop: as members, every store through a slot made the
+// compiler reload them. kOneWord: a cart of up to 64 items, whose reasons fit in the slot.
+template <bool kOneWord, class Update>
+void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+                   Update update) {
+  reserve_candidates(count);
+  const ScoredRule* rules = rules_.data();
+  Slot* slots = slots_.data();
+  std::uint64_t* bits = because_bits_.data();
+  std::uint32_t* candidates = candidates_.data();  // item_count() long: each item enters once
+  const std::uint32_t stamp = stamp_;
+  const std::size_t words = words_;
+  std::uint32_t n = n_candidates_;
+  const std::size_t word_a = cart_a / 64, word_b = cart_b / 64;
+  const std::uint64_t bit_a = std::uint64_t{1} << (cart_a % 64),
+                      bit_b = std::uint64_t{1} << (cart_b % 64);
+  for (std::size_t k = first; k < first + count; ++k) {
+    Slot& slot = slots[rules[k].consequent];
+    const std::uint32_t state = slot.state - stamp;  // 0: a candidate, 1: blocked
+    if (state == 1) continue;
+    const bool is_new = state != 0;
+    if (is_new) {
+      slot.state = stamp;
+      slot.rule = static_cast<std::uint32_t>(k);
+      if constexpr (kOneWord) {
+        slot.reasons = 0;
+      } else {
+        slot.reasons = n;
+        std::fill_n(bits + n * words, words, 0);
+      }
+      candidates[n++] = rules[k].consequent;
+    }
+    update(slot, k, is_new);
+    if constexpr (kOneWord) {
+      slot.reasons |= bit_a | bit_b;
+    } else {
+      std::uint64_t* row = bits + slot.reasons * words;
+      row[word_a] |= bit_a;
+      row[word_b] |= bit_b;
+    }
+  }
+  n_candidates_ = n;
 }
 
-// Cart positions a and b are among the reasons for the candidate in `slot`.
-void Scorer::mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b) {
-  std::uint64_t* row = because_bits_.data() + slot.index * words_;
-  row[cart_a / 64] |= std::uint64_t{1} << (cart_a % 64);
-  row[cart_b / 64] |= std::uint64_t{1} << (cart_b % 64);
+template <class Update>
+void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+                   Update update) {
+  if (words_ == 1)
+    visit<true>(first, count, cart_a, cart_b, update);
+  else
+    visit<false>(first, count, cart_a, cart_b, update);
 }
 
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
-  reserve_candidates(count);
-  const Aggregation aggregation = prepared_.aggregation;
-  for (std::size_t k = first; k < first + count; ++k) {
-    const ScoredRule& rule = rules_[k];
-    Slot& slot = slots_[rule.consequent];
-    if (slot.blocked == stamp_) continue;
-    const double e = rule.evidence;
-    if (slot.seen != stamp_) {
-      enter(slot, rule.consequent, k);
-      slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
-      slot.sum = e;
-    } else {
-      slot.sum += e;
-      if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
-      if (aggregation == Aggregation::Sum) slot.score += e;
-      const double best = aggregation == Aggregation::Max ? slot.score : rules_[slot.rule].evidence;
-      if (e > best) {
-        slot.rule = static_cast<std::uint32_t>(k);
-        if (aggregation == Aggregation::Max) slot.score = e;
+  const ScoredRule* rules = rules_.data();
+  auto aggregate = [&](auto aggregation) {
+    visit(first, count, cart_a, cart_b, [&](Slot& slot, std::size_t k, bool is_new) {
+      const double e = rules[k].evidence;
+      if (is_new) {
+        slot.score = aggregation == Aggregation::NoisyOr ? 1.0 - e : e;
+        slot.sum = e;
+      } else {
+        slot.sum += e;
+        if (aggregation == Aggregation::NoisyOr) slot.score *= 1.0 - e;
+        if (aggregation == Aggregation::Sum) slot.score += e;
+        const double best =
+            aggregation == Aggregation::Max ? slot.score : rules[slot.rule].evidence;
+        if (e > best) {
+          slot.rule = static_cast<std::uint32_t>(k);
+          if (aggregation == Aggregation::Max) slot.score = e;
+        }
       }
-    }
-    mark(slot, cart_a, cart_b);
-  }
+    });
+  };
+  // The default, Max, gets a loop of its own with the choice made at compile time.
+  if (prepared_.aggregation == Aggregation::Max)
+    aggregate(std::integral_constant<Aggregation, Aggregation::Max>{});
+  else
+    aggregate(prepared_.aggregation);
 }
 
 void Scorer::fire_cart() {
-  const RuleEntry* single = bundle_.all_single_rules().data();
   const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
   for (std::uint32_t i = 0; i < k; ++i) {
-    auto rules = bundle_.single_rules(cart_[i]);
-    fire(static_cast<std::size_t>(rules.data() - single), rules.size(), i, i);
+    const Lists& l = lists_[cart_[i]];
+    fire(l.single_first, l.single_end - l.single_first, i, i);
   }
-  for (std::uint32_t i = 0; i < k; ++i) {
-    for (std::uint32_t j = i + 1; j < k; ++j) {
+  // Only items in some pair with rules can form one: the others skip the pair loop.
+  paired_.clear();
+  for (std::uint32_t i = 0; i < k; ++i)
+    if (in_pair_[cart_[i]]) paired_.push_back(i);
+  const auto p = static_cast<std::uint32_t>(paired_.size());
+  for (std::uint32_t x = 0; x < p; ++x) {
+    const std::uint32_t i = paired_[x];
+    for (std::uint32_t y = x + 1; y < p; ++y) {
+      const std::uint32_t j = paired_[y];
       // Most pairs of cart items have no rules: the filter answers those without the bundle.
       const auto [word, mask] = pair_hash(cart_[i], cart_[j]);
       if ((pair_filter_[word] & mask) != mask) continue;
@@ -212,36 +270,26 @@ void Scorer::fire_cart() {
 // items no basket holds have no neighbours but may have similar names: the same, with the name
 // cosine.
 void Scorer::add_neighbours() {
-  const bool neighbours = prepared_.neighbour_weight != 0, similar = prepared_.similar_weight != 0;
-  const RuleEntry* near = bundle_.all_neighbours().data();
-  const RuleEntry* alike = bundle_.all_similar().data();
-  for (std::uint32_t i = 0; i < cart_.size(); ++i) {
-    if (neighbours) {
-      const auto list = bundle_.neighbours(cart_[i]);
-      add_list(first_neighbour_ + static_cast<std::size_t>(list.data() - near), list.size(), i);
-    }
-    if (similar && popularity_[cart_[i]] == 0) {
-      const auto list = bundle_.similar(cart_[i]);
-      add_list(first_similar_ + static_cast<std::size_t>(list.data() - alike), list.size(), i);
-    }
-  }
-}
-
-void Scorer::add_list(std::size_t first, std::size_t count, std::uint32_t at) {
-  reserve_candidates(count);
-  for (std::size_t k = first; k < first + count; ++k) {
-    const ScoredRule& rule = rules_[k];
-    Slot& slot = slots_[rule.consequent];
-    if (slot.blocked == stamp_) continue;
-    if (slot.seen != stamp_) {
-      enter(slot, rule.consequent, k);
+  const ScoredRule* rules = rules_.data();
+  const std::size_t first_similar = first_similar_;
+  auto add = [&](Slot& slot, std::size_t k, bool is_new) {
+    if (is_new) {
       slot.score = slot.sum = 0;
-    } else if (slot.rule >= first_similar_ && k < first_similar_) {
+    } else if (slot.rule >= first_similar && k < first_similar) {
       slot.rule = static_cast<std::uint32_t>(k);  // a co-purchase reason outranks a name
     }
-    slot.score += rule.evidence;
-    slot.sum += rule.evidence;
-    mark(slot, at, at);
+    slot.score += rules[k].evidence;
+    slot.sum += rules[k].evidence;
+  };
+  const bool neighbours = prepared_.neighbour_weight != 0, similar = prepared_.similar_weight != 0;
+  const RuleEntry* alike = bundle_.all_similar().data();
+  for (std::uint32_t i = 0; i < cart_.size(); ++i) {
+    const Lists& l = lists_[cart_[i]];
+    if (neighbours) visit(l.near_first, l.near_end - l.near_first, i, i, add);
+    if (similar && popularity_[cart_[i]] == 0) {  // a product no basket holds yet
+      const auto list = bundle_.similar(cart_[i]);
+      visit(first_similar + static_cast<std::size_t>(list.data() - alike), list.size(), i, i, add);
+    }
   }
 }
 
@@ -273,20 +321,22 @@ const char* kind_name(RecommendationKind kind) {
 
 std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   const auto n_items = bundle_.item_count();
-  if (++stamp_ == 0) {  // wrapped: forget every old mark
-    for (auto& slot : slots_) slot.blocked = slot.seen = 0;
-    stamp_ = 1;
+  stamp_ += 2;
+  if (stamp_ == 0) {  // wrapped: forget every old mark
+    for (auto& slot : slots_) slot.state = 0;
+    stamp_ = 2;
   }
+  const std::uint32_t blocked = stamp_ + 1;
   cart_.clear();
   for (auto id : req.cart) {
-    if (id < n_items && slots_[id].blocked != stamp_) {
-      slots_[id].blocked = stamp_;
+    if (id < n_items && slots_[id].state != blocked) {
+      slots_[id].state = blocked;
       cart_.push_back(id);
     }
   }
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
-      if (id < n_items) slots_[id].blocked = stamp_;
+      if (id < n_items) slots_[id].state = blocked;
 
   filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
   for (auto k : affinity_touched_) affinity_[k] = 0.0;
@@ -336,11 +386,17 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (std::size_t i = 0; i < m; ++i) scores_[i] = slots_[candidates[i]].score;
   const double threshold = req.n < m ? kth_largest(scores_.data(), m, req.n - 1, scores_.data() + m)
                                      : -std::numeric_limits<double>::infinity();
+  // The candidates reaching it, compacted in place (branch-free), then their sort keys.
+  std::uint32_t* reaching = candidates_.data();
   std::size_t kept = 0;
-  for (auto c : candidates) {
-    const Slot& s = slots_[c];
-    ranked_[kept] = {s.score, s.sum, popularity_[c], c};
-    kept += s.score >= threshold;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t c = reaching[i];
+    reaching[kept] = c;
+    kept += slots_[c].score >= threshold;
+  }
+  for (std::size_t i = 0; i < kept; ++i) {
+    const std::uint32_t c = reaching[i];
+    ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
   }
   rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);
@@ -353,7 +409,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
     const std::uint32_t begin = end;
-    const std::uint64_t* row = because_bits_.data() + s.index * words_;
+    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
     for (std::size_t w = 0; w < words_; ++w)
       for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
         because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
@@ -371,7 +427,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
-    if (slots_[c].blocked == stamp_ || slots_[c].seen == stamp_ ||
+    if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked
         (filter_ && !filter_->allows(bundle_, c)))
       continue;
     results_.push_back(

@@ -101,8 +101,12 @@ class Scorer {
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
   struct Slot;
   void reserve_candidates(std::size_t count);
-  void enter(Slot& slot, std::uint32_t item, std::size_t rule);
-  void mark(const Slot& slot, std::uint32_t cart_a, std::uint32_t cart_b);
+  template <bool kOneWord, class Update>
+  void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+             Update update);
+  template <class Update>
+  void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
+             Update update);
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
@@ -117,24 +121,34 @@ class Scorer {
   ScoringParams prepared_;
   bool is_prepared_ = false;
 
-  std::uint32_t stamp_ = 0;
+  std::uint32_t stamp_ = 0;  // even; + 2 per call
   // The per-call state of one item, 32 bytes: the hot loop touches this and the rule only.
   struct Slot {
-    std::uint32_t blocked = 0;  // == stamp_: in cart, history or exclude
-    std::uint32_t seen = 0;     // == stamp_: a candidate this call
+    std::uint32_t state = 0;  // stamp_: a candidate this call; stamp_ + 1: in cart, history or
+                              // exclude (blocked); anything else: neither
+    std::uint32_t rule = 0;   // the strongest firing rule: its confidence and lift are reported
     // The aggregate while rules fire (max: the best evidence; noisy-or: the product of
     // (1 - evidence)), then the final score; the summed evidence breaks ties.
     double score = 0, sum = 0;
-    std::uint32_t rule = 0;   // the strongest firing rule: its confidence and lift are reported
-    std::uint32_t index = 0;  // among this call's candidates: its row of because_bits_
+    // Which cart positions' rules reached it: the bits themselves for carts of up to 64 items,
+    // else its row of because_bits_.
+    std::uint64_t reasons = 0;
   };
   std::vector<Slot> slots_;
-  std::vector<double> affinity_;  // per category, from the history
+  // Per item: where its single-item rules and its neighbours are in rules_, decoded once from the
+  // bundle's offsets (one read per cart item instead of two tables and two calls).
+  struct Lists {
+    std::uint32_t single_first, single_end, near_first, near_end;
+  };
+  std::vector<Lists> lists_;
+  std::vector<std::uint8_t> in_pair_;  // per item: 1 if some pair with rules holds it
+  std::vector<std::uint32_t> paired_;  // cart positions of such items, this call
+  std::vector<double> affinity_;       // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
-  // Which cart positions' rules reached each candidate: a bit set of words_ 64-bit words (one
-  // for carts up to 64 items) per candidate, read back in cart order for the top n.
+  // Carts of more than 64 items: which cart positions' rules reached each candidate, a bit set of
+  // words_ 64-bit words per candidate, read back in cart order for the top n.
   std::vector<std::uint64_t> because_bits_;
   std::size_t words_ = 1;
   std::vector<std::uint32_t> candidates_, cart_;
