@@ -77,7 +77,12 @@ void check_tables(const Bundle& b) {
     FUZZ_CHECK(std::isnan(p) || (p >= 0 && std::isfinite(p)));
     const auto k = b.item_category(i);
     FUZZ_CHECK(k == kNoCategory || k < nc);
-    FUZZ_CHECK(b.popularity(i) >= 1 && b.popularity(i) <= b.transactions());
+    FUZZ_CHECK(b.popularity(i) <= b.transactions());
+    // Popularity 0 (a catalog item no basket holds): nothing may start there but similar names.
+    if (b.popularity(i) == 0) FUZZ_CHECK(b.single_rules(i).empty() && b.neighbours(i).empty());
+    for (const auto& e : b.similar(i))
+      FUZZ_CHECK(e.consequent < n && e.consequent != i && e.count >= 1 &&
+                 e.count <= kSimilarityScale);
     const auto r = b.repurchase(i);
     FUZZ_CHECK(r.repeat_buyers <= r.buyers && r.mean_days >= 0 && r.sd_days >= 0);
     for (const auto& rule : b.single_rules(i))
@@ -137,6 +142,7 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
   req.params.evidence = static_cast<Evidence>((round / 3) % 3);
   req.params.pair_weight = rng.below(2) ? 0.5 : 1.0;
   req.params.affinity_weight = static_cast<double>(rng.below(3));
+  req.params.similar_weight = static_cast<double>(rng.below(3));
   const auto results = scorer.recommend(req);
   FUZZ_CHECK(results.size() <= req.n);
   std::vector<bool> listed(n, false);
@@ -148,7 +154,10 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
     FUZZ_CHECK(std::isfinite(r.score) && r.score >= 0);
     FUZZ_CHECK(std::isfinite(r.confidence) && std::isfinite(r.lift));
     for (auto because : scorer.because(r)) FUZZ_CHECK(contains(cart, because));
-    FUZZ_CHECK(r.kind == RecommendationKind::CrossSell || scorer.because(r).empty());
+    // Only the popular fill comes without reasons; a similar name's reason is a new product.
+    FUZZ_CHECK(r.kind != RecommendationKind::Popular || scorer.because(r).empty());
+    if (r.kind == RecommendationKind::Similar)
+      for (auto because : scorer.because(r)) FUZZ_CHECK(b.popularity(because) == 0);
   }
   // Pair lookups on the cart's real items, in both orders.
   for (auto x : cart) {
