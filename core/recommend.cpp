@@ -271,25 +271,24 @@ void Scorer::fire_cart() {
 // cosine.
 void Scorer::add_neighbours() {
   const ScoredRule* rules = rules_.data();
-  const std::size_t first_similar = first_similar_;
   auto add = [&](Slot& slot, std::size_t k, bool is_new) {
-    if (is_new) {
-      slot.score = slot.sum = 0;
-    } else if (slot.rule >= first_similar && k < first_similar) {
-      slot.rule = static_cast<std::uint32_t>(k);  // a co-purchase reason outranks a name
-    }
+    if (is_new) slot.score = slot.sum = 0;
     slot.score += rules[k].evidence;
     slot.sum += rules[k].evidence;
   };
-  const bool neighbours = prepared_.neighbour_weight != 0, similar = prepared_.similar_weight != 0;
-  const RuleEntry* alike = bundle_.all_similar().data();
-  for (std::uint32_t i = 0; i < cart_.size(); ++i) {
-    const Lists& l = lists_[cart_[i]];
-    if (neighbours) visit(l.near_first, l.near_end - l.near_first, i, i, add);
-    if (similar && popularity_[cart_[i]] == 0) {  // a product no basket holds yet
-      const auto list = bundle_.similar(cart_[i]);
-      visit(first_similar + static_cast<std::size_t>(list.data() - alike), list.size(), i, i, add);
+  if (prepared_.neighbour_weight != 0)
+    for (std::uint32_t i = 0; i < cart_.size(); ++i) {
+      const Lists& l = lists_[cart_[i]];
+      visit(l.near_first, l.near_end - l.near_first, i, i, add);
     }
+  // After every co-purchase reason, so a candidate any of them reached reports that one.
+  const auto alike = bundle_.all_similar();
+  if (prepared_.similar_weight == 0 || alike.empty()) return;
+  for (std::uint32_t i = 0; i < cart_.size(); ++i) {
+    if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
+    const auto list = bundle_.similar(cart_[i]);
+    visit(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(), i, i,
+          add);
   }
 }
 
