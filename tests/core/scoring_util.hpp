@@ -2,6 +2,8 @@
 #pragma once
 
 #include <span>
+#include <string>
+#include <vector>
 
 #include "mine.hpp"
 #include "recommend.hpp"
@@ -19,6 +21,33 @@ inline basketlift::RecommendRequest request_for(std::span<const std::uint32_t> c
   r.exclude = exclude;
   r.n = n;
   return r;
+}
+
+// Labels to ids (item_count() for a label the bundle lacks).
+inline std::vector<std::uint32_t> ids_of(const basketlift::Bundle& bundle,
+                                         const std::vector<std::string>& labels) {
+  std::vector<std::uint32_t> out;
+  for (const auto& l : labels) out.push_back(bundle.find(l));
+  return out;
+}
+
+// A recommendation with labels instead of ids, for assertions.
+struct Row {
+  std::string item;
+  double score, confidence, lift;
+  basketlift::RecommendationKind kind;
+  std::vector<std::string> because;
+};
+
+inline std::vector<Row> rows_of(const basketlift::Bundle& bundle, const basketlift::Scorer& scorer,
+                                std::span<const basketlift::Recommendation> results) {
+  std::vector<Row> rows;
+  for (const auto& r : results) {
+    Row row{std::string(bundle.label(r.item)), r.score, r.confidence, r.lift, r.kind, {}};
+    for (auto b : scorer.because(r)) row.because.emplace_back(bundle.label(b));
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 // shop_baskets() mined at min count 2 (and the other defaults).

@@ -69,11 +69,7 @@ ScoringParams noisy_or(double affinity_weight = 0.5) {
   return p;
 }
 
-struct Row {
-  std::string item;
-  double score;
-  RecommendationKind kind;
-};
+using bltest::Row;
 
 std::vector<Row> recommend(const Shop& s, const std::vector<std::string>& cart,
                            const std::vector<std::string>& history, const ItemFilter& filter,
@@ -83,10 +79,7 @@ std::vector<Row> recommend(const Shop& s, const std::vector<std::string>& cart,
   auto req = bltest::request_for(c, h, {}, n);
   req.filter = filter;
   req.params = params;
-  std::vector<Row> rows;
-  for (const auto& r : scorer.recommend(req))
-    rows.push_back({std::string(s.bundle->label(r.item)), r.score, r.kind});
-  return rows;
+  return bltest::rows_of(*s.bundle, scorer, scorer.recommend(req));
 }
 
 std::vector<std::string> items(const std::vector<Row>& rows) {

@@ -22,9 +22,7 @@ using Catch::Detail::Approx;
 struct Fixture {
   std::unique_ptr<Bundle> bundle;
   std::vector<std::uint32_t> ids(const std::vector<std::string>& labels) const {
-    std::vector<std::uint32_t> out;
-    for (const auto& l : labels) out.push_back(bundle->find(l));
-    return out;
+    return bltest::ids_of(*bundle, labels);
   }
 };
 
@@ -35,12 +33,7 @@ Fixture load(const MineResult& r, const MineOptions& options = MineOptions{}) {
   return f;
 }
 
-struct Row {
-  std::string item;
-  double score, confidence, lift;
-  RecommendationKind kind;
-  std::vector<std::string> because;
-};
+using bltest::Row;
 
 // The hand-computed cases below use the noisy-or; the shipped default has its own test.
 ScoringParams noisy_or() {
@@ -57,15 +50,17 @@ std::vector<Row> run(const Fixture& f, Scorer& s, const std::vector<std::string>
                      const std::vector<std::string>& exclude = {}, std::uint32_t n = 5,
                      ScoringParams params = noisy_or()) {
   auto c = f.ids(cart), h = f.ids(history), e = f.ids(exclude);
-  std::vector<Row> rows;
   auto req = request_for(c, h, e, n);
   req.params = params;
-  for (const auto& r : s.recommend(req)) {
-    Row row{std::string(f.bundle->label(r.item)), r.score, r.confidence, r.lift, r.kind, {}};
-    for (auto b : s.because(r)) row.because.emplace_back(f.bundle->label(b));
-    rows.push_back(row);
-  }
-  return rows;
+  return bltest::rows_of(*f.bundle, s, s.recommend(req));
+}
+
+// Groceries mined low enough for many single and pair rules per cart.
+MineOptions groceries_options() {
+  MineOptions opt;
+  opt.min_support = parse_fraction("0.002", "test");
+  opt.rules.min_confidence = parse_fraction("0.05", "test");
+  return opt;
 }
 
 }  // namespace
@@ -189,9 +184,7 @@ TEST_CASE("unknown and repeated cart ids are ignored; results are deterministic"
 TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceries)",
           "[recommend][data]") {
   BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
-  MineOptions opt;
-  opt.min_support = parse_fraction("0.002", "test");
-  opt.rules.min_confidence = parse_fraction("0.05", "test");
+  MineOptions opt = groceries_options();
   auto r = mine(bltest::data_file("groceries/groceries.csv"), opt);
   opt.max_rules_per_antecedent = 0;  // the bundle keeps every rule the brute force sees
   auto f = load(r, opt);
@@ -250,9 +243,7 @@ TEST_CASE("scorer agrees with a brute-force scorer over the mined rules (groceri
 TEST_CASE("because lists every cart item whose rules fired, in cart order, for carts past 64",
           "[recommend][data]") {
   BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
-  MineOptions opt;
-  opt.min_support = parse_fraction("0.002", "test");
-  opt.rules.min_confidence = parse_fraction("0.05", "test");
+  MineOptions opt = groceries_options();
   auto f = load(mine(bltest::data_file("groceries/groceries.csv"), opt), opt);
   const Bundle& b = *f.bundle;
   Scorer s(b);

@@ -3,6 +3,7 @@
 #include "kinds_util.hpp"
 #include "mine.hpp"
 #include "recommend.hpp"
+#include "scoring_util.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -36,32 +37,16 @@ std::unique_ptr<Bundle> shop(bool unsold = true) {
   return kindstest::load(make_bundle_content(r, opt, "t", "now", &cat));
 }
 
-struct Row {
-  std::string item;
-  double score, confidence, lift;
-  RecommendationKind kind;
-  std::vector<std::string> because;
-};
+using bltest::Row;
 
 std::vector<Row> ask(const Bundle& b, const std::vector<std::string>& cart,
                      const std::vector<std::string>& history = {}, std::uint32_t n = 5,
                      std::vector<std::uint32_t> categories = {}) {
-  std::vector<std::uint32_t> c, h;
-  for (const auto& x : cart) c.push_back(b.find(x));
-  for (const auto& x : history) h.push_back(b.find(x));
+  const auto c = bltest::ids_of(b, cart), h = bltest::ids_of(b, history);
   Scorer scorer(b);
-  RecommendRequest req;
-  req.cart = c;
-  req.history = h;
-  req.n = n;
+  auto req = bltest::request_for(c, h, {}, n);
   req.filter.categories = categories;
-  std::vector<Row> out;
-  for (const auto& r : scorer.recommend(req)) {
-    Row row{std::string(b.label(r.item)), r.score, r.confidence, r.lift, r.kind, {}};
-    for (auto x : scorer.because(r)) row.because.emplace_back(b.label(x));
-    out.push_back(row);
-  }
-  return out;
+  return bltest::rows_of(b, scorer, scorer.recommend(req));
 }
 
 TEST_CASE("a cart of an unsold catalog item is answered from its category", "[recommend]") {
