@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <type_traits>
@@ -12,33 +13,14 @@ namespace basketlift {
 namespace {
 constexpr std::size_t kInsertionSortMax = 24;
 
-// The k-th largest (0-based) of xs[0, m), which it reorders; tmp holds m doubles. A quickselect
-// whose partitions append every value and advance by a comparison's result, so the CPU never
-// guesses at a comparison: with a few dozen candidates, mispredicted branches were most of the
-// cost of std::nth_element.
-double kth_largest(double* xs, std::size_t m, std::size_t k, double* tmp) {
-  while (m > 1) {
-    const double a = xs[0], b = xs[m / 2], c = xs[m - 1];
-    const double pivot = std::max(std::min(a, b), std::min(std::max(a, b), c));  // median
-    std::size_t greater = 0;
-    for (std::size_t i = 0; i < m; ++i) {
-      tmp[greater] = xs[i];
-      greater += xs[i] > pivot;
-    }
-    if (k >= greater) {
-      std::size_t less = 0;
-      for (std::size_t i = 0; i < m; ++i) {
-        tmp[less] = xs[i];
-        less += xs[i] < pivot;
-      }
-      if (k < m - less) return pivot;  // among the values equal to the pivot
-      k -= m - less;
-      greater = less;
-    }
-    std::swap(xs, tmp);  // the side that holds the answer is now xs
-    m = greater;
-  }
-  return xs[0];
+// An order-preserving 16-bit key of a score: sign, exponent and the top 4 bits of the mantissa,
+// so keys are 1/16 of an octave wide.
+std::uint32_t coarse_key(double score) {
+  score += 0.0;  // -0.0 becomes +0.0
+  std::uint64_t bits;
+  std::memcpy(&bits, &score, sizeof bits);  // no std::bit_cast in Emscripten 3.1.6's libc++
+  bits ^= (0 - (bits >> 63)) | (std::uint64_t{1} << 63);  // negatives reversed, below positives
+  return static_cast<std::uint32_t>(bits >> 48);
 }
 }  // namespace
 
@@ -292,6 +274,36 @@ void Scorer::add_neighbours() {
   }
 }
 
+// Compacts candidates[0, m) in place to a few more than the best n (0 < n < m): those whose coarse
+// key is in the highest keys that together hold n candidates. Every one of the best n is kept
+// (its score is at least the n-th highest); rank() orders them and the caller takes n. Three
+// passes over the candidates and a 256-bucket histogram: on a few dozen candidates, cheaper than
+// finding the exact n-th score.
+std::size_t Scorer::keep_best(std::uint32_t* candidates, std::size_t m, std::size_t n) {
+  if (keys_.size() < m) keys_.resize(m);
+  std::uint32_t* keys = keys_.data();
+  std::uint32_t top = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    keys[i] = coarse_key(slots_[candidates[i]].score);
+    top = std::max(top, keys[i]);
+  }
+  // Bucket d: keys top - d (the last bucket: everything lower).
+  constexpr std::uint32_t kLast = kBuckets - 1;
+  for (std::size_t i = 0; i < m; ++i) {
+    keys[i] = std::min(top - keys[i], kLast);
+    ++histogram_[keys[i]];
+  }
+  std::uint32_t cut = 0;
+  for (std::size_t total = histogram_[0]; total < n && cut < kLast;) total += histogram_[++cut];
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    histogram_[keys[i]] = 0;
+    candidates[kept] = candidates[i];
+    kept += keys[i] <= cut;
+  }
+  return kept;
+}
+
 // Sorts by score, then the summed evidence, popularity and id.
 void Scorer::rank(Ranked* first, std::size_t count) {
   auto better = [](const Ranked& a, const Ranked& b) {
@@ -376,23 +388,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   if (!affinity_touched_.empty())
     for (auto c : candidates)
       if (category_[c] != kNoCategory) slots_[c].score *= 1.0 + affinity_[category_[c]];
-  // The best n: the n-th highest score is found on bare doubles, then only the candidates that
-  // reach it (n, plus ties) are sorted with the full tie-breaking order.
-  // Buffers only grow (a shrink and regrow would zero-fill on every call).
+  // The best n: a few more than n are kept by coarse score, then sorted with the full
+  // tie-breaking order. Buffers only grow (a shrink and regrow would zero-fill on every call).
   const std::size_t m = candidates.size();
-  if (scores_.size() < 2 * m) scores_.resize(2 * m);
   if (ranked_.size() < m) ranked_.resize(m);
-  for (std::size_t i = 0; i < m; ++i) scores_[i] = slots_[candidates[i]].score;
-  const double threshold = req.n < m ? kth_largest(scores_.data(), m, req.n - 1, scores_.data() + m)
-                                     : -std::numeric_limits<double>::infinity();
-  // The candidates reaching it, compacted in place (branch-free), then their sort keys.
   std::uint32_t* reaching = candidates_.data();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < m; ++i) {
-    const std::uint32_t c = reaching[i];
-    reaching[kept] = c;
-    kept += slots_[c].score >= threshold;
-  }
+  std::size_t kept = m;
+  if (req.n < m) kept = keep_best(reaching, m, req.n);
   for (std::size_t i = 0; i < kept; ++i) {
     const std::uint32_t c = reaching[i];
     ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};

@@ -37,6 +37,7 @@ struct Row {
   double score, confidence, lift;
   basketlift::RecommendationKind kind;
   std::vector<std::string> because;
+  bool operator==(const Row&) const = default;
 };
 
 inline std::vector<Row> rows_of(const basketlift::Bundle& bundle, const basketlift::Scorer& scorer,

@@ -279,3 +279,44 @@ TEST_CASE("because lists every cart item whose rules fired, in cart order, for c
     }
   }
 }
+
+TEST_CASE("the best n are the first n of the full ranking, for every n (groceries)",
+          "[recommend][data]") {
+  // recommend(n) keeps a few more than n by a coarse score, then sorts; asking for every item
+  // sorts all candidates. Both must agree, ties at the n-th score included.
+  BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
+  auto r = mine(bltest::data_file("groceries/groceries.csv"), groceries_options());
+  auto f = load(r, groceries_options());
+  Scorer s(*f.bundle);
+  const std::uint32_t all = f.bundle->item_count();
+  std::mt19937 rng(11);
+  std::size_t compared = 0, tied = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<std::uint32_t> cart, history;
+    const int k = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < k; ++i) cart.push_back(rng() % 80);
+    for (int i = 0; i < static_cast<int>(rng() % 4); ++i) history.push_back(rng() % all);
+    ScoringParams params;
+    if (trial % 3 == 2) params = noisy_or();
+    auto full_req = request_for(cart, history, {}, all);
+    full_req.params = params;
+    const auto full = bltest::rows_of(*f.bundle, s, s.recommend(full_req));
+    std::size_t ranked = 0;  // the candidates: everything before the category and popular fill
+    while (ranked < full.size() && (full[ranked].kind == RecommendationKind::CrossSell ||
+                                    full[ranked].kind == RecommendationKind::Similar))
+      ++ranked;
+    for (std::size_t i = 1; i < ranked; ++i) tied += full[i].score == full[i - 1].score;
+    for (std::uint32_t n = 1; n <= 25; ++n) {
+      auto req = request_for(cart, history, {}, n);
+      req.params = params;
+      auto top = bltest::rows_of(*f.bundle, s, s.recommend(req));
+      const std::size_t expect = std::min<std::size_t>(n, ranked);
+      REQUIRE(top.size() >= expect);
+      top.resize(expect);
+      REQUIRE(top == std::vector<bltest::Row>(full.begin(), full.begin() + expect));
+      ++compared;
+    }
+  }
+  CHECK(compared == 200 * 25);
+  CHECK(tied > 0);  // the data has equal scores, so the tie-breaking order is exercised
+}
