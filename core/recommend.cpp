@@ -32,7 +32,7 @@ Scorer::Scorer(const Bundle& bundle)
       lists_(bundle.item_count()),
       in_pair_(bundle.item_count(), 0),
       affinity_(bundle.category_count(), 0.0),
-      candidates_(bundle.item_count()) {
+      candidates_(bundle.item_count() + 1) {  // + 1: sweep() writes one past the candidates
   for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
     popularity_[i] = bundle.popularity(i);
     category_[i] = bundle.item_category(i);
@@ -122,6 +122,8 @@ void Scorer::prepare(const ScoringParams& p) {
   for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
     rules_[at] = {similar[i].consequent, similar[i].count,
                   p.similar_weight * similar[i].count / kSimilarityScale};
+  nonnegative_ = std::all_of(rules_.begin(), rules_.end(),
+                             [](const ScoredRule& r) { return r.evidence >= 0.0; });
   prepared_ = p;
   is_prepared_ = true;
 }
@@ -190,8 +192,63 @@ void Scorer::visit(std::size_t first, std::size_t count, std::uint32_t cart_a, s
     visit<false>(first, count, cart_a, cart_b, update);
 }
 
+namespace {
+std::uint64_t bits_of(double x) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+double double_of(std::uint64_t bits) {
+  double x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+}  // namespace
+
+// Every step is arithmetic, not a branch: whether an item is new, blocked or gets a better rule
+// is data the CPU cannot guess, and a wrong guess cost more than the whole step (ternaries were
+// compiled back into branches, hence the masks). A blocked item keeps its state; its other fields
+// take values no one reads (it never becomes a candidate this call, and a later call starts its
+// fields afresh). A new item is appended by advancing n by 0 or 1. For evidence >= 0 (+0.0
+// included, no -0.0) the bit patterns order as the values do, so comparisons are on integers.
+template <bool kSum>
+void Scorer::sweep(std::size_t first, std::size_t count, std::uint64_t reasons) {
+  const ScoredRule* rules = rules_.data();
+  Slot* slots = slots_.data();
+  std::uint32_t* candidates = candidates_.data();
+  const std::uint32_t stamp = stamp_;
+  std::uint32_t n = n_candidates_;
+  for (std::size_t k = first, end = first + count; k < end; ++k) {
+    const std::uint32_t item = rules[k].consequent;
+    Slot& slot = slots[item];
+    const std::uint32_t state = slot.state - stamp;  // 0: a candidate, 1: blocked
+    const std::uint32_t is_new = state > 1;
+    const std::uint64_t keep = std::uint64_t{is_new} - 1;  // 0 for a new candidate
+    const double e = rules[k].evidence;
+    const std::uint64_t score = bits_of(slot.score) & keep;
+    const auto rule = static_cast<std::uint32_t>(k);
+    std::uint32_t take = 0 - is_new;  // all ones: slot.rule = k
+    if constexpr (kSum) {
+      slot.score = double_of(score) + e;
+    } else {
+      const std::uint64_t better = 0 - std::uint64_t{(bits_of(e) > score) | is_new};
+      slot.score = double_of(score ^ ((score ^ bits_of(e)) & better));
+      take = static_cast<std::uint32_t>(better);
+    }
+    slot.rule ^= (slot.rule ^ rule) & take;
+    slot.sum = double_of(bits_of(slot.sum) & keep) + e;
+    slot.reasons = (slot.reasons & keep) | reasons;
+    slot.state = stamp + (state == 1);
+    candidates[n] = item;  // kept only if new
+    n += is_new;
+  }
+  n_candidates_ = n;
+}
+
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
                   std::uint32_t cart_b) {
+  if (words_ == 1 && nonnegative_ && prepared_.aggregation == Aggregation::Max)
+    return sweep<false>(first, count, (std::uint64_t{1} << cart_a) | (std::uint64_t{1} << cart_b));
   const ScoredRule* rules = rules_.data();
   auto aggregate = [&](auto aggregation) {
     visit(first, count, cart_a, cart_b, [&](Slot& slot, std::size_t k, bool is_new) {
@@ -258,10 +315,17 @@ void Scorer::add_neighbours() {
     slot.score += rules[k].evidence;
     slot.sum += rules[k].evidence;
   };
+  const bool branch_free = words_ == 1 && nonnegative_;
+  auto visit_list = [&](std::size_t first, std::size_t count, std::uint32_t at) {
+    if (branch_free)
+      sweep<true>(first, count, std::uint64_t{1} << at);
+    else
+      visit(first, count, at, at, add);
+  };
   if (prepared_.neighbour_weight != 0)
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
-      visit(l.near_first, l.near_end - l.near_first, i, i, add);
+      visit_list(l.near_first, l.near_end - l.near_first, i);
     }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
   const auto alike = bundle_.all_similar();
@@ -269,8 +333,8 @@ void Scorer::add_neighbours() {
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
-    visit(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(), i, i,
-          add);
+    visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
+               i);
   }
 }
 

@@ -94,9 +94,6 @@ class Scorer {
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
   void add_neighbours();
-  // Fires the list rules_[first, first + count) of cart position `at`: each entry adds its
-  // evidence to its item's score.
-  void add_list(std::size_t first, std::size_t count, std::uint32_t at);
   void group_categories();
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
   struct Slot;
@@ -107,6 +104,10 @@ class Scorer {
   template <class Update>
   void visit(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b,
              Update update);
+  // visit() for the usual case, without a branch per rule: carts of up to 64 items (`reasons`:
+  // their bits) and evidence >= 0. kSum: the neighbours' and similar names' sum, else the Max.
+  template <bool kSum>
+  void sweep(std::size_t first, std::size_t count, std::uint64_t reasons);
   std::pair<std::size_t, std::uint64_t> pair_hash(std::uint32_t a, std::uint32_t b) const;
 
   const Bundle& bundle_;
@@ -120,6 +121,7 @@ class Scorer {
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
   ScoringParams prepared_;
   bool is_prepared_ = false;
+  bool nonnegative_ = false;  // every prepared evidence >= 0: sweep() compares their bits
 
   std::uint32_t stamp_ = 0;  // even; + 2 per call
   // The per-call state of one item, 32 bytes: the hot loop touches this and the rule only.
