@@ -279,6 +279,16 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
 void Scorer::fire_cart() {
   const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
+  // Every cart item's lists are read once before any is walked: the cache misses of the lists and
+  // their first rules then overlap instead of waiting one after another.
+  const std::size_t last = rules_.size() - 1;
+  std::uint32_t touched = 0;
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const Lists& l = lists_[cart_[i]];
+    touched += rules_[std::min<std::size_t>(l.single_first, last)].consequent +
+               rules_[std::min<std::size_t>(l.near_first, last)].consequent;
+  }
+  touched_ = touched;
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
     fire(l.single_first, l.single_end - l.single_first, i, i);

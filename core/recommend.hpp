@@ -143,6 +143,7 @@ class Scorer {
     std::uint32_t single_first, single_end, near_first, near_end;
   };
   std::vector<Lists> lists_;
+  std::uint32_t touched_ = 0;  // fire_cart()'s early reads land here, so they are not dropped
   std::vector<std::uint8_t> in_pair_;  // per item: 1 if some pair with rules holds it
   std::vector<std::uint32_t> paired_;  // cart positions of such items, this call
   std::vector<double> affinity_;       // per category, from the history
