@@ -279,14 +279,20 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
 void Scorer::fire_cart() {
   const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
-  // Every cart item's lists are read once before any is walked: the cache misses of the lists and
-  // their first rules then overlap instead of waiting one after another.
+  // Every cart item's lists, then the slots of their items, are read before any list is walked:
+  // the cache misses overlap instead of coming one after another as the walk reaches them.
   const std::size_t last = rules_.size() - 1;
   std::uint32_t touched = 0;
-  for (std::uint32_t i = 0; i < k; ++i) {
+  for (std::uint32_t i = 0; i < k && !rules_.empty(); ++i) {
     const Lists& l = lists_[cart_[i]];
     touched += rules_[std::min<std::size_t>(l.single_first, last)].consequent +
                rules_[std::min<std::size_t>(l.near_first, last)].consequent;
+  }
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const Lists& l = lists_[cart_[i]];
+    for (auto r = l.single_first; r < l.single_end; ++r)
+      touched += slots_[rules_[r].consequent].state;
+    for (auto r = l.near_first; r < l.near_end; ++r) touched += slots_[rules_[r].consequent].state;
   }
   touched_ = touched;
   for (std::uint32_t i = 0; i < k; ++i) {
