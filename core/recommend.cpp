@@ -68,12 +68,27 @@ Scorer::Scorer(const Bundle& bundle)
   while (pair_filter_bits_ < 32 && (std::size_t{1} << pair_filter_bits_) * 4 < bundle.pair_count())
     ++pair_filter_bits_;
   pair_filter_.assign(std::size_t{1} << pair_filter_bits_, 0);
+  while (pair_slot_bits_ < 32 && (std::size_t{1} << pair_slot_bits_) < 2 * bundle.pair_count())
+    ++pair_slot_bits_;
+  pair_slots_.assign(std::size_t{1} << pair_slot_bits_, PairSlot{});
+  const std::size_t slot_mask = pair_slots_.size() - 1;
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
-    bundle.for_each_pair(a, [&](std::uint32_t b, std::uint32_t, std::span<const RuleEntry>) {
+    bundle.for_each_pair(a, [&](std::uint32_t b, std::uint32_t, std::span<const RuleEntry> rules) {
       const auto [word, mask] = pair_hash(a, b);
       pair_filter_[word] |= mask;
       in_pair_[a] = in_pair_[b] = 1;
+      auto at = pair_slot(std::min(a, b), std::max(a, b));
+      while (pair_slots_[at].a != kNoItem) at = (at + 1) & slot_mask;
+      pair_slots_[at] = {
+          std::min(a, b), std::max(a, b),
+          static_cast<std::uint32_t>(bundle.single_rule_count() + (rules.data() - pair)),
+          static_cast<std::uint32_t>(rules.size())};
     });
+}
+
+std::size_t Scorer::pair_slot(std::uint32_t a, std::uint32_t b) const {
+  const std::uint64_t h = ((std::uint64_t{a} << 32) | b) * 0xC2B2AE3D27D4EB4Full;
+  return pair_slot_bits_ ? static_cast<std::size_t>(h >> (64 - pair_slot_bits_)) : 0;
 }
 
 // A blocked Bloom filter over the pairs that have rules: one word per pair, three bits in it.
@@ -277,7 +292,6 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
 }
 
 void Scorer::fire_cart() {
-  const RuleEntry* pair = bundle_.all_pair_rules().data();
   const auto k = static_cast<std::uint32_t>(cart_.size());
   // Every cart item's lists, then the slots of their items, are read before any list is walked:
   // the cache misses overlap instead of coming one after another as the walk reaches them.
@@ -311,11 +325,13 @@ void Scorer::fire_cart() {
       // Most pairs of cart items have no rules: the filter answers those without the bundle.
       const auto [word, mask] = pair_hash(cart_[i], cart_[j]);
       if ((pair_filter_[word] & mask) != mask) continue;
-      std::uint32_t pair_count = 0;
-      auto rules = bundle_.pair_rules(cart_[i], cart_[j], &pair_count);
-      if (rules.empty()) continue;  // a false hit of the filter
-      fire(bundle_.single_rule_count() + static_cast<std::size_t>(rules.data() - pair),
-           rules.size(), i, j);
+      const std::uint32_t a = std::min(cart_[i], cart_[j]), b = std::max(cart_[i], cart_[j]);
+      const std::size_t slot_mask = pair_slots_.size() - 1;
+      auto at = pair_slot(a, b);
+      while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
+        at = (at + 1) & slot_mask;
+      if (pair_slots_[at].a == kNoItem) continue;  // a false hit of the filter
+      fire(pair_slots_[at].first, pair_slots_[at].count, i, j);
     }
   }
 }

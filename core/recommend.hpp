@@ -8,6 +8,7 @@
 
 #include "bundle.hpp"
 #include "filters.hpp"
+#include "rule_list.hpp"
 
 namespace basketlift {
 
@@ -168,6 +169,15 @@ class Scorer {
   std::vector<std::uint32_t> histogram_ = std::vector<std::uint32_t>(kBuckets, 0);  // kept zero
   std::vector<std::uint64_t> pair_filter_;
   std::uint32_t pair_filter_bits_ = 0;
+  // The pairs with rules, by (a, b) with a < b: where their rules are in rules_. Open addressing
+  // with linear probing, at most half full: a lookup is one or two reads, where a binary search
+  // in the bundle's pair index was a chain of cache misses.
+  struct PairSlot {
+    std::uint32_t a = kNoItem, b = kNoItem, first = 0, count = 0;  // a == kNoItem: empty
+  };
+  std::vector<PairSlot> pair_slots_;
+  std::uint32_t pair_slot_bits_ = 0;
+  std::size_t pair_slot(std::uint32_t a, std::uint32_t b) const;  // a < b: where probing starts
   // Items with popularity > 0 grouped by category, each group by descending popularity (then
   // id): category k's are by_category_[category_first_[k], category_first_[k + 1]).
   std::vector<std::uint32_t> category_first_, by_category_;
