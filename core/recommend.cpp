@@ -86,6 +86,33 @@ Scorer::Scorer(const Bundle& bundle)
     });
 }
 
+std::size_t Scorer::memory_needed(const Bundle& bundle) {
+  const std::size_t items = bundle.item_count() + std::size_t{1};
+  const std::size_t rules = bundle.single_rule_count() + bundle.pair_rule_count() +
+                            bundle.all_neighbours().size() + bundle.all_similar().size();
+  // Per item: popularity, category, slot, lists, in_pair, candidates, by_category, and the
+  // per-call buffers that grow with the candidates or the cart (ranked, category pool, keys,
+  // cart, paired, results, and `because` for carts of up to 64 items).
+  const std::size_t per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 +
+                               2 * sizeof(Ranked) + 4 + 4 + 4 + sizeof(Recommendation) + 4 * 64;
+  // Per rule: its ScoredRule and antecedent count. Per pair: at most 4 table slots (the table is
+  // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
+  return items * per_item + rules * (sizeof(ScoredRule) + 4) +
+         bundle.pair_count() * (4 * sizeof(PairSlot) + 4) +
+         (bundle.category_count() + std::size_t{1}) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4;
+}
+
+std::size_t Scorer::memory_used() const {
+  std::size_t bytes = 0;
+  auto add = [&](const auto& v) { bytes += v.capacity() * sizeof(v[0]); };
+  add(rules_), add(antecedent_counts_), add(popularity_), add(category_), add(slots_);
+  add(lists_), add(in_pair_), add(paired_), add(affinity_), add(affinity_touched_);
+  add(because_bits_), add(candidates_), add(cart_), add(ranked_), add(keys_), add(histogram_);
+  add(pair_filter_), add(pair_slots_), add(category_first_), add(by_category_);
+  add(category_weight_), add(weighted_), add(category_pool_), add(results_), add(because_);
+  return bytes;
+}
+
 std::size_t Scorer::pair_slot(std::uint32_t a, std::uint32_t b) const {
   const std::uint64_t h = ((std::uint64_t{a} << 32) | b) * 0xC2B2AE3D27D4EB4Full;
   return pair_slot_bits_ ? static_cast<std::size_t>(h >> (64 - pair_slot_bits_)) : 0;

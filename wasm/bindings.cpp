@@ -7,6 +7,7 @@
 // negative count), never as an abort, so one bad call cannot kill the module other bundles share.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
 #include <malloc.h>
 
 #include <cstddef>
@@ -45,6 +46,9 @@ static_assert(sizeof(Recommendation) == 48 && offsetof(Recommendation, score) ==
               offsetof(Recommendation, because_begin) == 36 &&
               offsetof(Recommendation, because_end) == 40);
 
+// Memory kept free for the per-call buffers of the other kinds and for JS's own copies.
+constexpr std::size_t kHeadroom = std::size_t{16} << 20;
+
 // Which strings labels() copies out.
 enum Table { kItemLabels, kItemNames, kCategoryLabels };
 
@@ -60,6 +64,20 @@ class Recommender {
     std::string error;
     bundle_ = Bundle::load(std::move(staging_), error, &fault_);
     if (!bundle_) return error.empty() ? "unreadable bundle" : error;
+    // A failed allocation aborts the wasm instance: a scorer that cannot fit in what is left of
+    // the memory's maximum is refused with a message instead.
+    const std::size_t need = Scorer::memory_needed(*bundle_);
+    const std::size_t used = mallinfo().uordblks, max = emscripten_get_heap_max();
+    const std::size_t room = max > used + kHeadroom ? max - used - kHeadroom : 0;
+    if (need > room) {
+      bundle_.reset();
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "bundle too large to score here: its scorer needs about %zu MB of wasm "
+                    "memory, %zu MB are left",
+                    need >> 20, room >> 20);
+      return text;
+    }
     scorer_ = std::make_unique<Scorer>(*bundle_);
     return {};
   }

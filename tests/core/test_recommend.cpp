@@ -320,3 +320,27 @@ TEST_CASE("the best n are the first n of the full ranking, for every n (grocerie
   CHECK(compared == 200 * 25);
   CHECK(tied > 0);  // the data has equal scores, so the tie-breaking order is exercised
 }
+
+TEST_CASE("a scorer holds no more memory than memory_needed() foresees", "[recommend][data]") {
+  // The wasm module refuses a bundle whose scorer would not fit by this estimate (an allocation
+  // that fails there aborts the instance), so it must not fall short of what a scorer holds.
+  BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
+  auto r = mine(bltest::data_file("groceries/groceries.csv"), groceries_options());
+  auto f = load(r, groceries_options());
+  Scorer s(*f.bundle);
+  const std::uint32_t all = f.bundle->item_count();
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::vector<std::uint32_t> cart, history;
+    const int k = trial % 10 == 0 ? 64 : 1 + static_cast<int>(rng() % 20);
+    for (int i = 0; i < k; ++i) cart.push_back(rng() % all);
+    for (int i = 0; i < static_cast<int>(rng() % 10); ++i) history.push_back(rng() % all);
+    auto req = request_for(cart, history, {}, trial % 2 ? all : 10);
+    if (trial % 3 == 2) req.params = noisy_or();
+    s.recommend(req);
+  }
+  const std::size_t used = s.memory_used(), needed = Scorer::memory_needed(*f.bundle);
+  INFO("used " << used << " bytes, foreseen " << needed);
+  CHECK(used <= needed);
+  CHECK(needed <= 4 * used);  // and not so far above that bundles that fit are refused
+}
