@@ -524,28 +524,34 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);
-  // `because`: each result's bits, read in cart order.
-  if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());
-  std::uint32_t* because = because_.data();
-  std::uint32_t end = 0;
+  // The results first, then their `because` ranges: with no loop of varying length between
+  // them, one result's divisions and cache misses overlap the next one's.
   const double n = static_cast<double>(bundle_.transactions());
   for (std::size_t i = 0; i < kept; ++i) {
     const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
-    const std::uint32_t begin = end;
-    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
-    for (std::size_t w = 0; w < words_; ++w)
-      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
-        because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
     if (s.rule >= first_similar_) {  // only a new product's similar names reached it
       results_.push_back({r.item, s.score, rules_[s.rule].count / double(kSimilarityScale), 1.0,
-                          RecommendationKind::Similar, begin, end});
+                          RecommendationKind::Similar, 0, 0});
       continue;
     }
     const double confidence =
         static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
     results_.push_back({r.item, s.score, confidence, confidence * n / popularity_[r.item],
-                        RecommendationKind::CrossSell, begin, end});
+                        RecommendationKind::CrossSell, 0, 0});
+  }
+  // `because`: each result's bits, read in cart order.
+  if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());
+  std::uint32_t* because = because_.data();
+  std::uint32_t end = 0;
+  for (auto& result : results_) {
+    const Slot& s = slots_[result.item];
+    result.because_begin = end;
+    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
+    for (std::size_t w = 0; w < words_; ++w)
+      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
+        because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+    result.because_end = end;
   }
   if (results_.size() < req.n) add_category_results(req.n, end);
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
