@@ -99,14 +99,15 @@ std::size_t Scorer::memory_needed(const Bundle& bundle) {
   // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
   return items * per_item + rules * (sizeof(ScoredRule) + 4) +
          bundle.pair_count() * (4 * sizeof(PairSlot) + 4) +
-         (bundle.category_count() + std::size_t{1}) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4;
+         (bundle.category_count() + std::size_t{1}) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
+         64 * 63 / 2 * sizeof(PairHit);  // the pairs of a 64-item cart
 }
 
 std::size_t Scorer::memory_used() const {
   std::size_t bytes = 0;
   auto add = [&](const auto& v) { bytes += v.capacity() * sizeof(v[0]); };
   add(rules_), add(antecedent_counts_), add(popularity_), add(category_), add(slots_);
-  add(lists_), add(in_pair_), add(paired_), add(affinity_), add(affinity_touched_);
+  add(lists_), add(in_pair_), add(paired_), add(pair_hits_), add(affinity_), add(affinity_touched_);
   add(because_bits_), add(candidates_), add(cart_), add(ranked_), add(keys_), add(histogram_);
   add(pair_filter_), add(pair_slots_), add(category_first_), add(by_category_);
   add(category_weight_), add(weighted_), add(category_pool_), add(results_), add(because_);
@@ -320,10 +321,26 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
 
 void Scorer::fire_cart() {
   const auto k = static_cast<std::uint32_t>(cart_.size());
+  // Pairs of cart items the filter lets through (most have no rules: the filter answers those
+  // without the table), and only among items in some pair with rules. Found first, so their
+  // table slots load while the single-item rules fire.
+  paired_.clear();
+  for (std::uint32_t i = 0; i < k; ++i)
+    if (in_pair_[cart_[i]]) paired_.push_back(i);
+  pair_hits_.clear();
+  std::uint32_t touched = 0;
+  for (std::uint32_t x = 0; x < paired_.size(); ++x)
+    for (std::uint32_t y = x + 1; y < paired_.size(); ++y) {
+      const std::uint32_t a = cart_[paired_[x]], b = cart_[paired_[y]];
+      const auto [word, mask] = pair_hash(a, b);
+      if ((pair_filter_[word] & mask) != mask) continue;
+      const auto at = pair_slot(std::min(a, b), std::max(a, b));
+      touched += pair_slots_[at].a;
+      pair_hits_.push_back({paired_[x], paired_[y], static_cast<std::uint32_t>(at)});
+    }
   // Every cart item's lists, then the slots of their items, are read before any list is walked:
   // the cache misses overlap instead of coming one after another as the walk reaches them.
   const std::size_t last = rules_.size() - 1;
-  std::uint32_t touched = 0;
   for (std::uint32_t i = 0; i < k && !rules_.empty(); ++i) {
     const Lists& l = lists_[cart_[i]];
     touched += rules_[std::min<std::size_t>(l.single_first, last)].consequent +
@@ -340,26 +357,15 @@ void Scorer::fire_cart() {
     const Lists& l = lists_[cart_[i]];
     fire(l.single_first, l.single_end - l.single_first, i, i);
   }
-  // Only items in some pair with rules can form one: the others skip the pair loop.
-  paired_.clear();
-  for (std::uint32_t i = 0; i < k; ++i)
-    if (in_pair_[cart_[i]]) paired_.push_back(i);
-  const auto p = static_cast<std::uint32_t>(paired_.size());
-  for (std::uint32_t x = 0; x < p; ++x) {
-    const std::uint32_t i = paired_[x];
-    for (std::uint32_t y = x + 1; y < p; ++y) {
-      const std::uint32_t j = paired_[y];
-      // Most pairs of cart items have no rules: the filter answers those without the bundle.
-      const auto [word, mask] = pair_hash(cart_[i], cart_[j]);
-      if ((pair_filter_[word] & mask) != mask) continue;
-      const std::uint32_t a = std::min(cart_[i], cart_[j]), b = std::max(cart_[i], cart_[j]);
-      const std::size_t slot_mask = pair_slots_.size() - 1;
-      auto at = pair_slot(a, b);
-      while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
-        at = (at + 1) & slot_mask;
-      if (pair_slots_[at].a == kNoItem) continue;  // a false hit of the filter
-      fire(pair_slots_[at].first, pair_slots_[at].count, i, j);
-    }
+  const std::size_t slot_mask = pair_slots_.size() - 1;
+  for (const auto& hit : pair_hits_) {
+    const std::uint32_t a = std::min(cart_[hit.i], cart_[hit.j]),
+                        b = std::max(cart_[hit.i], cart_[hit.j]);
+    auto at = std::size_t{hit.slot};
+    while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
+      at = (at + 1) & slot_mask;
+    if (pair_slots_[at].a == kNoItem) continue;  // a false hit of the filter
+    fire(pair_slots_[at].first, pair_slots_[at].count, hit.i, hit.j);
   }
 }
 

@@ -153,7 +153,11 @@ class Scorer {
   std::uint32_t touched_ = 0;  // fire_cart()'s early reads land here, so they are not dropped
   std::vector<std::uint8_t> in_pair_;  // per item: 1 if some pair with rules holds it
   std::vector<std::uint32_t> paired_;  // cart positions of such items, this call
-  std::vector<double> affinity_;       // per category, from the history
+  struct PairHit {
+    std::uint32_t i, j, slot;  // cart positions; where the pair's table probe starts
+  };
+  std::vector<PairHit> pair_hits_;  // pairs of cart items the Bloom filter let through, this call
+  std::vector<double> affinity_;    // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 
