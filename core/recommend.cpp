@@ -86,20 +86,22 @@ Scorer::Scorer(const Bundle& bundle)
     });
 }
 
-std::size_t Scorer::memory_needed(const Bundle& bundle) {
-  const std::size_t items = bundle.item_count() + std::size_t{1};
-  const std::size_t rules = bundle.single_rule_count() + bundle.pair_rule_count() +
-                            bundle.all_neighbours().size() + bundle.all_similar().size();
+std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
+  // 64-bit throughout: in wasm32 a size_t product could wrap and let a huge bundle through.
+  using u64 = std::uint64_t;
+  const u64 items = u64{bundle.item_count()} + 1;
+  const u64 rules = u64{bundle.single_rule_count()} + bundle.pair_rule_count() +
+                    bundle.all_neighbours().size() + bundle.all_similar().size();
   // Per item: popularity, category, slot, lists, in_pair, candidates, by_category, and the
   // per-call buffers that grow with the candidates or the cart (ranked, category pool, keys,
   // cart, paired, results, and `because` for carts of up to 64 items).
-  const std::size_t per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 +
-                               2 * sizeof(Ranked) + 4 + 4 + 4 + sizeof(Recommendation) + 4 * 64;
+  const u64 per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 + 2 * sizeof(Ranked) + 4 +
+                       4 + 4 + sizeof(Recommendation) + 4 * 64;
   // Per rule: its ScoredRule and antecedent count. Per pair: at most 4 table slots (the table is
   // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
   return items * per_item + rules * (sizeof(ScoredRule) + 4) +
-         bundle.pair_count() * (4 * sizeof(PairSlot) + 4) +
-         (bundle.category_count() + std::size_t{1}) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
+         u64{bundle.pair_count()} * (4 * sizeof(PairSlot) + 4) +
+         (u64{bundle.category_count()} + 1) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
          64 * 63 / 2 * sizeof(PairHit);  // the pairs of a 64-item cart
 }
 

@@ -76,7 +76,7 @@ class Scorer {
   // About the most memory a Scorer for `bundle` allocates (bytes), before any is: per item,
   // per rule and per pair. A wasm module, whose memory tops out at 2 GiB, refuses a bundle whose
   // scorer would not fit instead of aborting on the allocation.
-  static std::size_t memory_needed(const Bundle& bundle);
+  static std::uint64_t memory_needed(const Bundle& bundle);
   // What this Scorer holds now (bytes of its buffers' capacities).
   std::size_t memory_used() const;
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.

@@ -66,16 +66,17 @@ class Recommender {
     if (!bundle_) return error.empty() ? "unreadable bundle" : error;
     // A failed allocation aborts the wasm instance: a scorer that cannot fit in what is left of
     // the memory's maximum is refused with a message instead.
-    const std::size_t need = Scorer::memory_needed(*bundle_);
-    const std::size_t used = mallinfo().uordblks, max = emscripten_get_heap_max();
-    const std::size_t room = max > used + kHeadroom ? max - used - kHeadroom : 0;
+    const std::uint64_t need = Scorer::memory_needed(*bundle_);
+    const std::uint64_t used = mallinfo().uordblks, max = emscripten_get_heap_max();
+    const std::uint64_t room = max > used + kHeadroom ? max - used - kHeadroom : 0;
     if (need > room) {
       bundle_.reset();
       char text[160];
       std::snprintf(text, sizeof text,
-                    "bundle too large to score here: its scorer needs about %zu MB of wasm "
-                    "memory, %zu MB are left",
-                    need >> 20, room >> 20);
+                    "bundle too large to score here: its scorer needs about %llu MB of wasm "
+                    "memory, %llu MB are left",
+                    static_cast<unsigned long long>(need >> 20),
+                    static_cast<unsigned long long>(room >> 20));
       return text;
     }
     scorer_ = std::make_unique<Scorer>(*bundle_);

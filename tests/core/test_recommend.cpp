@@ -339,7 +339,7 @@ TEST_CASE("a scorer holds no more memory than memory_needed() foresees", "[recom
     if (trial % 3 == 2) req.params = noisy_or();
     s.recommend(req);
   }
-  const std::size_t used = s.memory_used(), needed = Scorer::memory_needed(*f.bundle);
+  const std::uint64_t used = s.memory_used(), needed = Scorer::memory_needed(*f.bundle);
   INFO("used " << used << " bytes, foreseen " << needed);
   CHECK(used <= needed);
   CHECK(needed <= 4 * used);  // and not so far above that bundles that fit are refused
