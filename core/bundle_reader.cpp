@@ -459,6 +459,11 @@ bool Bundle::validate_optional(std::string& error) {
           return bad(s->id, "rule " + std::to_string(r) + " is inconsistent");
       }
     }
+    // A basket holding an item holds its category: the category answer divides by these.
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      if (const auto k = item_category(i);
+          k != kNoCategory && popularity(i) > category_popularity(k))
+        return bad(s->id, "item " + std::to_string(i) + " is in more baskets than its category");
   }
 
   if (const auto* s = section(SectionId::Repurchase)) {

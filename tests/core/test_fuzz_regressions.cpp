@@ -4,7 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#include "bundle.hpp"
 #include "catalog.hpp"
+#include "kinds_util.hpp"
+#include "recommend.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -40,4 +43,19 @@ TEST_CASE("fuzz regression: derive_catalog's median price never overflows to inf
   const auto catalog = read_catalog(catalog_csv);
   REQUIRE(catalog.find("B") != nullptr);
   CHECK(std::isfinite(catalog.find("B")->price));
+}
+
+// fuzz_bundle, corpus/bundle/regress-category-popularity: a resealed bundle whose category
+// popularity was below the popularity of an item in that category (here 0 under an item in
+// 1,380,009,288 baskets). The category answer divides by it, and a noisy-or call returned a
+// 'category' result with score, confidence and lift infinite. The reader now rejects it.
+TEST_CASE("fuzz regression: an item in more baskets than its category is rejected",
+          "[fuzz][bundle]") {
+  const auto text = bltest::read_file(std::string(BASKETLIFT_FUZZ_CORPUS) +
+                                      "/bundle/regress-category-popularity");
+  std::vector<std::uint8_t> bytes(text.begin(), text.end());
+  kindstest::reseal(bytes);  // as the target does when the input itself does not load
+  const auto error = kindstest::load_error(bytes);
+  INFO(error);
+  CHECK(bltest::contains(error, "more baskets than its category"));
 }

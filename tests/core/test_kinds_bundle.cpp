@@ -281,6 +281,9 @@ TEST_CASE("hostile category-rule and repurchase sections are rejected with a mes
   rejected([&](auto& b) { put<std::uint32_t>(b, rules + 4, 0); }, "inconsistent");
   rejected([&](auto& b) { put<std::uint32_t>(b, rules + 4, 3); }, "inconsistent");  // > 2
   rejected([&](auto& b) { put<std::uint32_t>(b, pop, 5); }, "above the baskets");
+  // MUG in 1 basket, though its item b is in 2 (fuzz_bundle's finding: P(item | category) > 1,
+  // or infinite at 0, reached the category answer's scores).
+  rejected([&](auto& b) { put<std::uint32_t>(b, pop, 1); }, "more baskets than its category");
   rejected([&](auto& b) { put<std::uint32_t>(b, offsets + 4, 3); }, "bad offsets");
 
   // Repurchase: n, pad, then one fixed-size entry per item that starts with the interval count
