@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <functional>
-#include <limits>
 #include <type_traits>
 
 namespace basketlift {
@@ -77,11 +76,10 @@ Scorer::Scorer(const Bundle& bundle)
       const auto [word, mask] = pair_hash(a, b);
       pair_filter_[word] |= mask;
       in_pair_[a] = in_pair_[b] = 1;
-      auto at = pair_slot(std::min(a, b), std::max(a, b));
+      auto at = pair_slot(a, b);  // b > a: the reader checks it
       while (pair_slots_[at].a != kNoItem) at = (at + 1) & slot_mask;
       pair_slots_[at] = {
-          std::min(a, b), std::max(a, b),
-          static_cast<std::uint32_t>(bundle.single_rule_count() + (rules.data() - pair)),
+          a, b, static_cast<std::uint32_t>(bundle.single_rule_count() + (rules.data() - pair)),
           static_cast<std::uint32_t>(rules.size())};
     });
 }
@@ -103,6 +101,18 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
          u64{bundle.pair_count()} * (4 * sizeof(PairSlot) + 4) +
          (u64{bundle.category_count()} + 1) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
          64 * 63 / 2 * sizeof(PairHit);  // the pairs of a 64-item cart
+}
+
+std::string Scorer::too_large(const Bundle& bundle, std::uint64_t room) {
+  const std::uint64_t need = memory_needed(bundle);
+  if (need <= room) return {};
+  char text[128];  // snprintf, not std::to_string: the wasm has it already (package size)
+  std::snprintf(text, sizeof text,
+                "bundle too large to score here: its scorer needs about %llu MB of memory, %llu "
+                "MB are left",
+                static_cast<unsigned long long>(need >> 20),
+                static_cast<unsigned long long>(room >> 20));
+  return text;
 }
 
 std::size_t Scorer::memory_used() const {

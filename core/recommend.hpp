@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,8 @@ class Scorer {
   // per rule and per pair. A wasm module, whose memory tops out at 2 GiB, refuses a bundle whose
   // scorer would not fit instead of aborting on the allocation.
   static std::uint64_t memory_needed(const Bundle& bundle);
+  // "" if a Scorer for `bundle` fits in `room` bytes, else why not (the message a caller shows).
+  static std::string too_large(const Bundle& bundle, std::uint64_t room);
   // What this Scorer holds now (bytes of its buffers' capacities).
   std::size_t memory_used() const;
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.

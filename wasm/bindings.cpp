@@ -66,18 +66,11 @@ class Recommender {
     if (!bundle_) return error.empty() ? "unreadable bundle" : error;
     // A failed allocation aborts the wasm instance: a scorer that cannot fit in what is left of
     // the memory's maximum is refused with a message instead.
-    const std::uint64_t need = Scorer::memory_needed(*bundle_);
     const std::uint64_t used = mallinfo().uordblks, max = emscripten_get_heap_max();
-    const std::uint64_t room = max > used + kHeadroom ? max - used - kHeadroom : 0;
-    if (need > room) {
+    error = Scorer::too_large(*bundle_, max > used + kHeadroom ? max - used - kHeadroom : 0);
+    if (!error.empty()) {
       bundle_.reset();
-      char text[160];
-      std::snprintf(text, sizeof text,
-                    "bundle too large to score here: its scorer needs about %llu MB of wasm "
-                    "memory, %llu MB are left",
-                    static_cast<unsigned long long>(need >> 20),
-                    static_cast<unsigned long long>(room >> 20));
-      return text;
+      return error;
     }
     scorer_ = std::make_unique<Scorer>(*bundle_);
     return {};

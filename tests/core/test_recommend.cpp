@@ -63,6 +63,12 @@ MineOptions groceries_options() {
   return opt;
 }
 
+// Groceries mined and loaded with groceries_options().
+Fixture groceries_bundle() {
+  return load(mine(bltest::data_file("groceries/groceries.csv"), groceries_options()),
+              groceries_options());
+}
+
 }  // namespace
 
 TEST_CASE("one cart item: rules ranked by confidence, then popular items fill", "[recommend]") {
@@ -285,8 +291,7 @@ TEST_CASE("the best n are the first n of the full ranking, for every n (grocerie
   // recommend(n) keeps a few more than n by a coarse score, then sorts; asking for every item
   // sorts all candidates. Both must agree, ties at the n-th score included.
   BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
-  auto r = mine(bltest::data_file("groceries/groceries.csv"), groceries_options());
-  auto f = load(r, groceries_options());
+  auto f = groceries_bundle();
   Scorer s(*f.bundle);
   const std::uint32_t all = f.bundle->item_count();
   std::mt19937 rng(11);
@@ -325,8 +330,7 @@ TEST_CASE("a scorer holds no more memory than memory_needed() foresees", "[recom
   // The wasm module refuses a bundle whose scorer would not fit by this estimate (an allocation
   // that fails there aborts the instance), so it must not fall short of what a scorer holds.
   BLTEST_SKIP_WITHOUT_DATA("groceries/groceries.csv");
-  auto r = mine(bltest::data_file("groceries/groceries.csv"), groceries_options());
-  auto f = load(r, groceries_options());
+  auto f = groceries_bundle();
   Scorer s(*f.bundle);
   const std::uint32_t all = f.bundle->item_count();
   std::mt19937 rng(5);
@@ -343,4 +347,7 @@ TEST_CASE("a scorer holds no more memory than memory_needed() foresees", "[recom
   INFO("used " << used << " bytes, foreseen " << needed);
   CHECK(used <= needed);
   CHECK(needed <= 4 * used);  // and not so far above that bundles that fit are refused
+  // What the wasm module asks before it builds a scorer.
+  CHECK(Scorer::too_large(*f.bundle, needed).empty());
+  CHECK(bltest::contains(Scorer::too_large(*f.bundle, needed - 1), "bundle too large to score"));
 }
