@@ -443,20 +443,15 @@ std::size_t Scorer::keep_best(const std::uint32_t* candidates, std::size_t m, st
     kept += count;
     if (kept >= n || cut == kLast) break;
   }
-  // Locals, not members: the stores below could alias them (in wasm32 a pointer is a u32).
   const std::uint32_t spare = kept;
   Ranked* ranked = ranked_.data();
-  const Slot* slots = slots_.data();
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t c = candidates[i], d = keys[i];
     const bool keep = d <= cut;
     const std::uint32_t at = keep ? histogram[d] : spare;
     histogram[d] += keep;
-    ranked[at] = {slots[c].score, slots[c].sum, 0, c};
+    ranked[at] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
   }
-  // Popularity (a tie-break) only for the kept: a read per candidate missed the cache in wasm.
-  const std::uint32_t* popularity = popularity_.data();
-  for (std::uint32_t i = 0; i < kept; ++i) ranked[i].popularity = popularity[ranked[i].item];
   // Back to zero: the offsets (empty buckets up to the cut hold one too), then the counts.
   std::fill_n(histogram, cut + 1, 0);
   for (std::size_t i = 0; i < m; ++i) histogram[keys[i]] = 0;
