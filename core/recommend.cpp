@@ -415,12 +415,12 @@ void Scorer::add_neighbours() {
   }
 }
 
-// Writes to ranked_ a few more than the best n of candidates[0, m) (0 < n < m): those whose coarse
-// key is in the highest keys that together hold n candidates, highest key first. Every one of the
-// best n is kept (its score is at least the n-th highest); rank() then finds them nearly in order.
-// A histogram of 256 buckets and a scatter: on a few dozen candidates, cheaper than finding the
-// exact n-th score, and the sort after it rarely moves an entry far. Returns how many it kept.
-std::size_t Scorer::keep_best(const std::uint32_t* candidates, std::size_t m, std::size_t n) {
+// Compacts candidates[0, m) in place to a few more than the best n (0 < n < m): those whose coarse
+// key is in the highest keys that together hold n candidates. Every one of the best n is kept
+// (its score is at least the n-th highest); rank() orders them and the caller takes n. Three
+// passes over the candidates and a 256-bucket histogram: on a few dozen candidates, cheaper than
+// finding the exact n-th score.
+std::size_t Scorer::keep_best(std::uint32_t* candidates, std::size_t m, std::size_t n) {
   if (keys_.size() < m) keys_.resize(m);
   std::uint32_t* keys = keys_.data();
   std::uint32_t top = 0;
@@ -430,31 +430,18 @@ std::size_t Scorer::keep_best(const std::uint32_t* candidates, std::size_t m, st
   }
   // Bucket d: keys top - d (the last bucket: everything lower).
   constexpr std::uint32_t kLast = kBuckets - 1;
-  std::uint32_t* histogram = histogram_.data();
   for (std::size_t i = 0; i < m; ++i) {
     keys[i] = std::min(top - keys[i], kLast);
-    ++histogram[keys[i]];
+    ++histogram_[keys[i]];
   }
-  // Buckets up to the cut become where their candidates go; the rest go to one spare entry.
-  std::uint32_t cut = 0, kept = 0;
-  for (;; ++cut) {  // ends by kLast at the latest: n < m
-    const std::uint32_t count = histogram[cut];
-    histogram[cut] = kept;
-    kept += count;
-    if (kept >= n || cut == kLast) break;
-  }
-  const std::uint32_t spare = kept;
-  Ranked* ranked = ranked_.data();
+  std::uint32_t cut = 0;
+  for (std::size_t total = histogram_[0]; total < n && cut < kLast;) total += histogram_[++cut];
+  std::size_t kept = 0;
   for (std::size_t i = 0; i < m; ++i) {
-    const std::uint32_t c = candidates[i], d = keys[i];
-    const bool keep = d <= cut;
-    const std::uint32_t at = keep ? histogram[d] : spare;
-    histogram[d] += keep;
-    ranked[at] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
+    histogram_[keys[i]] = 0;
+    candidates[kept] = candidates[i];
+    kept += keys[i] <= cut;
   }
-  // Back to zero: the offsets (empty buckets up to the cut hold one too), then the counts.
-  std::fill_n(histogram, cut + 1, 0);
-  for (std::size_t i = 0; i < m; ++i) histogram[keys[i]] = 0;
   return kept;
 }
 
@@ -545,15 +532,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // The best n: a few more than n are kept by coarse score, then sorted with the full
   // tie-breaking order. Buffers only grow (a shrink and regrow would zero-fill on every call).
   const std::size_t m = candidates.size();
-  if (ranked_.size() < m + 1) ranked_.resize(m + 1);  // + 1: keep_best()'s spare entry
+  if (ranked_.size() < m) ranked_.resize(m);
+  std::uint32_t* reaching = candidates_.data();
   std::size_t kept = m;
-  if (req.n < m) {
-    kept = keep_best(candidates.data(), m, req.n);
-  } else {
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::uint32_t c = candidates[i];
-      ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
-    }
+  if (req.n < m) kept = keep_best(reaching, m, req.n);
+  for (std::size_t i = 0; i < kept; ++i) {
+    const std::uint32_t c = reaching[i];
+    ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
   }
   rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);

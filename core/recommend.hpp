@@ -176,7 +176,7 @@ class Scorer {
   };
   std::vector<Ranked> ranked_;
   static void rank(Ranked* first, std::size_t count);
-  std::size_t keep_best(const std::uint32_t* candidates, std::size_t m, std::size_t n);
+  std::size_t keep_best(std::uint32_t* candidates, std::size_t m, std::size_t n);
   static constexpr std::uint32_t kBuckets = 256;
   std::vector<std::uint32_t> keys_;  // keep_best(): per candidate, its bucket
   std::vector<std::uint32_t> histogram_ = std::vector<std::uint32_t>(kBuckets, 0);  // kept zero
