@@ -335,7 +335,7 @@ void Scorer::fire_cart() {
   const auto k = static_cast<std::uint32_t>(cart_.size());
   // Pairs of cart items the filter lets through (most have no rules: the filter answers those
   // without the table), and only among items in some pair with rules. Found first, so their
-  // table slots load while the single-item rules fire.
+  // table slots load while the lists below are read.
   paired_.clear();
   for (std::uint32_t i = 0; i < k; ++i)
     if (in_pair_[cart_[i]]) paired_.push_back(i);
@@ -348,15 +348,28 @@ void Scorer::fire_cart() {
       if ((pair_filter_[word] & mask) != mask) continue;
       const auto at = pair_slot(std::min(a, b), std::max(a, b));
       touched += pair_slots_[at].a;
-      pair_hits_.push_back({paired_[x], paired_[y], static_cast<std::uint32_t>(at)});
+      pair_hits_.push_back({paired_[x], paired_[y], static_cast<std::uint32_t>(at), 0, 0});
     }
-  // Every cart item's lists, then the slots of their items, are read before any list is walked:
-  // the cache misses overlap instead of coming one after another as the walk reaches them.
+  // Every cart item's lists, then the pairs' rules, then the slots of all their items are read
+  // before any list is walked: the cache misses overlap instead of coming one after another as
+  // the walk reaches them.
   const std::size_t last = rules_.size() - 1;
   for (std::uint32_t i = 0; i < k && !rules_.empty(); ++i) {
     const Lists& l = lists_[cart_[i]];
     touched += rules_[std::min<std::size_t>(l.single_first, last)].consequent +
                rules_[std::min<std::size_t>(l.near_first, last)].consequent;
+  }
+  const std::size_t slot_mask = pair_slots_.size() - 1;
+  for (auto& hit : pair_hits_) {
+    const std::uint32_t a = std::min(cart_[hit.i], cart_[hit.j]),
+                        b = std::max(cart_[hit.i], cart_[hit.j]);
+    auto at = std::size_t{hit.slot};
+    while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
+      at = (at + 1) & slot_mask;
+    // A false hit of the filter finds an empty slot: no rules.
+    hit.first = pair_slots_[at].first;
+    hit.count = pair_slots_[at].a == kNoItem ? 0 : pair_slots_[at].count;
+    if (hit.count) touched += rules_[hit.first].consequent;
   }
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
@@ -364,21 +377,15 @@ void Scorer::fire_cart() {
       touched += slots_[rules_[r].consequent].state;
     for (auto r = l.near_first; r < l.near_end; ++r) touched += slots_[rules_[r].consequent].state;
   }
+  for (const auto& hit : pair_hits_)
+    for (auto r = hit.first; r < hit.first + hit.count; ++r)
+      touched += slots_[rules_[r].consequent].state;
   touched_ = touched;
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
     fire(l.single_first, l.single_end - l.single_first, i, i);
   }
-  const std::size_t slot_mask = pair_slots_.size() - 1;
-  for (const auto& hit : pair_hits_) {
-    const std::uint32_t a = std::min(cart_[hit.i], cart_[hit.j]),
-                        b = std::max(cart_[hit.i], cart_[hit.j]);
-    auto at = std::size_t{hit.slot};
-    while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
-      at = (at + 1) & slot_mask;
-    if (pair_slots_[at].a == kNoItem) continue;  // a false hit of the filter
-    fire(pair_slots_[at].first, pair_slots_[at].count, hit.i, hit.j);
-  }
+  for (const auto& hit : pair_hits_) fire(hit.first, hit.count, hit.i, hit.j);
 }
 
 // Each cart item's neighbours add their (weighted) cosine to the candidate's score; a candidate

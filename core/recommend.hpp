@@ -157,7 +157,9 @@ class Scorer {
   std::vector<std::uint8_t> in_pair_;  // per item: 1 if some pair with rules holds it
   std::vector<std::uint32_t> paired_;  // cart positions of such items, this call
   struct PairHit {
-    std::uint32_t i, j, slot;  // cart positions; where the pair's table probe starts
+    std::uint32_t i, j;          // cart positions
+    std::uint32_t slot;          // where the pair's table probe starts
+    std::uint32_t first, count;  // its rules in rules_ (count 0: a false hit of the filter)
   };
   std::vector<PairHit> pair_hits_;  // pairs of cart items the Bloom filter let through, this call
   std::vector<double> affinity_;    // per category, from the history
