@@ -371,15 +371,15 @@ void Scorer::fire_cart() {
     hit.count = pair_slots_[at].a == kNoItem ? 0 : pair_slots_[at].count;
     if (hit.count) touched += rules_[hit.first].consequent;
   }
+  auto touch_slots = [&](std::uint32_t first, std::uint32_t end) {
+    for (auto r = first; r < end; ++r) touched += slots_[rules_[r].consequent].state;
+  };
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
-    for (auto r = l.single_first; r < l.single_end; ++r)
-      touched += slots_[rules_[r].consequent].state;
-    for (auto r = l.near_first; r < l.near_end; ++r) touched += slots_[rules_[r].consequent].state;
+    touch_slots(l.single_first, l.single_end);
+    touch_slots(l.near_first, l.near_end);
   }
-  for (const auto& hit : pair_hits_)
-    for (auto r = hit.first; r < hit.first + hit.count; ++r)
-      touched += slots_[rules_[r].consequent].state;
+  for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
   touched_ = touched;
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
