@@ -543,10 +543,14 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   std::uint32_t* reaching = candidates_.data();
   std::size_t kept = m;
   if (req.n < m) kept = keep_best(reaching, m, req.n);
+  // The reported rules' antecedent counts are read here, so they load while rank() sorts.
+  std::uint32_t touched = 0;
   for (std::size_t i = 0; i < kept; ++i) {
     const std::uint32_t c = reaching[i];
     ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
+    touched += antecedent_counts_[slots_[c].rule];
   }
+  touched_ += touched;
   rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);
   // The results first, then their `because` ranges: with no loop of varying length between
