@@ -268,21 +268,20 @@ double double_of(std::uint64_t bits) {
 // included, no -0.0) the bit patterns order as the values do, so comparisons are on integers.
 template <bool kSum>
 void Scorer::sweep(std::size_t first, std::size_t count, std::uint64_t reasons) {
-  const ScoredRule* rules = rules_.data();
-  Slot* slots = slots_.data();
-  std::uint32_t* candidates = candidates_.data();
+  const ScoredRule* r = rules_.data() + first;
+  const ScoredRule* const end = r + count;
+  Slot* const slots = slots_.data();
+  std::uint32_t* out = candidates_.data() + n_candidates_;
   const std::uint32_t stamp = stamp_;
-  std::uint32_t n = n_candidates_;
-  for (std::size_t k = first, end = first + count; k < end; ++k) {
-    const std::uint32_t item = rules[k].consequent;
+  for (auto rule = static_cast<std::uint32_t>(first); r != end; ++r, ++rule) {
+    const std::uint32_t item = r->consequent;
     Slot& slot = slots[item];
     const std::uint32_t state = slot.state - stamp;  // 0: a candidate, 1: blocked
     const std::uint32_t is_new = state > 1;
     const std::uint64_t keep = std::uint64_t{is_new} - 1;  // 0 for a new candidate
-    const double e = rules[k].evidence;
+    const double e = r->evidence;
     const std::uint64_t score = bits_of(slot.score) & keep;
-    const auto rule = static_cast<std::uint32_t>(k);
-    std::uint32_t take = 0 - is_new;  // all ones: slot.rule = k
+    std::uint32_t take = 0 - is_new;  // all ones: slot.rule = rule
     if constexpr (kSum) {
       slot.score = double_of(score) + e;
     } else {
@@ -294,10 +293,10 @@ void Scorer::sweep(std::size_t first, std::size_t count, std::uint64_t reasons) 
     slot.sum = double_of(bits_of(slot.sum) & keep) + e;
     slot.reasons = (slot.reasons & keep) | reasons;
     slot.state = stamp + (state == 1);
-    candidates[n] = item;  // kept only if new
-    n += is_new;
+    *out = item;  // kept only if new
+    out += is_new;
   }
-  n_candidates_ = n;
+  n_candidates_ = static_cast<std::uint32_t>(out - candidates_.data());
 }
 
 void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
