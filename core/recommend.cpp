@@ -264,8 +264,9 @@ double double_of(std::uint64_t bits) {
 // is data the CPU cannot guess, and a wrong guess cost more than the whole step (ternaries were
 // compiled back into branches, hence the masks). A blocked item keeps its state; its other fields
 // take values no one reads (it never becomes a candidate this call, and a later call starts its
-// fields afresh). A new item is appended by advancing n by 0 or 1. For evidence >= 0 (+0.0
-// included, no -0.0) the bit patterns order as the values do, so comparisons are on integers.
+// fields afresh). Every item is written at `out`, which advances by 1 only for a new one. For
+// evidence >= 0 (+0.0 included, no -0.0) the bit patterns order as the values do, so comparisons
+// are on integers.
 template <bool kSum>
 void Scorer::sweep(std::size_t first, std::size_t count, std::uint64_t reasons) {
   const ScoredRule* r = rules_.data() + first;
