@@ -65,19 +65,24 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     const Ranked& r = category_pool_[i];
     const auto b = category_[r.item];
     slots_[r.item].state = stamp_;  // a candidate now: the popular fill skips it
-    // `because`: the cart items whose category reached b.
+    // `because`: the cart items whose category reached b (as bits, or ids for long carts).
     const std::uint32_t begin = because_end;
     if (because_.size() < because_end + cart_.size()) because_.resize(because_end + cart_.size());
-    for (auto item : cart_) {
-      const auto a = category_[item];
+    std::uint64_t reasons = 0;
+    for (std::uint32_t i = 0; i < cart_.size(); ++i) {
+      const auto a = category_[cart_[i]];
       if (a == kNoCategory) continue;
       const auto rules = bundle_.category_rules(a);
-      if (a == b || std::any_of(rules.begin(), rules.end(),
-                                [&](const RuleEntry& e) { return e.consequent == b; }))
-        because_[because_end++] = item;
+      if (a != b && std::none_of(rules.begin(), rules.end(),
+                                 [&](const RuleEntry& e) { return e.consequent == b; }))
+        continue;
+      if (reasons_out_)
+        reasons |= std::uint64_t{1} << reason_at_[i];
+      else
+        because_[because_end++] = cart_[i];
     }
-    results_.push_back({r.item, r.score, r.sum, r.sum * transactions / r.popularity,
-                        RecommendationKind::Category, begin, because_end});
+    results_.push_back({r.item, RecommendationKind::Category, r.score, r.sum,
+                        r.sum * transactions / r.popularity, reasons, begin, because_end});
   }
 }
 

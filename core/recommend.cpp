@@ -120,7 +120,8 @@ std::size_t Scorer::memory_used() const {
   auto add = [&](const auto& v) { bytes += v.capacity() * sizeof(v[0]); };
   add(rules_), add(antecedent_counts_), add(popularity_), add(category_), add(slots_);
   add(lists_), add(in_pair_), add(paired_), add(pair_hits_), add(affinity_), add(affinity_touched_);
-  add(because_bits_), add(candidates_), add(cart_), add(ranked_), add(keys_), add(histogram_);
+  add(because_bits_), add(candidates_), add(cart_), add(reason_at_), add(ranked_), add(keys_);
+  add(histogram_);
   add(pair_filter_), add(pair_slots_), add(category_first_), add(by_category_);
   add(category_weight_), add(weighted_), add(category_pool_), add(results_), add(because_);
   return bytes;
@@ -383,9 +384,10 @@ void Scorer::fire_cart() {
   touched_ = touched;
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
-    fire(l.single_first, l.single_end - l.single_first, i, i);
+    fire(l.single_first, l.single_end - l.single_first, reason_at_[i], reason_at_[i]);
   }
-  for (const auto& hit : pair_hits_) fire(hit.first, hit.count, hit.i, hit.j);
+  for (const auto& hit : pair_hits_)
+    fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
 }
 
 // Each cart item's neighbours add their (weighted) cosine to the candidate's score; a candidate
@@ -409,7 +411,7 @@ void Scorer::add_neighbours() {
   if (prepared_.neighbour_weight != 0)
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
-      visit_list(l.near_first, l.near_end - l.near_first, i);
+      visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
     }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
   const auto alike = bundle_.all_similar();
@@ -418,7 +420,7 @@ void Scorer::add_neighbours() {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
     visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
-               i);
+               reason_at_[i]);
   }
 }
 
@@ -471,6 +473,14 @@ void Scorer::rank(Ranked* first, std::size_t count) {
   }
 }
 
+std::vector<std::uint32_t> Scorer::because(const Recommendation& r) const {
+  std::vector<std::uint32_t> ids(because_.begin() + r.because_begin,
+                                 because_.begin() + r.because_end);
+  for (auto bits = r.reasons; bits != 0; bits &= bits - 1)
+    ids.push_back(request_cart_[std::countr_zero(bits)]);
+  return ids;
+}
+
 const char* kind_name(RecommendationKind kind) {
   return kind == RecommendationKind::CrossSell  ? "cross-sell"
          : kind == RecommendationKind::Category ? "category"
@@ -487,12 +497,17 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   const std::uint32_t blocked = stamp_ + 1;
   cart_.clear();
-  for (auto id : req.cart) {
+  reason_at_.clear();
+  reasons_out_ = req.cart.size() <= std::size(request_cart_);
+  for (std::uint32_t i = 0; i < req.cart.size(); ++i) {
+    const auto id = req.cart[i];
     if (id < n_items && slots_[id].state != blocked) {
       slots_[id].state = blocked;
+      reason_at_.push_back(reasons_out_ ? i : static_cast<std::uint32_t>(cart_.size()));
       cart_.push_back(id);
     }
   }
+  if (reasons_out_) std::copy(req.cart.begin(), req.cart.end(), request_cart_);
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
       if (id < n_items) slots_[id].state = blocked;
@@ -556,31 +571,36 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // The results first, then their `because` ranges: with no loop of varying length between
   // them, one result's divisions and cache misses overlap the next one's.
   const double n = static_cast<double>(bundle_.transactions());
+  const std::uint64_t reasons_out = reasons_out_ ? ~std::uint64_t{0} : 0;  // else ranges below
   for (std::size_t i = 0; i < kept; ++i) {
     const Ranked& r = ranked_[i];
     const Slot& s = slots_[r.item];
     if (s.rule >= first_similar_) {  // only a new product's similar names reached it
-      results_.push_back({r.item, s.score, rules_[s.rule].count / double(kSimilarityScale), 1.0,
-                          RecommendationKind::Similar, 0, 0});
+      results_.push_back({r.item, RecommendationKind::Similar, s.score,
+                          rules_[s.rule].count / double(kSimilarityScale), 1.0,
+                          s.reasons & reasons_out, 0, 0});
       continue;
     }
     const double confidence =
         static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
-    results_.push_back({r.item, s.score, confidence, confidence * n / popularity_[r.item],
-                        RecommendationKind::CrossSell, 0, 0});
+    results_.push_back({r.item, RecommendationKind::CrossSell, s.score, confidence,
+                        confidence * n / popularity_[r.item], s.reasons & reasons_out, 0, 0});
   }
-  // `because`: each result's bits, read in cart order.
-  if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());
-  std::uint32_t* because = because_.data();
+  // Long carts: each result's bits become the ids they stand for, in cart order.
   std::uint32_t end = 0;
-  for (auto& result : results_) {
-    const Slot& s = slots_[result.item];
-    result.because_begin = end;
-    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
-    for (std::size_t w = 0; w < words_; ++w)
-      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
-        because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
-    result.because_end = end;
+  if (!reasons_out_) {
+    if (because_.size() < kept * cart_.size()) because_.resize(kept * cart_.size());
+    std::uint32_t* because = because_.data();
+    for (auto& result : results_) {
+      const Slot& s = slots_[result.item];
+      result.because_begin = end;
+      const std::uint64_t* row =
+          words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
+      for (std::size_t w = 0; w < words_; ++w)
+        for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
+          because[end++] = cart_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+      result.because_end = end;
+    }
   }
   if (results_.size() < req.n) add_category_results(req.n, end);
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
@@ -590,7 +610,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
         (filter_ && !filter_->allows(bundle_, c)))
       continue;
     results_.push_back(
-        {c, 0.0, bundle_.popularity(c) / n, 1.0, RecommendationKind::Popular, end, end});
+        {c, RecommendationKind::Popular, 0.0, bundle_.popularity(c) / n, 1.0, 0, end, end});
   }
   return results_;
 }

@@ -50,14 +50,18 @@ const char* kind_name(RecommendationKind kind);
 
 struct Recommendation {
   std::uint32_t item;
+  RecommendationKind kind;
   double score;
   // Of the strongest firing rule; for 'similar', the best name cosine; for 'category', the
   // estimate P(B | cart category) · P(item | B) of its best category B; for 'popular', the
   // item's support.
   double confidence;
   double lift;  // confidence / the item's support; 1 for 'similar' and 'popular'
-  RecommendationKind kind;
-  std::uint32_t because_begin, because_end;  // range in Scorer::because(): cart items
+  // Which cart items reached it (Scorer::because() reads either form). A request cart of up to
+  // 64 entries: bit i stands for request.cart[i], so a caller can name them from its own cart
+  // without a list per result. Longer carts: their ids, Scorer::because_ids()[begin, end).
+  std::uint64_t reasons;
+  std::uint32_t because_begin, because_end;
 };
 
 struct RecommendRequest {
@@ -84,9 +88,8 @@ class Scorer {
   std::size_t memory_used() const;
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.
   std::span<const Recommendation> recommend(const RecommendRequest& request);
-  std::span<const std::uint32_t> because(const Recommendation& r) const {
-    return {because_.data() + r.because_begin, r.because_end - r.because_begin};
-  }
+  // The cart items (ids) that reached r, in cart order.
+  std::vector<std::uint32_t> because(const Recommendation& r) const;
   // What because_begin / because_end index.
   std::span<const std::uint32_t> because_ids() const { return because_; }
 
@@ -171,6 +174,12 @@ class Scorer {
   std::vector<std::uint64_t> because_bits_;
   std::size_t words_ = 1;
   std::vector<std::uint32_t> candidates_, cart_;
+  // Per cart_ entry, its bit in the slots' reasons: its request position when the request cart
+  // has at most 64 entries (reasons_out_: results carry Recommendation::reasons, and
+  // request_cart_ names the bits), else its place in cart_.
+  std::vector<std::uint32_t> reason_at_;
+  bool reasons_out_ = false;
+  std::uint32_t request_cart_[64] = {};
   std::uint32_t n_candidates_ = 0;  // in use of candidates_
   struct Ranked {
     double score, sum;

@@ -40,11 +40,11 @@ enum Slot { kInput, kNumbers, kInts, kBecause, kLabelBytes, kLabelEnds, kText, k
 
 // recommend() hands JS the core's own result array (no copy on the hot path); web/recommender.js
 // reads these offsets (keep the two in sync).
-static_assert(sizeof(Recommendation) == 48 && offsetof(Recommendation, score) == 8 &&
-              offsetof(Recommendation, confidence) == 16 && offsetof(Recommendation, lift) == 24 &&
-              offsetof(Recommendation, kind) == 32 &&
-              offsetof(Recommendation, because_begin) == 36 &&
-              offsetof(Recommendation, because_end) == 40);
+static_assert(sizeof(Recommendation) == 48 && offsetof(Recommendation, kind) == 4 &&
+              offsetof(Recommendation, score) == 8 && offsetof(Recommendation, confidence) == 16 &&
+              offsetof(Recommendation, lift) == 24 && offsetof(Recommendation, reasons) == 32 &&
+              offsetof(Recommendation, because_begin) == 40 &&
+              offsetof(Recommendation, because_end) == 44);
 
 // Memory kept free for the per-call buffers of the other kinds and for JS's own copies.
 constexpr std::size_t kHeadroom = std::size_t{16} << 20;

@@ -6,8 +6,9 @@ import { BundleChecksumError, BundleError, CHECKSUM_FAULT } from './errors.js';
 
 // Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
 const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6, RESULTS = 7;
-// core Recommendation (core/recommend.hpp) in wasm32: item u32 @0, score f64 @8, confidence @16,
-// lift @24, kind u8 @32, because_begin u32 @36, because_end @40 (static_assert in bindings.cpp).
+// core Recommendation (core/recommend.hpp) in wasm32: item u32 @0, kind u8 @4, score f64 @8,
+// confidence @16, lift @24, reasons u64 @32, because_begin u32 @40, because_end @44
+// (static_assert in bindings.cpp).
 const RESULT_BYTES = 48;
 // Tables of labels() (enum Table).
 const ITEM_LABELS = 0, ITEM_NAMES = 1, CATEGORY_LABELS = 2;
@@ -174,7 +175,7 @@ export class Recommender {
     const header = this.#header;
     const base = u32[header + RESULTS]; // the core's Recommendation structs, RESULT_BYTES each
     const because = u32[header + BECAUSE] >>> 2;
-    return readRecommendations(u32, mod.HEAPF64, mod.HEAPU8, base, because, this.#labels, found);
+    return readRecommendations(u32, mod.HEAPF64, mod.HEAPU8, base, because, this.#labels, found, cart);
   }
 
   // Pricier items of the same category that shoppers buy instead of `item`.
@@ -488,21 +489,27 @@ function encode(bytes, base, at, s) {
 }
 const encoder = new TextEncoder();
 
-// recommend()'s results, read from the core's Recommendation structs (RESULT_BYTES each) and
-// the item ids of their `because` ranges. A function of its own: V8 optimises it better.
-function readRecommendations(u32, f64, u8, base, because, labels, found) {
+// recommend()'s results, read from the core's Recommendation structs (RESULT_BYTES each). Their
+// `because`: bit i of `reasons` is cart[i] (carts of up to 64 entries), else the item ids of a
+// range. A function of its own: V8 optimises it better.
+function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
   const results = new Array(found);
   for (let r = 0; r < found; r++) {
     const at = base + r * RESULT_BYTES;
-    const from = because + u32[(at + 36) >>> 2];
-    const to = because + u32[(at + 40) >>> 2];
+    const lo = u32[(at + 32) >>> 2];
+    const hi = u32[(at + 36) >>> 2];
+    const rest = lo & (lo - 1);
     // Array literals for the usual one or two reasons: V8 allocates them at their final size.
     let why;
-    if (to - from === 1) why = [labels[u32[from]]];
-    else if (to - from === 2) why = [labels[u32[from]], labels[u32[from + 1]]];
-    else {
+    if (hi === 0 && lo !== 0 && rest === 0) why = [cart[31 - Math.clz32(lo)]];
+    else if (hi === 0 && rest !== 0 && (rest & (rest - 1)) === 0) {
+      why = [cart[31 - Math.clz32(lo ^ rest)], cart[31 - Math.clz32(rest)]];
+    } else {
       why = [];
-      for (let i = from; i < to; i++) why.push(labels[u32[i]]);
+      for (let m = lo; m !== 0; m &= m - 1) why.push(cart[31 - Math.clz32(m & -m)]);
+      for (let m = hi; m !== 0; m &= m - 1) why.push(cart[63 - Math.clz32(m & -m)]);
+      const to = because + u32[(at + 44) >>> 2];
+      for (let i = because + u32[(at + 40) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
     }
     results[r] = {
       item: labels[u32[at >>> 2]],
@@ -510,7 +517,7 @@ function readRecommendations(u32, f64, u8, base, because, labels, found) {
       confidence: f64[(at + 16) >>> 3],
       lift: f64[(at + 24) >>> 3],
       because: why,
-      kind: KINDS[u8[at + 32]],
+      kind: KINDS[u8[at + 4]],
     };
   }
   return results;

@@ -1,6 +1,7 @@
 // The scorer: hand-computed carts (noisy-or of rule confidences), exclusions, the popularity
 // fallback, and agreement with a brute-force scorer written from the mined rules on real data.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <random>
@@ -254,36 +255,59 @@ TEST_CASE("because lists every cart item whose rules fired, in cart order, for c
   const Bundle& b = *f.bundle;
   Scorer s(b);
   std::mt19937 rng(11);
-  for (int trial = 0; trial < 40; ++trial) {
-    // Carts of 1 to 150 distinct items in random order: one, two and three 64-bit words.
+  std::size_t long_carts = 0, bits_past_32 = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    // Carts of 1 to 150 entries in random order (one, two and three 64-bit words of reasons;
+    // up to 64 entries the results carry them as bits of cart positions), some of them unknown
+    // ids or repeats of an earlier entry, which take a position but are no reason.
     std::vector<std::uint32_t> cart;
-    const std::size_t k = 1 + rng() % 150;
+    const std::size_t k = trial % 6 == 0 ? 60 + rng() % 8 : 1 + rng() % 150;
     while (cart.size() < k) {
-      const auto id = static_cast<std::uint32_t>(rng() % b.item_count());
-      if (std::find(cart.begin(), cart.end(), id) == cart.end()) cart.push_back(id);
+      const auto roll = rng() % 10;
+      if (roll == 0)
+        cart.push_back(b.item_count() + static_cast<std::uint32_t>(rng() % 5));
+      else if (roll == 1 && !cart.empty())
+        cart.push_back(cart[rng() % cart.size()]);
+      else
+        cart.push_back(static_cast<std::uint32_t>(rng() % b.item_count()));
     }
+    long_carts += k > 64;
     auto req = request_for(cart, {}, {}, 25);
     for (const auto& res : s.recommend(req)) {
       if (res.kind != RecommendationKind::CrossSell) continue;
-      // Brute force from the bundle: position p is a reason when a rule or a neighbour entry of
-      // cart[p], or a rule of a pair holding cart[p], has the result as consequent.
+      bits_past_32 += (res.reasons >> 32) != 0;
+      // Brute force from the bundle: the first entry of an item is a reason when a rule or a
+      // neighbour entry of it, or a rule of a pair holding it, has the result as consequent.
       std::vector<std::uint32_t> expected;
       for (std::size_t p = 0; p < cart.size(); ++p) {
+        if (cart[p] >= b.item_count() ||
+            std::find(cart.begin(), cart.begin() + p, cart[p]) != cart.begin() + p)
+          continue;
         bool fired = false;
         for (const auto& r : b.single_rules(cart[p])) fired |= r.consequent == res.item;
         for (const auto& r : b.neighbours(cart[p])) fired |= r.consequent == res.item;
         for (std::size_t q = 0; q < cart.size() && !fired; ++q) {
           std::uint32_t count = 0;
-          if (q != p)
+          if (cart[q] != cart[p] && cart[q] < b.item_count())
             for (const auto& r : b.pair_rules(cart[p], cart[q], &count))
               fired |= r.consequent == res.item;
         }
         if (fired) expected.push_back(cart[p]);
       }
-      const auto got = s.because(res);
-      REQUIRE(std::vector<std::uint32_t>(got.begin(), got.end()) == expected);
+      REQUIRE(s.because(res) == expected);
+      // The two forms: bits for carts of up to 64 entries, ids past that.
+      if (cart.size() <= 64) {
+        CHECK(res.because_begin == res.because_end);
+        for (auto bits = res.reasons; bits != 0; bits &= bits - 1)
+          CHECK(std::find(expected.begin(), expected.end(), cart[std::countr_zero(bits)]) !=
+                expected.end());
+      } else {
+        CHECK(res.reasons == 0);
+      }
     }
   }
+  CHECK(long_carts > 10);
+  CHECK(bits_past_32 > 0);  // the upper word of `reasons` was exercised
 }
 
 TEST_CASE("the best n are the first n of the full ranking, for every n (groceries)",

@@ -28,15 +28,17 @@ function byFrequency(ids) {
   return [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || (a < b ? -1 : 1));
 }
 
-// 1-20 cart items skewed towards popular ones, sometimes duplicates and ids no bundle knows;
-// sometimes a history and an exclude list; n from 1 to 40.
+// 1-20 cart items skewed towards popular ones (one cart in ten: 50-100, past the 64 entries whose
+// reasons cross the boundary as bits), sometimes duplicates and ids no bundle knows; sometimes a
+// history and an exclude list; n from 1 to 40.
 function randomRequests(items, seed) {
   const rand = rng(seed);
   const pick = () => items[Math.floor(items.length * rand() ** 3)];
   const list = (max) => Array.from({ length: Math.floor(rand() * (max + 1)) }, pick);
   const requests = [];
   for (let i = 0; i < CARTS; i++) {
-    const cart = Array.from({ length: 1 + Math.floor(rand() * 20) }, pick);
+    const size = rand() < 0.1 ? 50 + Math.floor(rand() * 51) : 1 + Math.floor(rand() * 20);
+    const cart = Array.from({ length: size }, pick);
     if (rand() < 0.2) cart.push(`no-such-item-${i}`);
     if (rand() < 0.1) cart.push(cart[0]);
     requests.push({
