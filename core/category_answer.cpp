@@ -67,7 +67,8 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     slots_[r.item].state = stamp_;  // a candidate now: the popular fill skips it
     // `because`: the cart items whose category reached b (as bits, or ids for long carts).
     const std::uint32_t begin = because_end;
-    if (because_.size() < because_end + cart_.size()) because_.resize(because_end + cart_.size());
+    if (!reasons_out_ && because_.size() < because_end + cart_.size())
+      because_.resize(because_end + cart_.size());
     std::uint64_t reasons = 0;
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const auto a = category_[cart_[i]];

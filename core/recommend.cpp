@@ -94,9 +94,9 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
                     bundle.all_neighbours().size() + bundle.all_similar().size();
   // Per item: popularity, category, slot, lists, in_pair, candidates, by_category, and the
   // per-call buffers that grow with the candidates or the cart (ranked, category pool, keys,
-  // cart, paired, results, and `because` for carts of up to 64 items).
+  // cart, its reason bits, paired, results, and `because` for carts of up to 64 items).
   const u64 per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 + 2 * sizeof(Ranked) + 4 +
-                       4 + 4 + sizeof(Recommendation) + 4 * 64;
+                       4 + 4 + 4 + sizeof(Recommendation) + 4 * 64;
   // Per rule: its ScoredRule and antecedent count. Per pair: at most 4 table slots (the table is
   // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
   return items * per_item + rules * (sizeof(ScoredRule) + 4) +
@@ -571,8 +571,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   touched_ += touched;
   rank(ranked_.data(), kept);
   kept = std::min<std::size_t>(kept, req.n);
-  // The results first, then their `because` ranges: with no loop of varying length between
-  // them, one result's divisions and cache misses overlap the next one's.
+  // The results first (for long carts, their `because` ranges after): with no loop of varying
+  // length between them, one result's divisions and cache misses overlap the next one's.
   const double n = static_cast<double>(bundle_.transactions());
   const std::uint64_t reasons_out = reasons_out_ ? ~std::uint64_t{0} : 0;  // else ranges below
   for (std::size_t i = 0; i < kept; ++i) {
