@@ -150,7 +150,8 @@ class Bundle {
             static_cast<std::size_t>(n_pair_rules_)};
   }
   // Neighbours of an item ({neighbour, baskets holding both}, in id order); empty when the
-  // bundle has none. all_neighbours() is every entry in storage order.
+  // bundle has none. all_neighbours() is every entry in storage order; neighbours() returns
+  // sub-spans of it, empty ones included (the scorer indexes by `data() - all.data()`).
   std::span<const RuleEntry> neighbours(std::uint32_t item) const;
   std::span<const RuleEntry> all_neighbours() const {
     return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_),

@@ -549,14 +549,14 @@ std::span<const RuleEntry> Bundle::single_rules(std::uint32_t item) const {
 }
 
 std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
-  if (!similar_offsets_) return {};
+  if (!similar_offsets_) return all_similar().first(0);
   auto first = u32(similar_offsets_ + 4ull * item), last = u32(similar_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_) + first,
           last - first};
 }
 
 std::span<const RuleEntry> Bundle::neighbours(std::uint32_t item) const {
-  if (!neighbour_offsets_) return {};
+  if (!neighbour_offsets_) return all_neighbours().first(0);
   auto first = u32(neighbour_offsets_ + 4ull * item),
        last = u32(neighbour_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_) + first,

@@ -57,10 +57,8 @@ Scorer::Scorer(const Bundle& bundle)
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     const auto rules = bundle.single_rules(a);
     const auto list = bundle.neighbours(a);
-    // An empty list's span may point anywhere, or be null: its range is empty, at the start.
-    const auto first_rule = static_cast<std::uint32_t>(rules.empty() ? 0 : rules.data() - single);
-    const auto first_near =
-        static_cast<std::uint32_t>(first_neighbour_ + (list.empty() ? 0 : list.data() - near));
+    const auto first_rule = static_cast<std::uint32_t>(rules.data() - single);
+    const auto first_near = static_cast<std::uint32_t>(first_neighbour_ + (list.data() - near));
     lists_[a] = {first_rule, first_rule + static_cast<std::uint32_t>(rules.size()), first_near,
                  first_near + static_cast<std::uint32_t>(list.size())};
   }
@@ -421,7 +419,6 @@ void Scorer::add_neighbours() {
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
-    if (list.empty()) continue;  // its data() need not be in all_similar()
     visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
                reason_at_[i]);
   }

@@ -95,6 +95,9 @@ TEST_CASE("neighbours: the bundle keeps them; a hostile entry is refused", "[nei
   auto plain = load(no_section, error);
   REQUIRE(plain);
   CHECK(plain->neighbours(milk).empty());
+  // Still a sub-span of all_neighbours(): the scorer takes list offsets from data().
+  CHECK(plain->neighbours(milk).data() == plain->all_neighbours().data());
+  CHECK(plain->similar(milk).data() == plain->all_similar().data());
 
   auto hostile = content;
   hostile.neighbours[0].second.consequent = hostile.neighbours[0].first;  // itself
