@@ -1,5 +1,6 @@
 #include "bundle_args.hpp"
 
+#include <cstdio>
 #include <sstream>
 
 #include "error.hpp"
@@ -27,9 +28,21 @@ std::vector<std::string> split(const std::optional<std::string>& list) {
 }
 }  // namespace
 
-std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list) {
+std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list,
+                                  const char* option) {
   std::vector<std::uint32_t> ids;
-  for (const auto& label : split(list)) ids.push_back(b.find(label));
+  std::string unknown;
+  std::size_t n_unknown = 0;
+  for (const auto& label : split(list)) {
+    ids.push_back(b.find(label));
+    if (ids.back() != b.item_count()) continue;
+    if (++n_unknown <= 5) unknown += (n_unknown > 1 ? ", " : "") + label;
+  }
+  // Ignored, as the JS API ignores them, but a data team checking a bundle gets told.
+  if (n_unknown)
+    std::fprintf(stderr, "basketlift: note: %s: %zu item%s not in the bundle, ignored: %s%s\n",
+                 option, n_unknown, n_unknown == 1 ? "" : "s", unknown.c_str(),
+                 n_unknown > 5 ? ", ..." : "");
   return ids;
 }
 
@@ -44,7 +57,7 @@ std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std
 }
 
 void read_filters(const Args& args, const Bundle& b, Filters& out) {
-  out.exclude = ids_of(b, args.get("--exclude"));
+  out.exclude = ids_of(b, args.get("--exclude"), "--exclude");
   out.categories = category_ids(b, args.get("--categories"));
   out.filter.categories = out.categories;
   if (auto v = args.get("--min-price"))

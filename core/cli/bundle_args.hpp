@@ -16,8 +16,10 @@ namespace basketlift::cli {
 
 std::unique_ptr<Bundle> load_bundle(const std::string& path);
 
-// Labels -> item ids; unknown labels map past the end (ignored by the core).
-std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list);
+// Labels -> item ids; unknown labels map past the end (ignored by the core), and a note on
+// stderr names them and `option`.
+std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::string>& list,
+                                  const char* option);
 // Category labels -> category ids; an unknown category is an error.
 std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std::string>& list);
 

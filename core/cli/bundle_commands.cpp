@@ -93,8 +93,8 @@ int run_recommend(int argc, char** argv) {
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
   read_filters(args, *bundle, f);
-  const auto cart = ids_of(*bundle, args.get("--cart"));
-  const auto history = ids_of(*bundle, args.get("--history"));
+  const auto cart = ids_of(*bundle, args.get("--cart"), "--cart");
+  const auto history = ids_of(*bundle, args.get("--history"), "--history");
   Scorer scorer(*bundle);
   RecommendRequest request;
   request.cart = cart;

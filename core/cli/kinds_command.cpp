@@ -67,6 +67,9 @@ int run_upsell(int argc, char** argv) {
   if (!item) throw InputError("upsell: --item is required");
   UpsellRequest req;
   req.item = bundle->find(*item);
+  if (req.item == bundle->item_count())
+    std::fprintf(stderr, "basketlift: note: --item %s is not in the bundle: no upsells\n",
+                 item->c_str());
   req.n = args.get("-n") ? f.n : 5;  // upsell lists are short by default, as in the JS API
   req.exclude = f.exclude;
   req.filter = f.filter;

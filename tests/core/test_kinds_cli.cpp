@@ -148,8 +148,35 @@ TEST_CASE("cli: upsell --json equals upsell()", "[kinds][cli]") {
   auto text = run_cli({"upsell", m->bundle_path, "--item", "m1"});
   CHECK(text.status == 0);
   CHECK(bltest::contains(text.out, "m2"));
-  CHECK(
-      json_of(run_cli({"upsell", m->bundle_path, "--item", "nothing", "--json"})).array().empty());
+  // An unknown item: an empty list too (exit 0, as the JS API), and a note on stderr naming it.
+  auto unknown = run_cli({"upsell", m->bundle_path, "--item", "nothing", "--json"});
+  CHECK(unknown.status == 0);
+  CHECK(json_of(unknown).array().empty());
+  CHECK(bltest::contains(unknown.err, "--item nothing is not in the bundle"));
+  CHECK(text.err.empty());
+}
+
+TEST_CASE("cli: recommend names unknown cart, history and exclude items on stderr",
+          "[kinds][cli]") {
+  auto m = mine_tiny();
+  auto known = run_cli({"recommend", m->bundle_path, "--cart", "m1", "--json"});
+  auto mixed = run_cli({"recommend", m->bundle_path, "--cart", "x1,m1,x2", "--history", "x3",
+                        "--exclude", "m2,x4", "--json"});
+  auto excluded =
+      run_cli({"recommend", m->bundle_path, "--cart", "m1", "--exclude", "m2", "--json"});
+  CHECK(known.status == 0);
+  CHECK(known.err.empty());
+  // Ignored: the results are those without the unknown labels; each option's are named.
+  CHECK(mixed.status == 0);
+  CHECK(mixed.out == excluded.out);
+  CHECK(bltest::contains(mixed.err, "--cart: 2 items not in the bundle, ignored: x1, x2\n"));
+  CHECK(bltest::contains(mixed.err, "--history: 1 item not in the bundle, ignored: x3\n"));
+  CHECK(bltest::contains(mixed.err, "--exclude: 1 item not in the bundle, ignored: x4\n"));
+  // Many: the first five and an ellipsis, one line.
+  auto many = run_cli({"recommend", m->bundle_path, "--cart", "a,b,c,d,e,f,g"});
+  CHECK(many.status == 0);
+  CHECK(bltest::contains(many.err,
+                         "--cart: 7 items not in the bundle, ignored: a, b, c, d, e, ...\n"));
 }
 
 TEST_CASE("cli: categories --json equals complementary_categories()", "[kinds][cli]") {
