@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# npm run build: the native CLI (build/native/basketlift) and the wasm package (dist/).
+# npm run build: the native CLI (build/native/basketlift) and the npm package (dist/). The builds
+# are the presets of CMakePresets.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 jobs=$(nproc)
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j"$jobs"
+cmake --preset native >/dev/null
+cmake --build --preset native -j"$jobs"
 
-# The wasm module: the same core, compiled by Emscripten, plus wasm/bindings.cpp.
-# emcmake echoes its "configure: …" command line on stderr; keep real errors visible.
-emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release 2>&1 >/dev/null | { grep -v '^configure: ' || true; } >&2
-cmake --build build/wasm -j"$jobs"
+# The boundary contract for web/recommender.js, from wasm/layout.hpp (written whole, then renamed).
+mkdir -p build/wasm
+build/native/layout_js >build/wasm/layout.js.tmp
+mv build/wasm/layout.js.tmp build/wasm/layout.js
+
+# The wasm module: the scoring half of the core plus wasm/session.cpp, compiled by Emscripten.
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j"$jobs"
 
 # The npm package: one ESM bundle for browsers (also the default), one for Node, the .wasm and
 # the hand-written types. Private class fields need ES2022.

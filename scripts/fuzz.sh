@@ -26,11 +26,8 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 1)); then
 fi
 
 build=build/fuzz
-if [[ ! -f $build/CMakeCache.txt ]]; then
-  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DBASKETLIFT_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
-fi
-cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}" | { grep -E 'error|warning' || true; }
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}" | { grep -E 'error|warning' || true; }
 
 # Inputs larger than the biggest seed bundle (15 KB) or text seed would mostly be slower, not
 # more interesting.

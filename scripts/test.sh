@@ -8,9 +8,8 @@ bash scripts/build.sh
 (cd build/native && ctest --output-on-failure)
 
 # The same Catch2 suite (and the CLI it drives) under ASan + UBSan: clang++, build/asan.
-[[ -f build/asan/CMakeCache.txt ]] || cmake -S . -B build/asan -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBASKETLIFT_SANITIZE=ON >/dev/null
-cmake --build build/asan -j"$(nproc)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$(nproc)"
 (cd build/asan && UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)
 # Every libFuzzer target for 12 s (under a minute in all); any finding fails the run.
 bash scripts/fuzz.sh --quick

@@ -21,5 +21,3 @@ export class BundleChecksumError extends BundleError {
   }
 }
 
-// core BundleFault::Checksum
-export const CHECKSUM_FAULT = 4;

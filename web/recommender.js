@@ -2,20 +2,13 @@
 // say how a URL becomes bytes. All scoring and validation of bundles is in the C++ core; this
 // file checks the caller's arguments and moves ids and results across the wasm boundary.
 import createBasketlift from '../build/wasm/basketlift.mjs';
-import { BundleChecksumError, BundleError, CHECKSUM_FAULT } from './errors.js';
+// Every number the wasm module and this file must agree on, generated from wasm/layout.hpp and
+// the core's defaults at build time (scripts/build.sh).
+import * as L from '../build/wasm/layout.js';
+import { BundleChecksumError, BundleError } from './errors.js';
 
-// Slots of the C++ Recommender's header() (wasm/bindings.cpp, enum Slot).
-const INPUT = 0, NUMBERS = 1, INTS = 2, BECAUSE = 3, LABEL_BYTES = 4, LABEL_ENDS = 5, TEXT = 6, RESULTS = 7;
-// core Recommendation (core/recommend.hpp) in wasm32: item u32 @0, kind u8 @4, score f64 @8,
-// confidence @16, lift @24, reasons u64 @32, because_begin u32 @40, because_end @44
-// (static_assert in bindings.cpp).
-const RESULT_BYTES = 48;
-// Tables of labels() (enum Table).
-const ITEM_LABELS = 0, ITEM_NAMES = 1, CATEGORY_LABELS = 2;
-const KINDS = ['cross-sell', 'popular', 'category', 'similar']; // by RecommendationKind (core/recommend.hpp)
-const ABSENT = 0xffffffff; // an id the core ignores: unknown labels cost nothing
-const NO_CATEGORY = 0xffffffff; // core/bundle.hpp kNoCategory
-const NO_ITEM = 0xffffffff; // core/rule_list.hpp kNoItem: the second antecedent of a single-item rule
+const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, KINDS, DEFAULTS } = L;
+const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
 const LOAD_OPTIONS = new Set(['wasm', 'fetch']);
 const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
@@ -98,7 +91,13 @@ async function instantiate(env, source, fetch, onAbort) {
     },
     onAbort,
   });
-  return Promise.race([ready, failed]);
+  const mod = await Promise.race([ready, failed]);
+  if (mod.layoutFingerprint !== L.FINGERPRINT) {
+    throw new Error(
+      `basketlift: the wasm module is not from this package's build (layout ${mod.layoutFingerprint} != ${L.FINGERPRINT}); serve the basketlift.wasm that came with this basketlift.js`,
+    );
+  }
+  return mod;
 }
 
 function open(mod, bytes) {
@@ -106,19 +105,19 @@ function open(mod, bytes) {
     throw new BundleError(`invalid bundle: ${bytes.length} bytes is more than the ${MAX_BUNDLE_BYTES} a wasm instance can load`);
   }
   let native;
-  let error;
+  let status;
   try {
-    native = new mod.Recommender(bytes.length);
+    native = new mod.Session(bytes.length);
     mod.HEAPU8.set(bytes, native.staging());
-    error = native.load();
+    status = native.load();
   } catch (e) {
     // Only an abort (out of memory) gets here; the instance is gone, so is its cache entry.
     throw new Error(`basketlift: the wasm module failed while loading the bundle (${e.message})`);
   }
-  if (error) {
-    const fault = native.fault();
+  if (status < 0) {
+    const message = native.message();
     native.delete();
-    throw fault === CHECKSUM_FAULT ? new BundleChecksumError(error) : new BundleError(error);
+    throw status === L.CHECKSUM_MISMATCH ? new BundleChecksumError(message) : new BundleError(message);
   }
   return new Recommender(mod, native);
 }
@@ -140,10 +139,10 @@ export class Recommender {
     this.#native = native;
     this.#header = native.header() >>> 2;
     this.#self = native.self();
-    this.#labels = readLabels(mod, native, this.#header, ITEM_LABELS);
+    this.#labels = readLabels(mod, native, this.#header, L.ITEM_LABELS);
     this.#ids = new Map();
     for (let id = this.#labels.length - 1; id >= 0; id--) this.#ids.set(this.#labels[id], id);
-    this.info = describe(native.info());
+    this.info = describe(native.summary(), readLabels(mod, native, this.#header, L.META_ENTRIES));
     freeLater?.register(this, native, this);
   }
 
@@ -153,7 +152,7 @@ export class Recommender {
     const o = optionsOf(options, RECOMMEND_OPTIONS, 'recommend');
     const history = o.history ?? EMPTY;
     const exclude = o.exclude ?? EMPTY;
-    const n = count(o.n, 10, 'n');
+    const n = count(o.n, DEFAULTS.recommend.n, 'n');
     checkList(cart, 'cart');
     checkList(history, 'history');
     checkList(exclude, 'exclude');
@@ -173,7 +172,7 @@ export class Recommender {
 
     u32 = mod.HEAPU32; // re-read: the call may have grown memory
     const header = this.#header;
-    const base = u32[header + RESULTS]; // the core's Recommendation structs, RESULT_BYTES each
+    const base = u32[header + RESULTS]; // the core's Recommendation structs, L.RESULT_BYTES each
     const because = u32[header + BECAUSE] >>> 2;
     return readRecommendations(u32, mod.HEAPF64, mod.HEAPU8, base, because, this.#labels, found, cart);
   }
@@ -185,8 +184,8 @@ export class Recommender {
       throw new TypeError(`basketlift: upsell item must be a string item id, got ${describeValue(item)}`);
     }
     const o = optionsOf(options, UPSELL_OPTIONS, 'upsell');
-    const n = count(o.n, 5, 'n');
-    const ratio = o.maxPriceRatio === undefined ? 2 : o.maxPriceRatio;
+    const n = count(o.n, DEFAULTS.upsell.n, 'n');
+    const ratio = o.maxPriceRatio === undefined ? DEFAULTS.upsell.maxPriceRatio : o.maxPriceRatio;
     if (typeof ratio !== 'number' || !(ratio >= 1)) {
       throw new RangeError(`basketlift: maxPriceRatio must be a number >= 1, got ${describeValue(ratio)}`);
     }
@@ -204,10 +203,10 @@ export class Recommender {
     const results = new Array(found);
     for (let r = 0; r < found; r++) {
       results[r] = {
-        item: labels[u32[ints + r]],
-        score: f64[numbers + 3 * r],
-        substitution: f64[numbers + 3 * r + 1],
-        priceRatio: f64[numbers + 3 * r + 2],
+        item: labels[u32[ints + L.UPSELL_INTS * r]],
+        score: f64[numbers + L.UPSELL_NUMBERS * r],
+        substitution: f64[numbers + L.UPSELL_NUMBERS * r + 1],
+        priceRatio: f64[numbers + L.UPSELL_NUMBERS * r + 2],
       };
     }
     return results;
@@ -220,7 +219,7 @@ export class Recommender {
       throw new TypeError(`basketlift: complementaryCategories category must be a string category name, got ${describeValue(category)}`);
     }
     const o = optionsOf(options, CATEGORY_OPTIONS, 'complementaryCategories');
-    const n = count(o.n, 10, 'n');
+    const n = count(o.n, DEFAULTS.complementaryCategories.n, 'n');
     const id = this.#categoryIds([category], 'category')[0];
     const exclude = this.#categoryIds(o.exclude, 'exclude');
     const allow = this.#categoryIds(o.categories, 'categories');
@@ -235,10 +234,10 @@ export class Recommender {
     const results = new Array(found);
     for (let r = 0; r < found; r++) {
       results[r] = {
-        category: labels[u32[ints + r]],
-        confidence: f64[numbers + 3 * r],
-        lift: f64[numbers + 3 * r + 1],
-        support: f64[numbers + 3 * r + 2],
+        category: labels[u32[ints + L.CATEGORY_INTS * r]],
+        confidence: f64[numbers + L.CATEGORY_NUMBERS * r],
+        lift: f64[numbers + L.CATEGORY_NUMBERS * r + 1],
+        support: f64[numbers + L.CATEGORY_NUMBERS * r + 2],
       };
     }
     return results;
@@ -255,8 +254,8 @@ export class Recommender {
     if (typeof o.asOf !== 'string') {
       throw new TypeError(`basketlift: nextPurchases options.asOf must be a 'YYYY-MM-DD' string, got ${describeValue(o.asOf)}`);
     }
-    const n = count(o.n, 10, 'n');
-    const window = o.window === undefined ? 7 : o.window;
+    const n = count(o.n, DEFAULTS.nextPurchases.n, 'n');
+    const window = o.window === undefined ? DEFAULTS.nextPurchases.window : o.window;
     if (!Number.isInteger(window) || window < 0 || window > 0x7fffffff) {
       throw new RangeError(`basketlift: window must be a non-negative integer (days), got ${describeValue(window)}`);
     }
@@ -293,8 +292,8 @@ export class Recommender {
     const at = this.#write(heap, start + 2 * k + 1, exclude, 'exclude');
     heap.set(categories, at);
     const found = native.nextPurchases(k, exclude.length, categories.length, n, window, min, max);
-    if (found < 0) {
-      const i = -1 - found;
+    if (found === L.BAD_DATE) {
+      const i = this.#mod.HEAPU32[this.#header + DETAIL];
       const [what, date] = i === 0 ? ['asOf', o.asOf] : [`history[${i - 1}].date`, history[i - 1].date];
       throw new RangeError(`basketlift: ${what} is not a valid date: ${describeValue(date)} (expected YYYY-MM-DD)`);
     }
@@ -304,9 +303,9 @@ export class Recommender {
     const results = new Array(found);
     for (let r = 0; r < found; r++) {
       results[r] = {
-        item: labels[u32[ints + r]],
-        probability: f64[numbers + 2 * r],
-        dueInDays: f64[numbers + 2 * r + 1],
+        item: labels[u32[ints + L.NEXT_INTS * r]],
+        probability: f64[numbers + L.NEXT_NUMBERS * r],
+        dueInDays: f64[numbers + L.NEXT_NUMBERS * r + 1],
       };
     }
     return results;
@@ -316,7 +315,7 @@ export class Recommender {
   topRules(options) {
     const native = this.#live('topRules');
     const o = optionsOf(options, TOP_RULES_OPTIONS, 'topRules');
-    const limit = o.limit === undefined ? 500 : o.limit;
+    const limit = o.limit === undefined ? DEFAULTS.topRules.limit : o.limit;
     if (!Number.isInteger(limit) || limit < 0 || limit > 0xffffffff) {
       throw new RangeError(`basketlift: limit must be a non-negative integer, got ${describeValue(limit)}`);
     }
@@ -325,14 +324,14 @@ export class Recommender {
     const labels = this.#labels;
     const results = new Array(found);
     for (let r = 0; r < found; r++) {
-      const a = labels[u32[ints + 3 * r]];
-      const b = u32[ints + 3 * r + 1];
+      const a = labels[u32[ints + L.RULE_INTS * r]];
+      const b = u32[ints + L.RULE_INTS * r + 1];
       results[r] = {
-        antecedent: b === NO_ITEM ? [a] : [a, labels[b]],
-        consequent: labels[u32[ints + 3 * r + 2]],
-        support: f64[numbers + 3 * r],
-        confidence: f64[numbers + 3 * r + 1],
-        lift: f64[numbers + 3 * r + 2],
+        antecedent: b === L.NO_ITEM ? [a] : [a, labels[b]],
+        consequent: labels[u32[ints + L.RULE_INTS * r + 2]],
+        support: f64[numbers + L.RULE_NUMBERS * r],
+        confidence: f64[numbers + L.RULE_NUMBERS * r + 1],
+        lift: f64[numbers + L.RULE_NUMBERS * r + 2],
       };
     }
     return results;
@@ -443,7 +442,7 @@ export class Recommender {
 
   #categoryTable() {
     if (!this.#categories) {
-      const labels = readLabels(this.#mod, this.#native, this.#header, CATEGORY_LABELS);
+      const labels = readLabels(this.#mod, this.#native, this.#header, L.CATEGORY_LABELS);
       this.#categories = { labels, ids: new Map(labels.map((label, id) => [label, id])) };
     }
     return this.#categories;
@@ -452,16 +451,16 @@ export class Recommender {
   #catalogTable() {
     if (!this.#catalog) {
       const categories = this.#categoryTable().labels;
-      const names = readLabels(this.#mod, this.#native, this.#header, ITEM_NAMES);
+      const names = readLabels(this.#mod, this.#native, this.#header, L.ITEM_NAMES);
       const count = this.#native.items();
       const { u32, f64, ints, numbers } = this.#results();
       const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count) };
       for (let id = 0; id < count; id++) {
         if (names[id] === '') names[id] = null;
-        const k = u32[ints + 2 * id];
-        c.categories[id] = k === NO_CATEGORY ? null : categories[k];
-        c.popularity[id] = u32[ints + 2 * id + 1];
-        const price = f64[numbers + id];
+        const k = u32[ints + L.ITEM_INTS * id];
+        c.categories[id] = k === L.NO_CATEGORY ? null : categories[k];
+        c.popularity[id] = u32[ints + L.ITEM_INTS * id + 1];
+        const price = f64[numbers + L.ITEM_NUMBERS * id];
         c.prices[id] = Number.isNaN(price) ? null : price;
       }
       this.#catalog = c;
@@ -489,15 +488,15 @@ function encode(bytes, base, at, s) {
 }
 const encoder = new TextEncoder();
 
-// recommend()'s results, read from the core's Recommendation structs (RESULT_BYTES each). Their
+// recommend()'s results, read from the core's Recommendation structs (L.RESULT_BYTES each). Their
 // `because`: bit i of `reasons` is cart[i] (carts of up to 64 entries), else the item ids of a
 // range. A function of its own: V8 optimises it better.
 function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
   const results = new Array(found);
   for (let r = 0; r < found; r++) {
-    const at = base + r * RESULT_BYTES;
-    const lo = u32[(at + 32) >>> 2];
-    const hi = u32[(at + 36) >>> 2];
+    const at = base + r * L.RESULT_BYTES;
+    const lo = u32[(at + L.RESULT_REASONS) >>> 2];
+    const hi = u32[(at + L.RESULT_REASONS + 4) >>> 2];
     const rest = lo & (lo - 1);
     // Array literals for the usual one or two reasons: V8 allocates them at their final size.
     let why;
@@ -508,16 +507,16 @@ function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
       why = [];
       for (let m = lo; m !== 0; m &= m - 1) why.push(cart[31 - Math.clz32(m & -m)]);
       for (let m = hi; m !== 0; m &= m - 1) why.push(cart[63 - Math.clz32(m & -m)]);
-      const to = because + u32[(at + 44) >>> 2];
-      for (let i = because + u32[(at + 40) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
+      const to = because + u32[(at + L.RESULT_BECAUSE_END) >>> 2];
+      for (let i = because + u32[(at + L.RESULT_BECAUSE_BEGIN) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
     }
     results[r] = {
-      item: labels[u32[at >>> 2]],
-      score: f64[(at + 8) >>> 3],
-      confidence: f64[(at + 16) >>> 3],
-      lift: f64[(at + 24) >>> 3],
+      item: labels[u32[(at + L.RESULT_ITEM) >>> 2]],
+      score: f64[(at + L.RESULT_SCORE) >>> 3],
+      confidence: f64[(at + L.RESULT_CONFIDENCE) >>> 3],
+      lift: f64[(at + L.RESULT_LIFT) >>> 3],
       because: why,
-      kind: KINDS[u8[at + 4]],
+      kind: KINDS[u8[at + L.RESULT_KIND]],
     };
   }
   return results;
@@ -545,8 +544,10 @@ function readLabels(mod, native, header, table) {
 }
 
 // The bundle's counts plus the mining parameters its meta section records.
-function describe(raw) {
-  const meta = Object.freeze({ ...raw.meta });
+function describe(raw, metaEntries) {
+  const entries = {};
+  for (let i = 0; i < metaEntries.length; i += 2) entries[metaEntries[i]] = metaEntries[i + 1];
+  const meta = Object.freeze(entries);
   return Object.freeze({
     version: raw.version,
     items: raw.items,

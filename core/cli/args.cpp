@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "error.hpp"
+#include "model/error.hpp"
 
 namespace basketlift::cli {
 

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include "error.hpp"
-#include "output.hpp"
-#include "threshold.hpp"
+#include "io/files.hpp"
+#include "model/error.hpp"
+#include "model/threshold.hpp"
 
 namespace basketlift::cli {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "args.hpp"
-#include "bundle.hpp"
-#include "filters.hpp"
+#include "bundle/bundle.hpp"
+#include "score/filters.hpp"
 
 namespace basketlift::cli {
 

@@ -4,12 +4,13 @@
 #include <sstream>
 
 #include "args.hpp"
-#include "bundle.hpp"
+#include "bundle/bundle.hpp"
 #include "bundle_args.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "output.hpp"
-#include "recommend.hpp"
+#include "io/files.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
+#include "score/recommend.hpp"
 
 namespace basketlift::cli {
 

@@ -2,9 +2,9 @@
 #include <cstdio>
 
 #include "args.hpp"
-#include "catalog.hpp"
 #include "commands.hpp"
-#include "error.hpp"
+#include "ingest/catalog.hpp"
+#include "model/error.hpp"
 
 namespace basketlift::cli {
 

@@ -6,11 +6,11 @@
 
 #include "args.hpp"
 #include "commands.hpp"
-#include "dates.hpp"
-#include "error.hpp"
-#include "evaluate.hpp"
+#include "eval/evaluate.hpp"
 #include "mine_args.hpp"
-#include "output.hpp"
+#include "model/dates.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
 
 namespace basketlift::cli {
 

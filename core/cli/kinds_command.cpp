@@ -5,13 +5,14 @@
 #include "args.hpp"
 #include "bundle_args.hpp"
 #include "commands.hpp"
-#include "complements.hpp"
-#include "dates.hpp"
-#include "error.hpp"
-#include "input_file.hpp"
-#include "next_purchase.hpp"
-#include "output.hpp"
-#include "upsell.hpp"
+#include "ingest/input_file.hpp"
+#include "model/dates.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
+#include "model/threshold.hpp"
+#include "score/complements.hpp"
+#include "score/next_purchase.hpp"
+#include "score/upsell.hpp"
 
 namespace basketlift::cli {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "error.hpp"
-#include "output.hpp"
+#include "io/atomic_file.hpp"
+#include "model/error.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <thread>
 
-#include "error.hpp"
-#include "threshold.hpp"
+#include "model/error.hpp"
+#include "model/threshold.hpp"
 
 namespace basketlift::cli {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "args.hpp"
-#include "mine.hpp"
+#include "mine/mine.hpp"
 
 namespace basketlift::cli {
 

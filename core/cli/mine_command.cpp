@@ -9,10 +9,14 @@
 
 #include "args.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "mine.hpp"
+#include "io/atomic_file.hpp"
+#include "io/files.hpp"
+#include "mine/bundle_content.hpp"
+#include "mine/mine.hpp"
+#include "mine/writers.hpp"
 #include "mine_args.hpp"
-#include "output.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
 
 namespace basketlift::cli {
 

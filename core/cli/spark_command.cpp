@@ -4,11 +4,12 @@
 #include <optional>
 
 #include "args.hpp"
-#include "catalog.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "output.hpp"
-#include "spark_import.hpp"
+#include "ingest/catalog.hpp"
+#include "io/atomic_file.hpp"
+#include "io/files.hpp"
+#include "model/error.hpp"
+#include "spark/spark_import.hpp"
 
 namespace basketlift::cli {
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "bundle.hpp"
-#include "recommend.hpp"
+#include "bundle/bundle.hpp"
+#include "score/recommend.hpp"
 
 using namespace basketlift;
 using Clock = std::chrono::steady_clock;

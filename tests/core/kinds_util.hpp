@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "bundle.hpp"
-#include "catalog.hpp"
+#include "bundle/bundle.hpp"
+#include "ingest/catalog.hpp"
 #include "test_util.hpp"
 
 namespace kindstest {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "mine.hpp"
-#include "recommend.hpp"
+#include "mine/mine.hpp"
+#include "score/recommend.hpp"
 #include "test_util.hpp"
 
 namespace bltest {

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "transactions.hpp"
+#include "model/transactions.hpp"
 
 namespace bltest {
 

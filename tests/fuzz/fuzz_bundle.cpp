@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "bundle.hpp"
-#include "complements.hpp"
+#include "bundle/bundle.hpp"
 #include "fuzz_util.hpp"
-#include "next_purchase.hpp"
-#include "recommend.hpp"
-#include "rule_list.hpp"
-#include "upsell.hpp"
+#include "score/complements.hpp"
+#include "score/next_purchase.hpp"
+#include "score/recommend.hpp"
+#include "score/rule_list.hpp"
+#include "score/upsell.hpp"
 
 using namespace basketlift;
 using fuzzutil::Rng;

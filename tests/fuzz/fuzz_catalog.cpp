@@ -5,9 +5,9 @@
 // finding.
 #include <cmath>
 
-#include "catalog.hpp"
-#include "error.hpp"
 #include "fuzz_util.hpp"
+#include "ingest/catalog.hpp"
+#include "model/error.hpp"
 
 using namespace basketlift;
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "error.hpp"
 #include "fuzz_util.hpp"
-#include "ingest.hpp"
+#include "ingest/order_log.hpp"
+#include "model/error.hpp"
 
 namespace fuzzutil {
 

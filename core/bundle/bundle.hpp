@@ -1,0 +1,245 @@
+// The rule bundle: what the CLI writes and the browser loads. Format: docs/bundle-format.md.
+// The reader validates every offset, length and count before use and reports failures as
+// values, because it runs inside wasm where an exception or abort would kill the instance.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/ids.hpp"
+
+namespace basketlift {
+
+inline constexpr char kBundleMagic[8] = {'B', 'L', 'B', 'U', 'N', 'D', 'L', 'E'};
+inline constexpr std::uint32_t kBundleVersion = 1;
+
+enum class SectionId : std::uint32_t {
+  Meta = 1,           // key/value strings: mining parameters, created-at, counts
+  Items = 2,          // item dictionary: labels by dense id
+  Popularity = 3,     // per item: number of baskets holding it
+  SingleRules = 4,    // rules {a} -> c, indexed by a
+  PairRules = 5,      // rules {a, b} -> c, indexed by a then b
+  Catalog = 6,        // optional: names, categories, prices
+  Repurchase = 7,     // optional: per item, the population's repurchase-interval statistics
+  CategoryRules = 8,  // optional: rules {category} -> category, from baskets mapped to categories
+  Neighbours = 9,     // optional: per item, its top co-purchased items (cosine), no threshold
+  Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
+};
+
+// Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].
+inline constexpr std::uint32_t kSimilarityScale = 1'000'000;
+
+// One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
+// Confidence, lift and support follow from counts, so they are exact and cost no bytes.
+struct RuleEntry {
+  std::uint32_t consequent;
+  std::uint32_t count;
+};
+
+// Days between consecutive purchases of an item by the same customer, over all customers.
+struct RepurchaseStats {
+  std::uint32_t intervals = 0;  // how many were observed
+  double mean_days = 0, sd_days = 0;
+  std::uint32_t buyers = 0;         // customers who bought the item
+  std::uint32_t repeat_buyers = 0;  // of them, those who bought it on two or more days
+};
+
+// Everything the writer needs, independent of how it was mined.
+struct BundleContent {
+  std::vector<std::pair<std::string, std::string>> meta;
+  std::vector<std::string> labels;        // by item id
+  std::vector<std::uint32_t> popularity;  // by item id
+  std::uint64_t transactions = 0;
+  // Single-antecedent rules: (antecedent, rule); pair rules: (a, b, rule) with a < b.
+  std::vector<std::pair<std::uint32_t, RuleEntry>> single_rules;
+  struct PairRule {
+    std::uint32_t a, b, pair_count;
+    RuleEntry rule;
+  };
+  std::vector<PairRule> pair_rules;
+
+  // Catalog (optional: written when item_category is non-empty). Per item: a category index or
+  // kNoCategory, a name (may be empty), a price (NaN when unknown).
+  std::vector<std::string> categories;
+  std::vector<std::uint32_t> item_category;
+  std::vector<std::string> names;
+  std::vector<double> prices;
+  // Category rules (optional: written when category_popularity is non-empty).
+  std::vector<std::uint32_t> category_popularity;  // baskets holding the category
+  std::vector<std::pair<std::uint32_t, RuleEntry>> category_rules;
+  // Repurchase statistics (optional: written when non-empty), per item.
+  std::vector<RepurchaseStats> repurchase;
+  // Neighbours (optional: written when non-empty): (item, {neighbour, baskets holding both}).
+  std::vector<std::pair<std::uint32_t, RuleEntry>> neighbours;
+  // Similar (optional: written when non-empty): (item, {item, cosine * kSimilarityScale}).
+  std::vector<std::pair<std::uint32_t, RuleEntry>> similar;
+};
+
+std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
+
+// XXH64 (seed 0) of the bytes: the bundle checksum.
+std::uint64_t checksum64(std::span<const std::uint8_t> bytes);
+
+enum class BundleFault : std::uint8_t {
+  None = 0,
+  NotABundle = 1,  // too short or no magic
+  Version = 2,     // a format version this reader does not read
+  Truncated = 3,   // fewer (or more) bytes than the header declares
+  Checksum = 4,    // the payload does not match its checksum
+  Structure = 5,   // checksum fine, but a section is inconsistent (a hostile or buggy writer)
+};
+
+struct SectionInfo {
+  SectionId id;
+  std::uint64_t offset, size;
+};
+const char* section_name(SectionId id);
+
+// What `basketlift inspect` shows even for a bundle that fails to load.
+struct BundleHeader {
+  std::uint32_t version = 0, section_count = 0;
+  std::uint64_t declared_size = 0, stored_checksum = 0, computed_checksum = 0;
+  std::vector<SectionInfo> sections;  // as listed, unvalidated
+};
+// False (with `error`) when the bytes are too short or lack the magic.
+bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& header,
+                        std::string& error);
+
+// A validated bundle. All accessors are bounds-safe by construction: load() has checked every
+// index they can produce.
+class Bundle {
+ public:
+  // Returns nullptr and sets `error` when the bytes are not a valid bundle.
+  // `fault`, when given, says which kind of failure it was, so callers can treat a checksum
+  // mismatch (a damaged download: fall back to the previous bundle) apart from the rest.
+  static std::unique_ptr<Bundle> load(std::vector<std::uint8_t> bytes, std::string& error,
+                                      BundleFault* fault = nullptr);
+
+  std::uint32_t version() const { return version_; }
+  std::uint64_t checksum() const { return checksum_; }
+  const std::vector<SectionInfo>& sections() const { return sections_; }
+  std::size_t byte_size() const { return bytes_.size(); }
+
+  std::uint64_t transactions() const { return transactions_; }
+  std::uint32_t item_count() const { return n_items_; }
+  std::string_view label(std::uint32_t item) const;
+  // n_items when absent.
+  std::uint32_t find(std::string_view label) const;
+  std::uint32_t popularity(std::uint32_t item) const { return u32(popularity_ + 4ull * item); }
+  // Items by descending popularity (ties by id): the fallback order.
+  const std::vector<std::uint32_t>& popular_order() const { return popular_order_; }
+
+  std::size_t single_rule_count() const { return n_single_; }
+  std::size_t pair_count() const { return n_pairs_; }
+  std::size_t pair_rule_count() const { return n_pair_rules_; }
+  std::span<const RuleEntry> single_rules(std::uint32_t item) const;
+  // Every single-item (pair) rule entry, in storage order: single_rules() and pair_rules() return
+  // sub-spans of these, so `entry - all_single_rules().data()` indexes per-rule tables.
+  std::span<const RuleEntry> all_single_rules() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_),
+            static_cast<std::size_t>(n_single_)};
+  }
+  std::span<const RuleEntry> all_pair_rules() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_),
+            static_cast<std::size_t>(n_pair_rules_)};
+  }
+  // Neighbours of an item ({neighbour, baskets holding both}, in id order); empty when the
+  // bundle has none. all_neighbours() is every entry in storage order; neighbours() returns
+  // sub-spans of it, empty ones included (the scorer indexes by `data() - all.data()`).
+  std::span<const RuleEntry> neighbours(std::uint32_t item) const;
+  std::span<const RuleEntry> all_neighbours() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_),
+            static_cast<std::size_t>(n_neighbours_)};
+  }
+  // Items whose names resemble an item's ({item, cosine * kSimilarityScale}, in id order): the
+  // only link a product no basket holds has to the rest. all_similar() as all_neighbours().
+  std::span<const RuleEntry> similar(std::uint32_t item) const;
+  std::span<const RuleEntry> all_similar() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_),
+            static_cast<std::size_t>(n_similar_)};
+  }
+  // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
+  std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
+                                        std::uint32_t* pair_count) const;
+
+  // Catalog: absent sections read as "no category, no name, unknown price".
+  bool has_catalog() const { return catalog_ != 0; }
+  std::uint32_t category_count() const { return n_categories_; }
+  std::string_view category_label(std::uint32_t category) const;
+  std::uint32_t find_category(std::string_view label) const;  // category_count() when absent
+  std::uint32_t item_category(std::uint32_t item) const;      // kNoCategory when none
+  std::string_view name(std::uint32_t item) const;
+  double price(std::uint32_t item) const;
+  // Items of a category, in id order.
+  std::span<const std::uint32_t> category_items(std::uint32_t category) const;
+
+  bool has_category_rules() const { return category_rules_ != 0; }
+  std::uint32_t category_popularity(std::uint32_t category) const;
+  std::span<const RuleEntry> category_rules(std::uint32_t category) const;
+
+  bool has_repurchase() const { return repurchase_ != 0; }
+  RepurchaseStats repurchase(std::uint32_t item) const;
+
+  // f(b, pair_count, rules) for every pair {a, b} with b > a that has rules.
+  template <class F>
+  void for_each_pair(std::uint32_t a, F&& f) const {
+    const auto first = u32(pair_index_ + 4ull * a), last = u32(pair_index_ + 4ull * a + 4);
+    for (auto p = first; p < last; ++p) {
+      const auto r0 = u32(pair_offsets_ + 4ull * p), r1 = u32(pair_offsets_ + 4ull * p + 4);
+      f(u32(pair_b_ + 4ull * p), u32(pair_counts_ + 4ull * p),
+        std::span<const RuleEntry>(
+            reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_) + r0, r1 - r0));
+    }
+  }
+
+  const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
+  std::string meta_value(std::string_view key) const;
+
+ private:
+  Bundle() = default;
+  // Hot-path reads (popularity, rule offsets): inline, and memcpy so alignment never matters.
+  std::uint32_t u32(std::uint64_t at) const {
+    std::uint32_t v;
+    std::memcpy(&v, bytes_.data() + at, 4);
+    return v;
+  }
+  double f64(std::uint64_t at) const {
+    double v;
+    std::memcpy(&v, bytes_.data() + at, 8);
+    return v;
+  }
+  bool validate(std::string& error, BundleFault& fault);
+
+  std::vector<std::uint8_t> bytes_;
+  std::uint32_t version_ = 0;
+  std::uint64_t checksum_ = 0;
+  std::vector<SectionInfo> sections_;
+  std::uint64_t transactions_ = 0;
+  std::uint32_t n_items_ = 0;
+  std::uint64_t label_offsets_ = 0, label_bytes_ = 0, popularity_ = 0;
+  std::uint64_t single_offsets_ = 0, single_entries_ = 0, n_single_ = 0;
+  std::uint64_t neighbour_offsets_ = 0, neighbour_entries_ = 0, n_neighbours_ = 0;
+  std::uint64_t similar_offsets_ = 0, similar_entries_ = 0, n_similar_ = 0;
+  std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
+                pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
+  std::vector<std::uint32_t> popular_order_;
+  bool validate_optional(std::string& error);
+  std::uint32_t n_categories_ = 0;
+  std::uint64_t catalog_ = 0, category_offsets_ = 0, category_bytes_ = 0, item_category_ = 0,
+                name_offsets_ = 0, name_bytes_ = 0, prices_ = 0;
+  std::vector<std::uint32_t> category_item_offsets_, category_items_, by_category_label_;
+  std::uint64_t category_rules_ = 0, category_pop_ = 0, category_rule_offsets_ = 0,
+                category_rule_entries_ = 0;
+  std::uint64_t repurchase_ = 0;
+  std::vector<std::pair<std::string, std::string>> meta_;
+  // Sorted (label, id) for lookups by label.
+  std::vector<std::uint32_t> by_label_;
+};
+
+}  // namespace basketlift

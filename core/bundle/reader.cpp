@@ -1,0 +1,589 @@
+// Loads and validates a bundle. Every offset, length and count is checked here, once, so the
+// accessors used on the hot path can read without checks and still never leave the buffer.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "bundle/bundle.hpp"
+
+namespace basketlift {
+
+namespace {
+
+// Orders ids by item or category label: one comparator type, so both sorts share one
+// instantiation of std::sort (the wasm stays small).
+struct ByLabel {
+  const Bundle* bundle;
+  std::string_view (Bundle::*label)(std::uint32_t) const;
+  bool operator()(std::uint32_t x, std::uint32_t y) const {
+    return (bundle->*label)(x) < (bundle->*label)(y);
+  }
+};
+
+constexpr std::uint64_t kHeader = 32, kTableEntry = 24, kMaxSections = 64, kRepurchaseEntry = 32;
+
+// Reads little-endian integers from one section, failing instead of leaving it.
+class Cursor {
+ public:
+  Cursor(const std::vector<std::uint8_t>& bytes, std::uint64_t begin, std::uint64_t size)
+      : b_(bytes), at_(begin), end_(begin + size) {}
+  bool u32(std::uint32_t& v) { return take(&v, 4); }
+  bool u64(std::uint64_t& v) { return take(&v, 8); }
+  // Reserves `count` fixed-size records, returning their absolute offset.
+  bool skip(std::uint64_t count, std::uint64_t width, std::uint64_t& where) {
+    if (count > (end_ - at_) / width) return false;
+    where = at_;
+    at_ += count * width;
+    return true;
+  }
+  bool str(std::string& s) {
+    std::uint32_t len;
+    std::uint64_t where;
+    if (!u32(len) || !skip(len, 1, where)) return false;
+    s.assign(reinterpret_cast<const char*>(b_.data() + where), len);
+    return true;
+  }
+  std::uint64_t remaining() const { return end_ - at_; }
+  bool align(std::uint64_t a) {
+    const std::uint64_t pad = (a - at_ % a) % a;
+    if (end_ - at_ < pad) return false;
+    at_ += pad;
+    return true;
+  }
+
+ private:
+  bool take(void* v, std::uint64_t n) {
+    if (end_ - at_ < n) return false;
+    std::memcpy(v, b_.data() + at_, n);
+    at_ += n;
+    return true;
+  }
+  const std::vector<std::uint8_t>& b_;
+  std::uint64_t at_, end_;
+};
+
+}  // namespace
+
+const char* section_name(SectionId id) {
+  switch (id) {
+    case SectionId::Meta:
+      return "meta";
+    case SectionId::Items:
+      return "items";
+    case SectionId::Popularity:
+      return "popularity";
+    case SectionId::SingleRules:
+      return "single-item rules";
+    case SectionId::PairRules:
+      return "pair rules";
+    case SectionId::Catalog:
+      return "catalog";
+    case SectionId::CategoryRules:
+      return "category rules";
+    case SectionId::Repurchase:
+      return "repurchase";
+    case SectionId::Neighbours:
+      return "neighbours";
+    case SectionId::Similar:
+      return "similar names";
+  }
+  return "unknown";
+}
+
+bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& h, std::string& error) {
+  if (bytes.size() < kHeader || std::memcmp(bytes.data(), kBundleMagic, 8) != 0) {
+    error = bytes.size() < kHeader
+                ? "too short to be a bundle (" + std::to_string(bytes.size()) + " bytes)"
+                : "not a basketlift bundle (bad magic)";
+    return false;
+  }
+  auto get = [&](std::size_t at, auto& v) { std::memcpy(&v, bytes.data() + at, sizeof v); };
+  get(8, h.version);
+  get(12, h.section_count);
+  get(16, h.declared_size);
+  get(24, h.stored_checksum);
+  h.computed_checksum = checksum64(bytes.subspan(kHeader));
+  for (std::uint64_t i = 0; i < h.section_count && i < kMaxSections; ++i) {
+    const std::uint64_t at = kHeader + kTableEntry * i;
+    if (at + kTableEntry > bytes.size()) break;
+    std::uint32_t id;
+    SectionInfo s{};
+    get(at, id);
+    get(at + 8, s.offset);
+    get(at + 16, s.size);
+    s.id = static_cast<SectionId>(id);
+    h.sections.push_back(s);
+  }
+  return true;
+}
+
+std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::string& error,
+                                     BundleFault* fault) {
+  std::unique_ptr<Bundle> b(new Bundle());
+  b->bytes_ = std::move(bytes);
+  BundleFault found = BundleFault::None;
+  const bool ok = b->validate(error, found);
+  if (fault) *fault = found;
+  if (!ok) {
+    error = "invalid bundle: " + error;
+    return nullptr;
+  }
+  return b;
+}
+
+bool Bundle::validate(std::string& error, BundleFault& fault) {
+  const std::uint64_t size = bytes_.size();
+  BundleHeader h;
+  fault = BundleFault::NotABundle;
+  if (!read_bundle_header(bytes_, h, error)) return false;
+  version_ = h.version;
+  checksum_ = h.stored_checksum;
+  const std::uint64_t n_sections = h.section_count;
+  if (version_ != kBundleVersion) {
+    fault = BundleFault::Version;
+    error = "unsupported format version " + std::to_string(version_) + " (this reader reads " +
+            std::to_string(kBundleVersion) + ")";
+    return false;
+  }
+  if (h.declared_size != size) {
+    fault = BundleFault::Truncated;
+    error = (h.declared_size > size ? "truncated: header says " : "size mismatch: header says ") +
+            std::to_string(h.declared_size) + " bytes, got " + std::to_string(size);
+    return false;
+  }
+  if (h.computed_checksum != checksum_) {
+    fault = BundleFault::Checksum;
+    error = "checksum mismatch (corrupted in storage or transfer)";
+    return false;
+  }
+  fault = BundleFault::Structure;  // every failure from here on
+  if (n_sections > kMaxSections || kHeader + kTableEntry * n_sections > size) {
+    error = "section table does not fit (" + std::to_string(n_sections) + " sections)";
+    return false;
+  }
+  const std::uint64_t data_start = kHeader + kTableEntry * n_sections;
+  for (const auto& s : h.sections) {
+    const auto id = static_cast<std::uint32_t>(s.id);
+    if (s.offset < data_start || s.offset % 8 || s.offset > size || s.size > size - s.offset) {
+      error = "section " + std::to_string(id) + " lies outside the file";
+      return false;
+    }
+    for (const auto& other : sections_) {
+      if (other.id == s.id) {
+        error = "section " + std::to_string(id) + " appears twice";
+        return false;
+      }
+    }
+    sections_.push_back(s);
+  }
+  auto find = [&](SectionId id) -> const SectionInfo* {
+    for (const auto& s : sections_)
+      if (s.id == id) return &s;
+    error = std::string("missing ") + section_name(id) + " section";
+    return nullptr;
+  };
+  auto bad = [&](SectionId id, const std::string& what) {
+    error = std::string(section_name(id)) + " section: " + what;
+    return false;
+  };
+
+  // Meta: count, then key/value strings.
+  const SectionInfo* s = find(SectionId::Meta);
+  if (!s) return false;
+  {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t count;
+    if (!c.u32(count) || count > c.remaining() / 8) return bad(s->id, "bad entry count");
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::string k, v;
+      if (!c.str(k) || !c.str(v)) return bad(s->id, "entry " + std::to_string(i) + " overflows");
+      meta_.emplace_back(std::move(k), std::move(v));
+    }
+  }
+
+  // Items: n, offsets[n+1], label bytes.
+  if (!(s = find(SectionId::Items))) return false;
+  {
+    Cursor c(bytes_, s->offset, s->size);
+    if (!c.u32(n_items_) || !c.skip(n_items_ + 1ull, 4, label_offsets_))
+      return bad(s->id, "item count exceeds the section");
+    label_bytes_ = label_offsets_ + 4ull * (n_items_ + 1ull);
+    const std::uint64_t available = c.remaining();
+    std::uint32_t prev = 0;
+    for (std::uint32_t i = 0; i <= n_items_; ++i) {
+      auto o = u32(label_offsets_ + 4ull * i);
+      if (o < prev || o > available || (i == 0 && o != 0))
+        return bad(s->id, "label offset " + std::to_string(i) + " out of order or range");
+      prev = o;
+    }
+    by_label_.resize(n_items_);
+    std::iota(by_label_.begin(), by_label_.end(), 0u);
+    std::sort(by_label_.begin(), by_label_.end(), ByLabel{this, &Bundle::label});
+    for (std::uint32_t i = 1; i < n_items_; ++i)
+      if (label(by_label_[i - 1]) == label(by_label_[i]))
+        return bad(s->id, "duplicate label '" + std::string(label(by_label_[i])) + "'");
+  }
+
+  // Popularity: transactions, count per item.
+  if (!(s = find(SectionId::Popularity))) return false;
+  {
+    Cursor c(bytes_, s->offset, s->size);
+    if (!c.u64(transactions_) || transactions_ == 0 || !c.skip(n_items_, 4, popularity_))
+      return bad(s->id, "truncated or no transactions");
+    // 0: an item known only from the catalog (no rule can start or end there: see check_rules).
+    for (std::uint32_t i = 0; i < n_items_; ++i) {
+      if (popularity(i) > transactions_)
+        return bad(s->id, "item " + std::to_string(i) + " count out of range");
+    }
+    // Descending popularity, then id: as 64-bit keys, one plain sort (smaller wasm than a
+    // stable sort by popularity).
+    std::vector<std::uint64_t> keys(n_items_);
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      keys[i] = (std::uint64_t{~popularity(i)} << 32) | i;
+    std::sort(keys.begin(), keys.end());
+    popular_order_.resize(n_items_);
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      popular_order_[i] = static_cast<std::uint32_t>(keys[i]);
+  }
+
+  // A rule list is valid when its consequents are real items, not in the antecedent, and its
+  // counts are possible given the antecedent's and consequent's counts.
+  auto check_rules = [&](SectionId id, std::uint64_t begin, std::uint64_t count, std::uint32_t a,
+                         std::uint32_t b, std::uint32_t ante_count) {
+    for (std::uint64_t r = 0; r < count; ++r) {
+      auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
+      if (c >= n_items_ || c == a || c == b || k == 0 || k > ante_count || k > popularity(c))
+        return bad(
+            id, "rule " + std::to_string(r) + " of item " + std::to_string(a) + " is inconsistent");
+    }
+    return true;
+  };
+  // CSR offsets: monotone, first 0, last == total.
+  auto check_offsets = [&](std::uint64_t at, std::uint64_t n, std::uint64_t total) {
+    std::uint32_t prev = 0;
+    for (std::uint64_t i = 0; i <= n; ++i) {
+      auto o = u32(at + 4 * i);
+      if (o < prev || (i == 0 && o != 0)) return false;
+      prev = o;
+    }
+    return prev == total;
+  };
+
+  if (!(s = find(SectionId::SingleRules))) return false;
+  {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n_rules;
+    if (!c.u32(n_rules) || !c.skip(n_items_ + 1ull, 4, single_offsets_) ||
+        !c.skip(n_rules, 8, single_entries_))
+      return bad(s->id, "counts exceed the section");
+    n_single_ = n_rules;
+    if (!check_offsets(single_offsets_, n_items_, n_rules)) return bad(s->id, "bad offsets");
+    for (std::uint32_t a = 0; a < n_items_; ++a) {
+      auto first = u32(single_offsets_ + 4ull * a), last = u32(single_offsets_ + 4ull * a + 4);
+      if (!check_rules(s->id, single_entries_ + 8ull * first, last - first, a, a, popularity(a)))
+        return false;
+    }
+  }
+
+  // Optional lists in the single-item rules' layout: neighbours (entries are counts, checked
+  // like rules) and similar names (entries are similarities).
+  auto read_lists = [&](SectionId id, std::uint64_t& offsets, std::uint64_t& entries,
+                        std::uint64_t& n, auto&& check) {
+    const SectionInfo* x = nullptr;
+    for (const auto& y : sections_)
+      if (y.id == id) x = &y;
+    if (!x) return true;
+    Cursor c(bytes_, x->offset, x->size);
+    std::uint32_t n_entries;
+    if (!c.u32(n_entries) || !c.skip(n_items_ + 1ull, 4, offsets) || !c.skip(n_entries, 8, entries))
+      return bad(id, "counts exceed the section");
+    n = n_entries;
+    if (!check_offsets(offsets, n_items_, n_entries)) return bad(id, "bad offsets");
+    for (std::uint32_t a = 0; a < n_items_; ++a) {
+      auto first = u32(offsets + 4ull * a), last = u32(offsets + 4ull * a + 4);
+      if (!check(entries + 8ull * first, last - first, a)) return false;
+    }
+    return true;
+  };
+  if (!read_lists(SectionId::Neighbours, neighbour_offsets_, neighbour_entries_, n_neighbours_,
+                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+                    return check_rules(SectionId::Neighbours, begin, count, a, a, popularity(a));
+                  }))
+    return false;
+  if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
+                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+                    for (std::uint64_t r = 0; r < count; ++r) {
+                      auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
+                      if (c >= n_items_ || c == a || k == 0 || k > kSimilarityScale)
+                        return bad(SectionId::Similar, "entry " + std::to_string(r) + " of item " +
+                                                           std::to_string(a) + " is inconsistent");
+                    }
+                    return true;
+                  }))
+    return false;
+
+  if (!(s = find(SectionId::PairRules))) return false;
+  {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n_pairs, n_rules;
+    if (!c.u32(n_pairs) || !c.u32(n_rules) || !c.skip(n_items_ + 1ull, 4, pair_index_) ||
+        !c.skip(n_pairs, 4, pair_b_) || !c.skip(n_pairs, 4, pair_counts_) ||
+        !c.skip(n_pairs + 1ull, 4, pair_offsets_) || !c.skip(n_rules, 8, pair_entries_))
+      return bad(s->id, "counts exceed the section");
+    n_pairs_ = n_pairs;
+    n_pair_rules_ = n_rules;
+    if (!check_offsets(pair_index_, n_items_, n_pairs) ||
+        !check_offsets(pair_offsets_, n_pairs, n_rules))
+      return bad(s->id, "bad offsets");
+    for (std::uint32_t a = 0; a < n_items_; ++a) {
+      auto first = u32(pair_index_ + 4ull * a), last = u32(pair_index_ + 4ull * a + 4);
+      for (auto p = first; p < last; ++p) {
+        auto b = u32(pair_b_ + 4ull * p), k = u32(pair_counts_ + 4ull * p);
+        if (b <= a || b >= n_items_ || (p > first && b <= u32(pair_b_ + 4ull * (p - 1))) ||
+            k == 0 || k > popularity(a) || k > popularity(b))
+          return bad(s->id, "pair " + std::to_string(p) + " is inconsistent");
+        auto r0 = u32(pair_offsets_ + 4ull * p), r1 = u32(pair_offsets_ + 4ull * p + 4);
+        if (!check_rules(s->id, pair_entries_ + 8ull * r0, r1 - r0, a, b, k)) return false;
+      }
+    }
+  }
+  if (!validate_optional(error)) return false;
+  fault = BundleFault::None;
+  return true;
+}
+
+// Catalog, category rules and repurchase statistics: each may be absent, but when present it
+// is checked as strictly as the rules.
+bool Bundle::validate_optional(std::string& error) {
+  auto bad = [&](SectionId id, const std::string& what) {
+    error = std::string(section_name(id)) + " section: " + what;
+    return false;
+  };
+  auto section = [&](SectionId id) -> const SectionInfo* {
+    for (const auto& s : sections_)
+      if (s.id == id) return &s;
+    return nullptr;
+  };
+  // Offsets into a string blob of `available` bytes: start at 0, never decrease or overrun.
+  auto check_strings = [&](std::uint64_t offsets, std::uint64_t count, std::uint64_t available) {
+    std::uint32_t prev = 0;
+    for (std::uint64_t i = 0; i <= count; ++i) {
+      auto o = u32(offsets + 4 * i);
+      if (o < prev || o > available || (i == 0 && o != 0)) return false;
+      prev = o;
+    }
+    return true;
+  };
+
+  if (const auto* s = section(SectionId::Catalog)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n, n_cat;
+    std::uint64_t cat_bytes_len, name_bytes_len;
+    if (!c.u32(n) || n != n_items_) return bad(s->id, "item count differs from the items section");
+    if (!c.u32(n_cat) || !c.skip(n_cat + 1ull, 4, category_offsets_))
+      return bad(s->id, "category count exceeds the section");
+    category_bytes_ = category_offsets_ + 4ull * (n_cat + 1ull);
+    cat_bytes_len = u32(category_offsets_ + 4ull * n_cat);
+    std::uint64_t where;
+    if (!c.skip(cat_bytes_len, 1, where) || !check_strings(category_offsets_, n_cat, cat_bytes_len))
+      return bad(s->id, "bad category labels");
+    if (!c.align(4) || !c.skip(n_items_, 4, item_category_) ||
+        !c.skip(n_items_ + 1ull, 4, name_offsets_))
+      return bad(s->id, "truncated");
+    name_bytes_ = name_offsets_ + 4ull * (n_items_ + 1ull);
+    name_bytes_len = u32(name_offsets_ + 4ull * n_items_);
+    if (!c.skip(name_bytes_len, 1, where) ||
+        !check_strings(name_offsets_, n_items_, name_bytes_len))
+      return bad(s->id, "bad item names");
+    if (!c.align(8) || !c.skip(n_items_, 8, prices_)) return bad(s->id, "truncated prices");
+    n_categories_ = n_cat;
+    catalog_ = s->offset;
+    std::vector<std::uint32_t> count(n_cat + 1ull, 0);
+    for (std::uint32_t i = 0; i < n_items_; ++i) {
+      auto k = u32(item_category_ + 4ull * i);
+      if (k != kNoCategory && k >= n_cat)
+        return bad(s->id, "item " + std::to_string(i) + " has no such category");
+      const double p = f64(prices_ + 8ull * i);
+      if (!(p >= 0) && !std::isnan(p))
+        return bad(s->id, "item " + std::to_string(i) + " has an invalid price");
+      if (std::isinf(p)) return bad(s->id, "item " + std::to_string(i) + " has an infinite price");
+      if (k != kNoCategory) ++count[k + 1];
+    }
+    for (std::uint32_t k = 0; k < n_cat; ++k) count[k + 1] += count[k];
+    category_item_offsets_ = count;
+    category_items_.resize(count[n_cat]);
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      if (auto k = u32(item_category_ + 4ull * i); k != kNoCategory)
+        category_items_[count[k]++] = i;
+    by_category_label_.resize(n_cat);
+    std::iota(by_category_label_.begin(), by_category_label_.end(), 0u);
+    std::sort(by_category_label_.begin(), by_category_label_.end(),
+              ByLabel{this, &Bundle::category_label});
+    for (std::uint32_t k = 1; k < n_cat; ++k)
+      if (category_label(by_category_label_[k - 1]) == category_label(by_category_label_[k]))
+        return bad(s->id, "duplicate category '" +
+                              std::string(category_label(by_category_label_[k])) + "'");
+  }
+
+  if (const auto* s = section(SectionId::CategoryRules)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n_cat, n_rules;
+    if (!catalog_) return bad(s->id, "present without a catalog section");
+    if (!c.u32(n_cat) || n_cat != n_categories_)
+      return bad(s->id, "category count differs from the catalog");
+    if (!c.u32(n_rules) || !c.skip(n_cat, 4, category_pop_) ||
+        !c.skip(n_cat + 1ull, 4, category_rule_offsets_) ||
+        !c.skip(n_rules, 8, category_rule_entries_))
+      return bad(s->id, "counts exceed the section");
+    category_rules_ = s->offset;  // category_popularity() reads through it from here on
+    std::uint32_t prev = 0;
+    for (std::uint32_t k = 0; k <= n_cat; ++k) {
+      auto o = u32(category_rule_offsets_ + 4ull * k);
+      if (o < prev || (k == 0 && o != 0) || (k == n_cat && o != n_rules))
+        return bad(s->id, "bad offsets");
+      prev = o;
+    }
+    for (std::uint32_t k = 0; k < n_cat; ++k)
+      if (category_popularity(k) > transactions_)
+        return bad(s->id, "category count above the baskets");
+    for (std::uint32_t a = 0; a < n_cat; ++a) {
+      auto r0 = u32(category_rule_offsets_ + 4ull * a),
+           r1 = u32(category_rule_offsets_ + 4ull * a + 4);
+      for (auto r = r0; r < r1; ++r) {
+        auto cons = u32(category_rule_entries_ + 8ull * r),
+             k = u32(category_rule_entries_ + 8ull * r + 4);
+        if (cons >= n_cat || cons == a || k == 0 || k > category_popularity(a) ||
+            k > category_popularity(cons))
+          return bad(s->id, "rule " + std::to_string(r) + " is inconsistent");
+      }
+    }
+    // A basket holding an item holds its category: the category answer divides by these.
+    for (std::uint32_t i = 0; i < n_items_; ++i)
+      if (const auto k = item_category(i);
+          k != kNoCategory && popularity(i) > category_popularity(k))
+        return bad(s->id, "item " + std::to_string(i) + " is in more baskets than its category");
+  }
+
+  if (const auto* s = section(SectionId::Repurchase)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n, pad;
+    std::uint64_t at;
+    if (!c.u32(n) || n != n_items_ || !c.u32(pad) || !c.skip(n_items_, kRepurchaseEntry, at))
+      return bad(s->id, "item count differs from the items section or exceeds the section");
+    for (std::uint32_t i = 0; i < n_items_; ++i) {
+      const auto e = at + kRepurchaseEntry * i;
+      const double mean = f64(e + 16), sd = f64(e + 24);
+      if (!(mean >= 0 && mean < 1e7 && sd >= 0 && sd < 1e7) || u32(e + 8) > u32(e + 4))
+        return bad(s->id, "item " + std::to_string(i) + " has invalid statistics");
+    }
+    repurchase_ = at;
+  }
+  return true;
+}
+
+std::string_view Bundle::category_label(std::uint32_t k) const {
+  auto begin = u32(category_offsets_ + 4ull * k), end = u32(category_offsets_ + 4ull * k + 4);
+  return {reinterpret_cast<const char*>(bytes_.data() + category_bytes_ + begin), end - begin};
+}
+
+std::uint32_t Bundle::find_category(std::string_view l) const {
+  auto it =
+      std::lower_bound(by_category_label_.begin(), by_category_label_.end(), l,
+                       [&](std::uint32_t x, std::string_view v) { return category_label(x) < v; });
+  return it != by_category_label_.end() && category_label(*it) == l ? *it : n_categories_;
+}
+
+std::uint32_t Bundle::item_category(std::uint32_t item) const {
+  return catalog_ ? u32(item_category_ + 4ull * item) : kNoCategory;
+}
+
+std::string_view Bundle::name(std::uint32_t item) const {
+  if (!catalog_) return {};
+  auto begin = u32(name_offsets_ + 4ull * item), end = u32(name_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const char*>(bytes_.data() + name_bytes_ + begin), end - begin};
+}
+
+double Bundle::price(std::uint32_t item) const {
+  return catalog_ ? f64(prices_ + 8ull * item) : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::span<const std::uint32_t> Bundle::category_items(std::uint32_t k) const {
+  if (k >= n_categories_) return {};
+  return {category_items_.data() + category_item_offsets_[k],
+          category_item_offsets_[k + 1] - category_item_offsets_[k]};
+}
+
+std::uint32_t Bundle::category_popularity(std::uint32_t k) const {
+  return category_rules_ ? u32(category_pop_ + 4ull * k) : 0;
+}
+
+std::span<const RuleEntry> Bundle::category_rules(std::uint32_t k) const {
+  if (!category_rules_ || k >= n_categories_) return {};
+  auto r0 = u32(category_rule_offsets_ + 4ull * k), r1 = u32(category_rule_offsets_ + 4ull * k + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + category_rule_entries_) + r0, r1 - r0};
+}
+
+RepurchaseStats Bundle::repurchase(std::uint32_t item) const {
+  if (!repurchase_) return {};
+  const auto e = repurchase_ + kRepurchaseEntry * item;
+  return {u32(e), f64(e + 16), f64(e + 24), u32(e + 4), u32(e + 8)};
+}
+
+std::string_view Bundle::label(std::uint32_t item) const {
+  auto begin = u32(label_offsets_ + 4ull * item), end = u32(label_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const char*>(bytes_.data() + label_bytes_ + begin), end - begin};
+}
+
+std::uint32_t Bundle::find(std::string_view l) const {
+  auto it = std::lower_bound(by_label_.begin(), by_label_.end(), l,
+                             [&](std::uint32_t x, std::string_view v) { return label(x) < v; });
+  return it != by_label_.end() && label(*it) == l ? *it : n_items_;
+}
+
+std::span<const RuleEntry> Bundle::single_rules(std::uint32_t item) const {
+  auto first = u32(single_offsets_ + 4ull * item), last = u32(single_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + single_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
+  if (!similar_offsets_) return all_similar().first(0);
+  auto first = u32(similar_offsets_ + 4ull * item), last = u32(similar_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::neighbours(std::uint32_t item) const {
+  if (!neighbour_offsets_) return all_neighbours().first(0);
+  auto first = u32(neighbour_offsets_ + 4ull * item),
+       last = u32(neighbour_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + neighbour_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::pair_rules(std::uint32_t a, std::uint32_t b,
+                                              std::uint32_t* pair_count) const {
+  if (a > b) std::swap(a, b);
+  std::uint32_t lo = u32(pair_index_ + 4ull * a), hi = u32(pair_index_ + 4ull * a + 4);
+  while (lo < hi) {
+    auto mid = lo + (hi - lo) / 2;
+    if (u32(pair_b_ + 4ull * mid) < b)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == u32(pair_index_ + 4ull * a + 4) || u32(pair_b_ + 4ull * lo) != b) return {};
+  *pair_count = u32(pair_counts_ + 4ull * lo);
+  auto r0 = u32(pair_offsets_ + 4ull * lo), r1 = u32(pair_offsets_ + 4ull * lo + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + pair_entries_) + r0, r1 - r0};
+}
+
+std::string Bundle::meta_value(std::string_view key) const {
+  for (const auto& [k, v] : meta_)
+    if (k == key) return v;
+  return {};
+}
+
+}  // namespace basketlift

@@ -1,0 +1,413 @@
+#include "eval/evaluate.hpp"
+
+#include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <cmath>
+#include <numeric>
+#include <span>
+#include <utility>
+
+#include "mine/bundle_content.hpp"
+#include "model/error.hpp"
+#include "score/next_purchase.hpp"
+
+namespace basketlift {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64: a fixed, portable stream from the seed
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+bool is_test(const Ingested& data, const EvalOptions& o, std::size_t b) {
+  if (o.split == SplitKind::Temporal) return data.basket_day[b] >= o.train_before;
+  return mix(o.seed ^ (b * 2 + 1)) % 100 < o.test_percent;
+}
+
+// The baskets `keep` selects, with their users and days, as a fresh canonical Ingested.
+template <class Keep>
+Ingested subset(const Ingested& data, Keep keep) {
+  Ingested out;
+  const bool dated = data.basket_day.size() == data.db.size();
+  std::vector<ItemId> items;
+  for (std::size_t b = 0; b < data.db.size(); ++b) {
+    if (!keep(b)) continue;
+    items.clear();
+    for (auto i : data.db.basket(b)) items.push_back(out.db.items.intern(data.db.items.label(i)));
+    out.db.add_basket(items);
+    if (dated) {
+      out.basket_day.push_back(data.basket_day[b]);
+      const auto u = data.basket_user[b];
+      out.basket_user.push_back(u == kNoUser ? kNoUser : out.users.intern(data.users.label(u)));
+    }
+  }
+  out.db.canonicalize();
+  return out;
+}
+
+void require_dates(const Ingested& data, const EvalOptions& o) {
+  if (o.split == SplitKind::Temporal && data.basket_day.size() != data.db.size())
+    throw InputError("--split temporal needs dates: give --date-col (and --user-col)");
+}
+
+// Item-item cosine similarity over the training baskets, as neighbour lists.
+class Cooccurrence {
+ public:
+  explicit Cooccurrence(const TransactionDb& db) : offsets_(db.items.size() + 1, 0) {
+    boost::unordered_flat_map<std::uint64_t, std::uint32_t> pairs;
+    for (std::size_t b = 0; b < db.size(); ++b) {
+      auto items = db.basket(b);
+      for (std::size_t i = 0; i < items.size(); ++i)
+        for (std::size_t j = i + 1; j < items.size(); ++j)
+          ++pairs[(std::uint64_t{items[i]} << 32) | items[j]];
+    }
+    for (const auto& [key, n] : pairs) {
+      ++offsets_[(key >> 32) + 1];
+      ++offsets_[(key & 0xffffffffu) + 1];
+    }
+    std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
+    neighbours_.resize(offsets_.back());
+    auto fill = offsets_;
+    for (const auto& [key, n] : pairs) {
+      const auto a = static_cast<ItemId>(key >> 32), c = static_cast<ItemId>(key);
+      const double sim = n / std::sqrt(static_cast<double>(db.support[a]) * db.support[c]);
+      neighbours_[fill[a]++] = {c, sim};
+      neighbours_[fill[c]++] = {a, sim};
+    }
+  }
+  struct Neighbour {
+    ItemId item;
+    double sim;
+  };
+  std::span<const Neighbour> of(ItemId i) const {
+    return {neighbours_.data() + offsets_[i], neighbours_.data() + offsets_[i + 1]};
+  }
+
+ private:
+  std::vector<std::uint64_t> offsets_;
+  std::vector<Neighbour> neighbours_;
+};
+
+// Top 10 of `score` over `candidates` (ties by id), skipping blocked items.
+void top10(std::vector<std::uint32_t>& candidates, const std::vector<double>& score,
+           std::vector<std::uint32_t>& out) {
+  auto better = [&](std::uint32_t x, std::uint32_t y) {
+    return score[x] != score[y] ? score[x] > score[y] : x < y;
+  };
+  const std::size_t k = std::min<std::size_t>(10, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                    candidates.end(), better);
+  out.assign(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k));
+}
+
+struct Tally {
+  double hr5 = 0, hr10 = 0, mrr = 0, served = 0;
+  std::vector<bool> shown;
+  std::uint32_t items = 0;  // coverage's denominator: the items sold in training
+  void add(const std::vector<std::uint32_t>& list, std::uint32_t target, bool served_cart) {
+    for (std::size_t r = 0; r < list.size(); ++r) {
+      shown[list[r]] = true;
+      if (list[r] != target) continue;
+      if (r < 5) ++hr5;
+      ++hr10;
+      mrr += 1.0 / static_cast<double>(r + 1);
+    }
+    served += served_cart;
+  }
+  MethodMetrics metrics(std::uint64_t carts) const {
+    const double n = carts ? static_cast<double>(carts) : 1.0;
+    const auto end = shown.begin() + std::min<std::ptrdiff_t>(items, std::ssize(shown));
+    return {hr5 / n, hr10 / n, mrr / n,
+            static_cast<double>(std::count(shown.begin(), end, true)) / std::max(1u, items),
+            served / n};
+  }
+};
+
+// Counts an unserved cart under the first reason that holds (see UnservedBreakdown).
+void classify_unserved(const Bundle& bundle, std::span<const std::uint32_t> cart,
+                       std::uint32_t min_count, UnservedBreakdown& out) {
+  const auto n_items = bundle.item_count();
+  bool known = false, frequent = false, rules = false;
+  for (std::size_t i = 0; i < cart.size(); ++i) {
+    if (cart[i] >= n_items || bundle.popularity(cart[i]) == 0) continue;
+    known = true;
+    frequent |= bundle.popularity(cart[i]) >= min_count;
+    rules |= !bundle.single_rules(cart[i]).empty();
+    for (std::size_t j = i + 1; j < cart.size(); ++j)
+      if (cart[j] < n_items) {
+        std::uint32_t pair_count = 0;
+        rules |= !bundle.pair_rules(cart[i], cart[j], &pair_count).empty();
+      }
+  }
+  ++(!known      ? out.unknown_items
+     : !frequent ? out.below_support
+     : !rules    ? out.no_rules
+                 : out.all_excluded);
+}
+
+}  // namespace
+
+Ingested training_part(const Ingested& data, const EvalOptions& o) {
+  require_dates(data, o);
+  return subset(data, [&](std::size_t b) { return !is_test(data, o, b); });
+}
+
+EvalOptions validation_options(const Ingested& train, const EvalOptions& o,
+                               std::int32_t validation_days) {
+  EvalOptions v = o;
+  if (o.split == SplitKind::Temporal) {
+    const auto last = *std::max_element(train.basket_day.begin(), train.basket_day.end());
+    v.train_before = last + 1 - validation_days;
+  } else {
+    v.seed = mix(o.seed);
+  }
+  return v;
+}
+
+EvalReport evaluate(const Ingested& data, const EvalOptions& o,
+                    const std::vector<ScoringParams>& configs) {
+  require_dates(data, o);
+  MineResult trained;
+  trained.data = subset(data, [&](std::size_t b) { return !is_test(data, o, b); });
+  if (trained.data.db.size() == 0) throw InputError("eval: the split leaves no training baskets");
+  mine_db(trained, o.mine);
+  std::string error;
+  auto bytes = encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog));
+  const auto bundle_bytes = bytes.size();
+  auto bundle = Bundle::load(std::move(bytes), error);
+  if (!bundle) throw std::runtime_error("eval: " + error);
+  const auto& train = trained.data.db;
+  const Cooccurrence cooc(train);
+  // Ids below `sold` are the training baskets' items; the catalog's unsold items follow.
+  const std::uint32_t n_items = bundle->item_count();
+  const auto sold = static_cast<std::uint32_t>(train.items.size());
+
+  // Full-data ids -> training ids (n_items when the item never occurs in training).
+  std::vector<std::uint32_t> to_train(data.db.items.size());
+  for (std::size_t i = 0; i < to_train.size(); ++i)
+    to_train[i] = bundle->find(data.db.items.label(static_cast<ItemId>(i)));
+
+  // Each user's baskets by day, for histories.
+  const bool personal = o.use_history && data.basket_user.size() == data.db.size();
+  boost::unordered_flat_map<std::uint32_t, std::vector<std::uint32_t>> by_user;
+  if (personal) {
+    for (std::uint32_t b = 0; b < data.db.size(); ++b)
+      if (data.basket_user[b] != kNoUser) by_user[data.basket_user[b]].push_back(b);
+  }
+
+  EvalReport report;
+  report.train_baskets = train.size();
+  report.bundle_rules = bundle->single_rule_count() + bundle->pair_rule_count();
+  report.bundle_bytes = bundle_bytes;
+  report.min_count = trained.min_count;
+  const std::size_t n_methods = configs.size() + 3;
+  std::vector<Tally> tallies(n_methods);
+  for (auto& t : tallies) {
+    t.shown.assign(n_items, false);
+    t.items = sold;
+  }
+
+  struct Case {
+    std::vector<std::uint32_t> cart, history;
+    std::uint32_t target;
+  };
+  std::vector<Case> cases;  // the scorer's carts, evaluated after the baselines
+  std::vector<std::uint32_t> cart, history, list, candidates;
+  std::vector<double> score(n_items, 0.0);
+  // Stamped marks: in_cart[i] == cart_stamp (cart or history: excluded), seen[i] == seen_stamp.
+  std::vector<std::uint32_t> in_cart(n_items + 1, 0), seen(n_items + 1, 0);
+  std::uint32_t cart_stamp = 0, seen_stamp = 0;
+  for (std::size_t b = 0; b < data.db.size(); ++b) {
+    const auto basket = data.db.basket(b);
+    if (!is_test(data, o, b) || basket.size() < 2) continue;
+    const auto hidden = basket[mix(o.seed ^ (b * 2)) % basket.size()];
+    const auto target = to_train[hidden];
+    cart.clear();
+    for (auto i : basket)
+      if (i != hidden) cart.push_back(to_train[i]);
+    history.clear();
+    if (personal && data.basket_user[b] != kNoUser) {
+      ++seen_stamp;
+      for (auto h : by_user[data.basket_user[b]]) {
+        if (data.basket_day[h] >= data.basket_day[b]) continue;
+        for (auto i : data.db.basket(h)) {
+          const auto t = to_train[i];
+          if (t < n_items && seen[t] != seen_stamp) {
+            seen[t] = seen_stamp;
+            history.push_back(t);
+          }
+        }
+      }
+    }
+    ++report.test_carts;
+    report.unknown_targets += target >= sold;
+
+    cases.push_back({cart, history, target});
+
+    // Every method gets the same exclusions: the cart and, where known, the customer's earlier
+    // purchases (a cross-sell list never offers what the shopper already buys).
+    ++cart_stamp;
+    for (auto i : cart) in_cart[std::min(i, n_items)] = cart_stamp;
+    for (auto i : history) in_cart[i] = cart_stamp;
+    auto scored = [&](auto&& for_each_score, Tally& tally) {
+      candidates.clear();
+      ++seen_stamp;
+      for_each_score([&](std::uint32_t item, double s) {
+        if (in_cart[item] == cart_stamp) return;
+        if (seen[item] != seen_stamp) {
+          seen[item] = seen_stamp;
+          score[item] = 0;
+          candidates.push_back(item);
+        }
+        score[item] += s;
+      });
+      top10(candidates, score, list);
+      tally.add(list, target, !list.empty());
+    };
+    const double n = static_cast<double>(bundle->transactions());
+    scored(
+        [&](auto&& add) {
+          for (auto a : cart)
+            if (a < n_items)
+              for (const auto& r : bundle->single_rules(a))
+                add(r.consequent, r.count * n /
+                                      (static_cast<double>(bundle->popularity(a)) *
+                                       bundle->popularity(r.consequent)));
+        },
+        tallies[configs.size()]);
+    scored(
+        [&](auto&& add) {
+          for (auto a : cart)
+            if (a < sold)
+              for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
+        },
+        tallies[configs.size() + 2]);
+    list.clear();
+    for (auto i : bundle->popular_order()) {
+      if (list.size() == 10) break;
+      if (in_cart[i] != cart_stamp) list.push_back(i);
+    }
+    tallies[configs.size() + 1].add(list, target, true);
+  }
+
+  // One configuration at a time over all carts: the scorer prepares each rule's evidence once
+  // per parameter set, not once per cart.
+  Scorer scorer(*bundle);
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    for (const auto& k : cases) {
+      RecommendRequest req;
+      req.cart = k.cart;
+      req.history = k.history;
+      req.n = 10;
+      req.params = configs[c];
+      list.clear();
+      bool served = false, by_rules = false;
+      for (const auto& r : scorer.recommend(req)) {
+        list.push_back(r.item);
+        served |= r.kind != RecommendationKind::Popular;
+        by_rules |= r.kind == RecommendationKind::CrossSell;
+      }
+      tallies[c].add(list, k.target, served);
+      if (c == 0) report.served_without_rules += served && !by_rules;
+      if (c == 0 && !served) classify_unserved(*bundle, k.cart, trained.min_count, report.unserved);
+    }
+  }
+  for (std::size_t c = 0; c < configs.size(); ++c)
+    report.methods.push_back({c == 0 ? "basketlift" : "basketlift[" + std::to_string(c) + "]",
+                              tallies[c].metrics(report.test_carts)});
+  report.methods.push_back({"seed", tallies[configs.size()].metrics(report.test_carts)});
+  report.methods.push_back({"popularity", tallies[configs.size() + 1].metrics(report.test_carts)});
+  report.methods.push_back(
+      {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
+  return report;
+}
+
+NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& o,
+                                          std::vector<NextPurchaseParams> configs) {
+  NextPurchaseReport report;
+  if (configs.empty()) configs.emplace_back();
+  report.config_p5.assign(configs.size(), 0.0);
+  if (o.split != SplitKind::Temporal || data.basket_user.size() != data.db.size())
+    throw InputError(
+        "next-purchase evaluation needs --split temporal with --user-col and --date-col");
+  MineResult trained;
+  trained.data = subset(data, [&](std::size_t b) { return data.basket_day[b] < o.train_before; });
+  mine_db(trained, o.mine);
+  std::string error;
+  auto bundle = Bundle::load(
+      encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog)), error);
+  if (!bundle) throw std::runtime_error("eval: " + error);
+  const auto last_day = *std::max_element(data.basket_day.begin(), data.basket_day.end());
+  boost::unordered_flat_map<std::uint32_t, std::vector<std::uint32_t>> by_user;
+  for (std::uint32_t b = 0; b < data.db.size(); ++b)
+    if (data.basket_user[b] != kNoUser) by_user[data.basket_user[b]].push_back(b);
+  std::vector<std::uint32_t> users;
+  for (const auto& [u, baskets] : by_user) users.push_back(u);
+  std::sort(users.begin(), users.end());
+
+  std::vector<PurchaseEvent> history;
+  for (std::int32_t as_of = o.train_before; as_of + 14 <= last_day + 1; as_of += 14) {
+    for (auto u : users) {
+      history.clear();
+      boost::unordered_flat_map<std::uint32_t, std::pair<std::uint32_t, std::int32_t>> freq;
+      std::vector<std::uint32_t> future;
+      std::uint32_t earlier_baskets = 0;
+      for (auto b : by_user[u]) {
+        const auto day = data.basket_day[b];
+        if (day < as_of) ++earlier_baskets;
+        for (auto i : data.db.basket(b)) {
+          const auto t = bundle->find(data.db.items.label(i));
+          if (t == bundle->item_count()) continue;
+          if (day < as_of) {
+            history.push_back({t, day});
+            auto& f = freq[t];
+            ++f.first;
+            f.second = std::max(f.second, day);
+          } else if (day < as_of + 14) {
+            future.push_back(t);
+          }
+        }
+      }
+      if (earlier_baskets < 2 || future.empty()) continue;
+      std::sort(future.begin(), future.end());
+      auto bought = [&](std::uint32_t item) {
+        return std::binary_search(future.begin(), future.end(), item);
+      };
+      // The model asked about the middle of the next 14 days, with a ±7-day window.
+      NextPurchaseRequest req;
+      req.history = history;
+      req.as_of = as_of + 7;
+      req.n = 5;
+      req.window_days = 7;
+      for (std::size_t c = 0; c < configs.size(); ++c) {
+        req.params = configs[c];
+        double hits = 0;
+        for (const auto& p : next_purchases(*bundle, req)) hits += bought(p.item);
+        report.config_p5[c] += hits / 5;
+      }
+      std::vector<std::pair<std::uint32_t, std::pair<std::uint32_t, std::int32_t>>> ranked(
+          freq.begin(), freq.end());
+      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+        if (a.second.first != b.second.first) return a.second.first > b.second.first;
+        if (a.second.second != b.second.second) return a.second.second > b.second.second;
+        return a.first < b.first;
+      });
+      double base = 0;
+      for (std::size_t k = 0; k < std::min<std::size_t>(5, ranked.size()); ++k)
+        base += bought(ranked[k].first);
+      ++report.cases;
+      report.frequent_p5 += base / 5;
+    }
+  }
+  if (report.cases) {
+    for (auto& p : report.config_p5) p /= static_cast<double>(report.cases);
+    report.frequent_p5 /= static_cast<double>(report.cases);
+  }
+  report.basketlift_p5 = report.config_p5[0];
+  return report;
+}
+
+}  // namespace basketlift

@@ -1,0 +1,233 @@
+#include "ingest/catalog.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "ingest/input_file.hpp"
+#include "io/atomic_file.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
+
+namespace basketlift {
+
+namespace {
+
+std::size_t column(const CsvReader& header, const std::string& name, const std::string& path,
+                   bool required) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (trim(header.field(i)) == name) return i;
+  if (required) throw InputError(at_line(path, header.line(), "column '" + name + "' not found"));
+  return SIZE_MAX;
+}
+
+bool parse_number(std::string_view text, double& v) {
+  auto t = trim(text);
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+}
+
+// Words that describe a product rather than name what it is.
+const std::set<std::string, std::less<>> kModifiers = {
+    "A",           "AND",      "OF",        "THE",     "WITH",     "IN",        "FOR",
+    "ON",          "TO",       "SET",       "SETS",    "ASSORTED", "DESIGN",    "DESIGNS",
+    "COLOUR",      "COLOURS",  "COLOURED",  "LARGE",   "SMALL",    "MEDIUM",    "MINI",
+    "JUMBO",       "GIANT",    "BIG",       "TINY",    "RED",      "PINK",      "BLUE",
+    "GREEN",       "WHITE",    "BLACK",     "IVORY",   "CREAM",    "GOLD",      "SILVER",
+    "PURPLE",      "ORANGE",   "YELLOW",    "BROWN",   "GREY",     "GRAY",      "LILAC",
+    "TURQUOISE",   "NATURAL",  "CLEAR",     "PASTEL",  "BRIGHT",   "RETROSPOT", "POLKADOT",
+    "POLKA",       "DOT",      "DOTS",      "SPOT",    "SPOTS",    "SPOTTY",    "PAISLEY",
+    "SPACEBOY",    "WOODLAND", "SKULLS",    "SKULL",   "STRIPE",   "STRIPES",   "STRIPED",
+    "FLORAL",      "VINTAGE",  "RETRO",     "DOLLY",   "GIRL",     "BOY",       "LONDON",
+    "CHRISTMAS",   "PANTRY",   "REGENCY",   "BAROQUE", "ANTIQUE",  "ENGLISH",   "FRENCH",
+    "SWEETHEART",  "HANGING",  "METAL",     "GLASS",   "WOODEN",   "ZINC",      "ENAMEL",
+    "CERAMIC",     "FELT",     "FELTCRAFT", "WICKER",  "PAPER",    "ASSTD",     "NEW",
+    "TRADITIONAL", "CLASSIC",  "TIER"};
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string w;
+  auto flush = [&] {
+    bool digit = std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!w.empty() && !digit && !kModifiers.count(w)) out.push_back(w);
+    w.clear();
+  };
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '\'') {
+      w += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+ProductTyper::ProductTyper(const std::vector<std::string>& descriptions) {
+  // Head nouns: words that end at least three descriptions once modifiers are dropped.
+  boost::unordered_flat_map<std::string, int, StringHash, StringEq> last, pairs;
+  for (const auto& d : descriptions) {
+    auto w = words(d);
+    if (!w.empty()) ++last[w.back()];
+  }
+  for (const auto& [word, n] : last)
+    if (n >= 3) heads_[word] = n;
+  for (const auto& d : descriptions) {
+    auto w = words(d);
+    for (std::size_t i = 1; i < w.size(); ++i)
+      if (auto head = singular(w[i]); heads_.count(head)) ++pairs[w[i - 1] + " " + head];
+  }
+  for (const auto& [pair, n] : pairs)
+    if (n >= 4) compounds_[pair] = n;
+}
+
+std::string ProductTyper::singular(const std::string& w) const {
+  // One name for singular and plural: CANDLES -> CANDLE, BOXES -> BOX, DOILIES -> DOILY.
+  auto known = [&](const std::string& s) { return heads_.count(s) > 0; };
+  if (w.size() > 3 && w.ends_with("IES") && known(w.substr(0, w.size() - 3) + "Y"))
+    return w.substr(0, w.size() - 3) + "Y";
+  if (w.size() > 2 && w.ends_with("ES") && known(w.substr(0, w.size() - 2)))
+    return w.substr(0, w.size() - 2);
+  if (w.size() > 1 && w.ends_with("S") && known(w.substr(0, w.size() - 1)))
+    return w.substr(0, w.size() - 1);
+  return w;
+}
+
+ProductTyper::Type ProductTyper::type_of(std::string_view description) const {
+  auto w = words(description);
+  if (w.empty()) return {};
+  // English puts the head noun last, but motifs ("... BAG VINTAGE DOILY") also end names: each
+  // known head scores its frequency, divided by 3 for every word it stands from the end.
+  std::size_t at = w.size();
+  double best = 0, weight = 1;
+  for (std::size_t i = w.size(); i-- > 0; weight /= 3) {
+    auto it = heads_.find(singular(w[i]));
+    if (it != heads_.end() && it->second * weight > best) {
+      best = it->second * weight;
+      at = i;
+    }
+  }
+  if (at == w.size()) return {singular(w.back()), false};  // no known head: the last real word
+  if (at > 0) {
+    auto pair = w[at - 1] + " " + singular(w[at]);
+    if (compounds_.count(pair)) return {pair, true};
+  }
+  return {singular(w[at]), true};
+}
+
+Catalog read_catalog(const std::string& path) {
+  InputFile in(path);
+  CsvReader csv(in);
+  if (!csv.next()) throw InputError(path + ": empty file (no header line)");
+  const auto item_at = column(csv, "item_id", path, true);
+  const auto name_at = column(csv, "name", path, false);
+  const auto category_at = column(csv, "category", path, false);
+  const auto price_at = column(csv, "price", path, false);
+  Catalog catalog;
+  while (csv.next()) {
+    auto field = [&](std::size_t at) {
+      return at < csv.size() ? trim(csv.field(at)) : std::string_view();
+    };
+    if (item_at >= csv.size()) throw InputError(at_line(path, csv.line(), "missing item_id"));
+    auto item = field(item_at);
+    if (item.empty()) throw InputError(at_line(path, csv.line(), "empty item_id"));
+    CatalogEntry e{std::string(field(name_at)), std::string(field(category_at)), NAN};
+    if (auto p = field(price_at); !p.empty()) {
+      if (!parse_number(p, e.price) || !(e.price >= 0) || std::isinf(e.price))
+        throw InputError(at_line(path, csv.line(), "invalid price '" + std::string(p) + "'"));
+    }
+    if (!catalog.by_item.emplace(std::string(item), std::move(e)).second)
+      throw InputError(at_line(path, csv.line(), "item '" + std::string(item) + "' listed twice"));
+  }
+  return catalog;
+}
+
+DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& opt) {
+  InputFile in(path);
+  CsvReader csv(in);
+  if (!csv.next()) throw InputError(path + ": empty file (no header line)");
+  const auto item_at = column(csv, opt.item_col, path, true);
+  const auto desc_at = column(csv, opt.description_col, path, true);
+  const auto price_at = column(csv, opt.price_col, path, true);
+  const auto qty_at =
+      opt.quantity_col.empty() ? SIZE_MAX : column(csv, opt.quantity_col, path, true);
+  struct Acc {
+    boost::unordered_flat_map<std::string, std::uint32_t, StringHash, StringEq> names;
+    std::vector<double> prices;
+  };
+  boost::unordered_flat_map<std::string, Acc, StringHash, StringEq> items;
+  while (csv.next()) {
+    const auto needed = std::max({item_at, desc_at, price_at, qty_at == SIZE_MAX ? 0 : qty_at});
+    if (csv.size() <= needed)
+      throw InputError(
+          at_line(path, csv.line(), "row has " + std::to_string(csv.size()) + " fields"));
+    auto item = trim(csv.field(item_at));
+    if (item.empty()) continue;
+    auto it = items.find(item);
+    if (it == items.end()) it = items.emplace(std::string(item), Acc{}).first;
+    auto& acc = it->second;
+    if (auto d = trim(csv.field(desc_at)); !d.empty()) {
+      auto n = acc.names.find(d);
+      if (n == acc.names.end()) n = acc.names.emplace(std::string(d), 0).first;
+      ++n->second;
+    }
+    double qty = 1, price = 0;
+    if (qty_at != SIZE_MAX && !parse_number(csv.field(qty_at), qty))
+      throw InputError(
+          at_line(path, csv.line(), "invalid quantity '" + std::string(csv.field(qty_at)) + "'"));
+    if (!parse_number(csv.field(price_at), price) || !std::isfinite(price))
+      throw InputError(
+          at_line(path, csv.line(), "invalid price '" + std::string(csv.field(price_at)) + "'"));
+    if (qty > 0 && price > 0) acc.prices.push_back(price);
+  }
+  DerivedCatalog out;
+  for (auto& [item, acc] : items) {
+    CatalogEntry e;
+    std::uint32_t best = 0;
+    for (const auto& [name, n] : acc.names)
+      if (n > best || (n == best && name < e.name)) {
+        best = n;
+        e.name = name;
+      }
+    if (!acc.prices.empty()) {
+      auto& p = acc.prices;
+      std::sort(p.begin(), p.end());
+      const std::size_t mid = p.size() / 2;
+      // The mean of the middle two, halved first when their sum overflows (prices near DBL_MAX
+      // would otherwise give an infinite price, which no catalog or bundle accepts).
+      e.price = p.size() % 2                      ? p[mid]
+                : std::isinf(p[mid - 1] + p[mid]) ? p[mid - 1] / 2 + p[mid] / 2
+                                                  : (p[mid - 1] + p[mid]) / 2;
+    }
+    out.rows.emplace_back(item, std::move(e));
+  }
+  std::sort(out.rows.begin(), out.rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (const auto& [item, e] : out.rows) names.push_back(e.name);
+  ProductTyper typer(names);
+  for (auto& [item, e] : out.rows) {
+    auto type = typer.type_of(e.name);
+    e.category = type.name;
+    out.typed += type.from_vocabulary;
+    out.untyped += type.name.empty();
+  }
+  return out;
+}
+
+void write_catalog_csv(const std::string& path, const DerivedCatalog& catalog) {
+  AtomicFile file(path);
+  std::string buf = "item_id,name,category,price\n";
+  for (const auto& [item, e] : catalog.rows) {
+    buf += csv_field(item) + "," + csv_field(e.name) + "," + csv_field(e.category) + ",";
+    if (!std::isnan(e.price)) buf += format_double(e.price);
+    buf += '\n';
+  }
+  file.write(buf);
+  file.commit();
+}
+
+}  // namespace basketlift

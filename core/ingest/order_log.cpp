@@ -1,0 +1,728 @@
+#include "ingest/order_log.hpp"
+
+#include <algorithm>
+#include <boost/container_hash/hash.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+#include <charconv>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "ingest/input_file.hpp"
+#include "model/dates.hpp"
+#include "model/error.hpp"
+
+namespace basketlift {
+
+namespace {
+
+constexpr std::uint32_t kNone = UINT32_MAX;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::size_t column_index(const CsvReader& header, const std::string& name,
+                         const std::string& option, const std::string& path) {
+  std::string names;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (trim(header.field(i)) == name) return i;
+    names += (i ? ", " : "") + std::string(header.field(i));
+  }
+  throw InputError(
+      at_line(path, header.line(),
+              "column '" + name + "' (" + option + ") not found in header; columns: " + names));
+}
+
+// Quantity as written in order logs: an optionally signed decimal number.
+double parse_quantity(std::string_view text, const std::string& path, std::uint64_t line,
+                      const std::string& column) {
+  auto t = trim(text);
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+    throw InputError(at_line(
+        path, line, "invalid number '" + std::string(text) + "' in column '" + column + "'"));
+  }
+  return value;
+}
+
+using LocalIds = boost::unordered_flat_map<std::string_view, std::uint32_t, StringHash, StringEq>;
+
+// ---------------------------------------------------------------------------------------------
+// Blocks: the input after its header, cut after a record end (csv) or a line end (basket), so
+// that every block parses on its own.
+
+struct Block {
+  std::vector<char> buf;  // text is buf[0, size)
+  std::size_t size = 0;
+  std::uint64_t first_line = 1;
+  char* begin() { return buf.data(); }
+  char* end() { return buf.data() + size; }
+};
+
+class BlockSource {
+ public:
+  BlockSource(InputFile& in, bool csv, std::size_t block_bytes, std::uint64_t first_line)
+      : in_(in),
+        csv_(csv),
+        block_bytes_(std::max<std::size_t>(block_bytes, 1)),
+        line_(first_line) {}
+
+  bool next(Block& b) {
+    std::swap(b.buf, carry_);  // the carried bytes start the block (already scanned)
+    b.size = carry_size_;
+    carry_size_ = 0;
+    b.first_line = line_;
+    for (;;) {
+      if (eof_) {
+        if (b.size == 0) return false;
+        line_ += static_cast<std::uint64_t>(std::count(b.begin(), b.end(), '\n'));
+        return true;
+      }
+      // A record longer than a block (or an unterminated quote) grows the buffer geometrically.
+      if (b.buf.size() < b.size + block_bytes_)
+        b.buf.resize(std::max(b.size + block_bytes_, 2 * b.buf.size()));
+      const std::size_t got = in_.read(b.begin() + b.size, block_bytes_);
+      const char* fresh = b.begin() + b.size;
+      b.size += got;
+      if (got == 0) {
+        eof_ = true;
+        continue;
+      }
+      const std::size_t cut = find_cut(fresh, got);
+      if (cut == CsvBoundaryScanner::npos) continue;  // a record longer than a block: read on
+      const std::size_t keep = static_cast<std::size_t>(fresh - b.begin()) + cut;
+      carry_size_ = b.size - keep;
+      if (carry_.size() < std::max(carry_size_, block_bytes_))
+        carry_.resize(std::max(carry_size_, block_bytes_));
+      std::memcpy(carry_.data(), b.begin() + keep, carry_size_);
+      b.size = keep;
+      line_ += static_cast<std::uint64_t>(std::count(b.begin(), b.end(), '\n'));
+      return true;
+    }
+  }
+
+ private:
+  std::size_t find_cut(const char* data, std::size_t n) {
+    if (csv_) return scanner_.feed(data, n);
+    const void* p = memrchr(data, '\n', n);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - data) + 1
+             : CsvBoundaryScanner::npos;
+  }
+
+  InputFile& in_;
+  bool csv_;
+  std::size_t block_bytes_;
+  std::uint64_t line_;
+  CsvBoundaryScanner scanner_;
+  std::vector<char> carry_;
+  std::size_t carry_size_ = 0;
+  bool eof_ = false;
+};
+
+// Reads blocks (`fill`, one thread), parses them (`work`, threads - 1 threads, and the calling
+// thread whenever it would otherwise wait; records its errors in the slot, never throws) and
+// hands them over in file order (`consume`, the calling thread). With one thread, all three run
+// in turn in the calling thread. At most 2 blocks per parser plus 4 are in flight, so memory does
+// not grow with the input.
+template <class Slot, class Fill, class Work, class Consume>
+void run_blocks(unsigned threads, Fill fill, Work work, Consume consume) {
+  if (threads <= 1) {
+    Slot slot;
+    while (fill(slot)) {
+      work(slot);
+      consume(slot);
+    }
+    return;
+  }
+  const unsigned workers = threads - 1;
+  const std::size_t q = 2 * std::size_t{workers} + 4;
+  std::vector<Slot> slots(q);
+  enum class State : std::uint8_t { Free, Filled, Working, Done };
+  std::vector<State> state(q, State::Free);
+  std::mutex m;
+  std::condition_variable cv;
+  std::uint64_t filled = 0, next_work = 0;
+  bool end = false, stop = false;
+  std::exception_ptr reader_error;
+  std::vector<std::thread> pool;
+
+  struct Joiner {  // stops and joins the threads however the consumer leaves
+    std::mutex& m;
+    std::condition_variable& cv;
+    bool& stop;
+    std::vector<std::thread>& pool;
+    ~Joiner() {
+      {
+        std::lock_guard lock(m);
+        stop = true;
+      }
+      cv.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  } joiner{m, cv, stop, pool};
+
+  pool.emplace_back([&] {
+    std::unique_lock lock(m);
+    for (;;) {
+      const std::size_t i = filled % q;
+      cv.wait(lock, [&] { return stop || state[i] == State::Free; });
+      if (stop) return;
+      lock.unlock();
+      bool more = false;
+      std::exception_ptr error;
+      try {
+        more = fill(slots[i]);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      if (error || !more) {
+        reader_error = error;
+        end = true;
+        cv.notify_all();
+        return;
+      }
+      state[i] = State::Filled;
+      ++filled;
+      cv.notify_all();
+    }
+  });
+  for (unsigned w = 0; w < workers; ++w) {
+    pool.emplace_back([&] {
+      std::unique_lock lock(m);
+      for (;;) {
+        cv.wait(lock, [&] { return stop || next_work < filled || end; });
+        if (stop) return;
+        if (next_work >= filled) return;  // end
+        const std::size_t i = next_work++ % q;
+        state[i] = State::Working;
+        lock.unlock();
+        work(slots[i]);
+        lock.lock();
+        state[i] = State::Done;
+        cv.notify_all();
+      }
+    });
+  }
+  for (std::uint64_t seq = 0;; ++seq) {
+    const std::size_t i = seq % q;
+    std::unique_lock lock(m);
+    for (;;) {
+      if ((seq < filled && state[i] == State::Done) || (end && seq >= filled)) break;
+      if (next_work < filled) {
+        // A block no parser has taken (this one or a later one): parse it rather than wait.
+        const std::size_t j = next_work++ % q;
+        state[j] = State::Working;
+        lock.unlock();
+        work(slots[j]);
+        lock.lock();
+        state[j] = State::Done;
+        cv.notify_all();
+        continue;
+      }
+      cv.wait(lock);
+    }
+    if (seq >= filled) {
+      if (reader_error) std::rethrow_exception(reader_error);
+      return;
+    }
+    lock.unlock();
+    consume(slots[i]);
+    lock.lock();
+    state[i] = State::Free;
+    cv.notify_all();
+  }
+}
+
+// Progress every 64 Ki lines, as the lines of a block are added.
+void report_progress(const IngestOptions& opt, std::uint64_t before, std::uint64_t after,
+                     std::uint64_t bytes) {
+  for (std::uint64_t at = (before | 0xFFFF) + 1; at <= after; at += 0x10000) {
+    if (opt.progress) opt.progress(at);
+    if (opt.progress_bytes) opt.progress_bytes(at, bytes);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order logs.
+
+struct CsvLayout {
+  const std::string& path;
+  const IngestOptions& opt;
+  std::size_t order_at = 0, item_at = 0, qty_at = 0, user_at = 0, date_at = 0, needed = 0;
+  bool has_qty = false, has_user = false, has_date = false;
+};
+
+// One block of an order log, parsed: its kept rows grouped by order, with order ids and item
+// labels as views into the block.
+struct CsvSlot {
+  Block block;
+  struct Order {
+    std::string_view id, user, date;  // user and date of the order's first row in the block
+    std::int32_t day = 0;
+    bool day_ok = true;
+    std::uint64_t line = 0;             // of that row
+    std::uint32_t first = 0, last = 0;  // its items: order_items[first, last)
+  };
+  std::vector<std::string_view> items;  // local item id -> label
+  std::vector<Order> orders;            // in order of first appearance in the block
+  std::vector<std::uint32_t> order_items;
+  std::uint32_t last_order = kNone;  // the order of the block's last kept row
+  std::uint64_t records = 0, skipped_quantity = 0, skipped_empty = 0;
+  std::exception_ptr error;  // raised after `records` records; what precedes it is kept
+  // scratch
+  LocalIds item_ids, order_ids;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (local order, local item)
+};
+
+void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
+  s.items.clear();
+  s.orders.clear();
+  s.order_items.clear();
+  s.item_ids.clear();
+  s.order_ids.clear();
+  s.pairs.clear();
+  s.last_order = kNone;
+  s.records = s.skipped_quantity = s.skipped_empty = 0;
+  s.error = nullptr;
+  std::string_view current;  // the previous kept row's order: the common case needs no lookup
+  try {
+    CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path);
+    while (csv.next(l.needed)) {
+      ++s.records;
+      if (csv.size() < l.needed) {
+        throw InputError(at_line(l.path, csv.line(),
+                                 "row has " + std::to_string(csv.size()) +
+                                     " fields, expected at least " + std::to_string(l.needed)));
+      }
+      if (l.has_qty &&
+          parse_quantity(csv.field(l.qty_at), l.path, csv.line(), l.opt.quantity_col) <= 0) {
+        ++s.skipped_quantity;
+        continue;
+      }
+      const auto order = trim(csv.field(l.order_at));
+      const auto item = trim(csv.field(l.item_at));
+      if (order.empty() || item.empty()) {
+        ++s.skipped_empty;
+        continue;
+      }
+      if (s.last_order == kNone || order != current) {
+        auto [it, fresh] =
+            s.order_ids.try_emplace(order, static_cast<std::uint32_t>(s.orders.size()));
+        if (fresh) {
+          CsvSlot::Order o;
+          o.id = order;
+          o.line = csv.line();
+          if (l.has_user) o.user = trim(csv.field(l.user_at));
+          if (l.has_date) {
+            o.date = csv.field(l.date_at);
+            o.day_ok = parse_day(trim(o.date), o.day);
+          }
+          s.orders.push_back(o);
+        }
+        s.last_order = it->second;
+        current = order;
+      }
+      auto [jt, fresh_item] =
+          s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
+      if (fresh_item) s.items.push_back(item);
+      s.pairs.emplace_back(s.last_order, jt->second);
+    }
+  } catch (...) {
+    s.error = std::current_exception();
+  }
+  // Group by order (counting sort; rows of one order keep their file order).
+  for (auto& o : s.orders) o.first = o.last = 0;
+  for (auto [o, i] : s.pairs) ++s.orders[o].last;
+  std::uint32_t at = 0;
+  for (auto& o : s.orders) {
+    o.first = at;
+    at += o.last;
+    o.last = o.first;
+  }
+  s.order_items.resize(s.pairs.size());
+  for (auto [o, i] : s.pairs) s.order_items[s.orders[o].last++] = i;
+}
+
+// Distinct item lists stored once each in a TransactionDb's rows, with weights.
+class RowSet {
+ public:
+  explicit RowSet(TransactionDb& db) : db_(db), set_(0, Hash{&db}, Eq{&db}) {}
+
+  std::uint32_t add(std::span<const ItemId> items) {
+    auto it = set_.find(items);
+    if (it != set_.end()) {
+      if (db_.row_weight[*it]++ == 0) dead_ -= items.size();
+      return *it;
+    }
+    const auto r = static_cast<std::uint32_t>(db_.rows());
+    db_.item_ids.insert(db_.item_ids.end(), items.begin(), items.end());
+    db_.offsets.push_back(db_.item_ids.size());
+    db_.row_weight.push_back(1);
+    set_.insert(r);
+    return r;
+  }
+  void release(std::uint32_t r) {
+    if (--db_.row_weight[r] == 0) dead_ += db_.row(r).size();
+  }
+  // Items in rows no basket holds (left by orders that came back after they were stored).
+  std::uint64_t dead_items() const { return dead_; }
+  // Drops dead rows and numbers the others by the first basket that holds them; baskets with
+  // `skip_bit` set (still being assembled) hold no row.
+  void compact(std::uint32_t skip_bit) {
+    std::vector<std::uint32_t> new_id(db_.rows(), kNone);
+    std::vector<std::uint64_t> offsets{0};
+    std::vector<ItemId> item_ids;
+    std::vector<std::uint32_t> weight;
+    item_ids.reserve(db_.item_ids.size() - dead_);
+    for (auto& r : db_.basket_row) {
+      if (r & skip_bit) continue;
+      if (new_id[r] == kNone) {
+        new_id[r] = static_cast<std::uint32_t>(weight.size());
+        weight.push_back(db_.row_weight[r]);
+        auto items = db_.row(r);
+        item_ids.insert(item_ids.end(), items.begin(), items.end());
+        offsets.push_back(item_ids.size());
+      }
+      r = new_id[r];
+    }
+    db_.offsets = std::move(offsets);
+    db_.item_ids = std::move(item_ids);
+    db_.row_weight = std::move(weight);
+    set_.clear();
+    for (std::uint32_t r = 0; r < db_.rows(); ++r) set_.insert(r);
+    dead_ = 0;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    const TransactionDb* db;
+    std::size_t operator()(std::uint32_t r) const noexcept { return (*this)(db->row(r)); }
+    std::size_t operator()(std::span<const ItemId> s) const noexcept {
+      return boost::hash_range(s.begin(), s.end());
+    }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const TransactionDb* db;
+    bool operator()(std::uint32_t a, std::uint32_t b) const noexcept { return a == b; }
+    bool operator()(std::span<const ItemId> s, std::uint32_t r) const noexcept {
+      auto x = db->row(r);
+      return std::equal(s.begin(), s.end(), x.begin(), x.end());
+    }
+    bool operator()(std::uint32_t r, std::span<const ItemId> s) const noexcept {
+      return (*this)(s, r);
+    }
+  };
+  TransactionDb& db_;
+  boost::unordered_flat_set<std::uint32_t, Hash, Eq> set_;
+  std::uint64_t dead_ = 0;
+};
+
+// Order ids, each stored once in one arena: far smaller than a string per order.
+class OrderIds {
+ public:
+  OrderIds() : set_(0, Hash{this}, Eq{this}) {}
+  OrderIds(const OrderIds&) = delete;
+  OrderIds& operator=(const OrderIds&) = delete;
+
+  // The order's index, and whether it is new.
+  std::pair<std::uint32_t, bool> intern(std::string_view id) {
+    auto it = set_.find(id);
+    if (it != set_.end()) return {*it, false};
+    const auto k = static_cast<std::uint32_t>(starts_.size() - 1);
+    arena_.insert(arena_.end(), id.begin(), id.end());
+    starts_.push_back(arena_.size());
+    set_.insert(k);
+    return {k, true};
+  }
+
+ private:
+  std::string_view get(std::uint32_t k) const {
+    return {arena_.data() + starts_[k], static_cast<std::size_t>(starts_[k + 1] - starts_[k])};
+  }
+  struct Hash {
+    using is_transparent = void;
+    const OrderIds* ids;
+    std::size_t operator()(std::uint32_t k) const noexcept { return StringHash{}(ids->get(k)); }
+    std::size_t operator()(std::string_view s) const noexcept { return StringHash{}(s); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const OrderIds* ids;
+    bool operator()(std::uint32_t a, std::uint32_t b) const noexcept { return a == b; }
+    bool operator()(std::string_view s, std::uint32_t k) const noexcept { return s == ids->get(k); }
+    bool operator()(std::uint32_t k, std::string_view s) const noexcept { return s == ids->get(k); }
+  };
+  std::vector<char> arena_;
+  std::vector<std::uint64_t> starts_{0};
+  boost::unordered_flat_set<std::uint32_t, Hash, Eq> set_;
+};
+
+// Turns parsed blocks, in file order, into baskets. An order stays open (its items pending)
+// while its rows keep coming; at the end of each block every open order but the block's last
+// is stored as a sorted, deduplicated row, shared with identical baskets. An order that comes
+// back later is reopened from its row. So memory holds one block's worth of pending items, the
+// distinct baskets, 4 bytes per order plus its id, and the item dictionary.
+class OrderAssembler {
+ public:
+  OrderAssembler(Ingested& out, const CsvLayout& layout)
+      : out_(out), db_(out.db), layout_(layout), rows_(db_) {}
+
+  void add(const CsvSlot& s) {
+    item_map_.resize(s.items.size());
+    for (std::size_t k = 0; k < s.items.size(); ++k) item_map_[k] = db_.items.intern(s.items[k]);
+    std::uint32_t keep_open = kNone;
+    for (std::uint32_t k = 0; k < s.orders.size(); ++k) {
+      const auto& o = s.orders[k];
+      auto [b, fresh] = orders_.intern(o.id);
+      if (fresh) {
+        if (b >= kOpen) throw InputError(layout_.path + ": more than 2^31 orders");
+        db_.basket_row.push_back(kOpen | open_slot(b));
+        if (layout_.has_user || layout_.has_date) new_order_details(o);
+      } else if (!(db_.basket_row[b] & kOpen)) {
+        const auto r = db_.basket_row[b];
+        const auto slot = open_slot(b);
+        auto row = db_.row(r);
+        pending_[slot].assign(row.begin(), row.end());
+        rows_.release(r);
+        db_.basket_row[b] = kOpen | slot;
+      }
+      auto& items = pending_[db_.basket_row[b] & ~kOpen];
+      for (auto i = o.first; i < o.last; ++i) items.push_back(item_map_[s.order_items[i]]);
+      if (k == s.last_order) keep_open = b;
+    }
+    if (s.error) std::rethrow_exception(s.error);
+    close_open(keep_open);
+    if (rows_.dead_items() > std::max<std::uint64_t>(db_.item_ids.size() / 2, 1 << 20))
+      rows_.compact(kOpen);
+  }
+
+  // Stores the orders still open; rows end up numbered by their first basket.
+  std::uint64_t finish() {
+    close_open(kNone);
+    rows_.compact(kOpen);
+    return duplicates_;
+  }
+
+ private:
+  static constexpr std::uint32_t kOpen = 1u << 31;
+
+  std::uint32_t open_slot(std::uint32_t basket) {
+    open_.push_back(basket);
+    if (free_.empty()) {
+      pending_.emplace_back();
+      return static_cast<std::uint32_t>(pending_.size() - 1);
+    }
+    const auto slot = free_.back();
+    free_.pop_back();
+    return slot;
+  }
+
+  void close_open(std::uint32_t keep) {
+    bool kept = false;
+    for (auto b : open_) {
+      if (b == keep) {
+        kept = true;
+        continue;
+      }
+      const auto slot = db_.basket_row[b] & ~kOpen;
+      auto& items = pending_[slot];
+      std::sort(items.begin(), items.end());
+      const auto end = std::unique(items.begin(), items.end());
+      duplicates_ += static_cast<std::uint64_t>(items.end() - end);
+      items.erase(end, items.end());
+      db_.basket_row[b] = rows_.add(items);
+      items.clear();
+      free_.push_back(slot);
+    }
+    open_.clear();
+    if (kept) open_.push_back(keep);
+  }
+
+  void new_order_details(const CsvSlot::Order& o) {
+    out_.basket_user.push_back(o.user.empty() ? kNoUser : out_.users.intern(o.user));
+    if (!o.day_ok) {
+      throw InputError(at_line(layout_.path, o.line,
+                               "invalid date '" + std::string(o.date) + "' in column '" +
+                                   layout_.opt.date_col + "' (expected YYYY-MM-DD)"));
+    }
+    out_.basket_day.push_back(o.day);
+  }
+
+  Ingested& out_;
+  TransactionDb& db_;
+  const CsvLayout& layout_;
+  OrderIds orders_;
+  RowSet rows_;
+  std::vector<std::vector<ItemId>> pending_;
+  std::vector<std::uint32_t> free_, open_;
+  std::vector<ItemId> item_map_;
+  std::uint64_t duplicates_ = 0;
+};
+
+void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) {
+  InputFile in(path);
+  CsvReader header(in);
+  if (!header.next()) throw InputError(path + ": empty file (no header line)");
+  CsvLayout l{path, opt};
+  l.order_at = column_index(header, opt.order_col, "--order-col", path);
+  l.item_at = column_index(header, opt.item_col, "--item-col", path);
+  l.has_qty = !opt.quantity_col.empty();
+  l.qty_at = l.has_qty ? column_index(header, opt.quantity_col, "--quantity-col", path) : 0;
+  l.has_user = !opt.user_col.empty();
+  l.has_date = !opt.date_col.empty();
+  l.user_at = l.has_user ? column_index(header, opt.user_col, "--user-col", path) : 0;
+  l.date_at = l.has_date ? column_index(header, opt.date_col, "--date-col", path) : 0;
+  l.needed = std::max({l.order_at, l.item_at, l.qty_at, l.user_at, l.date_at}) + 1;
+
+  auto& st = out.stats;
+  std::uint64_t bytes = in.bytes_read();
+  BlockSource source(in, true, opt.block_bytes, header.next_line());
+  OrderAssembler assembler(out, l);
+  run_blocks<CsvSlot>(
+      opt.threads, [&](CsvSlot& s) { return source.next(s.block); },
+      [&](CsvSlot& s) { parse_csv_block(s, l); },
+      [&](CsvSlot& s) {
+        const auto before = st.lines;
+        st.lines += s.records;
+        st.skipped_quantity += s.skipped_quantity;
+        st.skipped_empty += s.skipped_empty;
+        bytes += s.block.size;
+        report_progress(opt, before, st.lines, bytes);
+        assembler.add(s);
+      });
+  st.duplicates = assembler.finish();
+  st.bytes = in.bytes_read();
+}
+
+// ---------------------------------------------------------------------------------------------
+// One basket per line.
+
+struct BasketSlot {
+  Block block;
+  std::vector<std::string_view> items;   // local item id -> label
+  std::vector<std::uint32_t> ends, ids;  // baskets (non-empty lines) as local ids, CSR
+  std::uint64_t records = 0, skipped_empty = 0;
+  LocalIds item_ids;
+};
+
+void parse_basket_block(BasketSlot& s, char sep) {
+  s.items.clear();
+  s.ends.clear();
+  s.ids.clear();
+  s.item_ids.clear();
+  s.records = s.skipped_empty = 0;
+  auto is_sep = [&](char c) {
+    return sep ? c == sep : (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
+  };
+  std::string_view text(s.block.begin(), s.block.size);
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++s.records;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const auto before = s.ids.size();
+    while (!line.empty()) {
+      std::size_t k = 0;
+      while (k < line.size() && !is_sep(line[k])) ++k;
+      auto item = trim(line.substr(0, k));
+      if (!item.empty()) {
+        auto [it, fresh] = s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
+        if (fresh) s.items.push_back(item);
+        s.ids.push_back(it->second);
+      }
+      line.remove_prefix(std::min(k + 1, line.size()));
+    }
+    if (s.ids.size() == before) {
+      ++s.skipped_empty;
+    } else {
+      s.ends.push_back(static_cast<std::uint32_t>(s.ids.size()));
+    }
+  }
+}
+
+void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& out) {
+  InputFile in(path);
+  auto& st = out.stats;
+  std::uint64_t bytes = 0;
+  std::vector<ItemId> item_map, basket;
+  BlockSource source(in, false, opt.block_bytes, 1);
+  run_blocks<BasketSlot>(
+      opt.threads, [&](BasketSlot& s) { return source.next(s.block); },
+      [&](BasketSlot& s) { parse_basket_block(s, opt.sep); },
+      [&](BasketSlot& s) {
+        const auto before = st.lines;
+        st.lines += s.records;
+        st.skipped_empty += s.skipped_empty;
+        bytes += s.block.size;
+        report_progress(opt, before, st.lines, bytes);
+        item_map.resize(s.items.size());
+        for (std::size_t k = 0; k < s.items.size(); ++k)
+          item_map[k] = out.db.items.intern(s.items[k]);
+        std::uint32_t first = 0;
+        for (auto last : s.ends) {
+          basket.clear();
+          for (auto i = first; i < last; ++i) basket.push_back(item_map[s.ids[i]]);
+          out.db.add_basket(basket);
+          first = last;
+        }
+      });
+  st.bytes = in.bytes_read();
+  if (st.lines == 0) throw InputError(path + ": empty file (no baskets)");
+}
+
+}  // namespace
+
+InputFormat detect_format(const std::string& path, const IngestOptions& options) {
+  if (options.format != InputFormat::Auto) return options.format;
+  std::string_view p = path;
+  if (ends_with(p, ".gz")) p.remove_suffix(3);
+  if (ends_with(p, ".dat") || ends_with(p, ".txt") || ends_with(p, ".basket"))
+    return InputFormat::Basket;
+  InputFile in(path);
+  CsvReader csv(in);
+  if (!csv.next()) throw InputError(path + ": empty file (no header line)");
+  bool has_order = false, has_item = false;
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    has_order |= trim(csv.field(i)) == options.order_col;
+    has_item |= trim(csv.field(i)) == options.item_col;
+  }
+  return has_order && has_item ? InputFormat::Csv : InputFormat::Basket;
+}
+
+Ingested read_transactions(const std::string& path, const IngestOptions& options) {
+  Ingested out;
+  out.stats.format = detect_format(path, options);
+  if (out.stats.format == InputFormat::Csv) {
+    read_csv(path, options, out);
+  } else if (!options.user_col.empty() || !options.date_col.empty()) {
+    throw InputError(path + ": --user-col and --date-col need an order log (--format csv)");
+  } else {
+    IngestOptions basket_opt = options;
+    // A .csv of baskets (groceries.csv) separates items with commas.
+    if (options.format == InputFormat::Auto && !basket_opt.sep) {
+      std::string_view p = path;
+      if (ends_with(p, ".gz")) p.remove_suffix(3);
+      if (ends_with(p, ".csv")) basket_opt.sep = ',';
+    }
+    read_baskets(path, basket_opt, out);
+  }
+  if (out.db.size() == 0) {
+    throw InputError(path + ": no baskets (" + std::to_string(out.stats.lines) + " rows, " +
+                     std::to_string(out.stats.skipped_quantity + out.stats.skipped_empty) +
+                     " skipped)");
+  }
+  out.stats.duplicates += out.db.canonicalize();
+  return out;
+}
+
+}  // namespace basketlift

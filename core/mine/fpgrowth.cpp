@@ -1,0 +1,331 @@
+#include "mine/fpgrowth.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <exception>
+#include <numeric>
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+#include <thread>
+#define BASKETLIFT_THREADS 1
+#endif
+
+namespace basketlift {
+
+namespace {
+
+constexpr std::uint32_t kNone = UINT32_MAX;
+
+struct Node {
+  std::uint32_t item;
+  std::uint32_t count;
+  std::uint32_t parent;
+  std::uint32_t link;  // next node holding the same item
+  std::uint32_t first_child;
+  std::uint32_t next_sibling;
+};
+
+// Items are local ids; a smaller id sits nearer the root. Trees are reused per recursion
+// depth so the mining loop allocates nothing once warmed up.
+struct Tree {
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> head, support, root_child;
+  std::vector<ItemId> global;  // local -> global id; increasing, so order is preserved
+  bool single_path = true;
+
+  void reset(std::size_t n_items) {
+    nodes.clear();
+    nodes.push_back({kNone, 0, kNone, kNone, kNone, kNone});
+    head.assign(n_items, kNone);
+    support.assign(n_items, 0);
+    root_child.assign(n_items, kNone);
+    global.resize(n_items);
+    single_path = true;
+  }
+  std::uint32_t add_node(std::uint32_t item, std::uint32_t parent) {
+    auto id = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back({item, 0, parent, head[item], kNone, kNone});
+    head[item] = id;
+    return id;
+  }
+  std::uint32_t child(std::uint32_t node, std::uint32_t item) {
+    if (node == 0) {
+      auto& c = root_child[item];
+      if (c == kNone) {
+        if (nodes.size() > 1 && nodes[0].first_child != kNone) single_path = false;
+        c = add_node(item, 0);
+        nodes[0].first_child = c;  // only tracks "has a child" for the root
+      }
+      return c;
+    }
+    for (auto c = nodes[node].first_child; c != kNone; c = nodes[c].next_sibling)
+      if (nodes[c].item == item) return c;
+    auto c = add_node(item, node);
+    if (nodes[node].first_child != kNone) single_path = false;
+    nodes[c].next_sibling = nodes[node].first_child;
+    nodes[node].first_child = c;
+    return c;
+  }
+  // path: ascending local ids.
+  void insert(const std::uint32_t* path, std::size_t len, std::uint32_t weight) {
+    std::uint32_t cur = 0;
+    for (std::size_t k = 0; k < len; ++k) {
+      cur = child(cur, path[k]);
+      nodes[cur].count += weight;
+      support[path[k]] += weight;
+    }
+  }
+};
+
+// Mines one FP-tree. The top-level tree is built once; each of its items' conditional trees is
+// then mined on its own, by this miner or, in parallel, by miners of their own that share the
+// top-level tree read-only (each with its own deeper trees, scratch and output).
+class Miner {
+ public:
+  Miner(const MiningParams& params, ItemsetTable& out) : params_(params), out_(&out) {
+    trees_.emplace_back();
+    top_ = &trees_[0];
+  }
+  // A worker over another miner's top-level tree.
+  Miner(const MiningParams& params, const Miner& main)
+      : params_(params), out_(nullptr), top_(main.top_) {
+    trees_.emplace_back();
+  }
+
+  // Builds the top-level tree; false when no item is frequent.
+  bool build(const TransactionDb& db) {
+    std::uint32_t n_frequent = 0;
+    while (n_frequent < db.support.size() && db.support[n_frequent] >= params_.min_count)
+      ++n_frequent;
+    if (n_frequent == 0) return false;
+    Tree& top = *top_;
+    top.reset(n_frequent);
+    std::iota(top.global.begin(), top.global.end(), ItemId{0});
+    // Insert rows (distinct baskets, with their weights) in lexicographic order so each one
+    // shares its prefix with the previous path; no child search needed.
+    const std::size_t n_rows = db.rows();
+    std::vector<std::uint32_t> order(n_rows);
+    std::vector<std::uint32_t> len(n_rows);
+    for (std::size_t r = 0; r < n_rows; ++r) {
+      auto items = db.row(r);
+      len[r] = static_cast<std::uint32_t>(std::lower_bound(items.begin(), items.end(), n_frequent) -
+                                          items.begin());
+      order[r] = static_cast<std::uint32_t>(r);
+    }
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      auto x = db.row(a).first(len[a]), y = db.row(b).first(len[b]);
+      return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+    });
+    std::vector<std::uint32_t> path_nodes;  // nodes of the previous row's path
+    std::span<const ItemId> prev;
+    for (auto r : order) {
+      auto items = db.row(r).first(len[r]);
+      const std::uint32_t w = db.weight(r);
+      std::size_t common = 0;
+      while (common < prev.size() && common < items.size() && prev[common] == items[common])
+        ++common;
+      path_nodes.resize(common);
+      std::uint32_t cur = common ? path_nodes.back() : 0;
+      for (std::size_t k = common; k < items.size(); ++k) {
+        cur = top.child(cur, items[k]);
+        path_nodes.push_back(cur);
+      }
+      for (std::size_t k = 0; k < items.size(); ++k) {
+        top.nodes[path_nodes[k]].count += w;
+        top.support[items[k]] += w;
+      }
+      prev = items;
+    }
+    return true;
+  }
+
+  void mine_all() { mine(0); }
+
+  // The top-level items in the order mine_all() visits them, and whether they can be mined
+  // one by one (a single-path top-level tree is enumerated in one go instead).
+  std::uint32_t top_items() const { return static_cast<std::uint32_t>(top_->head.size()); }
+  bool top_is_single_path() const { return top_->single_path; }
+
+  // Everything mine_all() emits for top-level item `it` (the item, then its conditional tree).
+  void mine_top_item(std::uint32_t it, ItemsetTable& out) {
+    out_ = &out;
+    mine_item(0, it);
+  }
+
+ private:
+  Tree& level(std::size_t depth) { return depth == 0 ? *top_ : trees_[depth]; }
+  Tree& tree(std::size_t depth) {  // creates the levels up to `depth`; references stay valid
+    while (trees_.size() <= depth) trees_.emplace_back();
+    return trees_[depth];
+  }
+
+  bool may_grow() const { return params_.max_len == 0 || prefix_.size() < params_.max_len; }
+
+  void emit(std::uint32_t count) {
+    // prefix_ is in descending id order; the table wants ascending.
+    out_->items.insert(out_->items.end(), prefix_.rbegin(), prefix_.rend());
+    out_->offsets.push_back(out_->items.size());
+    out_->counts.push_back(count);
+  }
+
+  void mine(std::size_t depth) {
+    Tree& t = level(depth);
+    if (t.single_path) return mine_single_path(depth);
+    for (auto it = static_cast<std::uint32_t>(t.head.size()); it-- > 0;) mine_item(depth, it);
+  }
+
+  void mine_item(std::size_t depth, std::uint32_t it) {
+    Tree& t = level(depth);
+    if (t.support[it] < params_.min_count) return;
+    prefix_.push_back(t.global[it]);
+    emit(t.support[it]);
+    if (may_grow() && build_conditional(depth, it)) mine(depth + 1);
+    prefix_.pop_back();
+  }
+
+  // A single path: every combination of its items is frequent, with the count of its
+  // deepest member.
+  void mine_single_path(std::size_t depth) {
+    const Tree& t = level(depth);
+    chain_items_.clear();
+    chain_counts_.clear();
+    for (auto n = t.nodes[0].first_child; n != kNone; n = t.nodes[n].first_child) {
+      if (t.nodes[n].count < params_.min_count) break;
+      chain_items_.push_back(t.global[t.nodes[n].item]);
+      chain_counts_.push_back(t.nodes[n].count);
+    }
+    combine(chain_items_.size(), kNone);
+  }
+  void combine(std::size_t limit, std::uint32_t count) {
+    for (std::size_t j = limit; j-- > 0;) {
+      auto c = count == kNone ? chain_counts_[j] : count;
+      prefix_.push_back(chain_items_[j]);
+      emit(c);
+      if (may_grow()) combine(j, c);
+      prefix_.pop_back();
+    }
+  }
+
+  bool build_conditional(std::size_t depth, std::uint32_t item) {
+    const Tree& t = level(depth);
+    auto& cnt = scratch_count_;
+    if (cnt.size() < t.head.size()) cnt.resize(t.head.size(), 0);
+    touched_.clear();
+    for (auto n = t.head[item]; n != kNone; n = t.nodes[n].link) {
+      auto w = t.nodes[n].count;
+      for (auto p = t.nodes[n].parent; p != 0; p = t.nodes[p].parent) {
+        auto i = t.nodes[p].item;
+        if (cnt[i] == 0) touched_.push_back(i);
+        cnt[i] += w;
+      }
+    }
+    frequent_.clear();
+    for (auto i : touched_)
+      if (cnt[i] >= params_.min_count) frequent_.push_back(i);
+    if (frequent_.empty()) {
+      for (auto i : touched_) cnt[i] = 0;
+      return false;
+    }
+    std::sort(frequent_.begin(), frequent_.end());
+    auto& remap = scratch_remap_;
+    if (remap.size() < t.head.size()) remap.resize(t.head.size(), kNone);
+    Tree& c = tree(depth + 1);
+    const Tree& parent = t;
+    c.reset(frequent_.size());
+    for (std::uint32_t k = 0; k < frequent_.size(); ++k) {
+      remap[frequent_[k]] = k;
+      c.global[k] = parent.global[frequent_[k]];
+    }
+    for (auto n = parent.head[item]; n != kNone; n = parent.nodes[n].link) {
+      path_.clear();
+      for (auto p = parent.nodes[n].parent; p != 0; p = parent.nodes[p].parent) {
+        auto r = remap[parent.nodes[p].item];
+        if (r != kNone) path_.push_back(r);
+      }
+      std::reverse(path_.begin(), path_.end());
+      if (!path_.empty()) c.insert(path_.data(), path_.size(), parent.nodes[n].count);
+    }
+    for (auto i : touched_) {
+      cnt[i] = 0;
+      remap[i] = kNone;
+    }
+    return true;
+  }
+
+  const MiningParams& params_;
+  ItemsetTable* out_;
+  std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
+  Tree* top_;
+  std::vector<ItemId> prefix_, chain_items_;
+  std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
+      path_;
+};
+
+#ifdef BASKETLIFT_THREADS
+void append(ItemsetTable& out, const ItemsetTable& part) {
+  const auto base = out.items.size();
+  out.items.insert(out.items.end(), part.items.begin(), part.items.end());
+  for (std::size_t k = 1; k < part.offsets.size(); ++k)
+    out.offsets.push_back(base + part.offsets[k]);
+  out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
+}
+#endif
+
+}  // namespace
+
+ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, unsigned threads) {
+  ItemsetTable out;
+  Miner main(params, out);
+  if (!main.build(db)) return out;
+  const std::uint32_t n = main.top_items();
+#ifdef BASKETLIFT_THREADS
+  if (threads > 1 && n > 1 && !main.top_is_single_path()) {
+    // Each top-level item's itemsets go to a table of their own, mined by whichever worker
+    // claims the item (in mine_all()'s order), and are concatenated in that order: the same
+    // rows in the same order as one thread.
+    std::vector<ItemsetTable> parts(n);
+    std::atomic<std::uint32_t> next{0};
+    auto work = [&](Miner& miner) {
+      for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+        const std::uint32_t it = n - 1 - k;
+        miner.mine_top_item(it, parts[it]);
+      }
+    };
+    const unsigned workers = std::min(threads, n);
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(workers);
+    for (unsigned w = 1; w < workers; ++w) {
+      pool.emplace_back([&, w] {
+        try {
+          Miner miner(params, main);
+          work(miner);
+        } catch (...) {
+          errors[w] = std::current_exception();
+          next.store(n);  // the others stop early
+        }
+      });
+    }
+    try {
+      work(main);
+    } catch (...) {
+      errors[0] = std::current_exception();
+      next.store(n);
+    }
+    for (auto& t : pool) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (auto it = n; it-- > 0;) {
+      append(out, parts[it]);
+      parts[it] = ItemsetTable();
+    }
+    return out;
+  }
+#else
+  (void)threads;
+#endif
+  (void)n;
+  main.mine_all();
+  return out;
+}
+
+}  // namespace basketlift

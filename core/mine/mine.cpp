@@ -1,0 +1,51 @@
+#include "mine/mine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "bundle/builder.hpp"
+#include "mine/category_rules.hpp"
+#include "mine/eclat.hpp"
+#include "mine/fpgrowth.hpp"
+#include "mine/repurchase.hpp"
+#include "mine/similar_names.hpp"
+#include "model/error.hpp"
+#include "model/format.hpp"
+
+namespace basketlift {
+
+ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params, Algorithm algorithm,
+                           unsigned threads) {
+  auto table =
+      algorithm == Algorithm::Eclat ? mine_eclat(db, params) : mine_fpgrowth(db, params, threads);
+  table.sort_canonical();
+  return table;
+}
+
+void mine_db(MineResult& result, const MineOptions& options) {
+  const auto n = result.data.db.size();
+  if (options.rules.min_confidence.num > options.rules.min_confidence.den)
+    throw InputError("--min-confidence: must be in [0, 1], got " +
+                     format_double(options.rules.min_confidence.value()));
+  if (options.min_count > 0) {
+    result.min_count = options.min_count;
+  } else {
+    Fraction f = options.min_support.value_or(Fraction{1, 100});
+    if (f.num == 0 || f.num > f.den)
+      throw InputError("--min-support: must be in (0, 1], got " + format_double(f.value()));
+    result.min_count = min_count_for_support(f, n);
+  }
+  result.itemsets = mine_itemsets(result.data.db, MiningParams{result.min_count, options.max_len},
+                                  options.algorithm, options.threads);
+  ItemsetIndex index(result.itemsets);
+  result.rules = generate_rules(result.itemsets, index, n, options.rules);
+}
+
+MineResult mine(const std::string& path, const MineOptions& options) {
+  MineResult result;
+  result.data = read_transactions(path, options.ingest);
+  mine_db(result, options);
+  return result;
+}
+
+}  // namespace basketlift

@@ -1,0 +1,57 @@
+// The mining pipeline in one call: ingest -> frequent itemsets -> rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bundle/builder.hpp"
+#include "bundle/bundle.hpp"
+#include "ingest/catalog.hpp"
+#include "ingest/order_log.hpp"
+#include "mine/neighbours.hpp"
+#include "mine/rules.hpp"
+#include "mine/similar_names.hpp"
+#include "model/itemsets.hpp"
+#include "model/threshold.hpp"
+
+namespace basketlift {
+
+enum class Algorithm { FpGrowth, Eclat };
+
+struct MineOptions {
+  IngestOptions ingest;
+  std::optional<Fraction> min_support;  // fraction of baskets; used when min_count is 0
+  std::uint32_t min_count = 0;
+  std::uint32_t max_len = 3;  // 0 = unlimited
+  Algorithm algorithm = Algorithm::FpGrowth;
+  RuleParams rules;
+  // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
+  std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
+  // The bundle keeps each item's this many top neighbours (core/neighbours.hpp); 0 = none.
+  std::uint32_t neighbours_per_item = kDefaultNeighboursPerItem;
+  // With a catalog: catalog items that no basket holds are kept in the bundle too (popularity 0),
+  // so a cart of new products is answered from their categories.
+  bool catalog_unsold_items = true;
+  // Each unsold catalog item's this many most similarly named items (core/similar_names.hpp).
+  std::uint32_t similar_per_item = kDefaultSimilarPerItem;
+  unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
+};
+
+struct MineResult {
+  Ingested data;
+  std::uint32_t min_count = 0;
+  ItemsetTable itemsets;  // canonical order
+  std::vector<Rule> rules;
+};
+
+// Throws InputError on bad options (a min-support outside (0,1]) or bad input.
+MineResult mine(const std::string& path, const MineOptions& options);
+
+// The same on baskets already in memory.
+void mine_db(MineResult& result, const MineOptions& options);
+
+ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params, Algorithm algorithm,
+                           unsigned threads = 1);
+
+}  // namespace basketlift

@@ -1,0 +1,54 @@
+#include "mine/neighbours.hpp"
+
+#include <algorithm>
+
+namespace basketlift {
+
+std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const TransactionDb& db,
+                                                                std::uint32_t per_item) {
+  std::vector<std::pair<std::uint32_t, RuleEntry>> out;
+  const auto n_items = static_cast<std::uint32_t>(db.items.size());
+  if (per_item == 0 || n_items == 0) return out;
+  // Rows holding each item (distinct baskets, with their weights).
+  std::vector<std::uint64_t> first(n_items + 1, 0);
+  for (std::size_t r = 0; r < db.rows(); ++r)
+    for (auto i : db.row(r)) ++first[i + 1];
+  for (std::uint32_t i = 0; i < n_items; ++i) first[i + 1] += first[i];
+  std::vector<std::uint32_t> rows_of(first.back());
+  {
+    auto at = first;
+    for (std::size_t r = 0; r < db.rows(); ++r)
+      for (auto i : db.row(r)) rows_of[at[i]++] = static_cast<std::uint32_t>(r);
+  }
+  std::vector<std::uint64_t> together(n_items, 0);
+  std::vector<std::uint32_t> touched, best;
+  // b beats c as a neighbour of a when n_ab / sqrt(n_b) > n_ac / sqrt(n_c) (n_a is common),
+  // i.e. n_ab^2 * n_c > n_ac^2 * n_b: exact in 128 bits.
+  auto beats = [&](std::uint32_t b, std::uint32_t c) {
+    const auto lhs = static_cast<unsigned __int128>(together[b]) * together[b] * db.support[c];
+    const auto rhs = static_cast<unsigned __int128>(together[c]) * together[c] * db.support[b];
+    return lhs != rhs ? lhs > rhs : b < c;
+  };
+  for (std::uint32_t a = 0; a < n_items; ++a) {
+    touched.clear();
+    for (auto p = first[a]; p < first[a + 1]; ++p) {
+      const auto r = rows_of[p];
+      const std::uint64_t w = db.weight(r);
+      for (auto b : db.row(r)) {
+        if (b == a) continue;
+        if (together[b] == 0) touched.push_back(b);
+        together[b] += w;
+      }
+    }
+    best = touched;
+    const auto keep = std::min<std::size_t>(per_item, best.size());
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end(),
+                      beats);
+    for (std::size_t k = 0; k < keep; ++k)
+      out.push_back({a, {best[k], static_cast<std::uint32_t>(together[best[k]])}});
+    for (auto b : touched) together[b] = 0;
+  }
+  return out;
+}
+
+}  // namespace basketlift

@@ -1,0 +1,27 @@
+// A product catalog in memory: what the store knows of each item id. Read by ingest, put into
+// bundles by the bundle builder.
+#pragma once
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "model/transactions.hpp"
+
+namespace basketlift {
+
+struct CatalogEntry {
+  std::string name, category;  // empty when unknown
+  double price = NAN;          // NaN when unknown
+};
+
+struct Catalog {
+  boost::unordered_flat_map<std::string, CatalogEntry, StringHash, StringEq> by_item;
+  const CatalogEntry* find(std::string_view item) const {
+    auto it = by_item.find(item);
+    return it == by_item.end() ? nullptr : &it->second;
+  }
+};
+
+}  // namespace basketlift
