@@ -56,7 +56,7 @@ std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std
   return ids;
 }
 
-void read_filters(const Args& args, const Bundle& b, Filters& out) {
+void read_filters(const Args& args, const Bundle& b, Filters& out, std::uint32_t default_n) {
   out.exclude = ids_of(b, args.get("--exclude"), "--exclude");
   out.categories = category_ids(b, args.get("--categories"));
   out.filter.categories = out.categories;
@@ -64,7 +64,7 @@ void read_filters(const Args& args, const Bundle& b, Filters& out) {
     out.filter.min_price = parse_fraction(*v, "--min-price").value();
   if (auto v = args.get("--max-price"))
     out.filter.max_price = parse_fraction(*v, "--max-price").value();
-  const auto n = args.get_uint("-n").value_or(10);
+  const auto n = args.get_uint("-n").value_or(default_n);
   if (n == 0 || n > 100000) throw InputError("-n: must be between 1 and 100000");
   out.n = static_cast<std::uint32_t>(n);
 }

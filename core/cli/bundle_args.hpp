@@ -30,8 +30,9 @@ inline const std::set<std::string> kFilterOptions = {"--exclude", "--categories"
 struct Filters {
   std::vector<std::uint32_t> exclude, categories;
   ItemFilter filter;  // points into `categories`: keep this object alive while using it
-  std::uint32_t n = 10;
+  std::uint32_t n = 0;
 };
-void read_filters(const Args& args, const Bundle& b, Filters& out);
+// `default_n`: the core's default for the kind (its request struct's n), used without -n.
+void read_filters(const Args& args, const Bundle& b, Filters& out, std::uint32_t default_n);
 
 }  // namespace basketlift::cli

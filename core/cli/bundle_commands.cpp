@@ -85,15 +85,16 @@ int run_recommend(int argc, char** argv) {
   options.insert({"--cart", "--history"});
   Args args(argc, argv, 2, options, {"--json", "--help", "-h"});
   if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
-    std::fputs(
+    const std::string usage =
         "usage: basketlift recommend BUNDLE --cart A,B [--history C,D] [--exclude E]\n"
-        "       [--categories C1,C2] [--min-price P] [--max-price P] [-n 10] [--json]\n",
-        args.positional().size() == 1 ? stdout : stderr);
+        "       [--categories C1,C2] [--min-price P] [--max-price P] [-n " +
+        std::to_string(RecommendRequest{}.n) + "] [--json]\n";
+    std::fputs(usage.c_str(), args.positional().size() == 1 ? stdout : stderr);
     return args.positional().size() == 1 ? 0 : 2;
   }
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
-  read_filters(args, *bundle, f);
+  read_filters(args, *bundle, f, RecommendRequest{}.n);
   const auto cart = ids_of(*bundle, args.get("--cart"), "--cart");
   const auto history = ids_of(*bundle, args.get("--history"), "--history");
   Scorer scorer(*bundle);

@@ -18,9 +18,9 @@ namespace basketlift::cli {
 
 namespace {
 
-bool wants_help(const Args& args, const char* usage) {
+bool wants_help(const Args& args, const std::string& usage) {
   if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
-    std::fputs(usage, args.positional().size() == 1 ? stdout : stderr);
+    std::fputs(usage.c_str(), args.positional().size() == 1 ? stdout : stderr);
     if (args.positional().size() != 1 && !args.flag("--help") && !args.flag("-h"))
       throw InputError("expected exactly one BUNDLE");
     return true;
@@ -58,12 +58,15 @@ int run_upsell(int argc, char** argv) {
             {"--json", "--help", "-h"});
   if (wants_help(
           args,
-          "usage: basketlift upsell BUNDLE --item ID [--max-price-ratio 2] [-n 5]\n"
-          "       [--exclude A,B] [--categories C] [--min-price P] [--max-price P] [--json]\n"))
+          "usage: basketlift upsell BUNDLE --item ID [--max-price-ratio " +
+              format_double(UpsellRequest{}.max_price_ratio) + "] [-n " +
+              std::to_string(UpsellRequest{}.n) +
+              "]\n"
+              "       [--exclude A,B] [--categories C] [--min-price P] [--max-price P] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
-  read_filters(args, *bundle, f);
+  read_filters(args, *bundle, f, UpsellRequest{}.n);
   auto item = args.get("--item");
   if (!item) throw InputError("upsell: --item is required");
   UpsellRequest req;
@@ -71,7 +74,7 @@ int run_upsell(int argc, char** argv) {
   if (req.item == bundle->item_count())
     std::fprintf(stderr, "basketlift: note: --item %s is not in the bundle: no upsells\n",
                  item->c_str());
-  req.n = args.get("-n") ? f.n : 5;  // upsell lists are short by default, as in the JS API
+  req.n = f.n;
   req.exclude = f.exclude;
   req.filter = f.filter;
   if (auto r = args.get("--max-price-ratio"))
@@ -101,14 +104,13 @@ int run_categories(int argc, char** argv) {
   // Price filters apply to items, not categories: not accepted here rather than ignored.
   Args args(argc, argv, 2, {"--category", "--exclude", "--categories", "-n"},
             {"--json", "--help", "-h"});
-  if (wants_help(
-          args,
-          "usage: basketlift categories BUNDLE --category C [-n 10] [--categories allow,list]"
-          " [--exclude C1,C2] [--json]\n"))
+  if (wants_help(args, "usage: basketlift categories BUNDLE --category C [-n " +
+                           std::to_string(kDefaultCategoryResults) +
+                           "] [--categories allow,list] [--exclude C1,C2] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
-  read_filters(args, *bundle, f);
+  read_filters(args, *bundle, f, kDefaultCategoryResults);
   auto category = args.get("--category");
   if (!category) throw InputError("categories: --category is required");
   const auto k = bundle->find_category(*category);
@@ -140,11 +142,14 @@ int run_next(int argc, char** argv) {
             {"--json", "--help", "-h"});
   if (wants_help(args,
                  "usage: basketlift next BUNDLE --history FILE.csv (item,date) --as-of YYYY-MM-DD\n"
-                 "       [--window 7] [-n 10] [--exclude A] [--categories C] [--json]\n"))
+                 "       [--window " +
+                     std::to_string(NextPurchaseRequest{}.window_days) + "] [-n " +
+                     std::to_string(NextPurchaseRequest{}.n) +
+                     "] [--exclude A] [--categories C] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
-  read_filters(args, *bundle, f);
+  read_filters(args, *bundle, f, NextPurchaseRequest{}.n);
   auto history_path = args.get("--history");
   auto as_of = args.get("--as-of");
   if (!history_path || !as_of) throw InputError("next: --history and --as-of are required");

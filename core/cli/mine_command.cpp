@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <numeric>
+#include <string>
+#include <utility>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -27,8 +30,8 @@ const char* kHelp = R"(usage: basketlift mine INPUT [options]
 input:
   --format auto|csv|basket   auto: .dat/.txt are baskets; a CSV whose header names the order
                              and item columns is an order log; any other .csv is baskets with ','
-  --order-col NAME           order id column (csv; default order_id)
-  --item-col NAME            item id column (csv; default item_id)
+  --order-col NAME           order id column (csv; default {order_col})
+  --item-col NAME            item id column (csv; default {item_col})
   --quantity-col NAME        rows with quantity <= 0 are skipped (csv)
   --sep C                    item separator (basket; default: whitespace)
   --user-col NAME            customer column (csv): with --date-col, the bundle gets
@@ -39,26 +42,26 @@ input:
                              (popularity 0), so carts of new products get answers from
                              their categories; sold: only items the baskets hold
   --similar K                each unsold catalog item's K most similarly named items (word
-                             TF-IDF cosine), its link to the rest (default 5; 0 = none)
+                             TF-IDF cosine), its link to the rest (default {similar}; 0 = none)
 mining:
-  --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default 0.01)
+  --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default {min_support})
   --min-count N              absolute count (overrides --min-support)
-  --max-len K                longest itemset (default 3; 0 = unlimited)
+  --max-len K                longest itemset (default {max_len}; 0 = unlimited)
   --algorithm fpgrowth|eclat (default fpgrowth)
 rules:
-  --min-confidence F         (default 0; compared exactly)
-  --min-lift F               (default 0)
-  --max-consequent-len K     (default 1; 0 = unlimited)
+  --min-confidence F         (default {min_confidence}; compared exactly)
+  --min-lift F               (default {min_lift})
+  --max-consequent-len K     (default {max_consequent_len}; 0 = unlimited)
 output:
  -o, --output FILE.blb      write the rule bundle the storefront loads
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
-                             (default 20; 0 = all)
+                             (default {rules_per_antecedent}; 0 = all)
   --neighbours K             each item's K most co-purchased items (cosine, no support
-                             threshold) kept for the scorer (default 3; 0 = none)
+                             threshold) kept for the scorer (default {neighbours}; 0 = none)
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary
-  --top N                    rules shown in the human summary, by lift (default 10)
+  --top N                    rules shown in the human summary, by lift (default {top})
 performance:
   --threads N                threads for reading, parsing and mining (default: every core);
                              the results are the same for any N
@@ -66,6 +69,32 @@ performance:
 Outputs appear together, each renamed into place only when all are complete: an error or
 an interruption (Ctrl-C, SIGTERM) leaves the previous files as they were and no temp files.
 )";
+
+// The summary's rule count when --top is not given: a screenful.
+constexpr std::uint64_t kDefaultTop = 10;
+
+// kHelp with each {name} replaced by the default the core (or this command) uses.
+std::string help() {
+  const MineOptions d;
+  const std::pair<const char*, std::string> values[] = {
+      {"{order_col}", d.ingest.order_col},
+      {"{item_col}", d.ingest.item_col},
+      {"{similar}", std::to_string(d.similar_per_item)},
+      {"{min_support}", format_double(kDefaultMinSupport.value())},
+      {"{max_len}", std::to_string(d.max_len)},
+      {"{min_confidence}", format_double(d.rules.min_confidence.value())},
+      {"{min_lift}", format_double(d.rules.min_lift.value())},
+      {"{max_consequent_len}", std::to_string(d.rules.max_consequent_len)},
+      {"{rules_per_antecedent}", std::to_string(d.max_rules_per_antecedent)},
+      {"{neighbours}", std::to_string(d.neighbours_per_item)},
+      {"{top}", std::to_string(kDefaultTop)},
+  };
+  std::string text = kHelp;
+  for (const auto& [key, value] : values)
+    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
+      text.replace(at, std::strlen(key), value);
+  return text;
+}
 
 const char* format_name(InputFormat f) {
   return f == InputFormat::Csv ? "csv" : f == InputFormat::Basket ? "basket" : "auto";
@@ -113,7 +142,7 @@ int run_mine(int argc, char** argv) {
                                "--output", "--catalog"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
+    std::fputs(help().c_str(), stdout);
     return 0;
   }
   if (args.positional().size() != 1)
@@ -128,7 +157,7 @@ int run_mine(int argc, char** argv) {
   const auto summary = args.get_or("--summary", "text");
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");
-  const auto top = args.get_uint("--top").value_or(10);
+  const auto top = args.get_uint("--top").value_or(kDefaultTop);
   auto bundle_path = args.get("-o");
   if (!bundle_path) bundle_path = args.get("--output");
   // Every output must be creatable before any is written: otherwise a bad --rules-out would

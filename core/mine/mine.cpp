@@ -30,7 +30,7 @@ void mine_db(MineResult& result, const MineOptions& options) {
   if (options.min_count > 0) {
     result.min_count = options.min_count;
   } else {
-    Fraction f = options.min_support.value_or(Fraction{1, 100});
+    Fraction f = options.min_support.value_or(kDefaultMinSupport);
     if (f.num == 0 || f.num > f.den)
       throw InputError("--min-support: must be in (0, 1], got " + format_double(f.value()));
     result.min_count = min_count_for_support(f, n);

@@ -19,6 +19,9 @@ namespace basketlift {
 
 enum class Algorithm { FpGrowth, Eclat };
 
+// Frequent means in at least 1 % of the baskets unless a caller says otherwise.
+inline constexpr Fraction kDefaultMinSupport{1, 100};
+
 struct MineOptions {
   IngestOptions ingest;
   std::optional<Fraction> min_support;  // fraction of baskets; used when min_count is 0

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "model/metrics.hpp"
+
 namespace basketlift {
 
 RuleMetrics rule_metrics(std::uint64_t count_x, std::uint64_t count_y, std::uint64_t count_xy,
@@ -13,7 +15,7 @@ RuleMetrics rule_metrics(std::uint64_t count_x, std::uint64_t count_y, std::uint
   m.antecedent_support = static_cast<double>(count_x) / N;
   m.consequent_support = static_cast<double>(count_y) / N;
   m.support = static_cast<double>(count_xy) / N;
-  m.confidence = static_cast<double>(count_xy) / static_cast<double>(count_x);
+  m.confidence = confidence(static_cast<double>(count_xy), static_cast<double>(count_x));
   m.lift = m.confidence / m.consequent_support;
   m.leverage = m.support - m.antecedent_support * m.consequent_support;
   m.conviction = count_xy == count_x ? std::numeric_limits<double>::infinity()

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/metrics.hpp"
+
 namespace basketlift {
 
 std::vector<CategoryRecommendation> complementary_categories(const Bundle& bundle,
@@ -17,9 +19,9 @@ std::vector<CategoryRecommendation> complementary_categories(const Bundle& bundl
     const auto c = r.consequent;
     if (std::find(exclude.begin(), exclude.end(), c) != exclude.end()) continue;
     if (!allow.empty() && std::find(allow.begin(), allow.end(), c) == allow.end()) continue;
-    const double confidence = r.count / pa;
-    const double lift = confidence * N / bundle.category_popularity(c);
-    if (lift > 1.0) out.push_back({c, confidence, lift, r.count / N});
+    const double conf = confidence(r.count, pa);
+    const double l = lift(conf, N, bundle.category_popularity(c));
+    if (l > 1.0) out.push_back({c, conf, l, r.count / N});
   }
   // Added value, P(c | category) - P(c): lift alone crowns rare categories, confidence alone
   // the ubiquitous ones.

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "model/metrics.hpp"
+
 namespace basketlift {
 
 namespace {
@@ -152,11 +154,11 @@ void Scorer::prepare(const ScoringParams& p) {
       return std::min(1.0, weight * r.count / antecedent_count);
     // Evidence from few baskets is shrunk: confidence as if `smoothing` more baskets had held
     // the antecedent without the consequent.
-    const double confidence = r.count / (antecedent_count + p.smoothing);
-    const double lift = confidence * n / bundle_.popularity(r.consequent);
-    return weight * (p.evidence == Evidence::Lift         ? lift
-                     : p.evidence == Evidence::Confidence ? confidence
-                                                          : confidence * std::sqrt(lift));
+    const double c = confidence(r.count, antecedent_count + p.smoothing);
+    const double l = lift(c, n, bundle_.popularity(r.consequent));
+    return weight * (p.evidence == Evidence::Lift         ? l
+                     : p.evidence == Evidence::Confidence ? c
+                                                          : c * std::sqrt(l));
   };
   rules_.resize(antecedent_counts_.size());
   const RuleEntry* single = bundle_.all_single_rules().data();
@@ -581,10 +583,9 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
                           s.reasons & reasons_out, 0, 0});
       continue;
     }
-    const double confidence =
-        static_cast<double>(rules_[s.rule].count) / antecedent_counts_[s.rule];
-    results_.push_back({r.item, RecommendationKind::CrossSell, s.score, confidence,
-                        confidence * n / popularity_[r.item], s.reasons & reasons_out, 0, 0});
+    const double c = confidence(rules_[s.rule].count, antecedent_counts_[s.rule]);
+    results_.push_back({r.item, RecommendationKind::CrossSell, s.score, c,
+                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0});
   }
   // Long carts: each result's bits become the ids they stand for, in cart order.
   std::uint32_t end = 0;

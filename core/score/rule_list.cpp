@@ -3,15 +3,17 @@
 #include <algorithm>
 #include <tuple>
 
+#include "model/metrics.hpp"
+
 namespace basketlift {
 
 std::vector<RuleView> top_rules(const Bundle& bundle, std::size_t limit) {
   std::vector<RuleView> all;
   const double n = static_cast<double>(bundle.transactions());
   auto add = [&](std::uint32_t a, std::uint32_t b, std::uint32_t ante, const RuleEntry& r) {
-    const double confidence = static_cast<double>(r.count) / ante;
-    all.push_back({a, b, r.consequent, r.count / n, confidence,
-                   confidence * n / bundle.popularity(r.consequent)});
+    const double c = confidence(r.count, ante);
+    all.push_back(
+        {a, b, r.consequent, r.count / n, c, lift(c, n, bundle.popularity(r.consequent))});
   };
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     for (const auto& r : bundle.single_rules(a)) add(a, kNoItem, bundle.popularity(a), r);
