@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
+# Formatting (clang-format) and ESLint first: cheap, and a finding fails the run.
+bash scripts/lint.sh
+
 (cd build/native && ctest --output-on-failure)
 
 # The same Catch2 suite (and the CLI it drives) under ASan + UBSan: clang++, build/asan.

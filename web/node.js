@@ -17,7 +17,7 @@ const env = {
       const buffer = await readFile(url);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (e) {
-      throw new Error(`basketlift: could not read the ${what} ${url.href}: ${e.code ?? e.message}`);
+      throw new Error(`basketlift: could not read the ${what} ${url.href}: ${e.code ?? e.message}`, { cause: e });
     }
   },
 };

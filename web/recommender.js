@@ -112,7 +112,7 @@ function open(mod, bytes) {
     status = native.load();
   } catch (e) {
     // Only an abort (out of memory) gets here; the instance is gone, so is its cache entry.
-    throw new Error(`basketlift: the wasm module failed while loading the bundle (${e.message})`);
+    throw new Error(`basketlift: the wasm module failed while loading the bundle (${e.message})`, { cause: e });
   }
   if (status < 0) {
     const message = native.message();

@@ -29,7 +29,7 @@ function splitFields(line) {
   const out = [];
   let i = 0;
   while (i <= line.length) {
-    let j = i;
+    let j;
     if (line[i] === '"') {
       j = i + 1;
       for (;;) {

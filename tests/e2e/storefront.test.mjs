@@ -83,7 +83,7 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
   });
 
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
-    await t.test(`${name}: cart drives "Frequently bought together" exactly as the CLI scores it`, async (t) => {
+    await t.test(`${name}: cart drives "Frequently bought together" exactly as the CLI scores it`, async () => {
       const page = await browser.newPage({ viewport });
       const problems = await watch(page);
       await openShop(page, server.url);

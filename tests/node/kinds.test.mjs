@@ -177,7 +177,7 @@ const dayOf = (s) => Date.parse(s.slice(0, 10) + 'T00:00:00Z') / 86400000;
 // native and wasm probabilities must agree to the bit.
 let nextPairs = null; // [{ request, got, expected }] of the parity test
 
-test('nextPurchases: parity with the CLI for real customers and made-up histories', { skip: skipRetail }, async (t) => {
+test('nextPurchases: parity with the CLI for real customers and made-up histories', { skip: skipRetail }, async () => {
   const { rec, bundle, customers } = retail;
   const rand = rng(13);
   const pick = (list) => list[Math.floor(list.length * rand())];
