@@ -17,12 +17,28 @@ mv build/wasm/layout.js.tmp build/wasm/layout.js
 # The wasm module: the scoring half of the core plus wasm/session.cpp, compiled by Emscripten.
 cmake --preset wasm >/dev/null
 cmake --build --preset wasm -j"$jobs"
+# The same bytes as base64 in an ES module: inside the Node entries, and the browser entry's
+# fallback chunk when basketlift.wasm cannot be fetched.
+node -e 'const fs = require("fs");
+  fs.writeFileSync("build/wasm/wasm-inline.js.tmp", "export default \"" +
+    fs.readFileSync("build/wasm/basketlift.wasm").toString("base64") + "\";\n");'
+mv build/wasm/wasm-inline.js.tmp build/wasm/wasm-inline.js
 
-# The npm package: one ESM bundle for browsers (also the default), one for Node, the .wasm and
-# the hand-written types. Private class fields need ES2022.
+# The npm package (private class fields need ES2022):
+# - basketlift.js: ESM for browsers, workers and bundlers (also the default); the wasm beside it,
+#   wasm-inline.js a chunk it loads only when basketlift.wasm cannot be fetched;
+# - basketlift.global.js: the same as a classic script defining window.basketlift;
+# - node.js / node.cjs: ESM and CommonJS for Node, the wasm inside;
+# - index.d.ts / index.d.cts: the hand-written types, for import and require.
 rm -rf dist
 mkdir -p dist
-esbuild=(node_modules/.bin/esbuild --bundle --format=esm --minify --target=es2022 --log-level=warning)
-"${esbuild[@]}" web/browser.js --platform=browser --outfile=dist/basketlift.js
-"${esbuild[@]}" web/node.js --platform=node --outfile=dist/node.js
-cp build/wasm/basketlift.wasm web/index.d.ts dist/
+esbuild=(node_modules/.bin/esbuild --bundle --minify --target=es2022 --log-level=error)
+"${esbuild[@]}" web/browser.js --format=esm --platform=browser --external:./wasm-inline.js \
+  --outfile=dist/basketlift.js
+"${esbuild[@]}" web/browser.js --format=iife --global-name=basketlift --platform=browser \
+  --external:./wasm-inline.js --outfile=dist/basketlift.global.js
+"${esbuild[@]}" web/node.js --format=esm --platform=node --outfile=dist/node.js
+"${esbuild[@]}" web/node.js --format=cjs --platform=node --outfile=dist/node.cjs
+cp build/wasm/basketlift.wasm build/wasm/wasm-inline.js dist/
+cp web/index.d.ts dist/index.d.ts
+cp web/index.d.ts dist/index.d.cts

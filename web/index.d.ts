@@ -1,10 +1,17 @@
 // Types for the basketlift npm package (hand-written; the JS is in web/*.js).
 
+// URL, WebAssembly.Module and Element come from the DOM library or from @types/node. Read through
+// globalThis, they are `never` in a project that has neither, so these declarations compile with
+// `lib: ["es2022"]` alone as well as with the DOM.
+type GlobalUrl = typeof globalThis extends { URL: { prototype: infer T } } ? T : never;
+type GlobalWasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer T } } } ? T : never;
+type GlobalElement = typeof globalThis extends { Element: { prototype: infer T } } ? T : never;
+
 /** Where the rule bundle comes from: its bytes, or a URL to fetch (in Node also a file path). */
-export type BundleSource = ArrayBuffer | Uint8Array | URL | string;
+export type BundleSource = ArrayBuffer | Uint8Array | GlobalUrl | string;
 
 /** The wasm module: compiled already, its bytes, or where to fetch it. */
-export type WasmSource = WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
+export type WasmSource = GlobalWasmModule | ArrayBuffer | Uint8Array | GlobalUrl | string;
 
 /** The part of a fetch() Response that the loader uses. */
 export interface FetchResponse {
@@ -14,7 +21,9 @@ export interface FetchResponse {
 }
 
 export interface LoadOptions {
-  /** Default: `basketlift.wasm` beside the package's JS (`new URL('./basketlift.wasm', import.meta.url)`). */
+  /** Default: in browsers `basketlift.wasm` beside the package's JS (`new URL('./basketlift.wasm',
+   *  import.meta.url)`), or the copy embedded in the package where that cannot be fetched; in Node
+   *  the copy embedded in the Node entry. */
   wasm?: WasmSource;
   /** Used instead of the global `fetch` to download the bundle and the wasm (in Node, for
    *  everything but file: URLs and paths, which are read from disk). Gets an absolute URL. */
@@ -294,4 +303,4 @@ export const CART_CHANGE_EVENT: 'basketlift:cart-change';
 export const RENDER_EVENT: 'basketlift:render';
 
 /** Renders suggestions into a shadow root inside `element`; no global CSS in or out. */
-export function mountRecommendations(element: Element, rec: Recommender, options?: WidgetOptions): RecommendationsWidget;
+export function mountRecommendations(element: GlobalElement, rec: Recommender, options?: WidgetOptions): RecommendationsWidget;

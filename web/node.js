@@ -1,12 +1,16 @@
 // Entry point for Node (the `node` export condition): file: URLs and plain paths are read from
 // disk, http(s) URLs fetched.
 import { pathToFileURL } from 'node:url';
-import { fetchBytes, load } from './recommender.js';
+import wasmBase64 from '../build/wasm/wasm-inline.js';
+import { decodeBase64, fetchBytes, load } from './recommender.js';
 
 export { BundleChecksumError, BundleError } from './errors.js';
 export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {
+  // The wasm travels inside this file: no path to find at run time, so it survives any server
+  // bundler (Next.js, webpack, esbuild, CommonJS) and any working directory.
+  packageWasm: async () => decodeBase64(wasmBase64),
   // "rules.blb", "../x/rules.blb", "/abs/rules.blb" are paths; "file:…", "https:…" are URLs.
   // A one-letter scheme is a Windows drive ("C:\…"), so that is a path too.
   resolve: (s) => (/^[a-z][a-z0-9+.-]+:/i.test(s) ? new URL(s) : pathToFileURL(s)),

@@ -38,9 +38,8 @@ export async function load(env, bundle, options = {}) {
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new TypeError('basketlift: options.fetch must be a function');
   }
-  const wasmSource = wasm === undefined ? new URL('./basketlift.wasm', import.meta.url) : wasm;
   const [mod, bytes] = await Promise.all([
-    instanceFor(env, wasmSource, fetch),
+    wasm === undefined ? packageInstance(env, fetch) : instanceFor(env, wasm, fetch),
     bundleBytes(env, bundle, fetch),
   ]);
   return open(mod, bytes);
@@ -55,6 +54,19 @@ async function bundleBytes(env, bundle, fetch) {
     throw new TypeError('basketlift: the bundle must be a URL, a URL string, an ArrayBuffer or a Uint8Array');
   }
   return bytes;
+}
+
+// The package's own wasm: how to find it is the environment's business (browser.js, node.js);
+// one instance serves every bundle loaded without options.wasm.
+let packageReady = null;
+function packageInstance(env, fetch) {
+  if (!packageReady) {
+    const ready = env.packageWasm(fetch).then((bytes) => instantiate(env, bytes, fetch, forget));
+    const forget = () => packageReady === ready && (packageReady = null);
+    ready.catch(forget);
+    packageReady = ready;
+  }
+  return packageReady;
 }
 
 function instanceFor(env, source, fetch) {
@@ -80,11 +92,14 @@ async function instantiate(env, source, fetch, onAbort) {
   const module =
     source instanceof WebAssembly.Module
       ? source
-      : await WebAssembly.compile(typeof source === 'string' ? await env.read(new URL(source), fetch, 'wasm') : asBytes(source));
+      : await WebAssembly.compile(typeof source === 'string' ? wasmBytes(await env.read(new URL(source), fetch, 'wasm'), source) : asBytes(source));
   // Emscripten 3.1.6 would fetch() a path itself, which Node cannot; hand it the module instead.
   let fail;
   const failed = new Promise((_, reject) => (fail = reject));
   const ready = createBasketlift({
+    // Given a locateFile, the glue never evaluates new URL('basketlift.wasm', import.meta.url),
+    // which throws where a bundler left import.meta.url empty (CommonJS, IIFE).
+    locateFile: (file) => file,
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module), fail);
       return {};
@@ -651,9 +666,41 @@ export async function fetchBytes(url, fetch = globalThis.fetch, what) {
   if (typeof fetch !== 'function') {
     throw new Error(`basketlift: no fetch() to load the ${what} from ${url}; pass options.fetch or the bytes`);
   }
-  const response = await fetch(url.href); // a string suits every fetch polyfill
+  let response;
+  try {
+    response = await fetch(url.href); // a string suits every fetch polyfill
+  } catch (e) {
+    // Browsers say only "Failed to fetch" for a blocked, refused or cross-origin request.
+    throw new Error(
+      `basketlift: could not fetch the ${what} from ${url} (${e.message}). If the page has a Content-Security-Policy, ` +
+        `its connect-src must allow ${url.origin}; from another origin the server must also send CORS headers ` +
+        '(Access-Control-Allow-Origin).',
+      { cause: e },
+    );
+  }
   if (!response.ok) {
     throw new Error(`basketlift: could not load the ${what} from ${url}: HTTP ${response.status}`);
   }
   return new Uint8Array(await response.arrayBuffer());
+}
+
+// `bytes` if they are a wasm module, else an error that says what came instead and the fix.
+export function wasmBytes(bytes, url) {
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return bytes;
+  const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+  const html = start.startsWith('<!doctype html') || start.startsWith('<html') || start.startsWith('<');
+  throw new Error(
+    `basketlift: ${url} is not a wasm file (${html ? 'got HTML' : `starts with ${JSON.stringify(start.slice(0, 16))}`}). ` +
+      'Serve basketlift.wasm from the package beside your bundle or pass options.wasm' +
+      (html ? "; with the Vite (<= 7) dev server add optimizeDeps: { exclude: ['basketlift'] }" : '') +
+      '.',
+  );
+}
+
+// base64 (the embedded copy of the wasm) -> bytes.
+export function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -34,7 +34,10 @@ test('npm pack → install in an empty folder → import, types, browser', async
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(
     files.filter((f) => f !== 'README.md' && f !== 'LICENSE'),
-    ['dist/basketlift.js', 'dist/basketlift.wasm', 'dist/index.d.ts', 'dist/node.js', 'package.json'],
+    [
+      'dist/basketlift.global.js', 'dist/basketlift.js', 'dist/basketlift.wasm', 'dist/index.d.cts', 'dist/index.d.ts',
+      'dist/node.cjs', 'dist/node.js', 'dist/wasm-inline.js', 'package.json',
+    ],
   );
 
   const app = tempDir(t, 'basketlift-consumer-');
@@ -51,6 +54,31 @@ console.log(JSON.stringify({ results: rec.recommend(${JSON.stringify(CART)}, { n
     );
     const { stdout } = await run(process.execPath, ['main.mjs', bundle], { cwd: app });
     assert.deepEqual(JSON.parse(stdout), { results: expected, error: 'function' });
+  });
+
+  await t.test('CommonJS require', async () => {
+    writeFileSync(
+      join(app, 'main.cjs'),
+      `const { loadRecommender, BundleError } = require('basketlift');
+loadRecommender(process.argv[2]).then((rec) =>
+  console.log(JSON.stringify({ results: rec.recommend(${JSON.stringify(CART)}, { n: 4 }), error: typeof BundleError })));`,
+    );
+    const { stdout } = await run(process.execPath, ['main.cjs', bundle], { cwd: app });
+    assert.deepEqual(JSON.parse(stdout), { results: expected, error: 'function' });
+  });
+
+  await t.test('the Node entry needs no file beside it: the wasm is inside', async () => {
+    // A server bundler copies the entry's code and nothing else; here, the entry alone.
+    const alone = tempDir(t, 'basketlift-alone-');
+    copyFileSync(join(app, 'node_modules', 'basketlift', 'dist', 'node.js'), join(alone, 'entry.mjs'));
+    writeFileSync(
+      join(alone, 'main.mjs'),
+      `import { loadRecommender } from './entry.mjs';
+const rec = await loadRecommender(process.argv[2]);
+console.log(JSON.stringify(rec.recommend(${JSON.stringify(CART)}, { n: 4 })));`,
+    );
+    const { stdout } = await run(process.execPath, ['main.mjs', bundle], { cwd: alone });
+    assert.deepEqual(JSON.parse(stdout), expected);
   });
 
   await t.test('TypeScript sees the hand-written types', async () => {
@@ -93,6 +121,35 @@ rec.dispose();
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,dom', 'main.ts'];
     await run(process.execPath, [tsc, ...args], { cwd: app }).catch((e) => assert.fail(e.stdout || e.message));
+  });
+
+  await t.test('TypeScript without the DOM library (a Node-only project), ESM and CommonJS', async () => {
+    // Not even console: lib es2022 alone does not declare it.
+    const use = `const first: string | undefined = rec.recommend(['a'], { n: 3 })[0]?.item;
+  const e: unknown = null;
+  const code: string | null = e instanceof BundleError ? e.code : null;
+  return [first, code, rec.info.items];`;
+    writeFileSync(
+      join(app, 'server.mts'),
+      `import { loadRecommender, BundleError } from 'basketlift';\nexport async function main() {\n  const rec = await loadRecommender(new Uint8Array(0));\n  ${use}\n}\n`,
+    );
+    writeFileSync(
+      join(app, 'server.cts'),
+      `import basketlift = require('basketlift');\nconst { loadRecommender, BundleError } = basketlift;\n` +
+        `export async function main() {\n  const rec = await loadRecommender(new Uint8Array(0));\n  ${use}\n}\n`,
+    );
+    writeFileSync(
+      join(app, 'tsconfig.node.json'),
+      JSON.stringify({
+        compilerOptions: {
+          noEmit: true, strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
+          lib: ['es2022'], types: [],
+        },
+        files: ['server.mts', 'server.cts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '-p', 'tsconfig.node.json'], { cwd: app }).catch((e) => assert.fail(e.stdout || e.message));
   });
 
   const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
