@@ -34,8 +34,13 @@ export function cli(...args) {
 
 // demo/server.mjs with PORT=0; resolves once it prints its URL.
 export function startServer(...roots) {
+  return serve(roots);
+}
+
+// The same with more environment (HOST), for the server's own tests.
+export function serve(roots, env = {}) {
   const child = spawn(process.execPath, [join(root, 'demo/server.mjs'), ...roots], {
-    env: { ...process.env, PORT: '0' },
+    env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -43,8 +48,11 @@ export function startServer(...roots) {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/http:\/\/localhost:\d+\//);
-      if (m) resolve({ url: m[0], stop: (signal = 'SIGINT') => (child.kill(signal), exited) });
+      const m = out.match(/http:\/\/(\S+):(\d+)\//);
+      if (m) {
+        resolve({ url: m[0], host: m[1], port: Number(m[2]), child,
+          stop: (signal = 'SIGINT') => (child.kill(signal), exited) });
+      }
     });
     exited.then(({ code }) => reject(new Error(`demo server exited (${code}) before listening: ${out}`)));
   });
