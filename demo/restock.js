@@ -1,6 +1,7 @@
 // "Time to restock": a demo customer's real order history (exported from the data set by
-// demo/customers.mjs) goes to rec.nextPurchases() with the chosen date. The core ignores
-// purchases after asOf and never reads the clock, so the answer depends only on these inputs.
+// `basketlift customers`, see demo/prepare.mjs) goes to rec.nextPurchases() with the chosen date.
+// The core ignores purchases after asOf and never reads the clock, so the answer depends only on
+// these inputs.
 import { $, h, formatInt, formatPercent, note, timeMicros } from './dom.js';
 
 export function mountRestock(rec, customers, { product, cart, onTimed }) {

@@ -1,9 +1,12 @@
 // A small static file server for the demo: no framework, so the headers a storefront needs are
-// all visible here. Usage: node demo/server.mjs ROOT [ROOT…]   (PORT env, default 8080; 0 = any free port)
+// all visible here. Usage: node demo/server.mjs ROOT [ROOT…]
+//   HOST env: the address to listen on, default 127.0.0.1 (the demo is for this machine only;
+//             HOST=0.0.0.0 shows it to the network)
+//   PORT env: default 8080; 0 = any free port
 // The first root holding a path wins; the e2e tests add a second root for their fixture pages.
 import { createServer } from 'node:http';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, realpathSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 
 const TYPES = {
@@ -33,42 +36,56 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
-const roots = process.argv.slice(2).map((r) => resolve(r));
-if (!roots.length) {
+if (process.argv.length < 3) {
   console.error('usage: node demo/server.mjs ROOT [ROOT…]');
   process.exit(2);
 }
+// Real paths, so that a file's real path can be checked against them (symlinks included).
+const roots = process.argv.slice(2).map((r) => realpathSync(resolve(r)));
 
-// Maps a request path to a file inside one of the roots, or null. Decoding happens once, and any
-// '..', backslash or NUL segment is refused outright rather than normalised away.
-async function locate(urlPath) {
-  let path;
+// The decoded path of an origin-form request target ("/path?query"), or null. Absolute-form
+// ("http://host/…"), "*" and targets starting with "//" (which URL parsers read as a host name)
+// are refused, as is broken percent-encoding: a static server has no use for any of them.
+function requestPath(target) {
+  if (!target.startsWith('/') || target.startsWith('//')) return null;
+  const end = target.search(/[?#]/);
   try {
-    path = decodeURIComponent(urlPath);
+    return decodeURIComponent(end < 0 ? target : target.slice(0, end));
   } catch {
     return null;
   }
+}
+
+const inside = (root, path) => path.startsWith(root + sep);
+
+// Maps a decoded request path to a file inside one of the roots, or null. Any '..', '.',
+// backslash or NUL segment is refused outright rather than normalised away, and the file's real
+// path must lie inside the root too, so a symlink cannot lead out of it.
+async function locate(path) {
   if (path.endsWith('/')) path += 'index.html';
   const parts = path.split('/').filter(Boolean);
   if (parts.some((p) => p === '..' || p === '.' || p.includes('\\') || p.includes('\0'))) return null;
   for (const root of roots) {
     const file = resolve(root, ...parts);
-    if (!file.startsWith(root + sep)) continue;
-    const info = await stat(file).catch(() => null);
-    if (info?.isFile()) return { file, size: info.size };
+    if (!inside(root, file)) continue;
+    const real = await realpath(file).catch(() => null);
+    if (!real || !inside(root, real)) continue;
+    const info = await stat(real).catch(() => null);
+    if (info?.isFile()) return { file: real, size: info.size };
   }
   return null;
 }
 
-function send(res, status, text) {
-  res.writeHead(status, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+function send(res, status, text, extra = {}) {
+  res.writeHead(status, { ...HEADERS, ...extra, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');
 }
 
-const server = createServer(async (req, res) => {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-  const url = new URL(req.url, 'http://localhost');
-  const found = await locate(url.pathname);
+async function handle(req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+  const path = requestPath(req.url);
+  if (path === null) return send(res, 400, 'bad request');
+  const found = await locate(path);
   if (!found) return send(res, 404, 'not found');
   res.writeHead(200, {
     ...HEADERS,
@@ -79,12 +96,23 @@ const server = createServer(async (req, res) => {
   createReadStream(found.file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+// One request's failure is that request's: it never takes the server down.
+const server = createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    console.error(`basketlift demo: ${req.method} ${JSON.stringify(req.url)}: ${e?.stack ?? e}`);
+    if (res.headersSent) res.destroy();
+    else send(res, 500, 'internal error');
+  });
 });
 
+const host = process.env.HOST || '127.0.0.1';
 const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
-server.listen(port, () => {
+server.listen(port, host, () => {
+  const { address, family } = server.address();
   // Tests read this line to learn the port when PORT=0.
-  console.log(`basketlift demo: http://localhost:${server.address().port}/`);
+  console.log(`basketlift demo: http://${family === 'IPv6' ? `[${address}]` : address}:${server.address().port}/`);
 });
 
 // Ctrl-C (SIGINT) or a test's kill (SIGTERM): stop accepting, drop keep-alive sockets, exit 0.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm start: install what is missing and build (scripts/build.sh), mine Online Retail into a bundle
-# (cached in build/demo-data/), bundle the storefront demo and serve it on http://localhost:8080
-# (PORT overrides). Ctrl-C stops the server.
+# (cached in build/demo-data/), bundle the storefront demo and serve it on http://127.0.0.1:8080
+# (PORT and HOST override; the default address is reachable from this machine only). Ctrl-C stops
+# the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh

@@ -7,6 +7,7 @@ int run_mine(int argc, char** argv);
 int run_inspect(int argc, char** argv);
 int run_recommend(int argc, char** argv);
 int run_catalog(int argc, char** argv);
+int run_customers(int argc, char** argv);
 int run_upsell(int argc, char** argv);
 int run_categories(int argc, char** argv);
 int run_next(int argc, char** argv);

@@ -47,6 +47,7 @@ commands:
   next BUNDLE       items a shopper is due to buy again, from their purchase history
   eval INPUT        offline evaluation: hide an item of each held-out basket, recommend
   catalog ORDERS    derive a catalog (name, category, price) from an order log
+  customers ORDERS  the customers who bought the most items again and again, with histories
   import-spark      build a bundle from Spark MLlib FPGrowth's freqItemsets and associationRules
 
 run 'basketlift <command> --help' for a command's options.
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
     if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);
     if (command == "recommend") return basketlift::cli::run_recommend(argc, argv);
     if (command == "catalog") return basketlift::cli::run_catalog(argc, argv);
+    if (command == "customers") return basketlift::cli::run_customers(argc, argv);
     if (command == "upsell") return basketlift::cli::run_upsell(argc, argv);
     if (command == "categories") return basketlift::cli::run_categories(argc, argv);
     if (command == "next") return basketlift::cli::run_next(argc, argv);

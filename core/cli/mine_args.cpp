@@ -2,42 +2,52 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 #include "model/error.hpp"
 #include "model/threshold.hpp"
 
 namespace basketlift::cli {
 
-std::set<std::string> with_mine_options(std::set<std::string> extra) {
+std::set<std::string> with_ingest_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
-                "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
-                "--min-confidence", "--min-lift", "--max-consequent-len",
-                "--max-rules-per-antecedent", "--neighbours", "--catalog-items", "--similar",
-                "--threads"});
+                "--date-col", "--sep"});
+  return extra;
+}
+
+void read_ingest_options(const Args& args, IngestOptions& opt) {
+  const auto format = args.get_or("--format", "auto");
+  if (format == "auto") {
+    opt.format = InputFormat::Auto;
+  } else if (format == "csv") {
+    opt.format = InputFormat::Csv;
+  } else if (format == "basket") {
+    opt.format = InputFormat::Basket;
+  } else {
+    throw InputError("--format: expected auto, csv or basket, got '" + format + "'");
+  }
+  opt.order_col = args.get_or("--order-col", opt.order_col);
+  opt.item_col = args.get_or("--item-col", opt.item_col);
+  opt.quantity_col = args.get_or("--quantity-col", "");
+  opt.user_col = args.get_or("--user-col", "");
+  opt.date_col = args.get_or("--date-col", "");
+  if (auto sep = args.get("--sep")) {
+    std::string s = *sep == "\\t" ? "\t" : *sep;
+    if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
+    opt.sep = s[0];
+  }
+}
+
+std::set<std::string> with_mine_options(std::set<std::string> extra) {
+  extra = with_ingest_options(std::move(extra));
+  extra.insert({"--min-support", "--min-count", "--max-len", "--algorithm", "--min-confidence",
+                "--min-lift", "--max-consequent-len", "--max-rules-per-antecedent", "--neighbours",
+                "--catalog-items", "--similar", "--threads"});
   return extra;
 }
 
 void read_mine_options(const Args& args, MineOptions& opt) {
-  const auto format = args.get_or("--format", "auto");
-  if (format == "auto") {
-    opt.ingest.format = InputFormat::Auto;
-  } else if (format == "csv") {
-    opt.ingest.format = InputFormat::Csv;
-  } else if (format == "basket") {
-    opt.ingest.format = InputFormat::Basket;
-  } else {
-    throw InputError("--format: expected auto, csv or basket, got '" + format + "'");
-  }
-  opt.ingest.order_col = args.get_or("--order-col", opt.ingest.order_col);
-  opt.ingest.item_col = args.get_or("--item-col", opt.ingest.item_col);
-  opt.ingest.quantity_col = args.get_or("--quantity-col", "");
-  opt.ingest.user_col = args.get_or("--user-col", "");
-  opt.ingest.date_col = args.get_or("--date-col", "");
-  if (auto sep = args.get("--sep")) {
-    std::string s = *sep == "\\t" ? "\t" : *sep;
-    if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
-    opt.ingest.sep = s[0];
-  }
+  read_ingest_options(args, opt.ingest);
   if (auto s = args.get("--min-support")) opt.min_support = parse_fraction(*s, "--min-support");
   if (auto c = args.get_uint("--min-count")) {
     if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");

@@ -9,6 +9,11 @@
 
 namespace basketlift::cli {
 
+// `extra` plus --format, --order-col, --item-col, --quantity-col, --user-col, --date-col, --sep:
+// how an order log is read, the same for every command that reads one.
+std::set<std::string> with_ingest_options(std::set<std::string> extra);
+void read_ingest_options(const Args& args, IngestOptions& opt);
+
 // `extra` plus --format, --order-col, --item-col, --quantity-col, --user-col, --date-col, --sep,
 // --min-support, --min-count, --max-len, --algorithm, --min-confidence, --min-lift,
 // --max-consequent-len, --max-rules-per-antecedent, --threads.

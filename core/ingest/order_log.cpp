@@ -255,8 +255,9 @@ void report_progress(const IngestOptions& opt, std::uint64_t before, std::uint64
 struct CsvLayout {
   const std::string& path;
   const IngestOptions& opt;
-  std::size_t order_at = 0, item_at = 0, qty_at = 0, user_at = 0, date_at = 0, needed = 0;
-  bool has_qty = false, has_user = false, has_date = false;
+  std::size_t order_at = 0, item_at = 0, qty_at = 0, user_at = 0, date_at = 0, country_at = 0,
+              needed = 0;
+  bool has_qty = false, has_user = false, has_date = false, has_country = false;
 };
 
 // One block of an order log, parsed: its kept rows grouped by order, with order ids and item
@@ -264,7 +265,7 @@ struct CsvLayout {
 struct CsvSlot {
   Block block;
   struct Order {
-    std::string_view id, user, date;  // user and date of the order's first row in the block
+    std::string_view id, user, date, country;  // of the order's first row in the block
     std::int32_t day = 0;
     bool day_ok = true;
     std::uint64_t line = 0;             // of that row
@@ -320,6 +321,7 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
           o.id = order;
           o.line = csv.line();
           if (l.has_user) o.user = trim(csv.field(l.user_at));
+          if (l.has_country) o.country = trim(csv.field(l.country_at));
           if (l.has_date) {
             o.date = csv.field(l.date_at);
             o.day_ok = parse_day(trim(o.date), o.day);
@@ -548,7 +550,13 @@ class OrderAssembler {
   }
 
   void new_order_details(const CsvSlot::Order& o) {
-    out_.basket_user.push_back(o.user.empty() ? kNoUser : out_.users.intern(o.user));
+    std::uint32_t user = kNoUser;
+    if (!o.user.empty()) {
+      const auto known = out_.users.size();
+      user = out_.users.intern(o.user);
+      if (layout_.has_country && user == known) out_.user_country.emplace_back(o.country);
+    }
+    out_.basket_user.push_back(user);
     if (!o.day_ok) {
       throw InputError(at_line(layout_.path, o.line,
                                "invalid date '" + std::string(o.date) + "' in column '" +
@@ -581,7 +589,9 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
   l.has_date = !opt.date_col.empty();
   l.user_at = l.has_user ? column_index(header, opt.user_col, "--user-col", path) : 0;
   l.date_at = l.has_date ? column_index(header, opt.date_col, "--date-col", path) : 0;
-  l.needed = std::max({l.order_at, l.item_at, l.qty_at, l.user_at, l.date_at}) + 1;
+  l.has_country = l.has_user && !opt.country_col.empty();
+  l.country_at = l.has_country ? column_index(header, opt.country_col, "--country-col", path) : 0;
+  l.needed = std::max({l.order_at, l.item_at, l.qty_at, l.user_at, l.date_at, l.country_at}) + 1;
 
   auto& st = out.stats;
   std::uint64_t bytes = in.bytes_read();
@@ -700,6 +710,8 @@ InputFormat detect_format(const std::string& path, const IngestOptions& options)
 }
 
 Ingested read_transactions(const std::string& path, const IngestOptions& options) {
+  if (!options.country_col.empty() && options.user_col.empty())
+    throw InputError(path + ": --country-col needs --user-col (a country belongs to a customer)");
   Ingested out;
   out.stats.format = detect_format(path, options);
   if (out.stats.format == InputFormat::Csv) {

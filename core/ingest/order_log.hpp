@@ -20,6 +20,7 @@ struct IngestOptions {
   std::string quantity_col;  // empty: every row counts
   std::string user_col;      // optional: who placed the order (repurchase statistics)
   std::string date_col;      // optional: when ("YYYY-MM-DD[ time]")
+  std::string country_col;   // optional, with user_col: where the customer is (Ingested)
   char sep = 0;              // basket format: 0 = any whitespace
   // Called every 64 Ki input lines with the lines read so far.
   std::function<void(std::uint64_t lines)> progress;
@@ -51,6 +52,9 @@ struct Ingested {
   ItemDictionary users;
   std::vector<std::uint32_t> basket_user;  // kNoUser when the row had none
   std::vector<std::int32_t> basket_day;    // days since 1970-01-01
+  // Per user, when country_col is given: from the first kept row of the customer's first order,
+  // so a customer who moved still has one answer.
+  std::vector<std::string> user_country;
 };
 
 // Throws InputError ("FILE:LINE: what") on any malformed input, or when no basket is left.

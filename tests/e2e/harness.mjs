@@ -32,10 +32,59 @@ export function cli(...args) {
   return JSON.parse(execFileSync(cliPath, [...args, '--json'], { encoding: 'utf8' }));
 }
 
+// RFC 4180 rows (quoted fields, doubled quotes, newlines inside quotes) from a whole text: the
+// CLI's catalog.csv, to compare the page's names and prices with.
+export function* csvRows(text) {
+  let row = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let field;
+    if (text[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new Error('csv: unterminated quote');
+        value += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      field = value;
+    } else {
+      let end = i;
+      while (end < n && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
+      field = text.slice(i, end);
+      i = end;
+    }
+    row.push(field);
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n' || i >= n) {
+      i++;
+      yield row;
+      row = [];
+    }
+  }
+}
+
 // demo/server.mjs with PORT=0; resolves once it prints its URL.
 export function startServer(...roots) {
+  return serve(roots);
+}
+
+// The same with more environment (HOST), for the server's own tests.
+export function serve(roots, env = {}) {
   const child = spawn(process.execPath, [join(root, 'demo/server.mjs'), ...roots], {
-    env: { ...process.env, PORT: '0' },
+    env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -43,8 +92,11 @@ export function startServer(...roots) {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/http:\/\/localhost:\d+\//);
-      if (m) resolve({ url: m[0], stop: (signal = 'SIGINT') => (child.kill(signal), exited) });
+      const m = out.match(/http:\/\/(\S+):(\d+)\//);
+      if (m) {
+        resolve({ url: m[0], host: m[1], port: Number(m[2]), child,
+          stop: (signal = 'SIGINT') => (child.kill(signal), exited) });
+      }
     });
     exited.then(({ code }) => reject(new Error(`demo server exited (${code}) before listening: ${out}`)));
   });

@@ -6,8 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { csvRows } from '../../demo/customers.mjs';
-import { bundlePath, cli, launchBrowser, prepareSite, root, screenshots, siteDir, skipReason, startServer, watch } from './harness.mjs';
+import { bundlePath, cli, csvRows, launchBrowser, prepareSite, root, screenshots, siteDir, skipReason, startServer, watch } from './harness.mjs';
 
 const A = '85123A'; // WHITE HANGING HEART T-LIGHT HOLDER, the data set's best seller
 const B = '84879'; // ASSORTED COLOUR BIRD ORNAMENT
@@ -58,7 +57,9 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
   t.diagnostic(prepared.trim().replaceAll('\n', ' | '));
   const [, ...rows] = csvRows(readFileSync(join(root, 'build/demo-data/catalog.csv'), 'utf8'));
   const catalog = new Map(rows.map(([item, name, category, price]) => [item, { name, category, price: Number(price) }]));
+  // The CLI's export (basketlift customers), as demo/prepare.mjs wrote it.
   const customers = JSON.parse(readFileSync(join(siteDir, 'customers.json'), 'utf8'));
+  assert.equal(customers.length, 6);
   const fixtureDir = await buildFixture();
   const server = await startServer(siteDir, fixtureDir);
   const browser = await launchBrowser();
@@ -158,6 +159,10 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       const page = await browser.newPage({ viewport });
       const problems = await watch(page);
       await openShop(page, `${server.url}#restock`);
+      // The page offers exactly the customers `basketlift customers` exported (demo/prepare.mjs).
+      const offered = await page.locator('#customer option').allTextContents();
+      assert.equal(offered.length, customers.length);
+      customers.forEach((c, i) => assert.ok(offered[i].includes(c.id) && offered[i].includes(c.country), offered[i]));
       await page.selectOption('#customer', '0');
       await page.fill('#as-of', AS_OF);
       await page.dispatchEvent('#as-of', 'change');
