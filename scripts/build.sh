@@ -29,16 +29,23 @@ mv build/wasm/wasm-inline.js.tmp build/wasm/wasm-inline.js
 #   wasm-inline.js a chunk it loads only when basketlift.wasm cannot be fetched;
 # - basketlift.global.js: the same as a classic script defining window.basketlift;
 # - node.js / node.cjs: ESM and CommonJS for Node, the wasm inside;
-# - index.d.ts / index.d.cts: the hand-written types, for import and require.
+# - element.js (<basketlift-recommendations>), adapters.js (Shopify / WooCommerce carts), react.js;
+# - index.d.ts / index.d.cts and one .d.ts per optional entry: the hand-written types.
 rm -rf dist
 mkdir -p dist
 esbuild=(node_modules/.bin/esbuild --bundle --minify --target=es2022 --log-level=error)
 "${esbuild[@]}" web/browser.js --format=esm --platform=browser --external:./wasm-inline.js \
   --outfile=dist/basketlift.js
-"${esbuild[@]}" web/browser.js --format=iife --global-name=basketlift --platform=browser \
-  --external:./wasm-inline.js --outfile=dist/basketlift.global.js
+"${esbuild[@]}" web/global.js --format=iife --global-name=basketlift --platform=browser \
+  --alias:basketlift=./web/browser.js --external:./wasm-inline.js --outfile=dist/basketlift.global.js
+# The optional entries import the package by name, so a page has one copy of it (and one wasm
+# instance); React is the page's own (a peer dependency).
+for entry in element adapters react; do
+  "${esbuild[@]}" web/$entry.js --format=esm --platform=browser --external:basketlift --external:react \
+    --outfile=dist/$entry.js
+done
 "${esbuild[@]}" web/node.js --format=esm --platform=node --outfile=dist/node.js
 "${esbuild[@]}" web/node.js --format=cjs --platform=node --outfile=dist/node.cjs
 cp build/wasm/basketlift.wasm build/wasm/wasm-inline.js dist/
-cp web/index.d.ts dist/index.d.ts
+cp web/index.d.ts web/element.d.ts web/adapters.d.ts web/react.d.ts dist/
 cp web/index.d.ts dist/index.d.cts
