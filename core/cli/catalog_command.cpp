@@ -4,6 +4,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "ingest/catalog.hpp"
+#include "io/atomic_file.hpp"
 #include "model/error.hpp"
 
 namespace basketlift::cli {
@@ -17,14 +18,18 @@ int run_catalog(int argc, char** argv) {
         "usage: basketlift catalog ORDERS.csv[.gz] -o catalog.csv [--item-col StockCode]\n"
         "       [--description-col Description] [--price-col UnitPrice] [--quantity-col Quantity]\n"
         "name = most frequent description, price = median unit price (quantity and price > 0),\n"
-        "category = product type parsed from the name (docs/catalog.md)\n",
+        "category = product type parsed from the name (docs/catalog.md)\n"
+        "-o - writes to stdout; outputs and exit codes: docs/cli-outputs.md\n",
         stdout);
     return 0;
   }
   auto out = args.get("-o");
+  const char* out_option = out ? "-o" : "--output";
   if (!out) out = args.get("--output");
   if (args.positional().size() != 1 || !out)
     throw InputError("catalog: expected ORDERS file and -o catalog.csv");
+  const NamedPath outputs[] = {{out_option, *out}}, inputs[] = {{"ORDERS", args.positional()[0]}};
+  check_outputs(outputs, inputs);
   DeriveCatalogOptions opt;
   opt.item_col = args.get_or("--item-col", opt.item_col);
   opt.description_col = args.get_or("--description-col", opt.description_col);

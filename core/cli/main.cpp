@@ -11,8 +11,8 @@
 
 namespace {
 
-// SIGINT, SIGTERM, SIGHUP, SIGQUIT: remove the temp files of outputs not yet in place, then die
-// of the same signal (default action), so the caller sees how the process ended.
+// kCleanupSignals: remove the temp files of outputs not yet in place, then die of the same
+// signal (default action), so the caller sees how the process ended.
 extern "C" void on_terminating_signal(int sig) {
   basketlift::remove_temp_files();
   signal(sig, SIG_DFL);
@@ -24,14 +24,14 @@ extern "C" void on_terminating_signal(int sig) {
 }
 
 void install_signal_handlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+  for (int sig : basketlift::kCleanupSignals) {
     struct sigaction old {};
     sigaction(sig, nullptr, &old);
     if (old.sa_handler == SIG_IGN) continue;  // e.g. nohup, or a background job's SIGINT
     struct sigaction sa {};
     sa.sa_handler = on_terminating_signal;
     sigemptyset(&sa.sa_mask);
-    for (int other : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&sa.sa_mask, other);
+    for (int other : basketlift::kCleanupSignals) sigaddset(&sa.sa_mask, other);
     sigaction(sig, &sa, nullptr);
   }
 }

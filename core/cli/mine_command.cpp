@@ -53,7 +53,7 @@ rules:
   --min-lift F               (default {min_lift})
   --max-consequent-len K     (default {max_consequent_len}; 0 = unlimited)
 output:
- -o, --output FILE.blb      write the rule bundle the storefront loads
+ -o, --output FILE.blb      write the rule bundle the storefront loads ('-': stdout)
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
                              (default {rules_per_antecedent}; 0 = all)
   --neighbours K             each item's K most co-purchased items (cosine, no support
@@ -66,8 +66,12 @@ performance:
   --threads N                threads for reading, parsing and mining (default: every core);
                              the results are the same for any N
 
-Outputs appear together, each renamed into place only when all are complete: an error or
-an interruption (Ctrl-C, SIGTERM) leaves the previous files as they were and no temp files.
+Every output is checked before mining (its directory exists and takes a new file; it is not
+a directory, an input or another output). Files appear together, each renamed into place only
+when all are complete: an error or an interruption (Ctrl-C, SIGTERM) leaves the previous files
+as they were and no temp files. '-' is stdout (the summary then goes to stderr); a FIFO or
+character device is written through; a symlink is followed. Exit codes: 0 done, 2 bad input,
+option or output (nothing written), 1 internal error. See docs/cli-outputs.md.
 )";
 
 // The summary's rule count when --top is not given: a screenful.
@@ -107,7 +111,7 @@ std::string utc_now() {
   return buf;
 }
 
-void print_top_rules(const MineResult& r, std::size_t top) {
+void print_top_rules(std::FILE* out, const MineResult& r, std::size_t top) {
   const auto n = r.data.db.size();
   const auto& t = r.itemsets;
   std::vector<std::size_t> order(r.rules.size());
@@ -123,14 +127,14 @@ void print_top_rules(const MineResult& r, std::size_t top) {
                       double la = lift(a), lb = lift(b);
                       return la != lb ? la > lb : a < b;
                     });
-  if (top) std::printf("\ntop %zu rules by lift:\n", top);
+  if (top) std::fprintf(out, "\ntop %zu rules by lift:\n", top);
   for (std::size_t k = 0; k < top; ++k) {
     const auto& x = r.rules[order[k]];
     auto m = rule_metrics(t.counts[x.antecedent], t.counts[x.consequent], t.counts[x.itemset], n);
-    std::printf("  %s -> %s  support %.4f  confidence %.3f  lift %.2f\n",
-                join_labels(r.data.db.items, t.itemset(x.antecedent), " + ").c_str(),
-                join_labels(r.data.db.items, t.itemset(x.consequent), " + ").c_str(), m.support,
-                m.confidence, m.lift);
+    std::fprintf(out, "  %s -> %s  support %.4f  confidence %.3f  lift %.2f\n",
+                 join_labels(r.data.db.items, t.itemset(x.antecedent), " + ").c_str(),
+                 join_labels(r.data.db.items, t.itemset(x.consequent), " + ").c_str(), m.support,
+                 m.confidence, m.lift);
   }
 }
 
@@ -159,13 +163,20 @@ int run_mine(int argc, char** argv) {
     throw InputError("--summary: expected json or text, got '" + summary + "'");
   const auto top = args.get_uint("--top").value_or(kDefaultTop);
   auto bundle_path = args.get("-o");
+  const char* bundle_option = bundle_path ? "-o" : "--output";
   if (!bundle_path) bundle_path = args.get("--output");
-  // Every output must be creatable before any is written: otherwise a bad --rules-out would
-  // fail only after --itemsets-out was already renamed into place. The probe's temp is removed.
-  for (const auto& path : {args.get("--itemsets-out"), args.get("--rules-out"), bundle_path})
-    if (path) {
-      AtomicFile probe(*path);
-    }
+  // Every output is checked before the mining: a bad one found only at the end would leave the
+  // others replaced, or the work wasted.
+  std::vector<NamedPath> outputs, inputs = {{"the order log", input}};
+  if (auto path = args.get("--catalog")) inputs.push_back({"--catalog", *path});
+  if (auto path = args.get("--itemsets-out")) outputs.push_back({"--itemsets-out", *path});
+  if (auto path = args.get("--rules-out")) outputs.push_back({"--rules-out", *path});
+  if (bundle_path) outputs.push_back({bundle_option, *bundle_path});
+  const auto targets = check_outputs(outputs, inputs);
+  // With an output on stdout, the summary must not be mixed into it.
+  std::FILE* report = stdout;
+  for (const auto& t : targets)
+    if (t.is_stdout()) report = stderr;
 
   const bool tty = isatty(STDERR_FILENO);
   using Clock = std::chrono::steady_clock;
@@ -217,7 +228,8 @@ int run_mine(int argc, char** argv) {
   const double mb_per_second = static_cast<double>(st.bytes) / 1e6 * per_second;
   const auto ull = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
   if (summary == "json") {
-    std::printf(
+    std::fprintf(
+        report,
         "{\"transactions\": %zu, \"items\": %zu, \"frequent_itemsets\": %zu, \"rules\": %zu, "
         "\"seconds\": %.6f, \"min_count\": %u, \"rows\": %llu, \"rows_skipped\": %llu, "
         "\"rows_skipped_quantity\": %llu, \"rows_skipped_empty\": %llu, \"duplicates\": %llu, "
@@ -229,26 +241,29 @@ int run_mine(int argc, char** argv) {
         ull(st.skipped_quantity), ull(st.skipped_empty), ull(st.duplicates), r.data.db.rows(),
         ull(st.bytes), opt.threads, ingest_seconds, mining_seconds, rows_per_second, mb_per_second);
   } else {
-    std::printf("%s (%s): %llu rows, %zu baskets (%zu distinct), %zu items\n", input.c_str(),
-                format_name(st.format), ull(st.lines), r.data.db.size(), r.data.db.rows(),
-                r.data.db.items.size());
+    std::fprintf(report, "%s (%s): %llu rows, %zu baskets (%zu distinct), %zu items\n",
+                 input.c_str(), format_name(st.format), ull(st.lines), r.data.db.size(),
+                 r.data.db.rows(), r.data.db.items.size());
     if (st.skipped_quantity || st.skipped_empty) {
-      std::printf("skipped %llu rows:", ull(st.skipped_quantity + st.skipped_empty));
-      if (st.skipped_quantity) std::printf(" %llu with quantity <= 0", ull(st.skipped_quantity));
-      if (st.skipped_quantity && st.skipped_empty) std::printf(",");
+      std::fprintf(report, "skipped %llu rows:", ull(st.skipped_quantity + st.skipped_empty));
+      if (st.skipped_quantity)
+        std::fprintf(report, " %llu with quantity <= 0", ull(st.skipped_quantity));
+      if (st.skipped_quantity && st.skipped_empty) std::fprintf(report, ",");
       if (st.skipped_empty)
-        std::printf(" %llu with no %s", ull(st.skipped_empty),
-                    st.format == InputFormat::Csv ? "order id or item" : "item (empty lines)");
-      std::printf("\n");
+        std::fprintf(report, " %llu with no %s", ull(st.skipped_empty),
+                     st.format == InputFormat::Csv ? "order id or item" : "item (empty lines)");
+      std::fprintf(report, "\n");
     }
     if (st.duplicates)
-      std::printf("%llu repeated items within a basket counted once\n", ull(st.duplicates));
-    std::printf("read %.1f MB in %.3f s: %.0f rows/s, %.1f MB/s (%u threads)\n",
-                static_cast<double>(st.bytes) / 1e6, ingest_seconds, rows_per_second, mb_per_second,
-                opt.threads);
-    std::printf("min count %u: %zu frequent itemsets, %zu rules; mined in %.3f s, %.3f s in all\n",
-                r.min_count, r.itemsets.size(), r.rules.size(), mining_seconds, seconds);
-    print_top_rules(r, top);
+      std::fprintf(report, "%llu repeated items within a basket counted once\n",
+                   ull(st.duplicates));
+    std::fprintf(report, "read %.1f MB in %.3f s: %.0f rows/s, %.1f MB/s (%u threads)\n",
+                 static_cast<double>(st.bytes) / 1e6, ingest_seconds, rows_per_second,
+                 mb_per_second, opt.threads);
+    std::fprintf(report,
+                 "min count %u: %zu frequent itemsets, %zu rules; mined in %.3f s, %.3f s in all\n",
+                 r.min_count, r.itemsets.size(), r.rules.size(), mining_seconds, seconds);
+    print_top_rules(report, r, top);
   }
   return 0;
 }

@@ -27,7 +27,7 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
   --itemsets PATH           model.freqItemsets: items, freq
   --catalog FILE.csv        item_id,name,category,price: names, categories and prices in the
                             bundle (no category rules: those need the baskets)
- -o, --output FILE.blb      the rule bundle
+ -o, --output FILE.blb      the rule bundle ('-': stdout, the summary then goes to stderr)
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
                             (default 20, as mine; 0 = all)
   --transactions N          the number of baskets, checked against every rule's support
@@ -36,6 +36,7 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
 
 Every rule's support, confidence and lift is checked against the itemset counts; rules with one
 consequent and one or two antecedent items go into the bundle, others are counted as skipped.
+Outputs and exit codes: docs/cli-outputs.md.
 )";
 
 std::string utc_now() {
@@ -60,6 +61,7 @@ int run_import_spark(int argc, char** argv) {
     throw InputError("import-spark: unexpected argument '" + args.positional()[0] +
                      "' (see basketlift import-spark --help)");
   auto out = args.get("-o");
+  const char* out_option = out ? "-o" : "--output";
   if (!out) out = args.get("--output");
   SparkImportOptions opt;
   const auto rules = args.get("--rules"), itemsets = args.get("--itemsets");
@@ -80,9 +82,13 @@ int run_import_spark(int argc, char** argv) {
     throw InputError("--summary: expected json or text, got '" + summary + "'");
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
-  {
-    AtomicFile probe(*out);  // the output must be creatable before anything is read
-  }
+  // The output is checked before anything is read, against every file the import reads.
+  std::vector<NamedPath> inputs;
+  for (const auto& part : spark_part_files(*rules)) inputs.push_back({"--rules", part});
+  for (const auto& part : spark_part_files(*itemsets)) inputs.push_back({"--itemsets", part});
+  if (auto path = args.get("--catalog")) inputs.push_back({"--catalog", *path});
+  const NamedPath outputs[] = {{out_option, *out}};
+  std::FILE* report = check_outputs(outputs, inputs)[0].is_stdout() ? stderr : stdout;
 
   const auto imported = import_spark(opt, utc_now(), catalog ? &*catalog : nullptr);
   write_bundle(*out, imported.content);
@@ -91,7 +97,8 @@ int run_import_spark(int argc, char** argv) {
   for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
   if (summary == "json") {
-    std::printf(
+    std::fprintf(
+        report,
         "{\"transactions\": %llu, \"items\": %llu, \"frequent_itemsets\": %llu, \"rules\": %llu, "
         "\"single_rules\": %llu, \"pair_rules\": %llu, \"skipped_consequent\": %llu, "
         "\"skipped_antecedent\": %llu, \"capped\": %llu, \"min_count\": %u, "
@@ -101,14 +108,17 @@ int run_import_spark(int argc, char** argv) {
         r.itemset_files.size(), r.rule_files.size());
     return 0;
   }
-  std::printf("%s: %llu frequent itemsets (%zu files), %llu rules (%zu files)\n", out->c_str(),
-              u(r.itemsets), r.itemset_files.size(), u(r.rules), r.rule_files.size());
-  std::printf("transactions %llu (derived from %s), items %llu, smallest itemset freq %u\n",
-              u(r.transactions), r.transactions_from.c_str(), u(r.items), r.min_count);
-  std::printf("bundle: %llu single-item rules, %llu pair rules", u(r.single_rules),
-              u(r.pair_rules));
-  if (catalog) std::printf(", catalog (no category rules: they need the baskets)");
-  std::printf(
+  std::fprintf(report, "%s: %llu frequent itemsets (%zu files), %llu rules (%zu files)\n",
+               out->c_str(), u(r.itemsets), r.itemset_files.size(), u(r.rules),
+               r.rule_files.size());
+  std::fprintf(report,
+               "transactions %llu (derived from %s), items %llu, smallest itemset freq %u\n",
+               u(r.transactions), r.transactions_from.c_str(), u(r.items), r.min_count);
+  std::fprintf(report, "bundle: %llu single-item rules, %llu pair rules", u(r.single_rules),
+               u(r.pair_rules));
+  if (catalog) std::fprintf(report, ", catalog (no category rules: they need the baskets)");
+  std::fprintf(
+      report,
       "\nskipped: %llu with a consequent of 2+ items, %llu with an antecedent of 3+ items, "
       "%llu beyond %u per antecedent\n",
       u(r.skipped_consequent), u(r.skipped_antecedent), u(r.capped), opt.max_rules_per_antecedent);

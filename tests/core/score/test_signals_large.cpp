@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "bundle/bundle.hpp"
+#include "io/atomic_file.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -52,7 +53,7 @@ pid_t spawn_cli(const std::vector<std::string>& args) {
 
 bool has_temp(const bltest::TempDir& dir) {
   for (const auto& name : dir.entries())
-    if (bltest::contains(name, ".tmp.")) return true;
+    if (bltest::contains(name, basketlift::kTempMarker)) return true;
   return false;
 }
 
