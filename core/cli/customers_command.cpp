@@ -92,7 +92,13 @@ int run_customers(int argc, char** argv) {
   if (auto n = args.get_uint("--top")) opt.top = static_cast<std::size_t>(*n);
   if (auto n = args.get_uint("--max-purchases")) opt.max_purchases = *n;
   auto out = args.get("-o");
+  const char* out_option = out ? "-o" : "--output";
   if (!out) out = args.get("--output");
+  if (out) {
+    const NamedPath outputs[] = {{out_option, *out}},
+                    inputs[] = {{"the order log", args.positional()[0]}};
+    check_outputs(outputs, inputs);
+  }
 
   const auto data = read_transactions(args.positional()[0], ingest);
   const auto customers = top_repeat_customers(data, opt);

@@ -137,10 +137,19 @@ TEST_CASE("outputs: an output that is an input is refused, naming both", "[cli][
                  {"-o " + relative, "ORDERS " + dir.file("retail.csv")});
   CHECK(bltest::read_file(dir.file("retail.csv")) == retail_before);
 
+  // `customers` exports histories from an order log: never over it.
+  bltest::write_file(dir.file("log.csv"),
+                     "order_id,item_id,user,date\no1,a,u1,2011-01-01\no2,a,u1,2011-02-01\n");
+  const auto log_before = bltest::read_file(dir.file("log.csv"));
+  expect_refused(run_cli({"customers", dir.file("log.csv"), "--user-col", "user", "--date-col",
+                          "date", "-o", dir.file("sub/../log.csv")}),
+                 {"-o " + dir.file("sub/../log.csv"), "order log " + dir.file("log.csv")});
+  CHECK(bltest::read_file(dir.file("log.csv")) == log_before);
+
   CHECK(bltest::read_file(orders) == orders_text);
   CHECK(bltest::read_file(catalog) == catalog_text);
-  CHECK(dir.entries() == std::vector<std::string>{"catalog.csv", "orders-link.csv", "orders.csv",
-                                                  "retail.csv", "sub"});
+  CHECK(dir.entries() == std::vector<std::string>{"catalog.csv", "log.csv", "orders-link.csv",
+                                                  "orders.csv", "retail.csv", "sub"});
 }
 
 TEST_CASE("outputs: import-spark refuses an output that is one of its part files",
