@@ -1,6 +1,7 @@
 #include "args.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 #include "model/error.hpp"
 
@@ -49,6 +50,18 @@ std::optional<std::uint64_t> Args::get_uint(const std::string& name) const {
   if (v->empty() || ec != std::errc() || end != v->data() + v->size())
     throw InputError(name + ": invalid number '" + *v + "' (expected a non-negative integer)");
   return out;
+}
+
+bool usage_or_bundle(const Args& args, const std::string& usage) {
+  if (args.flag("--help") || args.flag("-h")) {
+    std::fputs(usage.c_str(), stdout);
+    return true;
+  }
+  if (args.positional().size() != 1) {
+    std::fputs(usage.c_str(), stderr);
+    throw InputError("expected exactly one BUNDLE");
+  }
+  return false;
 }
 
 }  // namespace basketlift::cli

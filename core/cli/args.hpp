@@ -29,4 +29,9 @@ class Args {
   std::set<std::string> flags_;
 };
 
+// For the commands that read one BUNDLE: with --help or -h, prints `usage` on stdout and returns
+// true (the command exits 0); without exactly one positional argument, prints it on stderr and
+// throws InputError (exit 2); else false.
+bool usage_or_bundle(const Args& args, const std::string& usage);
+
 }  // namespace basketlift::cli

@@ -16,11 +16,7 @@ namespace basketlift::cli {
 
 int run_inspect(int argc, char** argv) {
   Args args(argc, argv, 2, {}, {"--json", "--help", "-h"});
-  if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
-    std::fputs("usage: basketlift inspect BUNDLE [--json]\n",
-               args.positional().size() == 1 ? stdout : stderr);
-    return args.positional().size() == 1 ? 0 : 2;
-  }
+  if (usage_or_bundle(args, "usage: basketlift inspect BUNDLE [--json]\n")) return 0;
   const auto path = args.positional()[0];
   const auto bytes = read_file_bytes(path);
   BundleHeader h;
@@ -84,13 +80,12 @@ int run_recommend(int argc, char** argv) {
   auto options = kFilterOptions;
   options.insert({"--cart", "--history"});
   Args args(argc, argv, 2, options, {"--json", "--help", "-h"});
-  if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
+  {
     const std::string usage =
         "usage: basketlift recommend BUNDLE --cart A,B [--history C,D] [--exclude E]\n"
         "       [--categories C1,C2] [--min-price P] [--max-price P] [-n " +
         std::to_string(RecommendRequest{}.n) + "] [--json]\n";
-    std::fputs(usage.c_str(), args.positional().size() == 1 ? stdout : stderr);
-    return args.positional().size() == 1 ? 0 : 2;
+    if (usage_or_bundle(args, usage)) return 0;
   }
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;

@@ -18,16 +18,6 @@ namespace basketlift::cli {
 
 namespace {
 
-bool wants_help(const Args& args, const std::string& usage) {
-  if (args.flag("--help") || args.flag("-h") || args.positional().size() != 1) {
-    std::fputs(usage.c_str(), args.positional().size() == 1 ? stdout : stderr);
-    if (args.positional().size() != 1 && !args.flag("--help") && !args.flag("-h"))
-      throw InputError("expected exactly one BUNDLE");
-    return true;
-  }
-  return false;
-}
-
 std::set<std::string> with(std::set<std::string> options, std::initializer_list<std::string> more) {
   options.insert(more);
   return options;
@@ -56,7 +46,7 @@ std::vector<PurchaseEvent> read_history(const std::string& path, const Bundle& b
 int run_upsell(int argc, char** argv) {
   Args args(argc, argv, 2, with(kFilterOptions, {"--item", "--max-price-ratio"}),
             {"--json", "--help", "-h"});
-  if (wants_help(
+  if (usage_or_bundle(
           args,
           "usage: basketlift upsell BUNDLE --item ID [--max-price-ratio " +
               format_double(UpsellRequest{}.max_price_ratio) + "] [-n " +
@@ -104,9 +94,9 @@ int run_categories(int argc, char** argv) {
   // Price filters apply to items, not categories: not accepted here rather than ignored.
   Args args(argc, argv, 2, {"--category", "--exclude", "--categories", "-n"},
             {"--json", "--help", "-h"});
-  if (wants_help(args, "usage: basketlift categories BUNDLE --category C [-n " +
-                           std::to_string(kDefaultCategoryResults) +
-                           "] [--categories allow,list] [--exclude C1,C2] [--json]\n"))
+  if (usage_or_bundle(args, "usage: basketlift categories BUNDLE --category C [-n " +
+                                std::to_string(kDefaultCategoryResults) +
+                                "] [--categories allow,list] [--exclude C1,C2] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;
@@ -140,12 +130,13 @@ int run_categories(int argc, char** argv) {
 int run_next(int argc, char** argv) {
   Args args(argc, argv, 2, with(kFilterOptions, {"--history", "--as-of", "--window"}),
             {"--json", "--help", "-h"});
-  if (wants_help(args,
-                 "usage: basketlift next BUNDLE --history FILE.csv (item,date) --as-of YYYY-MM-DD\n"
-                 "       [--window " +
-                     std::to_string(NextPurchaseRequest{}.window_days) + "] [-n " +
-                     std::to_string(NextPurchaseRequest{}.n) +
-                     "] [--exclude A] [--categories C] [--json]\n"))
+  if (usage_or_bundle(
+          args,
+          "usage: basketlift next BUNDLE --history FILE.csv (item,date) --as-of YYYY-MM-DD\n"
+          "       [--window " +
+              std::to_string(NextPurchaseRequest{}.window_days) + "] [-n " +
+              std::to_string(NextPurchaseRequest{}.n) +
+              "] [--exclude A] [--categories C] [--json]\n"))
     return 0;
   auto bundle = load_bundle(args.positional()[0]);
   Filters f;

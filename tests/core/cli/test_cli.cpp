@@ -355,3 +355,18 @@ TEST_CASE("cli: retail.dat known answer end to end", "[cli][known]") {
     CHECK(json_value(r.out, "rules") == "553");
   }
 }
+
+TEST_CASE("cli: every bundle command answers --help on stdout with 0, a missing BUNDLE with 2",
+          "[cli]") {
+  for (const char* command : {"inspect", "recommend", "upsell", "categories", "next"}) {
+    CAPTURE(command);
+    const auto help = bltest::run_cli({command, "--help"});
+    CHECK(help.status == 0);
+    CHECK(bltest::contains(help.out, std::string("usage: basketlift ") + command));
+    CHECK(help.err.empty());
+    const auto missing = bltest::run_cli({command});
+    CHECK(missing.status == 2);
+    CHECK(missing.out.empty());
+    CHECK(bltest::contains(missing.err, std::string("usage: basketlift ") + command));
+  }
+}
