@@ -21,9 +21,10 @@ async function serve(t, files, headers = {}) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const file = files[path];
+    if (path === '/favicon.ico') return res.writeHead(204).end(); // not what these pages test
     if (file === undefined) return res.writeHead(404).end();
     const body = typeof file === 'string' && !existsSync(file) ? file : readFileSync(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/plain', ...headers }).end(body);
+    res.writeHead(200, { 'content-type': TYPES[extname(path) || '.html'] ?? 'text/plain', ...headers }).end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
@@ -121,10 +122,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 createRoot(document.getElementById('root')).render(createElement(App, { bundle: '/rules.blb' }));`);
     const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+    // React comes from this checkout's node_modules (a devDependency), as from a shop's own.
+    const withNodePath = { ...process.env, NODE_PATH: join(root, 'node_modules') };
     // basketlift resolves to the built package, as it would from node_modules.
     await run(esbuild, [join(app, 'main.js'), '--bundle', '--format=esm', '--minify', `--outfile=${join(app, 'out', 'main.js')}`,
       `--alias:basketlift/react=${join(dist, 'react.js')}`, `--alias:basketlift=${join(dist, 'basketlift.js')}`,
-      '--define:process.env.NODE_ENV="production"', '--loader:.wasm=file', `--resolve-extensions=.js`, `--node-paths=${join(root, 'node_modules')}`]);
+      '--define:process.env.NODE_ENV="production"'], { env: withNodePath });
     // esbuild does not copy the asset behind new URL('./basketlift.wasm', import.meta.url): the page serves it beside.
     const html = `<!doctype html><meta charset="utf-8"><title>react</title><div id="root"></div><script type="module" src="/main.js"></script>`;
     const site = await serve(t, {
@@ -145,10 +148,11 @@ createRoot(document.getElementById('root')).render(createElement(App, { bundle: 
 import { renderToString } from 'react-dom/server';
 import { App } from './app.js';
 console.log(renderToString(createElement(App, { bundle: '/rules.blb' })));`);
-    await run(esbuild, [server, '--bundle', '--format=esm', '--platform=node', `--outfile=${join(app, 'out', 'server.mjs')}`,
-      `--alias:basketlift/react=${join(dist, 'react.js')}`, `--alias:basketlift=${join(dist, 'node.js')}`,
-      `--node-paths=${join(root, 'node_modules')}`, '--external:react', '--external:react-dom']);
-    const { stdout } = await run(process.execPath, [join(app, 'out', 'server.mjs')], { env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+    // CommonJS output: react-dom/server requires Node built-ins, which an ESM bundle cannot.
+    await run(esbuild, [server, '--bundle', '--format=cjs', '--platform=node', `--outfile=${join(app, 'out', 'server.cjs')}`,
+      `--alias:basketlift/react=${join(dist, 'react.js')}`, `--alias:basketlift=${join(dist, 'node.cjs')}`,
+      '--define:process.env.NODE_ENV="production"'], { env: withNodePath });
+    const { stdout } = await run(process.execPath, [join(app, 'out', 'server.cjs')]);
     assert.match(stdout, /<p id="state">loading<\/p><div id="w"><div data-basketlift-react=""><\/div><\/div>/);
   });
 });
