@@ -1,6 +1,6 @@
 // The cart: item id -> quantity, kept in localStorage. Every change notifies the page's listeners
 // and dispatches the package's cart-change event, which re-renders the recommendation widgets.
-import { CART_CHANGE_EVENT } from 'basketlift';
+import { CART_CHANGE_EVENT, titleCase } from 'basketlift';
 import { $, h, formatPrice } from './dom.js';
 
 const KEY = 'basketlift-demo-cart';
@@ -64,7 +64,7 @@ export function renderCart(cart, product, openDetail) {
   list.replaceChildren(
     ...cart.lines().map(([id, qty]) => {
       const p = product(id);
-      const name = p?.name || id;
+      const name = titleCase(p?.name || id);
       total += (p?.price ?? 0) * qty;
       const qtyInput = h('input', { type: 'number', min: 1, max: 999, value: qty, inputmode: 'numeric',
         'aria-label': `Quantity of ${name}`, 'data-role': 'qty',

@@ -1,9 +1,12 @@
 // The product grid: search, category filter, sort and paging over ~4,000 products. Filtering is
 // one pass over precomputed lower-case strings and only one page of cards is in the DOM, so each
 // keystroke costs well under a millisecond of script.
+import { titleCase } from 'basketlift';
 import { $, h, formatInt, formatPrice } from './dom.js';
 
 const PAGE = 24;
+
+export const sellable = (p) => typeof p.price === 'number' && p.price > 0;
 
 export function mountCatalog(products, categories, { cart, openDetail }) {
   const haystack = new Map(products.map((p) => [p, `${p.name ?? ''} ${p.item} ${p.category ?? ''}`.toLowerCase()]));
@@ -38,14 +41,20 @@ export function mountCatalog(products, categories, { cart, openDetail }) {
     const inCart = cart.quantity(p.item);
     return h('li', { class: 'card', 'data-item': p.item },
       h('p', { class: 'category' }, p.category || 'Uncategorised'),
-      h('h3', {}, h('button', { type: 'button', class: 'link', onclick: () => openDetail(p.item) }, p.name || p.item)),
+      h('h3', {}, h('button', { type: 'button', class: 'link', onclick: () => openDetail(p.item) }, titleCase(p.name || p.item))),
       h('p', { class: 'card-foot' },
         h('span', { class: 'price' }, formatPrice(p.price)),
-        h('button', { type: 'button', 'aria-label': `Add ${p.name || p.item} to cart`, 'data-role': 'add',
-          onclick: () => cart.add(p.item) }, inCart ? `Add (${inCart} in cart)` : 'Add to cart')));
+        // Without a price there is nothing to sell: no button rather than an "Add" at £0.00.
+        sellable(p)
+          ? h('button', { type: 'button', 'aria-label': `Add ${titleCase(p.name || p.item)} to cart`, 'data-role': 'add',
+            onclick: () => cart.add(p.item) }, inCart ? `Add (${inCart} in cart)` : 'Add to cart')
+          : h('span', { class: 'muted' }, 'Not for sale')));
   }
 
   function render() {
+    // Only a pager button that had focus hands it on when it becomes disabled; on load nothing
+    // has focus, and nothing should take it (nor scroll the page to the pager).
+    const pagerFocused = document.activeElement === $('prev') || document.activeElement === $('next');
     const pages = Math.max(1, Math.ceil(matches.length / PAGE));
     page = Math.min(page, pages - 1);
     const focused = document.activeElement?.closest?.('#grid li');
@@ -57,7 +66,7 @@ export function mountCatalog(products, categories, { cart, openDetail }) {
     $('prev').disabled = page === 0;
     $('next').disabled = page >= pages - 1;
     // A button that just became disabled drops keyboard focus: hand it to its partner.
-    if (document.activeElement === document.body && $('prev').disabled !== $('next').disabled) {
+    if (pagerFocused && document.activeElement === document.body && $('prev').disabled !== $('next').disabled) {
       ($('prev').disabled ? $('next') : $('prev')).focus();
     }
   }

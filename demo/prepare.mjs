@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,4 +85,22 @@ for (const f of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(at('de
 // The package's default wasm location is beside the bundled JS (new URL('./basketlift.wasm', import.meta.url)).
 copyFileSync(at('dist/basketlift.wasm'), join(siteDir, 'basketlift.wasm'));
 for (const f of ['rules.blb', 'customers.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
-log(`site ready in ${relative(root, siteDir)}/`);
+
+// The product list the grid shows before the bundle arrives, read from the bundle by the package
+// itself (in Node), so names, prices and popularity are the bundle's own.
+const { loadRecommender } = await import(pathToFileURL(at('dist/node.js')).href);
+const rec = await loadRecommender(join(siteDir, 'rules.blb'));
+writeFileSync(join(siteDir, 'products.json'), JSON.stringify({ products: rec.products(), categories: rec.categories() }));
+rec.dispose();
+
+// Precompressed copies, served with Content-Encoding by demo/server.mjs (a CDN does the same).
+for (const f of ['rules.blb', 'products.json', 'customers.json', 'app.js', 'basketlift.wasm']) {
+  const bytes = readFileSync(join(siteDir, f));
+  writeFileSync(join(siteDir, `${f}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(siteDir, `${f}.br`), brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }));
+}
+const size = (f) => statSync(join(siteDir, f)).size;
+log(`site ready in ${relative(root, siteDir)}/ (rules.blb ${(size('rules.blb') / 1e6).toFixed(2)} MB, ` +
+  `${(size('rules.blb.br') / 1e3).toFixed(0)} KB brotli, ${(size('rules.blb.gz') / 1e3).toFixed(0)} KB gzip)`);

@@ -2,6 +2,7 @@
 // `basketlift customers`, see demo/prepare.mjs) goes to rec.nextPurchases() with the chosen date.
 // The core ignores purchases after asOf and never reads the clock, so the answer depends only on
 // these inputs.
+import { titleCase } from 'basketlift';
 import { $, h, formatInt, formatPercent, note, timeMicros } from './dom.js';
 
 export function mountRestock(rec, customers, { product, cart, onTimed }) {
@@ -36,11 +37,11 @@ export function mountRestock(rec, customers, { product, cart, onTimed }) {
       const p = product(r.item);
       const due = Math.round(r.dueInDays);
       return h('tr', { 'data-item': r.item },
-        h('th', { scope: 'row' }, p?.name || r.item),
+        h('th', { scope: 'row' }, titleCase(p?.name || r.item)),
         h('td', { class: 'wide-only' }, p?.category || ''),
         h('td', { class: 'num' }, formatPercent(r.probability)),
         h('td', { class: 'num' }, due === 0 ? 'today' : due > 0 ? `in ${due} d` : `${-due} d ago`),
-        h('td', {}, h('button', { type: 'button', 'aria-label': `Add ${p?.name || r.item} to cart`, onclick: () => cart.add(r.item) }, 'Add')));
+        h('td', {}, h('button', { type: 'button', 'aria-label': `Add ${titleCase(p?.name || r.item)} to cart`, onclick: () => cart.add(r.item) }, 'Add')));
     }));
   }
 

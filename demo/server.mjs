@@ -81,19 +81,47 @@ function send(res, status, text, extra = {}) {
   res.end(text + '\n');
 }
 
+// Precompressed copies written beside a file (demo/prepare.mjs writes rules.blb.br and .gz), in
+// order of preference, as a CDN would serve them: the bytes on the wire are the compressed size.
+const ENCODINGS = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
+
+function accepted(header, encoding) {
+  return (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return name.trim().toLowerCase() === encoding && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
 async function handle(req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
   const path = requestPath(req.url);
   if (path === null) return send(res, 400, 'bad request');
   const found = await locate(path);
   if (!found) return send(res, 404, 'not found');
+  let body = found;
+  const extra = {};
+  for (const [encoding, suffix] of ENCODINGS) {
+    if (!accepted(req.headers['accept-encoding'], encoding)) continue;
+    const compressed = await locate(path + suffix);
+    if (compressed) {
+      body = compressed;
+      extra['Content-Encoding'] = encoding;
+      break;
+    }
+  }
   res.writeHead(200, {
     ...HEADERS,
+    ...extra,
+    Vary: 'Accept-Encoding',
     'Content-Type': TYPES[extname(found.file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': found.size,
+    'Content-Length': body.size,
   });
   if (req.method === 'HEAD') return res.end();
-  createReadStream(found.file)
+  createReadStream(body.file)
     .on('error', () => res.destroy())
     .pipe(res);
 }

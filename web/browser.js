@@ -3,7 +3,7 @@
 import { decodeBase64, fetchBytes, load, wasmBytes } from './recommender.js';
 
 export { BundleChecksumError, BundleError } from './errors.js';
-export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
+export { mountRecommendations, titleCase, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const pageBase = () => globalThis.document?.baseURI ?? globalThis.location?.href;
 // Where the classic-script build (<script src=".../basketlift.global.js">) was loaded from; null

@@ -265,25 +265,35 @@ export function loadRecommender(bundle: BundleSource, options?: LoadOptions): Pr
 export interface WidgetOptions {
   /** Item ids in the cart, read on every update. */
   getCart?: () => string[];
-  /** kind 'upsell': the item to find upgrades for; default the last item of getCart(). */
+  /** kind 'upsell': the item to find upgrades for (default the last item of getCart());
+   *  kind 'bundle': the item on view (required). */
   getItem?: () => string | null | undefined;
   /** kind 'cross-sell': the shopper's earlier purchases, passed to recommend() as history. */
   getHistory?: () => string[];
   /** Name and price shown for an item; default rec.product(id). Names are always rendered as text. */
   getProduct?: (item: string) => { name?: string | null; price?: number | null } | null | undefined;
-  /** Called when the shopper presses a suggestion's "Add" button; without it no button is shown. */
+  /** An image URL for an item; without one (or when it fails to load) a placeholder with the
+   *  name's initials on a colour of its own. */
+  getImage?: (item: string) => string | null | undefined;
+  /** Items never to suggest, read on every update (e.g. the cart, beside a product page). */
+  getExclude?: () => string[];
+  /** Called when the shopper presses a suggestion's "Add" button; without it no button is shown.
+   *  kind 'bundle': called for each checked item unless onAddAll is given. */
   onAdd?: (item: string, result: Recommendation | Upsell) => void;
+  /** kind 'bundle': the checked items, in order, when the shopper presses "Add all". */
+  onAddAll?: (items: string[]) => void;
   /** How many suggestions. Default 4. */
   n?: number;
-  /** 'cross-sell' (default): rec.recommend(cart); 'upsell': rec.upsell(item). */
-  kind?: 'cross-sell' | 'upsell';
-  /** Heading text. Default "Frequently bought together" / "Upgrade". */
+  /** 'cross-sell' (default): rec.recommend(cart); 'upsell': rec.upsell(item); 'bundle': the
+   *  item on view and its best complements with checkboxes and an "Add all — £X" button. */
+  kind?: 'cross-sell' | 'upsell' | 'bundle';
+  /** Heading text. Default "You may also like" / "A step up" / "Frequently bought together". */
   title?: string;
   /** Business filters passed to the scoring call. */
   filters?: { exclude?: string[]; categories?: string[]; priceRange?: [number, number] };
   /** Default: price.toFixed(2). */
   formatPrice?: (price: number) => string;
-  /** Shown when there is nothing to suggest. */
+  /** Shown when there is nothing to suggest; without it the widget hides. */
   emptyText?: string;
   /** Re-render on `basketlift:cart-change` events at document. Default true. */
   listen?: boolean;
@@ -296,6 +306,9 @@ export interface RecommendationsWidget {
   /** Stops listening and removes the widget's element. */
   destroy(): void;
 }
+
+/** "LUNCH BAG RED RETROSPOT" -> "Lunch Bag Red Retrospot" (names in capitals only; display only). */
+export function titleCase(name: string): string;
 
 /** Dispatch `new CustomEvent(CART_CHANGE_EVENT)` on document to re-render every widget. */
 export const CART_CHANGE_EVENT: 'basketlift:cart-change';

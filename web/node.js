@@ -5,7 +5,7 @@ import wasmBase64 from '../build/wasm/wasm-inline.js';
 import { decodeBase64, fetchBytes, load } from './recommender.js';
 
 export { BundleChecksumError, BundleError } from './errors.js';
-export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
+export { mountRecommendations, titleCase, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {
   // The wasm travels inside this file: no path to find at run time, so it survives any server

@@ -7,9 +7,9 @@
 export const CART_CHANGE_EVENT = 'basketlift:cart-change';
 export const RENDER_EVENT = 'basketlift:render';
 
-const KINDS = new Set(['cross-sell', 'upsell']);
-const OPTIONS = new Set(['getCart', 'getItem', 'getHistory', 'getProduct', 'onAdd', 'n', 'kind', 'title',
-  'filters', 'formatPrice', 'emptyText', 'listen']);
+const KINDS = new Set(['cross-sell', 'upsell', 'bundle']);
+const OPTIONS = new Set(['getCart', 'getItem', 'getHistory', 'getProduct', 'getImage', 'getExclude', 'onAdd',
+  'onAddAll', 'n', 'kind', 'title', 'filters', 'formatPrice', 'emptyText', 'listen']);
 
 const CSS = `
 :host { display: block; }
@@ -29,6 +29,21 @@ button:hover { filter: brightness(1.1); }
 button:focus-visible { outline: 3px solid var(--basketlift-focus, #f5a623); outline-offset: 2px; }
 .note { margin: 0; color: var(--basketlift-muted, #5b6472); font-size: .9em; }
 .status { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+li.has-image { grid-template-columns: auto 1fr auto; }
+li.has-image .name, li.has-image .reason { grid-column: 2; }
+li.has-image .price { grid-column: 3; grid-row: 1; }
+li.has-image button { grid-column: 3; }
+.image { grid-row: 1 / span 2; width: var(--basketlift-image-size, 56px); height: var(--basketlift-image-size, 56px);
+  border-radius: calc(var(--basketlift-radius, 8px) - 2px); object-fit: cover; display: grid; place-items: center;
+  font-weight: 700; font-size: 1.1em; color: #fff; letter-spacing: .02em; overflow: hidden; }
+.bundle li { grid-template-columns: auto auto 1fr auto; }
+.bundle li .name { grid-column: 3; }
+.bundle li .reason { grid-column: 3; }
+.bundle li .price { grid-column: 4; grid-row: 1; }
+.bundle li input { grid-row: 1 / span 2; width: 1.2em; height: 1.2em; margin: 0; }
+.bundle li .image { grid-column: 2; }
+.bundle .add-all { margin-top: .6em; width: 100%; padding: .55em .9em; }
+.bundle .add-all:disabled { opacity: .55; cursor: default; }
 `;
 
 let sheet; // one constructed stylesheet shared by every widget on the page
@@ -57,6 +72,30 @@ function el(tag, attrs = {}, text) {
 
 let nextId = 0;
 
+// Catalog names are often ALL CAPS ("LUNCH BAG RED RETROSPOT"); shoppers read "Lunch Bag Red
+// Retrospot". Display only: ids and data are untouched. Mixed-case names are left as written.
+export function titleCase(name) {
+  if (typeof name !== 'string' || name !== name.toUpperCase()) return name;
+  return name.toLowerCase().replace(/(^|[\s\-/(])([a-z])/g, (m, before, c) => before + c.toUpperCase());
+}
+const sentenceCase = (name) => {
+  if (typeof name !== 'string' || name !== name.toUpperCase()) return name;
+  const lower = name.toLowerCase();
+  return lower.charAt(0).toUpperCase() + lower.slice(1);
+};
+
+// A placeholder image: the name's initials on a colour picked from the id, so the same product
+// always looks the same. Styled through the CSSOM, which a strict style-src allows.
+function placeholder(id, label) {
+  const node = el('span', { class: 'image', part: 'image', 'aria-hidden': 'true' });
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
+  node.style.background = `hsl(${Math.abs(hash) % 360} 45% 42%)`;
+  const words = String(label).split(/\s+/).filter((w) => /^[\p{L}\p{N}]/u.test(w));
+  node.textContent = (words.slice(0, 2).map((w) => w[0]).join('') || '?').toUpperCase();
+  return node;
+}
+
 /**
  * Renders recommendations for the cart (kind 'cross-sell', the default) or pricier substitutes
  * for an item (kind 'upsell') into `element`. Call update() whenever the cart changes, or
@@ -77,7 +116,10 @@ export function mountRecommendations(element, rec, options = {}) {
     getItem,
     getHistory,
     getProduct = (id) => (typeof rec.product === 'function' ? rec.product(id) : null),
+    getImage,
+    getExclude,
     onAdd,
+    onAddAll,
     n = 4,
     kind = 'cross-sell',
     filters = {},
@@ -86,46 +128,92 @@ export function mountRecommendations(element, rec, options = {}) {
   } = options;
   if (!KINDS.has(kind)) throw new TypeError(`basketlift: unknown widget kind '${kind}' (cross-sell, upsell)`);
   if (kind === 'upsell' && typeof rec.upsell !== 'function') throw new TypeError('basketlift: kind \'upsell\' needs rec.upsell()');
-  const title = options.title ?? (kind === 'upsell' ? 'Upgrade' : 'Frequently bought together');
-  const emptyText = options.emptyText ?? (kind === 'upsell' ? 'No upgrade for this item.' : 'Add something to your cart to see suggestions.');
+  if (kind === 'bundle' && !getItem) throw new TypeError("basketlift: kind 'bundle' needs getItem (the item on view)");
+  const title = options.title ?? { upsell: 'A step up', bundle: 'Frequently bought together', 'cross-sell': 'You may also like' }[kind];
+  // Nothing to suggest hides the widget; a caller who wants a sentence instead passes emptyText.
+  const emptyText = options.emptyText ?? '';
 
   // A host of our own, so the caller's element may be anything and destroy() leaves it as found.
   const host = el('div', { 'data-basketlift': kind });
   const shadow = host.attachShadow({ mode: 'open' });
   styleFor(shadow);
   const headingId = `basketlift-${++nextId}`;
-  const panel = el('section', { class: 'panel', part: 'panel', 'aria-labelledby': headingId });
+  const panel = el('section', { class: kind === 'bundle' ? 'panel bundle' : 'panel', part: 'panel', 'aria-labelledby': headingId });
   const heading = el('h2', { id: headingId, part: 'title' }, title);
   const note = el('p', { class: 'note', part: 'note' });
   const list = el('ul', { part: 'list', role: 'list' });
   const status = el('p', { class: 'status', role: 'status' });
+  const addAll = el('button', { type: 'button', class: 'add-all', part: 'add-all' });
   panel.append(heading, note, list, status);
+  if (kind === 'bundle') panel.append(addAll);
   shadow.append(panel);
   element.appendChild(host);
 
   let results = [];
   const name = (id) => getProduct(id)?.name || id;
+  // Items never suggested: the caller's (getExclude, e.g. the cart beside a product page) and
+  // the filters' own.
+  const excluded = () => [...(filters.exclude ?? []), ...(getExclude?.() ?? [])];
 
   function query() {
     if (kind === 'upsell') {
       const cart = getCart();
       const item = getItem ? getItem() : cart[cart.length - 1];
-      return { results: item ? rec.upsell(item, { n, ...filters }) : [], from: item };
+      return { results: item ? rec.upsell(item, { n, ...filters, exclude: excluded() }) : [], from: item };
+    }
+    if (kind === 'bundle') {
+      const item = getItem();
+      if (!item) return { results: [] };
+      // The viewed item first, then its complements (never what is in the cart already).
+      const complements = rec.recommend([item], { n, ...filters, exclude: [...excluded(), ...getCart()] })
+        .filter((r) => r.kind !== 'popular');
+      return { results: complements.length ? [{ item, kind: 'viewed', because: [] }, ...complements] : [], from: item };
     }
     const history = getHistory?.();
-    return { results: rec.recommend(getCart(), { n, ...(history ? { history } : {}), ...filters }) };
+    return { results: rec.recommend(getCart(), { n, ...(history ? { history } : {}), ...filters, exclude: excluded() }) };
   }
 
+  // One reason a shopper can read, naming the strongest cart item; the statistics stay in the
+  // results for those who want them.
   function reason(r, from) {
-    if (kind === 'upsell') return `upgrade from ${name(from)}${r.priceRatio ? ` — ×${r.priceRatio.toFixed(1)} the price` : ''}`;
-    if (r.kind === 'popular' || !r.because?.length) return 'popular with other shoppers';
-    if (r.kind === 'similar') return `like ${r.because.map(name).join(' and ')}`;
-    if (r.kind === 'category') {
-      const category = getProduct(r.item)?.category;
-      return `goes with ${r.because.map(name).join(' and ')}${category ? ` — popular ${category.toLowerCase()}` : ''}`;
-    }
-    return `because you have ${r.because.map(name).join(' and ')} — lift ${r.lift.toFixed(1)}`;
+    if (kind === 'upsell') return `A step up from ${sentenceCase(name(from))}`;
+    if (r.kind === 'viewed') return 'This item';
+    const strongest = r.reason ?? r.because?.[0];
+    if (r.kind === 'popular' || !strongest) return 'Popular with other shoppers';
+    if (r.kind === 'similar') return `Similar to ${sentenceCase(name(strongest))}`;
+    if (r.kind === 'category') return `Goes with ${sentenceCase(name(strongest))}`;
+    return `Often bought with ${sentenceCase(name(strongest))}`;
   }
+
+  function image(id, label) {
+    const url = getImage?.(id);
+    if (!url) return placeholder(id, label);
+    const img = el('img', { class: 'image', part: 'image', src: url, alt: '', loading: 'lazy', decoding: 'async' });
+    img.addEventListener('error', () => img.replaceWith(placeholder(id, label)), { once: true });
+    return img;
+  }
+
+  const priceOf = (id) => {
+    const p = getProduct(id)?.price;
+    return typeof p === 'number' && Number.isFinite(p) ? p : null;
+  };
+
+  // The bundle block's button: what the checked items cost together.
+  function updateAddAll() {
+    const checked = [...list.querySelectorAll('input:checked')].map((box) => box.value);
+    const total = checked.reduce((sum, id) => sum + (priceOf(id) ?? 0), 0);
+    const all = checked.length === results.length;
+    const count = ['', 'one', 'both', 'all three', 'all four'][checked.length] ?? `all ${checked.length}`;
+    addAll.textContent = checked.length === 0 ? 'Select items to add'
+      : all ? `Add ${count} — ${formatPrice(total)}` : `Add ${checked.length} selected — ${formatPrice(total)}`;
+    addAll.disabled = checked.length === 0;
+    addAll.dataset.total = String(Math.round(total * 100) / 100);
+  }
+  addAll.addEventListener('click', () => {
+    const chosen = [...list.querySelectorAll('input:checked')].map((box) => box.value);
+    if (onAddAll) onAddAll(chosen);
+    else for (const id of chosen) onAdd?.(id, results.find((r) => r.item === id));
+  });
 
   function update() {
     // Keep keyboard focus on the same row when a click on "Add" makes the list re-render.
@@ -140,21 +228,34 @@ export function mountRecommendations(element, rec, options = {}) {
     list.replaceChildren(
       ...results.map((r) => {
         const product = getProduct(r.item);
-        const label = product?.name || r.item;
-        const li = el('li', { part: 'item', 'data-item': r.item });
-        const add = el('button', { type: 'button', part: 'add', 'aria-label': `Add ${label} to cart` }, 'Add');
-        add.addEventListener('click', () => onAdd?.(r.item, r));
+        const label = titleCase(product?.name || r.item);
+        const li = el('li', { part: 'item', 'data-item': r.item, class: 'has-image' });
+        const price = priceOf(r.item);
+        if (kind === 'bundle') {
+          const box = el('input', { type: 'checkbox', value: r.item, 'aria-label': `Include ${label}` });
+          box.checked = true;
+          box.addEventListener('change', updateAddAll);
+          li.append(box);
+        }
         li.append(
+          image(r.item, label),
           el('span', { class: 'name', part: 'name' }, label),
-          el('span', { class: 'price', part: 'price' }, typeof product?.price === 'number' ? formatPrice(product.price) : ''),
+          el('span', { class: 'price', part: 'price' }, price === null ? '' : formatPrice(price)),
           el('span', { class: 'reason', part: 'reason' }, reason(r, answer.from)),
         );
-        if (onAdd) li.append(add);
+        if (onAdd && kind !== 'bundle') {
+          const add = el('button', { type: 'button', part: 'add', 'aria-label': `Add ${label} to cart` }, 'Add');
+          add.addEventListener('click', () => onAdd(r.item, r));
+          li.append(add);
+        }
         return li;
       }),
     );
+    if (kind === 'bundle') updateAddAll();
     note.textContent = answer.error ? `Could not score: ${answer.error}` : results.length ? '' : emptyText;
     note.hidden = !note.textContent;
+    // Empty sections are hidden, not announced.
+    host.hidden = !results.length && !note.textContent;
     status.textContent = `${results.length} suggestion${results.length === 1 ? '' : 's'}`;
     if (focused >= 0) {
       const buttons = list.querySelectorAll('button');

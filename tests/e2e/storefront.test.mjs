@@ -28,7 +28,10 @@ async function until(fn, timeout = 5000) {
 
 const ids = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.dataset.item));
 const widgetIds = (page) => ids(page, '#fbt li[data-item]'); // playwright's CSS pierces the open shadow root
-const recommended = (cart) => cli('recommend', bundlePath, '--cart', cart.join(','), '-n', '5').map((r) => r.item);
+const recommended = (cart) => cli('recommend', bundlePath, '--cart', cart.join(','), '-n', '4').map((r) => r.item);
+// The widget's display forms, written here independently of the package's.
+const titleCase = (s) => s.toLowerCase().replace(/(^|[\s\-/(])([a-z])/g, (m, a, c) => a + c.toUpperCase());
+const sentenceCase = (s) => s.charAt(0) + s.slice(1).toLowerCase();
 
 async function openShop(page, url) {
   await page.goto(url);
@@ -107,8 +110,11 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       const expected = recommended([A, B]);
       await until(async () => assert.deepEqual(await widgetIds(page), expected));
       const first = page.locator('#fbt li[data-item]').first();
-      const rule = cli('recommend', bundlePath, '--cart', `${A},${B}`, '-n', '1')[0];
-      assert.match(await first.textContent(), new RegExp(`because you have ${catalog.get(A).name}.* — lift ${rule.lift.toFixed(1)}`));
+      const top = cli('recommend', bundlePath, '--cart', `${A},${B}`, '-n', '1')[0];
+      const strongest = top.reason ?? top.because[0];
+      // One reason a shopper can read; no statistics.
+      assert.equal(await first.locator('.reason').textContent(), `Often bought with ${sentenceCase(catalog.get(strongest).name)}`);
+      assert.equal(await first.locator('.name').textContent(), titleCase(catalog.get(top.item).name));
       await page.locator('#cart-lines').scrollIntoViewIfNeeded();
       await shot(page, `${name}-shop`);
       if (name === 'phone') await shot(page, `${name}-shop-full`, true);
@@ -144,11 +150,30 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       await page.fill('#search', A);
       await page.click(`#grid li[data-item="${A}"] h3 button`);
       await page.waitForSelector('#detail[open]');
-      assert.equal(await page.textContent('#detail-name'), catalog.get(A).name);
+      assert.equal(await page.textContent('#detail-name'), titleCase(catalog.get(A).name));
       const expected = cli('upsell', bundlePath, '--item', A, '-n', '3').map((r) => r.item);
       assert.ok(expected.length > 0, 'the CLI finds upgrades for this item');
       await until(async () => assert.deepEqual(await ids(page, '#detail-upsell li[data-item]'), expected));
       await shot(page, `${name}-detail`);
+
+      // The bundle block: the item and its complements, all checked; the button's total is the
+      // sum of the checked prices, and "Add" puts exactly the checked items in the cart.
+      const block = '#detail-with li[data-item]';
+      await until(async () => assert.ok((await ids(page, block)).length >= 2));
+      const inBlock = await ids(page, block);
+      assert.equal(inBlock[0], A);
+      const price = (id) => catalog.get(id).price;
+      const button = page.locator('#detail-with .add-all');
+      const sum = (list) => Math.round(list.reduce((s, id) => s + price(id), 0) * 100) / 100;
+      assert.equal(Number(await button.getAttribute('data-total')), sum(inBlock));
+      assert.match(await button.textContent(), new RegExp(`£${sum(inBlock).toFixed(2)}$`));
+      await page.locator(`#detail-with li[data-item="${inBlock[1]}"] input`).uncheck();
+      const chosen = inBlock.filter((id) => id !== inBlock[1]);
+      assert.equal(Number(await button.getAttribute('data-total')), sum(chosen));
+      await button.click();
+      await until(async () => assert.deepEqual((await ids(page, '#cart-lines li')).sort(), [...chosen].sort()));
+      // Complements never repeat the cart.
+      await until(async () => assert.ok((await ids(page, block)).slice(1).every((id) => !chosen.includes(id))));
       await page.keyboard.press('Escape');
       assert.equal(await page.isVisible('#detail'), false);
       assert.deepEqual(problems, []);
@@ -192,6 +217,67 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       await page.close();
     });
   }
+
+  await t.test('first visit: top of the page, nothing focused; the shop before the bundle; Empty cart', async () => {
+    for (const viewport of Object.values(VIEWPORTS)) {
+      const page = await browser.newPage({ viewport });
+      const problems = await watch(page);
+      // Hold the bundle back: the products must show while it is on its way.
+      let release;
+      const held = new Promise((r) => (release = r));
+      await page.route('**/rules.blb', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-shop="ready"]', { timeout: 15000 });
+      assert.ok((await page.locator('#grid li').count()) > 0, 'the grid shows products before the bundle arrives');
+      assert.ok(await page.isVisible('#fbt .skeleton'), 'a placeholder stands where suggestions will be');
+      assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined);
+      release();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page opens at its top');
+      assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'nothing is focused');
+      await addFromGrid(page, A);
+      await addFromGrid(page, B);
+      await page.click('#cart-clear');
+      assert.deepEqual(await ids(page, '#cart-lines li'), []);
+      assert.ok(await page.isVisible('#cart-empty'));
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+
+  await t.test('a bundle that fails to download leaves a usable shop and says so', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+    await page.route('**/rules.blb', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="failed"]', { timeout: 15000 });
+    assert.match(await page.textContent('#suggestions-error'), /Suggestions are unavailable/);
+    await addFromGrid(page, A);
+    assert.deepEqual(await ids(page, '#cart-lines li'), [A]);
+    await page.close();
+  });
+
+  await t.test('the bundle is sent compressed: the bytes on the wire are the brotli file', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+    const sizes = new Map();
+    page.on('response', async (response) => {
+      if (response.url().endsWith('/rules.blb')) {
+        const headers = await response.allHeaders();
+        sizes.set('encoding', headers['content-encoding']);
+        sizes.set('length', Number(headers['content-length']));
+      }
+    });
+    await openShop(page, server.url);
+    const brotli = readFileSync(join(siteDir, 'rules.blb.br')).length;
+    assert.equal(sizes.get('encoding'), 'br');
+    assert.equal(sizes.get('length'), brotli);
+    const onWire = await page.evaluate(() => performance.getEntriesByName(new URL('rules.blb', location.href).href)[0].encodedBodySize);
+    assert.equal(onWire, brotli);
+    assert.ok(brotli < readFileSync(join(siteDir, 'rules.blb')).length / 3);
+    await page.close();
+  });
 
   await t.test('keyboard only: tab to a product and add it', async () => {
     const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
