@@ -29,6 +29,16 @@ const MINE = [...COLUMNS, '--min-support', '0.003', '--min-confidence', '0.1'];
 const CUSTOMERS = [...COLUMNS, '--country-col', 'Country', '--top', '6', '--max-purchases', '1500'];
 
 const log = (msg) => console.log(`prepare: ${msg}`);
+
+// FILE.br and FILE.gz beside FILE: demo/server.mjs sends them with Content-Encoding, as a CDN
+// serving precompressed assets does.
+function compress(dir, file) {
+  const bytes = readFileSync(join(dir, file));
+  writeFileSync(join(dir, `${file}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(dir, `${file}.br`), brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }));
+}
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 if (!existsSync(orders)) {
@@ -65,6 +75,8 @@ if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   t = Date.now();
   run(['customers', orders, ...CUSTOMERS, '-o', join(dataDir, 'customers.json')]);
   log(`exported the demo customers in ${Date.now() - t} ms`);
+  // The bundle's precompressed copies take seconds at brotli's best level: made once, here.
+  compress(dataDir, 'rules.blb');
   writeFileSync(stampFile + '.tmp', stamp);
   renameSync(stampFile + '.tmp', stampFile); // last: an interrupted run is redone next time
 }
@@ -84,7 +96,7 @@ await esbuild.build({
 for (const f of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(at('demo', f), join(siteDir, f));
 // The package's default wasm location is beside the bundled JS (new URL('./basketlift.wasm', import.meta.url)).
 copyFileSync(at('dist/basketlift.wasm'), join(siteDir, 'basketlift.wasm'));
-for (const f of ['rules.blb', 'customers.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
+for (const f of ['rules.blb', 'rules.blb.br', 'rules.blb.gz', 'customers.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
 
 // The product list the grid shows before the bundle arrives, read from the bundle by the package
 // itself (in Node), so names, prices and popularity are the bundle's own.
@@ -93,14 +105,7 @@ const rec = await loadRecommender(join(siteDir, 'rules.blb'));
 writeFileSync(join(siteDir, 'products.json'), JSON.stringify({ products: rec.products(), categories: rec.categories() }));
 rec.dispose();
 
-// Precompressed copies, served with Content-Encoding by demo/server.mjs (a CDN does the same).
-for (const f of ['rules.blb', 'products.json', 'customers.json', 'app.js', 'basketlift.wasm']) {
-  const bytes = readFileSync(join(siteDir, f));
-  writeFileSync(join(siteDir, `${f}.gz`), gzipSync(bytes, { level: 9 }));
-  writeFileSync(join(siteDir, `${f}.br`), brotliCompressSync(bytes, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  }));
-}
+for (const f of ['products.json', 'customers.json', 'app.js', 'basketlift.wasm']) compress(siteDir, f);
 const size = (f) => statSync(join(siteDir, f)).size;
 log(`site ready in ${relative(root, siteDir)}/ (rules.blb ${(size('rules.blb') / 1e6).toFixed(2)} MB, ` +
   `${(size('rules.blb.br') / 1e3).toFixed(0)} KB brotli, ${(size('rules.blb.gz') / 1e3).toFixed(0)} KB gzip)`);

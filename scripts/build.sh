@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# npm run build: the native CLI (build/native/basketlift) and the npm package (dist/). The builds
-# are the presets of CMakePresets.json.
+# npm run build: the native CLI (build/native/basketlift), the test suite and the npm package
+# (dist/). The builds are the presets of CMakePresets.json.
+#   --demo  only what `npm start` needs: the CLI and the package, not the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 jobs=$(nproc)
+targets=()
+if [[ ${1:-} == --demo ]]; then targets=(--target basketlift layout_js); fi
 cmake --preset native >/dev/null
-cmake --build --preset native -j"$jobs"
+cmake --build --preset native -j"$jobs" "${targets[@]}"
 
 # The boundary contract for web/recommender.js, from wasm/layout.hpp (written whole, then renamed).
 mkdir -p build/wasm
