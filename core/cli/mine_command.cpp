@@ -192,6 +192,16 @@ int run_mine(int argc, char** argv) {
                    static_cast<double>(lines) / s / 1e6, static_cast<double>(bytes) / s / 1e6);
     };
   }
+  // Only the rules an output needs: all of them for --rules-out, or when the summary is the only
+  // output (its rule count is what was asked); the shapes a bundle stores for -o; none for
+  // itemsets alone. The summary says which ("rule_shapes").
+  const bool any_file = bundle_path || args.get("--itemsets-out") || args.get("--rules-out");
+  opt.rule_shapes = args.get("--rules-out") || !any_file ? RuleShapes::All
+                    : bundle_path                        ? RuleShapes::Bundle
+                                                         : RuleShapes::None;
+  const char* shapes = opt.rule_shapes == RuleShapes::All      ? "all"
+                       : opt.rule_shapes == RuleShapes::Bundle ? "bundle"
+                                                               : "none";
   MineResult r;
   r.data = read_transactions(input, opt.ingest);
   const double ingest_seconds = since(ingest_start);
@@ -231,13 +241,14 @@ int run_mine(int argc, char** argv) {
     std::fprintf(
         report,
         "{\"transactions\": %zu, \"items\": %zu, \"frequent_itemsets\": %zu, \"rules\": %zu, "
+        "\"rule_shapes\": \"%s\", "
         "\"seconds\": %.6f, \"min_count\": %u, \"rows\": %llu, \"rows_skipped\": %llu, "
         "\"rows_skipped_quantity\": %llu, \"rows_skipped_empty\": %llu, \"duplicates\": %llu, "
         "\"distinct_baskets\": %zu, \"bytes\": %llu, \"threads\": %u, "
         "\"ingest_seconds\": %.6f, \"mining_seconds\": %.6f, \"rows_per_second\": %.1f, "
         "\"mb_per_second\": %.3f}\n",
-        r.data.db.size(), r.data.db.items.size(), r.itemsets.size(), r.rules.size(), seconds,
-        r.min_count, ull(st.lines), ull(st.skipped_quantity + st.skipped_empty),
+        r.data.db.size(), r.data.db.items.size(), r.itemsets.size(), r.rules.size(), shapes,
+        seconds, r.min_count, ull(st.lines), ull(st.skipped_quantity + st.skipped_empty),
         ull(st.skipped_quantity), ull(st.skipped_empty), ull(st.duplicates), r.data.db.rows(),
         ull(st.bytes), opt.threads, ingest_seconds, mining_seconds, rows_per_second, mb_per_second);
   } else {
@@ -260,9 +271,14 @@ int run_mine(int argc, char** argv) {
     std::fprintf(report, "read %.1f MB in %.3f s: %.0f rows/s, %.1f MB/s (%u threads)\n",
                  static_cast<double>(st.bytes) / 1e6, ingest_seconds, rows_per_second,
                  mb_per_second, opt.threads);
-    std::fprintf(report,
-                 "min count %u: %zu frequent itemsets, %zu rules; mined in %.3f s, %.3f s in all\n",
-                 r.min_count, r.itemsets.size(), r.rules.size(), mining_seconds, seconds);
+    std::fprintf(
+        report,
+        "min count %u: %zu frequent itemsets, %zu rules%s; mined in %.3f s, %.3f s in all\n",
+        r.min_count, r.itemsets.size(), r.rules.size(),
+        opt.rule_shapes == RuleShapes::Bundle ? " (of the shapes a bundle stores)"
+        : opt.rule_shapes == RuleShapes::None ? " (none asked for)"
+                                              : "",
+        mining_seconds, seconds);
     print_top_rules(report, r, top);
   }
   return 0;

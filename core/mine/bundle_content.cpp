@@ -21,6 +21,9 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
   // Rules arrive grouped by antecedent row; keep each antecedent's strongest (by confidence,
   // i.e. joint count) so the page fires a bounded number of rules per cart item.
   std::vector<RuleEntry> group;
+  // Rules of the shapes a bundle stores, before the per-antecedent cap: the same count whether
+  // the run generated every rule (--rules-out) or only these.
+  std::size_t of_bundle_shape = 0;
   for (std::size_t i = 0; i < r.rules.size();) {
     const auto ante = r.rules[i].antecedent;
     auto x = t.itemset(ante);
@@ -29,6 +32,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       auto y = t.itemset(r.rules[i].consequent);
       if (y.size() == 1 && x.size() <= 2) group.push_back({y[0], t.counts[r.rules[i].itemset]});
     }
+    of_bundle_shape += group.size();
     keep_strongest_rules(group, options.max_rules_per_antecedent);
     for (const auto& entry : group) {
       if (x.size() == 1) {
@@ -62,7 +66,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"similar_per_item", std::to_string(options.similar_per_item)},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
       {"frequent_itemsets", std::to_string(t.size())},
-      {"rules_mined", std::to_string(r.rules.size())},
+      {"rules_mined", std::to_string(of_bundle_shape)},
   };
   return c;
 }

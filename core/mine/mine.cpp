@@ -37,8 +37,16 @@ void mine_db(MineResult& result, const MineOptions& options) {
   }
   result.itemsets = mine_itemsets(result.data.db, MiningParams{result.min_count, options.max_len},
                                   options.algorithm, options.threads);
-  ItemsetIndex index(result.itemsets);
-  result.rules = generate_rules(result.itemsets, index, n, options.rules);
+  if (options.rule_shapes == RuleShapes::None) return;
+  RuleParams params = options.rules;
+  std::size_t indexed = 0;  // every itemset
+  if (options.rule_shapes == RuleShapes::Bundle) {
+    params.max_consequent_len = 1;
+    params.max_antecedent_len = 2;
+    indexed = 2;  // the rules look up antecedents of one or two items and single consequents
+  }
+  ItemsetIndex index(result.itemsets, indexed);
+  result.rules = generate_rules(result.itemsets, index, n, params);
 }
 
 MineResult mine(const std::string& path, const MineOptions& options) {

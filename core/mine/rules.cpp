@@ -50,11 +50,15 @@ std::vector<Rule> generate_rules(const ItemsetTable& table, const ItemsetIndex& 
   std::vector<Rule> rules;
   std::vector<ItemId> consequent, antecedent;
   const std::size_t max_c = params.max_consequent_len == 0 ? SIZE_MAX : params.max_consequent_len;
+  const std::size_t max_a = params.max_antecedent_len == 0 ? SIZE_MAX : params.max_antecedent_len;
   for (std::uint32_t row = 0; row < table.size(); ++row) {
     auto items = table.itemset(row);
-    if (items.size() < 2) continue;
+    // An itemset longer than the longest antecedent plus the longest consequent makes no rule:
+    // on dense data most itemsets are, and they are skipped without a look-up.
+    if (items.size() < 2 || items.size() - std::min(items.size(), max_c) > max_a) continue;
     const std::uint64_t c_xy = table.counts[row];
     for_each_consequent(items, max_c, consequent, 0, [&](std::span<const ItemId> y) {
+      if (items.size() - y.size() > max_a) return;
       antecedent.clear();
       std::set_difference(items.begin(), items.end(), y.begin(), y.end(),
                           std::back_inserter(antecedent));

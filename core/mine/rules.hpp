@@ -13,6 +13,7 @@ struct RuleParams {
   Fraction min_confidence{0, 1};
   Fraction min_lift{0, 1};
   std::uint32_t max_consequent_len = 1;  // 0 = unlimited
+  std::uint32_t max_antecedent_len = 0;  // 0 = unlimited
 };
 
 // Rows of the itemset table: antecedent X, consequent Y and their union.

@@ -50,9 +50,15 @@ bool ItemsetIndex::Eq::operator()(std::span<const ItemId> s, std::uint32_t row) 
   return std::equal(s.begin(), s.end(), t.begin(), t.end());
 }
 
-ItemsetIndex::ItemsetIndex(const ItemsetTable& table)
-    : rows_(table.size(), Hash{&table}, Eq{&table}) {
-  for (std::uint32_t r = 0; r < table.size(); ++r) rows_.insert(r);
+ItemsetIndex::ItemsetIndex(const ItemsetTable& table, std::size_t max_len)
+    : rows_(0, Hash{&table}, Eq{&table}) {
+  if (max_len == 0) {
+    rows_.reserve(table.size());
+    for (std::uint32_t r = 0; r < table.size(); ++r) rows_.insert(r);
+    return;
+  }
+  for (std::uint32_t r = 0; r < table.size(); ++r)
+    if (table.itemset(r).size() <= max_len) rows_.insert(r);
 }
 
 std::uint32_t ItemsetIndex::find(std::span<const ItemId> sorted_items) const {

@@ -35,7 +35,9 @@ struct ItemsetTable {
 class ItemsetIndex {
  public:
   static constexpr std::uint32_t npos = UINT32_MAX;
-  explicit ItemsetIndex(const ItemsetTable& table);
+  // Rows of at most `max_len` items (0 = all): a caller that looks up only short itemsets need
+  // not index (nor hash) the long ones.
+  explicit ItemsetIndex(const ItemsetTable& table, std::size_t max_len = 0);
   std::uint32_t find(std::span<const ItemId> sorted_items) const;
 
  private:

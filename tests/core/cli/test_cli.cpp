@@ -370,3 +370,53 @@ TEST_CASE("cli: every bundle command answers --help on stdout with 0, a missing 
     CHECK(bltest::contains(missing.err, std::string("usage: basketlift ") + command));
   }
 }
+
+TEST_CASE("cli: mine generates only the rules its outputs need, and the bundle is the same",
+          "[cli]") {
+  bltest::TempDir dir;
+  const auto input = dir.file("baskets.txt");
+  // a b c d together often, e with a: itemsets of up to four items at min-count 2.
+  bltest::write_file(input, "a b c d\na b c d\na b c d e\na e\na e\nb c\n");
+  auto mine = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"mine", input,       "--format", "basket",    "--min-count",
+                                     "2",    "--max-len", "0",        "--summary", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = bltest::run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return r.out;
+  };
+  const auto everything = mine({"--rules-out", dir.file("rules.csv"), "-o", dir.file("all.blb")});
+  const auto bundle_only = mine({"-o", dir.file("shapes.blb")});
+  const auto itemsets_only = mine({"--itemsets-out", dir.file("itemsets.txt")});
+  CHECK(contains(everything, "\"rule_shapes\": \"all\""));
+  CHECK(contains(bundle_only, "\"rule_shapes\": \"bundle\""));
+  CHECK(contains(itemsets_only, "\"rule_shapes\": \"none\""));
+  CHECK(json_value(itemsets_only, "rules") == "0");
+  // Every rule --rules-out wrote with one consequent and at most two antecedent items is one the
+  // bundle-only run made, and no other.
+  std::size_t shaped = 0;
+  const auto lines = bltest::split(bltest::read_file(dir.file("rules.csv")), '\n');
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    const auto fields = bltest::split(lines[i], ',');
+    const auto antecedent = bltest::split(fields[0], '|'),
+               consequent = bltest::split(fields[1], '|');
+    shaped += antecedent.size() <= 2 && consequent.size() == 1;
+  }
+  CHECK(std::stoul(json_value(everything, "rules")) > shaped);  // longer rules exist here
+  CHECK(json_value(bundle_only, "rules") == std::to_string(shaped));
+  // The bundles hold the same rules and meta; only their paths, creation times and so their
+  // checksums may differ. And they answer every cart the same.
+  const auto inspect = [&](const std::string& path) {
+    const auto out = bltest::run_cli({"inspect", path, "--json"}).out;
+    return std::regex_replace(out, std::regex("\"(file|checksum|created_at)\": \"[^\"]*\""),
+                              "\"$1\": \"-\"");
+  };
+  CHECK(inspect(dir.file("all.blb")) == inspect(dir.file("shapes.blb")));
+  for (const char* cart : {"a", "b,c", "a,e", "d"}) {
+    CAPTURE(cart);
+    CHECK(bltest::run_cli({"recommend", dir.file("all.blb"), "--cart", cart, "--json"}).out ==
+          bltest::run_cli({"recommend", dir.file("shapes.blb"), "--cart", cart, "--json"}).out);
+  }
+}
