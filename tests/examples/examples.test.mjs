@@ -237,6 +237,15 @@ test('the core entry: dist/basketlift.js + basketlift.wasm gzipped ≤ 60 KB', (
   assert.ok(js + wasm <= 60 * 1024, `${js + wasm} bytes`);
 });
 
+// Each snippet of docs/js-api.md "Use it with …" starts with a comment naming its example file
+// and must be that file as it is.
+test('docs/js-api.md shows the examples\' files as they are', () => {
+  const doc = readFileSync(join(root, 'docs', 'js-api.md'), 'utf8');
+  const snippets = [...doc.matchAll(/```\w*\n(?:\/\/|<!--|#) (examples\/\S+?)(?: -->)?\n([\s\S]*?)```/g)];
+  assert.ok(snippets.length >= 15, `${snippets.length} snippets`);
+  for (const [, path, body] of snippets) assert.equal(body, readFileSync(join(root, path), 'utf8'), path);
+});
+
 test('esbuild: ESM (splitting) and iife', { skip: noBrowser }, async (t) => {
   const dir = await prepare('esbuild');
   await npmRun(dir, 'build', 'esbuild');
