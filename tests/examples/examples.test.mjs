@@ -365,9 +365,10 @@ test('Bun', async (t) => {
 
 test('sizes: gzipped JS + wasm each page downloaded', (t) => {
   const pad = (s, n) => String(s).padEnd(n);
-  t.diagnostic(`${pad('page', 16)} ${pad('files', 6)} ${pad('JS KB', 8)} ${pad('wasm KB', 8)} ${pad('total KB', 9)} wasm from`);
+  t.diagnostic('what each page downloaded, gzip -9, KB = 1024 bytes:');
+  t.diagnostic(`${pad('page', 18)} ${pad('files', 6)} ${pad('JS KB', 8)} ${pad('wasm KB', 8)} ${pad('total KB', 9)} wasm from`);
   for (const r of sizes) {
-    t.diagnostic(`${pad(r.label, 16)} ${pad(r.files, 6)} ${pad(kb(r.js), 8)} ${pad(kb(r.wasm), 8)} ${pad(kb(r.js + r.wasm), 9)} ${r.source}`);
+    t.diagnostic(`${pad(r.label, 18)} ${pad(r.files, 6)} ${pad(kb(r.js), 8)} ${pad(kb(r.wasm), 8)} ${pad(kb(r.js + r.wasm), 9)} ${r.source}`);
   }
   for (const { label, seconds } of timings) t.diagnostic(`build ${label}: ${seconds.toFixed(1)} s`);
 });
