@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm test: every test. Catch2 through ctest, then the Node test runner on the package and on
-# the storefront in a real browser.
+# npm test: every test. Catch2 through ctest, then the Node test runner on the package, on the
+# storefront in a real browser, and on the example apps (examples/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -17,3 +17,6 @@ cmake --build --preset asan -j"$(nproc)"
 # Every libFuzzer target for 12 s (under a minute in all); any finding fails the run.
 bash scripts/fuzz.sh --quick
 node --test tests/node/ tests/e2e/
+# The apps in examples/ (bundlers, Next.js, a module worker, the classic script, workerd, Bun),
+# each installed from `npm pack` and checked in Chromium or its runtime.
+node --test tests/examples/

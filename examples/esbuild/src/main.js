@@ -1,0 +1,13 @@
+import { loadRecommender } from 'basketlift';
+
+const CART = ['a0', 'a3'];
+
+async function main() {
+  const rec = await loadRecommender('rules.blb');
+  const [first] = rec.recommend(CART, { n: 4 });
+  const out = document.getElementById('out');
+  out.textContent = JSON.stringify(first);
+  out.dataset.state = 'done';
+}
+
+main().catch((e) => console.error(e));

@@ -1,0 +1,10 @@
+import { loadRecommender } from 'basketlift';
+
+const CART = ['a0', 'a3'];
+
+// public/rules.blb is served at /rules.blb.
+const rec = await loadRecommender('/rules.blb');
+const [first] = rec.recommend(CART, { n: 4 });
+const out = document.getElementById('out');
+out.textContent = JSON.stringify(first);
+out.dataset.state = 'done';
