@@ -44,8 +44,13 @@ esbuild=(node_modules/.bin/esbuild --bundle --minify --target=es2022 --log-level
 # The optional entries import the package by name, so a page has one copy of it (and one wasm
 # instance); React is the page's own (a peer dependency).
 for entry in element adapters react; do
-  "${esbuild[@]}" web/$entry.js --format=esm --platform=browser --external:basketlift --external:react \
-    --outfile=dist/$entry.js
+  for format in esm cjs; do
+    out=dist/$entry.js
+    [[ $format == cjs ]] && out=dist/$entry.cjs
+    "${esbuild[@]}" web/$entry.js --format=$format --platform=browser --external:basketlift \
+      --external:react --outfile=$out
+  done
+  cp web/$entry.d.ts dist/$entry.d.cts
 done
 "${esbuild[@]}" web/node.js --format=esm --platform=node --outfile=dist/node.js
 "${esbuild[@]}" web/node.js --format=cjs --platform=node --outfile=dist/node.cjs

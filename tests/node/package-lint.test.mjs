@@ -35,7 +35,7 @@ test('Are the Types Wrong: every module entry point resolves with types, ESM and
   const { analysis } = JSON.parse(stdout);
   const entryPoints = Object.keys(analysis.entrypoints);
   t.diagnostic(`attw checked ${entryPoints.join(', ')}`);
-  assert.deepEqual(entryPoints.sort(), ['.', './package.json']);
+  assert.deepEqual(entryPoints.sort(), ['.', './adapters', './element', './package.json', './react']);
   assert.deepEqual(analysis.problems, []);
   assert.equal(code, undefined, 'attw exited 0');
 });
