@@ -2,12 +2,12 @@
 // conditions): URLs are fetched, relative ones against the page.
 import { fetchBytes, load } from './recommender.js';
 
-export { BundleChecksumError, BundleError } from './errors.js';
+export { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from './errors.js';
 export { mountRecommendations, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const env = {
   resolve: (s) => new URL(s, globalThis.document?.baseURI ?? globalThis.location?.href),
-  read: (url, fetch, what) => fetchBytes(url, fetch, what),
+  read: (url, fetch, what, limits) => fetchBytes(url, fetch, what, limits),
 };
 
 export function loadRecommender(bundle, options) {
