@@ -811,16 +811,71 @@ function readLabels(mod, native, header, table) {
   const total = count ? heap[ends + count - 1] : 0;
   const labels = new Array(count);
   const blob = bytes.subarray(base, base + total);
-  const decoder = new TextDecoder();
   // Item ids are usually ASCII: decode once and slice, else decode label by label.
   if (blob.every((b) => b < 0x80)) {
-    const text = decoder.decode(blob);
+    const text = ascii.decode(blob);
     for (let i = 0, from = 0; i < count; i++) labels[i] = text.slice(from, (from = heap[ends + i]));
   } else {
-    for (let i = 0, from = 0; i < count; i++) labels[i] = decoder.decode(blob.subarray(from, (from = heap[ends + i])));
+    for (let i = 0, from = 0; i < count; i++) labels[i] = decodeLabel(blob.subarray(from, (from = heap[ends + i])));
   }
   native.releaseLabels();
   return labels;
+}
+
+// Labels are bytes, as the miner read them. Valid UTF-8 reads as usual (a leading BOM kept); each
+// byte that is not part of a valid UTF-8 sequence reads as the lone surrogate U+DC00 + byte, as
+// Python's "surrogateescape" does. Decoding with U+FFFD instead would make "caf\xe9" and
+// "caf\xe8" (Latin-1 files) one label, and only one of the two items reachable. This way two
+// different byte strings never read as the same string (valid UTF-8 never yields a lone
+// surrogate), and a cart id with such an escape finds exactly the item whose bytes it spells.
+const ascii = new TextDecoder();
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function decodeLabel(bytes) {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return decodeEscaped(bytes);
+  }
+}
+
+function decodeEscaped(b) {
+  let s = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    // A well-formed sequence (the Unicode standard's table 3-7): its length and the range of
+    // its second byte, which excludes overlong forms, surrogates and code points past U+10FFFF.
+    let n = -1;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c < 0x80) {
+      n = 0;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    }
+    let ok = n >= 0 && i + n < b.length;
+    let cp = n <= 0 ? c : c & (0x7f >> (n + 1));
+    for (let j = 1; ok && j <= n; j++) {
+      const x = b[i + j];
+      ok = j === 1 ? x >= lo && x <= hi : x >= 0x80 && x <= 0xbf;
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    if (ok) {
+      s += String.fromCodePoint(cp);
+      i += n + 1;
+    } else {
+      s += String.fromCharCode(0xdc00 + c);
+      i += 1;
+    }
+  }
+  return s;
 }
 
 // The bundle's counts plus the mining parameters its meta section records.
