@@ -140,7 +140,8 @@ std::int32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
   auto results = scorer_->recommend(req);
   header_[kResultsSlot] = address(results.data());
   header_[kBecauseSlot] = address(scorer_->because_ids().data());
-  header_[kTrimSlot] = holds_extra();
+  // Carts of up to kReasonBits entries leave no extra buffers: the slot stays as reserve() set it.
+  if (n_cart > kReasonBits) header_[kTrimSlot] = holds_extra();
   return static_cast<std::int32_t>(results.size());
 }
 

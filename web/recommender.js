@@ -27,7 +27,6 @@ const MAX_WASM_BYTES = 64 << 20;
 // wasm (moving or growing its memory) or even call this API again. A call that starts while
 // another is copying gets arrays of its own.
 const SCRATCH = new Uint32Array(4096);
-const CART_NAMES = new Array(L.REASON_BITS); // the cart's labels, which `because` bits index
 const PRICES = new Float64Array(2);
 let copying = false;
 
@@ -295,15 +294,13 @@ export class Recommender {
     const nested = copying;
     copying = true;
     let ids;
-    let names;
     let at;
     try {
       ids = nested || total > SCRATCH.length ? new Uint32Array(total) : SCRATCH;
-      names = nCart > L.REASON_BITS ? null : nested ? new Array(nCart) : CART_NAMES;
       const known = this.#ids;
-      at = copyIds(known, ids, 0, cart, nCart, 'cart', names);
-      if (nHistory) at = copyIds(known, ids, at, history, nHistory, 'history', null);
-      if (nExclude) at = copyIds(known, ids, at, exclude, nExclude, 'exclude', null);
+      at = copyIds(known, ids, 0, cart, nCart, 'cart');
+      if (nHistory) at = copyIds(known, ids, at, history, nHistory, 'history');
+      if (nExclude) at = copyIds(known, ids, at, exclude, nExclude, 'exclude');
     } finally {
       copying = nested;
     }
@@ -322,7 +319,7 @@ export class Recommender {
       if (found >= 0) {
         const base = u32[header + RESULTS]; // the core's Recommendation structs, L.RESULT_BYTES each
         const because = u32[header + BECAUSE] >>> 2;
-        const results = readRecommendations(u32, mod.HEAPF64, mod.HEAPU8, base, because, this.#labels, found, names);
+        const results = readRecommendations(u32, mod.HEAPF64, mod.HEAPU8, base, because, this.#labels, found, ids);
         if (u32[header + TRIM] !== 0) this.#trim();
         return results;
       }
@@ -658,7 +655,7 @@ export class Recommender {
     const length = lengthOf(list, what, ITEM_IDS);
     if (length > L.MAX_INPUT_IDS) throw this.#refusal(length, 0);
     const out = new Uint32Array(length);
-    copyIds(this.#ids, out, 0, list, length, what, null);
+    copyIds(this.#ids, out, 0, list, length, what);
     return out;
   }
 
@@ -737,14 +734,13 @@ export class Recommender {
 const EMPTY_IDS = new Uint32Array(0);
 
 // Copies list[0, length) into out from `at` as item ids (each element read once; unknown labels
-// become ABSENT), and the labels into `names` when given; returns where it ended.
-function copyIds(known, out, at, list, length, what, names) {
+// become ABSENT); returns where it ended.
+function copyIds(known, out, at, list, length, what) {
   for (let i = 0; i < length; i++) {
     const label = list[i];
     if (typeof label !== 'string') {
       throw new TypeError(`basketlift: ${what}[${i}] must be a string item id, got ${describeValue(label)}`);
     }
-    if (names !== null) names[i] = label;
     out[at++] = known.get(label) ?? ABSENT;
   }
   return at;
@@ -769,9 +765,11 @@ function encode(bytes, base, at, s) {
 const encoder = new TextEncoder();
 
 // recommend()'s results, read from the core's Recommendation structs (L.RESULT_BYTES each). Their
-// `because`: bit i of `reasons` is cart[i] (carts of up to 64 entries), else the item ids of a
-// range. A function of its own: V8 optimises it better.
-function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
+// `because`: bit i of `reasons` is cart entry i (carts of up to 64 entries), named by its id in
+// `cartIds`, the ids the call was given (only known items are reasons, and an item's label is the
+// string that found it); else the item ids of a range. A function of its own: V8 optimises it
+// better.
+function readRecommendations(u32, f64, u8, base, because, labels, found, cartIds) {
   const results = new Array(found);
   for (let r = 0; r < found; r++) {
     const at = base + r * L.RESULT_BYTES;
@@ -780,13 +778,13 @@ function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
     const rest = lo & (lo - 1);
     // Array literals for the usual one or two reasons: V8 allocates them at their final size.
     let why;
-    if (hi === 0 && lo !== 0 && rest === 0) why = [cart[31 - Math.clz32(lo)]];
+    if (hi === 0 && lo !== 0 && rest === 0) why = [labels[cartIds[31 - Math.clz32(lo)]]];
     else if (hi === 0 && rest !== 0 && (rest & (rest - 1)) === 0) {
-      why = [cart[31 - Math.clz32(lo ^ rest)], cart[31 - Math.clz32(rest)]];
+      why = [labels[cartIds[31 - Math.clz32(lo ^ rest)]], labels[cartIds[31 - Math.clz32(rest)]]];
     } else {
       why = [];
-      for (let m = lo; m !== 0; m &= m - 1) why.push(cart[31 - Math.clz32(m & -m)]);
-      for (let m = hi; m !== 0; m &= m - 1) why.push(cart[63 - Math.clz32(m & -m)]);
+      for (let m = lo; m !== 0; m &= m - 1) why.push(labels[cartIds[31 - Math.clz32(m & -m)]]);
+      for (let m = hi; m !== 0; m &= m - 1) why.push(labels[cartIds[63 - Math.clz32(m & -m)]]);
       const to = because + u32[(at + L.RESULT_BECAUSE_END) >>> 2];
       for (let i = because + u32[(at + L.RESULT_BECAUSE_BEGIN) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
     }
