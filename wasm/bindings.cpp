@@ -9,6 +9,7 @@
 
 #include "wasm/session.hpp"
 
+using basketlift::wasm::BundleStart;
 using basketlift::wasm::BundleSummary;
 using basketlift::wasm::Session;
 
@@ -29,7 +30,7 @@ std::uint64_t heap_room() {
 // The hot call without Embind: a plain wasm export costs tens of nanoseconds per call where an
 // Embind method call (arguments converted in JS; no generated invokers under
 // -sDYNAMIC_EXECUTION=0) costs about half a microsecond.
-extern "C" EMSCRIPTEN_KEEPALIVE std::uint32_t basketlift_recommend(
+extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t basketlift_recommend(
     Session* s, std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
     std::uint32_t n_categories, std::uint32_t n, double min_price, double max_price) {
   return s->recommend(n_cart, n_history, n_exclude, n_categories, n, min_price, max_price);
@@ -49,8 +50,15 @@ EMSCRIPTEN_BINDINGS(basketlift) {
       .field("repurchase", &BundleSummary::repurchase)
       .field("categoryRules", &BundleSummary::category_rules)
       .field("checksum", &BundleSummary::checksum);
+  emscripten::value_object<BundleStart>("BundleStart")
+      .field("status", &BundleStart::status)
+      .field("declared", &BundleStart::declared)
+      .field("message", &BundleStart::message);
+  emscripten::function("checkBundleStart", &basketlift::wasm::check_bundle_start);
   emscripten::class_<Session>("Session")
-      .constructor<std::uint32_t>()
+      .constructor<>()
+      .function(
+          "stage", +[](Session& s, std::uint32_t size) { return s.stage(size, heap_room()); })
       .function(
           "staging", +[](Session& s) { return address(s.staging()); })
       .function(
@@ -61,6 +69,7 @@ EMSCRIPTEN_BINDINGS(basketlift) {
       .function(
           "self", +[](const Session& s) { return address(&s); })
       .function("reserve", &Session::reserve)
+      .function("trim", &Session::trim)
       .function("upsell", &Session::upsell)
       .function("complementaryCategories", &Session::complementary_categories)
       .function("nextPurchases", &Session::next_purchases)

@@ -28,6 +28,8 @@ enum Slot : std::uint32_t {
   kTextSlot,        // bytes the caller writes (next purchases' dates)
   kResultsSlot,     // recommend's Recommendation array
   kDetailSlot,      // what the last failing call points at (the index of a bad date)
+  kTrimSlot,        // non-zero: the last call left buffers larger than usual; trim() them once
+                    // its results are read
   kSlotCount
 };
 
@@ -46,7 +48,22 @@ enum Status : std::int32_t {
   kChecksumMismatch = -2,  // the payload does not match its checksum (damaged in transfer)
   kTooLarge = -3,          // the scorer would not fit in the memory the module may still use
   kBadDate = -4,           // a date is not YYYY-MM-DD; header()[kDetailSlot]: which (0 = as-of)
+  kRequestTooLarge = -5,   // the call would take more than kCallMemoryLimit; nothing was done
 };
+
+// The most memory one call may take for what grows with its arguments (the ids passed in, the
+// scorer's per-call buffers), beyond what the bundle and its scorer hold. Past it a call returns
+// kRequestTooLarge instead of growing the heap, which never shrinks, or aborting the instance
+// when the heap runs out. Every load leaves this much room, so a call within it always fits.
+inline constexpr std::uint32_t kCallMemoryLimit = std::uint32_t{64} << 20;
+// The ids one call can pass (its lists together), a consequence of the limit above.
+inline constexpr std::uint32_t kMaxInputIds = kCallMemoryLimit / sizeof(std::uint32_t);
+
+// Bundle sizes: wasm32 memory ends at 2 GiB, and a bundle is held once while its scorer is built,
+// so no instance loads more than kMaxBundleBytes. Downloads and file reads stop at the loader's
+// maxBundleBytes option, kDefaultMaxBundleBytes unless raised (up to kMaxBundleBytes).
+inline constexpr std::uint32_t kMaxBundleBytes = std::uint32_t{1} << 30;
+inline constexpr std::uint32_t kDefaultMaxBundleBytes = std::uint32_t{256} << 20;
 
 // recommend() hands JS the core's own Recommendation array; these are its byte offsets.
 static_assert(std::is_standard_layout_v<Recommendation>);
@@ -59,6 +76,9 @@ inline constexpr std::uint32_t kResultLift = offsetof(Recommendation, lift);
 inline constexpr std::uint32_t kResultReasons = offsetof(Recommendation, reasons);
 inline constexpr std::uint32_t kResultBecauseBegin = offsetof(Recommendation, because_begin);
 inline constexpr std::uint32_t kResultBecauseEnd = offsetof(Recommendation, because_end);
+// For carts of up to kReasonBits entries bit i of a result's reasons is the request's cart[i]
+// (JS names them from its copy of the cart); longer carts' results carry id ranges instead.
+inline constexpr std::uint32_t kReasonBits = 8 * sizeof(Recommendation::reasons);
 // The JS reader loads u32/f64 halves: every field must sit on its element size.
 static_assert(kResultBytes % 8 == 0 && kResultItem % 4 == 0 && kResultScore % 8 == 0 &&
               kResultConfidence % 8 == 0 && kResultLift % 8 == 0 && kResultReasons % 8 == 0 &&
@@ -79,6 +99,9 @@ constexpr std::uint32_t fingerprint() {
   const std::uint32_t facts[] = {kSlotCount,
                                  kTableCount,
                                  static_cast<std::uint32_t>(-kBadDate),
+                                 static_cast<std::uint32_t>(-kRequestTooLarge),
+                                 kCallMemoryLimit,
+                                 kMaxBundleBytes,
                                  kResultBytes,
                                  kResultItem,
                                  kResultKind,
@@ -88,6 +111,7 @@ constexpr std::uint32_t fingerprint() {
                                  kResultReasons,
                                  kResultBecauseBegin,
                                  kResultBecauseEnd,
+                                 kReasonBits,
                                  kUpsellInts,
                                  kUpsellNumbers,
                                  kCategoryInts,

@@ -34,6 +34,7 @@ int main() {
   constant("TEXT", kTextSlot);
   constant("RESULTS", kResultsSlot);
   constant("DETAIL", kDetailSlot);
+  constant("TRIM", kTrimSlot);
   constant("ITEM_LABELS", kItemLabels);
   constant("ITEM_NAMES", kItemNames);
   constant("CATEGORY_LABELS", kCategoryLabels);
@@ -42,6 +43,12 @@ int main() {
   constant("CHECKSUM_MISMATCH", kChecksumMismatch);
   constant("TOO_LARGE", kTooLarge);
   constant("BAD_DATE", kBadDate);
+  constant("REQUEST_TOO_LARGE", kRequestTooLarge);
+  constant("CALL_MEMORY_LIMIT", kCallMemoryLimit);
+  constant("MAX_INPUT_IDS", kMaxInputIds);
+  constant("MAX_BUNDLE_BYTES", kMaxBundleBytes);
+  constant("DEFAULT_MAX_BUNDLE_BYTES", kDefaultMaxBundleBytes);
+  constant("BUNDLE_HEADER_BYTES", kBundleHeaderBytes);
   constant("RESULT_BYTES", kResultBytes);
   constant("RESULT_ITEM", kResultItem);
   constant("RESULT_KIND", kResultKind);
@@ -51,6 +58,7 @@ int main() {
   constant("RESULT_REASONS", kResultReasons);
   constant("RESULT_BECAUSE_BEGIN", kResultBecauseBegin);
   constant("RESULT_BECAUSE_END", kResultBecauseEnd);
+  constant("REASON_BITS", kReasonBits);
   constant("UPSELL_INTS", kUpsellInts);
   constant("UPSELL_NUMBERS", kUpsellNumbers);
   constant("CATEGORY_INTS", kCategoryInts);

@@ -14,6 +14,17 @@ namespace {
 
 std::uintptr_t address(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
+// Buffers up to these sizes stay between calls, so the usual requests reuse them; larger ones,
+// left by a large request, go at trim().
+constexpr std::size_t kKeptIds = 4096, kKeptBytes = 16384, kKeptResults = 4096;
+
+template <class V>
+void shrink(V& v, std::size_t keep) {
+  if (v.capacity() > keep) V().swap(v);
+}
+
+unsigned long long megabytes(std::uint64_t bytes) { return (bytes + (1 << 20) - 1) >> 20; }
+
 ItemFilter filter(const std::uint32_t* categories, std::uint32_t n_categories, double min_price,
                   double max_price) {
   ItemFilter f;
@@ -25,16 +36,44 @@ ItemFilter filter(const std::uint32_t* categories, std::uint32_t n_categories, d
 
 }  // namespace
 
-Session::Session(std::uint32_t size) : staging_(size) { publish(); }
+BundleStart check_bundle_start(const std::string& start, double size) {
+  BundleStart out;
+  std::uint64_t declared = 0;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(start.data());
+  const auto fault = basketlift::check_bundle_start(
+      {bytes, start.size()}, size < 0 ? kUnknownSize : static_cast<std::uint64_t>(size), declared,
+      out.message);
+  out.declared = static_cast<double>(declared);
+  if (fault != BundleFault::None) {
+    out.status = kInvalidBundle;
+    out.message = "invalid bundle: " + out.message;  // as Bundle::load() words it
+  }
+  return out;
+}
+
+std::int32_t Session::stage(std::uint32_t size, std::uint64_t room) {
+  if (size > kMaxBundleBytes || size > room) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "bundle too large to load here: %u bytes, %llu MB of memory are left (at most "
+                  "%u bytes in any case)",
+                  size, static_cast<unsigned long long>(room >> 20), kMaxBundleBytes);
+    message_ = text;
+    return kTooLarge;
+  }
+  staging_.resize(size);
+  return 0;
+}
 
 std::int32_t Session::load(std::uint64_t room) {
   BundleFault fault = BundleFault::None;
   bundle_ = Bundle::load(std::move(staging_), message_, &fault);
+  staging_ = {};
   if (!bundle_) {
     if (message_.empty()) message_ = "unreadable bundle";
     return fault == BundleFault::Checksum ? kChecksumMismatch : kInvalidBundle;
   }
-  message_ = Scorer::too_large(*bundle_, room);
+  message_ = Scorer::too_large(*bundle_, room > kCallMemoryLimit ? room - kCallMemoryLimit : 0);
   if (!message_.empty()) {
     bundle_.reset();
     return kTooLarge;
@@ -43,15 +82,42 @@ std::int32_t Session::load(std::uint64_t room) {
   return 0;
 }
 
-void Session::reserve(std::uint32_t count, std::uint32_t bytes) {
+std::int32_t Session::reserve(std::uint32_t count, std::uint32_t bytes) {
+  const std::uint64_t need = std::uint64_t{count} * sizeof(std::uint32_t) + bytes;
+  if (need > kCallMemoryLimit) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "request too large: %u ids and %u bytes of text take %llu MB, more than the "
+                  "%llu MB a call may use",
+                  count, bytes, megabytes(need), megabytes(kCallMemoryLimit));
+    message_ = text;
+    return kRequestTooLarge;
+  }
   if (count > input_.size()) input_.resize(count);
   if (bytes > text_.size()) text_.resize(bytes);
   publish();
+  return 0;
 }
 
-std::uint32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
-                                 std::uint32_t n_exclude, std::uint32_t n_categories,
-                                 std::uint32_t n, double min_price, double max_price) {
+bool Session::holds_extra() const {
+  return input_.capacity() > kKeptIds || events_.capacity() > kKeptIds ||
+         text_.capacity() > kKeptBytes || ints_.capacity() > kKeptResults ||
+         numbers_.capacity() > kKeptResults || (scorer_ && scorer_->extra_call_memory() != 0);
+}
+
+void Session::trim() {
+  shrink(input_, kKeptIds);
+  shrink(events_, kKeptIds);
+  shrink(text_, kKeptBytes);
+  shrink(ints_, kKeptResults);
+  shrink(numbers_, kKeptResults);
+  if (scorer_) scorer_->release_call_memory();
+  publish();
+}
+
+std::int32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
+                                std::uint32_t n_exclude, std::uint32_t n_categories,
+                                std::uint32_t n, double min_price, double max_price) {
   const std::uint32_t* in = input_.data();
   RecommendRequest req;
   req.cart = {in, n_cart};
@@ -59,10 +125,24 @@ std::uint32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
   req.exclude = {in + n_cart + n_history, n_exclude};
   req.n = n;
   req.filter = filter(in + n_cart + n_history + n_exclude, n_categories, min_price, max_price);
+  const std::uint64_t need = scorer_->call_memory(req);
+  if (need > kCallMemoryLimit) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "request too large: scoring a cart of %u items for n = %u would take about %llu "
+                  "MB, more than the %llu MB a call may use (ask for fewer results or pass fewer "
+                  "cart items)",
+                  n_cart, n, megabytes(need), megabytes(kCallMemoryLimit));
+    message_ = text;
+    header_[kTrimSlot] = holds_extra();
+    return kRequestTooLarge;
+  }
   auto results = scorer_->recommend(req);
   header_[kResultsSlot] = address(results.data());
   header_[kBecauseSlot] = address(scorer_->because_ids().data());
-  return static_cast<std::uint32_t>(results.size());
+  // Carts of up to kReasonBits entries leave no extra buffers: the slot stays as reserve() set it.
+  if (n_cart > kReasonBits) header_[kTrimSlot] = holds_extra();
+  return static_cast<std::int32_t>(results.size());
 }
 
 std::uint32_t Session::upsell(std::uint32_t item, std::uint32_t n, double max_price_ratio,
@@ -217,6 +297,7 @@ void Session::publish() {
   header_[kLabelBytesSlot] = address(label_bytes_.data());
   header_[kLabelEndsSlot] = address(label_ends_.data());
   header_[kTextSlot] = address(text_.data());
+  header_[kTrimSlot] = holds_extra();
 }
 
 }  // namespace basketlift::wasm

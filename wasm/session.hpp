@@ -31,29 +31,49 @@ struct BundleSummary {
   std::string checksum;  // 16 hex digits
 };
 
+// What a bundle's first bytes say, before the rest is read or copied anywhere: status 0 and the
+// size its header declares, or kInvalidBundle and why (the reader's own checks and words).
+struct BundleStart {
+  std::int32_t status = 0;
+  double declared = 0;
+  std::string message;
+};
+// `start`: the first min(size, kBundleHeaderBytes) bytes; `size`: the whole length, < 0 when not
+// known yet (a download still arriving).
+BundleStart check_bundle_start(const std::string& start, double size);
+
 class Session {
  public:
-  // Loading is two calls so the bundle is copied into memory once: the caller writes `size`
-  // bytes at staging(), then load() moves that buffer into the core's reader.
-  explicit Session(std::uint32_t size);
+  Session() { publish(); }
+  // Loading is three calls so the bundle is copied into memory once: stage() makes room for
+  // `size` bytes (kTooLarge when they would not fit in `room`, the bytes the heap has left, or
+  // exceed kMaxBundleBytes: a failed allocation would abort the instance), the caller writes them
+  // at staging(), then load() moves that buffer into the core's reader.
+  std::int32_t stage(std::uint32_t size, std::uint64_t room);
   std::uint8_t* staging() { return staging_.data(); }
 
-  // 0, or kInvalidBundle / kChecksumMismatch / kTooLarge. `room`: the bytes of memory the
-  // scorer may still take (wasm memory cannot exceed its maximum, and a failed allocation there
-  // aborts the instance, so a scorer that would not fit is refused instead).
+  // 0, or kInvalidBundle / kChecksumMismatch / kTooLarge. `room`: the bytes of memory left; the
+  // scorer may take all of it but kCallMemoryLimit, kept for the calls (wasm memory cannot exceed
+  // its maximum, and a failed allocation there aborts the instance, so a scorer that would not fit
+  // is refused instead).
   std::int32_t load(std::uint64_t room);
   const std::string& message() const { return message_; }
   // Addresses of the buffers (enum Slot); pointer-sized, so 32 bits in wasm32 (read as HEAPU32).
   const std::uintptr_t* header() const { return header_; }
 
-  // Room for `count` ids in the input buffer and `bytes` bytes in the text buffer.
-  void reserve(std::uint32_t count, std::uint32_t bytes);
+  // Room for `count` ids in the input buffer and `bytes` bytes in the text buffer: 0, or
+  // kRequestTooLarge when they would take more than kCallMemoryLimit.
+  std::int32_t reserve(std::uint32_t count, std::uint32_t bytes);
+  // Frees what a large call left (header()[kTrimSlot] says when), the input buffers included:
+  // reserve() before the next call.
+  void trim();
 
   // Input: cart, history, exclude (item ids), categories (category ids). Results: the core's
-  // Recommendation array at kResultsSlot, long carts' `because` ids at kBecauseSlot.
-  std::uint32_t recommend(std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
-                          std::uint32_t n_categories, std::uint32_t n, double min_price,
-                          double max_price);
+  // Recommendation array at kResultsSlot, long carts' `because` ids at kBecauseSlot. Or
+  // kRequestTooLarge when the scorer would need more than kCallMemoryLimit for it.
+  std::int32_t recommend(std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
+                         std::uint32_t n_categories, std::uint32_t n, double min_price,
+                         double max_price);
   // Input: exclude (item ids), categories. Results: kUpsellInts + kUpsellNumbers per entry.
   std::uint32_t upsell(std::uint32_t item, std::uint32_t n, double max_price_ratio,
                        std::uint32_t n_exclude, std::uint32_t n_categories, double min_price,
@@ -82,6 +102,7 @@ class Session {
  private:
   void clear();
   void publish();
+  bool holds_extra() const;
 
   std::vector<std::uint8_t> staging_;
   std::unique_ptr<Bundle> bundle_;

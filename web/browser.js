@@ -1,8 +1,8 @@
 // Entry point for browsers, workers and bundlers (the `browser` and `default` export
 // conditions): URLs are fetched, relative ones against the page.
-import { decodeBase64, fetchBytes, load, wasmBytes } from './recommender.js';
+import { decodeBase64, fetchBytes, load, MAX_WASM_BYTES, wasmBytes } from './recommender.js';
 
-export { BundleChecksumError, BundleError } from './errors.js';
+export { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from './errors.js';
 export { mountRecommendations, titleCase, CART_CHANGE_EVENT, RENDER_EVENT } from './widget.js';
 
 const pageBase = () => globalThis.document?.baseURI ?? globalThis.location?.href;
@@ -27,7 +27,7 @@ let warned = false;
 
 const env = {
   resolve: (s) => new URL(s, pageBase()),
-  read: (url, fetch, what) => fetchBytes(url, fetch, what),
+  read: (url, fetch, what, limits) => fetchBytes(url, fetch, what, limits),
   // basketlift.wasm beside this file, as bundlers emit it; where that fails (a dev server that
   // serves HTML for it, a bundler that did not copy it, no usable URL at all) the copy embedded
   // in wasm-inline.js, a chunk loaded only then.
@@ -35,7 +35,7 @@ const env = {
     let url;
     try {
       url = packageWasmUrl();
-      return wasmBytes(await fetchBytes(url, fetch, 'wasm'), url);
+      return wasmBytes(await fetchBytes(url, fetch, 'wasm', { max: MAX_WASM_BYTES }), url);
     } catch (e) {
       const { default: base64 } = await import('./wasm-inline.js');
       if (!warned) {

@@ -1,4 +1,4 @@
-// Error types callers can tell apart with `instanceof` or `err.code`.
+// Error types callers can tell apart with `instanceof` or `err.code` (docs/js-api-errors.md).
 
 // The bytes are not a usable rule bundle. `detail` is the core's message ("invalid bundle: …",
 // the core words it). A later subclass (e.g. a checksum mismatch) keeps `instanceof BundleError`
@@ -21,3 +21,24 @@ export class BundleChecksumError extends BundleError {
   }
 }
 
+// The bundle is larger than loadRecommender's maxBundleBytes (a download or file read stops
+// there), or than the wasm instance has memory left for. The bytes may be a fine bundle, so a
+// caller can tell this from damage and raise the limit or serve a smaller bundle.
+export class BundleTooLargeError extends BundleError {
+  constructor(detail) {
+    super(detail, 'BASKETLIFT_BUNDLE_TOO_LARGE');
+    this.name = 'BundleTooLargeError';
+  }
+}
+
+// The wasm side cannot be used: code 'BASKETLIFT_WASM_MISMATCH' when the wasm file is not this
+// package's build; 'BASKETLIFT_WASM_FAILED' when the instance trapped or aborted, after which
+// every recommender on it throws this (the next loadRecommender() starts a new instance).
+// `cause`: what the wasm side threw.
+export class WasmError extends Error {
+  constructor(message, code, cause) {
+    super(`basketlift: ${message}`, cause === undefined ? undefined : { cause });
+    this.name = 'WasmError';
+    this.code = code;
+  }
+}

@@ -13,11 +13,18 @@ export type BundleSource = ArrayBuffer | Uint8Array | GlobalUrl | string;
 /** The wasm module: compiled already, its bytes, or where to fetch it. */
 export type WasmSource = GlobalWasmModule | ArrayBuffer | Uint8Array | GlobalUrl | string;
 
-/** The part of a fetch() Response that the loader uses. */
+/** The part of a fetch() Response that the loader uses. With `body` (a stream) the download is
+ *  read as it arrives and stopped as soon as it is refused; without, `arrayBuffer()` is read whole
+ *  and checked afterwards. */
 export interface FetchResponse {
   ok: boolean;
   status: number;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** A `content-length` above `maxBundleBytes` is refused before the body is read. */
+  headers?: { get(name: string): string | null };
+  body?: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> };
+  } | null;
 }
 
 export interface LoadOptions {
@@ -28,6 +35,11 @@ export interface LoadOptions {
   /** Used instead of the global `fetch` to download the bundle and the wasm (in Node, for
    *  everything but file: URLs and paths, which are read from disk). Gets an absolute URL. */
   fetch?: (url: string) => Promise<FetchResponse>;
+  /** The largest bundle to load, in bytes: an integer from 1 to 1073741824 (1 GiB). Default
+   *  268435456 (256 MiB). A download or file read stops as soon as the bundle is known to be
+   *  larger (its Content-Length, the size its header declares, the bytes read so far), with a
+   *  BundleTooLargeError; bytes passed in are checked too. See docs/js-api-errors.md. */
+  maxBundleBytes?: number;
 }
 
 /** Business filters every recommendation kind honours. */
@@ -215,9 +227,18 @@ export interface ProductWithPopularity extends Product {
   popularity: number;
 }
 
+/**
+ * Every method reads its arguments once (each array's length, then each element, each option)
+ * before the wasm side is touched, so arrays with getters or Proxies are seen as they were when
+ * read. Item ids are matched exactly as strings; see docs/js-api-errors.md for ids that are not
+ * valid UTF-8 in the bundle. Every method throws a WasmError ('BASKETLIFT_WASM_FAILED') once the
+ * wasm instance it lives in has failed; load the bundle again.
+ */
 export interface Recommender {
   /** Cross-sell for a cart. Unknown item ids in any list are ignored. Throws TypeError /
-   *  RangeError on bad arguments (and for an unknown category name). */
+   *  RangeError on bad arguments (and for an unknown category name), and a RangeError with
+   *  code 'BASKETLIFT_REQUEST_TOO_LARGE' for a request that would need more than the 64 MB a
+   *  call may use (very long carts with a large n). */
   recommend(cart: string[], options?: RecommendOptions): Recommendation[];
   /** Pricier items of the same category bought instead of `item`; never the item itself or
    *  cheaper ones. [] for an unknown item or one without a category or price. */
@@ -244,11 +265,31 @@ export interface Recommender {
 
 /** Thrown when the bytes are not a valid rule bundle (truncated, corrupted, wrong version…). */
 export class BundleError extends Error {
-  readonly name: 'BundleError' | 'BundleChecksumError';
-  /** 'BASKETLIFT_INVALID_BUNDLE', or 'BASKETLIFT_CHECKSUM_MISMATCH' for a BundleChecksumError */
+  readonly name: 'BundleError' | 'BundleChecksumError' | 'BundleTooLargeError';
+  /** 'BASKETLIFT_INVALID_BUNDLE', 'BASKETLIFT_CHECKSUM_MISMATCH' for a BundleChecksumError,
+   *  'BASKETLIFT_BUNDLE_TOO_LARGE' for a BundleTooLargeError */
   readonly code: string;
   /** The core's message without the 'basketlift: ' prefix. */
   readonly detail: string;
+}
+
+/** The bundle is larger than `maxBundleBytes`, or than the wasm instance has memory left for.
+ *  The bytes may be a fine bundle; a subclass, so `instanceof BundleError` still holds. */
+export class BundleTooLargeError extends BundleError {
+  readonly name: 'BundleTooLargeError';
+  /** 'BASKETLIFT_BUNDLE_TOO_LARGE' */
+  readonly code: string;
+}
+
+/** The wasm side cannot be used. code 'BASKETLIFT_WASM_MISMATCH': the wasm file is not this
+ *  package's build (loadRecommender rejects with it). 'BASKETLIFT_WASM_FAILED': the instance
+ *  trapped or aborted; every recommender on it throws this from then on, and the next
+ *  loadRecommender() starts a new instance. */
+export class WasmError extends Error {
+  readonly name: 'WasmError';
+  readonly code: 'BASKETLIFT_WASM_MISMATCH' | 'BASKETLIFT_WASM_FAILED';
+  /** What the wasm side threw. */
+  readonly cause?: unknown;
 }
 
 /** The payload does not match its checksum (damaged in storage or transfer): fall back to the

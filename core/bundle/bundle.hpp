@@ -111,6 +111,17 @@ struct BundleHeader {
 bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& header,
                         std::string& error);
 
+// The header's fixed part is this long; it holds the magic, the version and the declared size.
+inline constexpr std::size_t kBundleHeaderBytes = 32;
+inline constexpr std::uint64_t kUnknownSize = ~std::uint64_t{0};
+// The checks the header alone allows, with load()'s messages and faults: the length (at least
+// kBundleHeaderBytes) and the magic (NotABundle), the version (Version), and, when `size` (the
+// whole file's length) is known, that the header declares that size (Truncated). `start` is the
+// file's first min(size, kBundleHeaderBytes) bytes. Lets a reader refuse a download that is not
+// a bundle, or not the size it says, from its first bytes. `declared` gets the declared size.
+BundleFault check_bundle_start(std::span<const std::uint8_t> start, std::uint64_t size,
+                               std::uint64_t& declared, std::string& error);
+
 // A validated bundle. All accessors are bounds-safe by construction: load() has checked every
 // index they can produce.
 class Bundle {

@@ -92,13 +92,43 @@ const char* section_name(SectionId id) {
   return "unknown";
 }
 
-bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& h, std::string& error) {
-  if (bytes.size() < kHeader || std::memcmp(bytes.data(), kBundleMagic, 8) != 0) {
-    error = bytes.size() < kHeader
-                ? "too short to be a bundle (" + std::to_string(bytes.size()) + " bytes)"
-                : "not a basketlift bundle (bad magic)";
-    return false;
+namespace {
+
+// `size`: the whole file's length, which may be more than `bytes` holds.
+bool check_magic(std::span<const std::uint8_t> bytes, std::uint64_t size, std::string& error) {
+  if (bytes.size() >= kHeader && std::memcmp(bytes.data(), kBundleMagic, 8) == 0) return true;
+  error = bytes.size() < kHeader ? "too short to be a bundle (" + std::to_string(size) + " bytes)"
+                                 : "not a basketlift bundle (bad magic)";
+  return false;
+}
+
+}  // namespace
+
+static_assert(kBundleHeaderBytes == kHeader);
+
+BundleFault check_bundle_start(std::span<const std::uint8_t> start, std::uint64_t size,
+                               std::uint64_t& declared, std::string& error) {
+  declared = 0;
+  if (!check_magic(start, size == kUnknownSize ? start.size() : size, error))
+    return BundleFault::NotABundle;
+  std::uint32_t version;
+  std::memcpy(&version, start.data() + 8, sizeof version);
+  std::memcpy(&declared, start.data() + 16, sizeof declared);
+  if (version != kBundleVersion) {
+    error = "unsupported format version " + std::to_string(version) + " (this reader reads " +
+            std::to_string(kBundleVersion) + ")";
+    return BundleFault::Version;
   }
+  if (size != kUnknownSize && declared != size) {
+    error = (declared > size ? "truncated: header says " : "size mismatch: header says ") +
+            std::to_string(declared) + " bytes, got " + std::to_string(size);
+    return BundleFault::Truncated;
+  }
+  return BundleFault::None;
+}
+
+bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& h, std::string& error) {
+  if (!check_magic(bytes, bytes.size(), error)) return false;
   auto get = [&](std::size_t at, auto& v) { std::memcpy(&v, bytes.data() + at, sizeof v); };
   get(8, h.version);
   get(12, h.section_count);
@@ -135,24 +165,15 @@ std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::strin
 
 bool Bundle::validate(std::string& error, BundleFault& fault) {
   const std::uint64_t size = bytes_.size();
+  std::uint64_t declared;
+  fault =
+      check_bundle_start(std::span(bytes_).first(std::min(size, kHeader)), size, declared, error);
+  if (fault != BundleFault::None) return false;
   BundleHeader h;
-  fault = BundleFault::NotABundle;
-  if (!read_bundle_header(bytes_, h, error)) return false;
+  read_bundle_header(bytes_, h, error);  // cannot fail: the start passed
   version_ = h.version;
   checksum_ = h.stored_checksum;
   const std::uint64_t n_sections = h.section_count;
-  if (version_ != kBundleVersion) {
-    fault = BundleFault::Version;
-    error = "unsupported format version " + std::to_string(version_) + " (this reader reads " +
-            std::to_string(kBundleVersion) + ")";
-    return false;
-  }
-  if (h.declared_size != size) {
-    fault = BundleFault::Truncated;
-    error = (h.declared_size > size ? "truncated: header says " : "size mismatch: header says ") +
-            std::to_string(h.declared_size) + " bytes, got " + std::to_string(size);
-    return false;
-  }
   if (h.computed_checksum != checksum_) {
     fault = BundleFault::Checksum;
     error = "checksum mismatch (corrupted in storage or transfer)";

@@ -86,6 +86,20 @@ class Scorer {
   static std::string too_large(const Bundle& bundle, std::uint64_t room);
   // What this Scorer holds now (bytes of its buffers' capacities).
   std::size_t memory_used() const;
+  // About the most memory recommend(request) may add to what the Scorer holds (bytes): the
+  // buffers that grow with the request rather than the bundle, i.e. with the cart (carts of more
+  // than 64 items keep a bit row per candidate and an id list per result) and n. A caller with
+  // bounded memory (wasm) refuses a request over its budget instead of aborting mid-call.
+  std::uint64_t call_memory(const RecommendRequest& request) const {
+    // Inline for the usual short cart, which only fills its own three lists.
+    return request.cart.size() <= std::size(request_cart_)
+               ? 2 * 3 * sizeof(std::uint32_t) * std::uint64_t{request.cart.size()}
+               : long_call_memory(request);
+  }
+  // Bytes held beyond what carts of up to 64 items need, left by a larger request; valid results
+  // stay readable until release_call_memory() frees them.
+  std::size_t extra_call_memory() const;
+  void release_call_memory();
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.
   std::span<const Recommendation> recommend(const RecommendRequest& request);
   // The cart items (ids) that reached r, in cart order.
@@ -94,6 +108,7 @@ class Scorer {
   std::span<const std::uint32_t> because_ids() const { return because_; }
 
  private:
+  std::uint64_t long_call_memory(const RecommendRequest& request) const;
   // A rule with its evidence, in one place: the hot loop reads this and not the bundle.
   struct ScoredRule {
     std::uint32_t consequent, count;
@@ -106,6 +121,7 @@ class Scorer {
   // item).
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
+  void fire_long_cart();
   void add_neighbours();
   void group_categories();
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
@@ -164,8 +180,15 @@ class Scorer {
     std::uint32_t slot;          // where the pair's table probe starts
     std::uint32_t first, count;  // its rules in rules_ (count 0: a false hit of the filter)
   };
-  std::vector<PairHit> pair_hits_;  // pairs of cart items the Bloom filter let through, this call
-  std::vector<double> affinity_;    // per category, from the history
+  // Pairs of cart items the Bloom filter let through, this call: at most kPairChunk at a time,
+  // so a long cart's pairs (their number grows with its square) are walked in bounded chunks.
+  std::vector<PairHit> pair_hits_;
+  static constexpr std::size_t kPairChunk = 64 * 63 / 2;  // every pair of a 64-item cart
+  // Collects the next chunk of pair hits from paired_, from positions (next_x, next_y) on; returns
+  // the early reads' sum (see touched_).
+  std::uint32_t collect_pairs(std::uint32_t& next_x, std::uint32_t& next_y);
+  std::uint32_t resolve_pairs();  // where each hit's rules are; the same sum
+  std::vector<double> affinity_;  // per category, from the history
   std::vector<std::uint32_t> affinity_touched_;
   const ItemFilter* filter_ = nullptr;
 

@@ -338,7 +338,8 @@ async function rawEmbind(root, bytes) {
       return {};
     },
   });
-  const native = new mod.Recommender(bytes.length);
+  const native = new mod.Session();
+  if (native.stage(bytes.length) !== 0) throw new Error(`scoring: raw Embind stage: ${native.message()}`);
   mod.HEAPU8.set(bytes, native.staging());
   const error = native.load();
   if (error) throw new Error(`scoring: raw Embind load: ${error}`);
@@ -360,7 +361,8 @@ async function rawEmbind(root, bytes) {
     // The core's part of a load: copy the bytes in, Bundle::load, Scorer (no labels read back).
     timeLoad() {
       const t0 = process.hrtime.bigint();
-      const other = new mod.Recommender(bytes.length);
+      const other = new mod.Session();
+      other.stage(bytes.length);
       mod.HEAPU8.set(bytes, other.staging());
       const e = other.load();
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;

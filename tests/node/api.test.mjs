@@ -132,7 +132,7 @@ test('results: shape, n, unknown ids, history and exclude', async () => {
 test('argument errors are clear', async () => {
   await assert.rejects(loadRecommender(bytes, { wasmBinary: wasmBytes }), {
     name: 'TypeError',
-    message: "basketlift: unknown loadRecommender option 'wasmBinary' (allowed: wasm, fetch)",
+    message: "basketlift: unknown loadRecommender option 'wasmBinary' (allowed: wasm, fetch, maxBundleBytes)",
   });
   await assert.rejects(loadRecommender(bytes, null), /options must be an object/);
   await assert.rejects(loadRecommender(bytes, { fetch: 'no' }), /options\.fetch must be a function/);

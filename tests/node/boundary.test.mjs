@@ -22,8 +22,9 @@ test('web/ reads every boundary number from the generated layout', () => {
     // a slot of header(), an offset into a result struct, or a stride of a result array
     /(#header|header|at|ints|numbers)\s*\+\s*\d/,
     /\b\d+\s*\*\s*(r|id)\b/,
-    // a status compared by value
-    /\b(status|found)\s*[!=<>]==?\s*-?\d/,
+    // a status compared by value (0 and the sign are the convention itself: a count >= 0 or a
+    // negative status)
+    /\b(status|found)\s*[!=<>]==?\s*(-\d|[1-9])/,
     // sentinels and kind names
     /0xffffffff\s*;|=== 0xffffffff|'cross-sell'\s*,\s*'popular'/,
     // the old hand-kept constants

@@ -87,7 +87,7 @@ console.log(JSON.stringify(rec.recommend(${JSON.stringify(CART)}, { n: 4 })));`,
     writeFileSync(
       join(app, 'main.ts'),
       `import {
-  loadRecommender, BundleError, type Recommendation, type BundleInfo, type Upsell, type ComplementaryCategory,
+  loadRecommender, BundleError, BundleTooLargeError, WasmError, type Recommendation, type BundleInfo, type Upsell, type ComplementaryCategory,
   type PurchaseEvent, type NextPurchase, type Rule, type Product, type ProductWithPopularity,
 } from 'basketlift';
 const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0), fetch: globalThis.fetch });
@@ -97,6 +97,10 @@ const info: Readonly<BundleInfo> = rec.info;
 const total: number = info.rules.total + rec.memoryUsage().heapBytes;
 const e: unknown = null;
 if (e instanceof BundleError) console.log(e.code, e.detail);
+if (e instanceof BundleTooLargeError) console.log(e.code === 'BASKETLIFT_BUNDLE_TOO_LARGE', e.detail);
+if (e instanceof WasmError) console.log(e.code === 'BASKETLIFT_WASM_FAILED', e.cause);
+const capped = await loadRecommender('rules.blb', { maxBundleBytes: 1 << 20 });
+capped.dispose();
 // @ts-expect-error unknown options are type errors too
 rec.recommend(['a'], { count: 3 });
 console.log(kind, total, info.createdAt?.length);

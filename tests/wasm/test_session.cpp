@@ -40,7 +40,8 @@ std::vector<std::uint8_t> shop_bytes() {
 
 std::unique_ptr<Session> loaded(const std::vector<std::uint8_t>& bytes,
                                 std::uint64_t room = std::uint64_t{1} << 30) {
-  auto s = std::make_unique<Session>(static_cast<std::uint32_t>(bytes.size()));
+  auto s = std::make_unique<Session>();
+  REQUIRE(s->stage(static_cast<std::uint32_t>(bytes.size()), room) == 0);
   std::memcpy(s->staging(), bytes.data(), bytes.size());
   INFO(s->message());
   REQUIRE(s->load(room) == 0);
@@ -77,7 +78,8 @@ TEST_CASE("session: load statuses name the failure", "[wasm]") {
 
   SECTION("not a bundle") {
     const std::string text = "<!doctype html><title>404</title>";
-    Session s(static_cast<std::uint32_t>(text.size()));
+    Session s;
+    REQUIRE(s.stage(static_cast<std::uint32_t>(text.size()), std::uint64_t{1} << 30) == 0);
     std::memcpy(s.staging(), text.data(), text.size());
     CHECK(s.load(std::uint64_t{1} << 30) == kInvalidBundle);
     CHECK_FALSE(s.message().empty());
@@ -85,13 +87,15 @@ TEST_CASE("session: load statuses name the failure", "[wasm]") {
   SECTION("a damaged payload is a checksum mismatch") {
     auto bad = good;
     bad.back() ^= 0x5a;
-    Session s(static_cast<std::uint32_t>(bad.size()));
+    Session s;
+    REQUIRE(s.stage(static_cast<std::uint32_t>(bad.size()), std::uint64_t{1} << 30) == 0);
     std::memcpy(s.staging(), bad.data(), bad.size());
     CHECK(s.load(std::uint64_t{1} << 30) == kChecksumMismatch);
     CHECK(bltest::contains(s.message(), "checksum"));
   }
   SECTION("a scorer that does not fit the room left is refused, not allocated") {
-    Session s(static_cast<std::uint32_t>(good.size()));
+    Session s;
+    REQUIRE(s.stage(static_cast<std::uint32_t>(good.size()), std::uint64_t{1} << 30) == 0);
     std::memcpy(s.staging(), good.data(), good.size());
     CHECK(s.load(16) == kTooLarge);
     CHECK_FALSE(s.message().empty());
@@ -129,7 +133,7 @@ TEST_CASE("session: every kind returns what the core returns, in the layout's pl
     s->reserve(static_cast<std::uint32_t>(cart.size()), 0);
     auto* in = reinterpret_cast<std::uint32_t*>(s->header()[kInputSlot]);
     std::copy(cart.begin(), cart.end(), in);
-    const auto found = s->recommend(3, 0, 0, 0, 4, -INFINITY, INFINITY);
+    const auto found = static_cast<std::size_t>(s->recommend(3, 0, 0, 0, 4, -INFINITY, INFINITY));
 
     Scorer scorer(*bundle);
     RecommendRequest req;
@@ -139,7 +143,7 @@ TEST_CASE("session: every kind returns what the core returns, in the layout's pl
     REQUIRE(found == expected.size());
     REQUIRE(found > 0);
     const auto* base = reinterpret_cast<const std::uint8_t*>(s->header()[kResultsSlot]);
-    for (std::uint32_t r = 0; r < found; ++r) {
+    for (std::size_t r = 0; r < found; ++r) {
       const auto* at = base + r * kResultBytes;
       std::uint32_t item;
       double score, lift;
@@ -221,4 +225,109 @@ TEST_CASE("layout: the fingerprint covers the layout", "[wasm]") {
   // Two builds agree only if every fact agrees; a constant fingerprint would hide a mismatch.
   static_assert(fingerprint() != 0);
   CHECK(kResultBytes == sizeof(Recommendation));
+}
+
+namespace {
+
+// `items` items, each in baskets with its neighbours: rules, pairs and neighbours for every one.
+std::vector<std::uint8_t> wide_bytes(int items) {
+  std::vector<bltest::Basket> baskets;
+  auto label = [&](int i) {
+    std::string s = "i";  // not "i" + to_string(): GCC 12 warns (-Wrestrict) on that
+    return s += std::to_string(i % items);
+  };
+  for (int i = 0; i < items; ++i) {
+    baskets.push_back({label(i), label(i + 1), label(i + 2)});
+    baskets.push_back({label(i), label(i + 1), label(i + 2)});  // twice: pair rules
+    baskets.push_back({label(i), label(i + 1), label(i * 7 + 3)});
+  }
+  MineResult r;
+  r.data.db = bltest::make_db(baskets);
+  MineOptions opt;
+  opt.min_count = 2;
+  mine_db(r, opt);
+  return encode_bundle(make_bundle_content(r, opt, "wide", "now"));
+}
+
+std::uint32_t* input(Session& s) {
+  return reinterpret_cast<std::uint32_t*>(s.header()[kInputSlot]);
+}
+
+}  // namespace
+
+TEST_CASE("session: a request past kCallMemoryLimit is refused, a large one is trimmed after",
+          "[wasm]") {
+  const std::uint32_t items = 20000;
+  auto s = loaded(wide_bytes(static_cast<int>(items)));
+
+  SECTION("inputs that alone exceed the limit are refused before anything is allocated") {
+    CHECK(s->reserve(kMaxInputIds + 1, 0) == kRequestTooLarge);
+    CHECK(bltest::contains(s->message(), "more than the 64 MB a call may use"));
+    CHECK(s->reserve(kMaxInputIds / 2, kCallMemoryLimit / 2 + 1) == kRequestTooLarge);
+    CHECK(s->header()[kTrimSlot] == 0);
+  }
+  SECTION("a long cart with a large n: the scorer would need more than the limit") {
+    REQUIRE(s->reserve(items, 0) == 0);
+    for (std::uint32_t i = 0; i < items; ++i) input(*s)[i] = i;
+    CHECK(s->recommend(items, 0, 0, 0, items, -INFINITY, INFINITY) == kRequestTooLarge);
+    CHECK(bltest::contains(s->message(), "request too large: scoring a cart of 20000 items"));
+    CHECK(bltest::contains(s->message(), "more than the 64 MB a call may use"));
+    // Refused before scoring: the session still answers, and a small request needs no trim.
+    input(*s)[0] = 5;
+    CHECK(s->recommend(1, 0, 0, 0, 10, -INFINITY, INFINITY) == 10);
+  }
+  SECTION("a large request within the limit is answered, then trim() frees what it left") {
+    const std::uint32_t k = 2000;
+    REQUIRE(s->reserve(k, 0) == 0);
+    for (std::uint32_t i = 0; i < k; ++i) input(*s)[i] = 3 * i;
+    CHECK(s->recommend(k, 0, 0, 0, k, -INFINITY, INFINITY) == static_cast<std::int32_t>(k));
+    CHECK(s->header()[kTrimSlot] != 0);
+    s->trim();
+    CHECK(s->header()[kTrimSlot] == 0);
+    // The input buffer went too: reserve again before the next call.
+    REQUIRE(s->reserve(1, 0) == 0);
+    input(*s)[0] = 5;
+    CHECK(s->recommend(1, 0, 0, 0, 10, -INFINITY, INFINITY) == 10);
+    CHECK(s->header()[kTrimSlot] == 0);
+  }
+}
+
+TEST_CASE("session: stage() refuses a bundle that would not fit", "[wasm]") {
+  Session s;
+  CHECK(s.stage(1000, 999) == kTooLarge);
+  CHECK(bltest::contains(s.message(), "bundle too large to load here: 1000 bytes"));
+  CHECK(s.stage(kMaxBundleBytes + 1, ~std::uint64_t{0}) == kTooLarge);
+  CHECK(s.stage(1000, 1000) == 0);
+}
+
+TEST_CASE("check_bundle_start: the reader's verdict on a bundle's first 32 bytes", "[wasm]") {
+  const auto good = shop_bytes();
+  const std::string start(good.begin(), good.begin() + kBundleHeaderBytes);
+  const double size = static_cast<double>(good.size());
+
+  auto ok = check_bundle_start(start, size);
+  CHECK(ok.status == 0);
+  CHECK(ok.declared == size);
+  ok = check_bundle_start(start, -1);  // length not known yet
+  CHECK(ok.status == 0);
+  CHECK(ok.declared == size);
+
+  // Every failure with the words Bundle::load() uses for the whole file.
+  auto same_as_load = [](const std::string& bytes, const BundleStart& r) {
+    std::string error;
+    CHECK(Bundle::load(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), error) == nullptr);
+    CHECK(r.status == kInvalidBundle);
+    CHECK(r.message == error);
+  };
+  const std::string html = "<!doctype html><title>404</title><p>not here</p>";
+  same_as_load(html, check_bundle_start(html.substr(0, 32), static_cast<double>(html.size())));
+  CHECK(bltest::contains(check_bundle_start(html.substr(0, 32), -1).message, "bad magic"));
+  same_as_load("BLBUNDLE", check_bundle_start("BLBUNDLE", 8));
+  std::string whole(good.begin(), good.end());
+  same_as_load(whole.substr(0, 100), check_bundle_start(start, 100));
+  same_as_load(whole + "x", check_bundle_start(start, size + 1));
+  auto other = whole;
+  other[8] = 2;  // version 2
+  same_as_load(other, check_bundle_start(other.substr(0, 32), size));
+  CHECK(check_bundle_start(other.substr(0, 32), -1).status == kInvalidBundle);
 }

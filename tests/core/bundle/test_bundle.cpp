@@ -232,3 +232,45 @@ TEST_CASE("load reports which kind of failure it was", "[bundle]") {
   reseal(hostile);
   CHECK(fault_of(hostile) == BundleFault::Structure);
 }
+
+TEST_CASE("check_bundle_start: the header's verdict, in load()'s words, from 32 bytes",
+          "[bundle]") {
+  const auto good = shop_bundle();
+  const std::span start(good.data(), kBundleHeaderBytes);
+  std::uint64_t declared = 0;
+  std::string error;
+  CHECK(check_bundle_start(start, good.size(), declared, error) == BundleFault::None);
+  CHECK(declared == good.size());
+  CHECK(check_bundle_start(start, kUnknownSize, declared, error) == BundleFault::None);
+  CHECK(declared == good.size());
+
+  // Each failure the header can show, with the fault and message load() gives the whole file.
+  auto same_as_load = [&](std::vector<std::uint8_t> whole, BundleFault expected) {
+    const auto head = std::span(whole).first(std::min<std::size_t>(whole.size(), 32));
+    std::string said;
+    CHECK(check_bundle_start(head, whole.size(), declared, said) == expected);
+    BundleFault fault = BundleFault::None;
+    std::string loaded;
+    CHECK(Bundle::load(whole, loaded, &fault) == nullptr);
+    CHECK(fault == expected);
+    CHECK(loaded == "invalid bundle: " + said);
+  };
+  same_as_load({'B', 'L', 'B'}, BundleFault::NotABundle);
+  auto html = good;
+  std::memcpy(html.data(), "<!doctype", 9);
+  same_as_load(html, BundleFault::NotABundle);
+  auto version = good;
+  put32(version, 8, 2);
+  same_as_load(version, BundleFault::Version);
+  same_as_load({good.begin(), good.end() - 1}, BundleFault::Truncated);
+  auto longer = good;
+  longer.push_back(0);
+  same_as_load(longer, BundleFault::Truncated);
+  // Without the length, only the size the header declares: the caller compares.
+  auto declares = good;
+  const std::uint64_t huge = std::uint64_t{1} << 40;
+  std::memcpy(declares.data() + 16, &huge, 8);
+  CHECK(check_bundle_start(std::span(declares).first(32), kUnknownSize, declared, error) ==
+        BundleFault::None);
+  CHECK(declared == huge);
+}

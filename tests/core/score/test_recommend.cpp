@@ -376,3 +376,67 @@ TEST_CASE("a scorer holds no more memory than memory_needed() foresees", "[recom
   CHECK(Scorer::too_large(*f.bundle, needed).empty());
   CHECK(bltest::contains(Scorer::too_large(*f.bundle, needed - 1), "bundle too large to score"));
 }
+
+namespace {
+
+// `m` items of which every pair has a rule (to one of ten more items): a cart of them has
+// m(m-1)/2 pairs with rules, the most a cart can have, and never more than ten candidates.
+Fixture every_pair(std::uint32_t m) {
+  BundleContent c;
+  for (std::uint32_t i = 0; i < m + 10; ++i) {
+    c.labels.push_back(std::to_string(i));
+    c.popularity.push_back(100);
+  }
+  c.transactions = 1000;
+  for (std::uint32_t a = 0; a < m; ++a) {
+    c.single_rules.push_back({a, {m + a % 10, 10}});
+    for (std::uint32_t b = a + 1; b < m; ++b)
+      c.pair_rules.push_back({a, b, 20, {m + (a + b) % 10, 5}});
+  }
+  std::string error;
+  Fixture f{Bundle::load(encode_bundle(c), error)};
+  INFO(error);
+  REQUIRE(f.bundle);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("a call grows the scorer by at most call_memory(); release_call_memory() undoes it",
+          "[recommend]") {
+  const std::uint32_t m = 400;
+  const auto f = every_pair(m);
+  const std::uint32_t all = f.bundle->item_count();
+  REQUIRE(f.bundle->pair_count() == m * (m - 1) / 2);
+  Scorer s(*f.bundle);
+  auto cart_of = [](std::uint32_t k) {
+    std::vector<std::uint32_t> cart(k);
+    for (std::uint32_t i = 0; i < k; ++i) cart[i] = i;
+    return cart;
+  };
+  // Warm: a 64-item cart reaches every candidate; n = all sizes the result buffers for good.
+  const auto warm = cart_of(64);
+  s.recommend(request_for(warm, {}, {}, all));
+  CHECK(s.extra_call_memory() == 0);
+  const auto usual = s.memory_used();
+  for (std::uint32_t k : {65u, 200u, m}) {
+    for (std::uint32_t n : {10u, all}) {
+      auto cart = cart_of(k);
+      cart.insert(cart.end(), 100, all + 1);  // unknown ids take no memory
+      const auto req = request_for(cart, {}, {}, n);
+      const auto need = s.call_memory(req);
+      const auto results = s.recommend(req);
+      CHECK(results.size() == std::min(n, all - k));
+      CHECK(results[0].kind == RecommendationKind::CrossSell);
+      INFO("cart " << k << ", n " << n << ": grew " << s.memory_used() - usual
+                   << " bytes, call_memory() " << need);
+      CHECK(s.memory_used() - usual <= need);
+      CHECK(s.extra_call_memory() > 0);
+      s.release_call_memory();
+      CHECK(s.extra_call_memory() == 0);
+      CHECK(s.memory_used() == usual);
+    }
+  }
+  // Short carts take nothing beyond what the scorer holds already.
+  CHECK(s.call_memory(request_for(warm, {}, {}, all)) <= 64 * 6 * sizeof(std::uint32_t));
+}
