@@ -131,39 +131,6 @@ std::size_t Scorer::memory_used() const {
   return bytes;
 }
 
-// Carts of more than 64 entries.
-std::uint64_t Scorer::long_call_memory(const RecommendRequest& req) const {
-  using u64 = std::uint64_t;
-  const u64 items = bundle_.item_count();
-  u64 cart = 0;  // ids that can enter cart_: known ones (repeats too, an upper bound)
-  for (auto id : req.cart) cart += id < items;
-  // cart_, reason_at_ and paired_ grow by doubling: up to twice the cart each.
-  u64 bytes = 2 * 3 * sizeof(std::uint32_t) * cart;
-  // Results name their cart items by id ranges (because_).
-  bytes += std::min<u64>(req.n, items) * cart * sizeof(std::uint32_t);
-  // More than 64 cart items: a row of bits per candidate, and each item is one at most.
-  if (cart > 64) bytes += items * ((cart + 63) / 64) * sizeof(std::uint64_t);
-  return bytes;
-}
-
-std::size_t Scorer::extra_call_memory() const {
-  std::size_t bytes = because_bits_.capacity() * sizeof(std::uint64_t) +
-                      because_.capacity() * sizeof(std::uint32_t);
-  for (const auto* v : {&cart_, &reason_at_, &paired_})
-    if (v->capacity() > std::size(request_cart_)) bytes += v->capacity() * sizeof(std::uint32_t);
-  return bytes;
-}
-
-void Scorer::release_call_memory() {
-  std::vector<std::uint64_t>().swap(because_bits_);
-  std::vector<std::uint32_t>().swap(because_);
-  for (auto* v : {&cart_, &reason_at_, &paired_})
-    if (v->capacity() > std::size(request_cart_)) {
-      std::vector<std::uint32_t>().swap(*v);
-      v->reserve(std::size(request_cart_));  // as the constructor leaves them
-    }
-}
-
 std::size_t Scorer::pair_slot(std::uint32_t a, std::uint32_t b) const {
   const std::uint64_t h = ((std::uint64_t{a} << 32) | b) * 0xC2B2AE3D27D4EB4Full;
   return pair_slot_bits_ ? static_cast<std::size_t>(h >> (64 - pair_slot_bits_)) : 0;
@@ -372,44 +339,6 @@ void Scorer::fire(std::size_t first, std::size_t count, std::uint32_t cart_a,
     aggregate(prepared_.aggregation);
 }
 
-std::uint32_t Scorer::collect_pairs(std::uint32_t& next_x, std::uint32_t& next_y) {
-  pair_hits_.clear();
-  std::uint32_t touched = 0, x = next_x, y = next_y;  // in registers, not through references
-  const auto count = static_cast<std::uint32_t>(paired_.size());
-  for (; x < count; ++x, y = x + 1)
-    for (; y < count; ++y) {
-      const std::uint32_t a = cart_[paired_[x]], b = cart_[paired_[y]];
-      const auto [word, mask] = pair_hash(a, b);
-      if ((pair_filter_[word] & mask) != mask) continue;
-      const auto at = pair_slot(std::min(a, b), std::max(a, b));
-      touched += pair_slots_[at].a;
-      pair_hits_.push_back({paired_[x], paired_[y], static_cast<std::uint32_t>(at), 0, 0});
-      if (pair_hits_.size() == kPairChunk) {  // full: go on after this pair next time
-        next_x = x, next_y = y + 1;
-        return touched;
-      }
-    }
-  next_x = x, next_y = y;
-  return touched;
-}
-
-std::uint32_t Scorer::resolve_pairs() {
-  std::uint32_t touched = 0;
-  const std::size_t slot_mask = pair_slots_.size() - 1;
-  for (auto& hit : pair_hits_) {
-    const std::uint32_t a = std::min(cart_[hit.i], cart_[hit.j]),
-                        b = std::max(cart_[hit.i], cart_[hit.j]);
-    auto at = std::size_t{hit.slot};
-    while (pair_slots_[at].a != kNoItem && (pair_slots_[at].a != a || pair_slots_[at].b != b))
-      at = (at + 1) & slot_mask;
-    // A false hit of the filter finds an empty slot: no rules.
-    hit.first = pair_slots_[at].first;
-    hit.count = pair_slots_[at].a == kNoItem ? 0 : pair_slots_[at].count;
-    if (hit.count) touched += rules_[hit.first].consequent;
-  }
-  return touched;
-}
-
 void Scorer::fire_cart() {
   const auto k = static_cast<std::uint32_t>(cart_.size());
   // Pairs of cart items the filter lets through (most have no rules: the filter answers those
@@ -470,53 +399,6 @@ void Scorer::fire_cart() {
     fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
 }
 
-// fire_cart() for more than 64 cart items in pairs: the same reads and firing order, with the
-// pairs collected in chunks. A path of its own so the usual carts keep their single pass.
-void Scorer::fire_long_cart() {
-  const auto k = static_cast<std::uint32_t>(cart_.size());
-  std::uint32_t x = 0, y = 1;
-  std::uint32_t touched = collect_pairs(x, y);
-  // Every cart item's lists, then the pairs' rules, then the slots of all their items are read
-  // before any list is walked: the cache misses overlap instead of coming one after another as
-  // the walk reaches them.
-  const std::size_t last = rules_.size() - 1;
-  for (std::uint32_t i = 0; i < k && !rules_.empty(); ++i) {
-    const Lists& l = lists_[cart_[i]];
-    touched += rules_[std::min<std::size_t>(l.single_first, last)].consequent +
-               rules_[std::min<std::size_t>(l.near_first, last)].consequent;
-  }
-  touched += resolve_pairs();
-  auto touch_slots = [&](std::uint32_t first, std::uint32_t end) {
-    for (auto r = first; r < end; ++r) touched += slots_[rules_[r].consequent].state;
-  };
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const Lists& l = lists_[cart_[i]];
-    touch_slots(l.single_first, l.single_end);
-    touch_slots(l.near_first, l.near_end);
-  }
-  for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
-  touched_ = touched;
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const Lists& l = lists_[cart_[i]];
-    fire(l.single_first, l.single_end - l.single_first, reason_at_[i], reason_at_[i]);
-  }
-  for (const auto& hit : pair_hits_)
-    fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
-  // Carts of more than 64 items: the rest of their pairs, chunk by chunk, in the same order.
-  while (x < paired_.size()) {
-    touched = collect_pairs(x, y);
-    touched += resolve_pairs();
-    for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
-    touched_ += touched;
-    for (const auto& hit : pair_hits_)
-      fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
-  }
-}
-
-// Each cart item's neighbours add their (weighted) cosine to the candidate's score; a candidate
-// no rule reached enters with that alone and reports the neighbour's confidence and lift. Cart
-// items no basket holds have no neighbours but may have similar names: the same, with the name
-// cosine.
 void Scorer::add_neighbours() {
   const ScoredRule* rules = rules_.data();
   auto add = [&](Slot& slot, std::size_t k, bool is_new) {
