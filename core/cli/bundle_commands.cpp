@@ -119,8 +119,8 @@ int run_recommend(int argc, char** argv) {
       for (auto b : scorer.because(r))
         because += (because.empty() ? "" : ", ") + std::string(bundle->label(b));
       std::printf("%2zu. %-30s score %.4f  confidence %.3f  lift %.2f  %s%s%s\n", i + 1,
-                  std::string(bundle->label(r.item)).c_str(), r.score, r.confidence, r.lift, kind,
-                  because.empty() ? "" : "  because: ", because.c_str());
+                  printable(bundle->label(r.item)).c_str(), r.score, r.confidence, r.lift, kind,
+                  because.empty() ? "" : "  because: ", printable(because).c_str());
     }
   }
   if (json) std::printf("]\n");

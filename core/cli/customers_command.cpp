@@ -114,9 +114,9 @@ int run_customers(int argc, char** argv) {
   } else if (!out) {
     for (const auto& c : customers) {
       std::printf("%-12s %-20s %4u orders  %4u items on %u+ days  %5zu purchases  %s to %s\n",
-                  data.users.label(c.user).c_str(),
-                  data.user_country.empty() ? "" : data.user_country[c.user].c_str(), c.orders,
-                  c.repeated_items, opt.repeat_days, c.history.size(),
+                  printable(data.users.label(c.user)).c_str(),
+                  printable(data.user_country.empty() ? "" : data.user_country[c.user]).c_str(),
+                  c.orders, c.repeated_items, opt.repeat_days, c.history.size(),
                   format_day(c.history.front().day).c_str(),
                   format_day(c.history.back().day).c_str());
     }

@@ -81,9 +81,8 @@ int run_upsell(int argc, char** argv) {
                   format_double(u.price_ratio).c_str());
     } else {
       std::printf("%2zu. %-10s %-40s price %8.2f (x%.2f)  substitution %.3f  score %.3f\n", i + 1,
-                  std::string(bundle->label(u.item)).c_str(),
-                  std::string(bundle->name(u.item)).c_str(), bundle->price(u.item), u.price_ratio,
-                  u.substitution, u.score);
+                  printable(bundle->label(u.item)).c_str(), printable(bundle->name(u.item)).c_str(),
+                  bundle->price(u.item), u.price_ratio, u.substitution, u.score);
     }
   }
   if (json) std::printf("]\n");
@@ -119,7 +118,7 @@ int run_categories(int argc, char** argv) {
                   format_double(c.support).c_str());
     } else {
       std::printf("%2zu. %-30s confidence %.3f  lift %.2f  support %.4f\n", i + 1,
-                  std::string(bundle->category_label(c.category)).c_str(), c.confidence, c.lift,
+                  printable(bundle->category_label(c.category)).c_str(), c.confidence, c.lift,
                   c.support);
     }
   }
@@ -164,8 +163,8 @@ int run_next(int argc, char** argv) {
                   format_double(r.due_in_days).c_str());
     } else {
       std::printf("%2zu. %-10s %-40s probability %.3f  due in %.1f days\n", i + 1,
-                  std::string(bundle->label(r.item)).c_str(),
-                  std::string(bundle->name(r.item)).c_str(), r.probability, r.due_in_days);
+                  printable(bundle->label(r.item)).c_str(), printable(bundle->name(r.item)).c_str(),
+                  r.probability, r.due_in_days);
     }
   }
   if (json) std::printf("]\n");

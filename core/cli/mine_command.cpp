@@ -132,9 +132,9 @@ void print_top_rules(std::FILE* out, const MineResult& r, std::size_t top) {
     const auto& x = r.rules[order[k]];
     auto m = rule_metrics(t.counts[x.antecedent], t.counts[x.consequent], t.counts[x.itemset], n);
     std::fprintf(out, "  %s -> %s  support %.4f  confidence %.3f  lift %.2f\n",
-                 join_labels(r.data.db.items, t.itemset(x.antecedent), " + ").c_str(),
-                 join_labels(r.data.db.items, t.itemset(x.consequent), " + ").c_str(), m.support,
-                 m.confidence, m.lift);
+                 printable(join_labels(r.data.db.items, t.itemset(x.antecedent), " + ")).c_str(),
+                 printable(join_labels(r.data.db.items, t.itemset(x.consequent), " + ")).c_str(),
+                 m.support, m.confidence, m.lift);
   }
 }
 

@@ -8,7 +8,7 @@ namespace basketlift {
 void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict) {
   std::string buf;
   for (std::size_t r = 0; r < table.size(); ++r) {
-    buf += join_labels(dict, table.itemset(r), " ");
+    buf += join_labels(dict, table.itemset(r), " ", " \t");
     buf += '\t';
     buf += std::to_string(table.counts[r]);
     buf += '\n';
@@ -35,9 +35,9 @@ void write_rules_csv(AtomicFile& file, const std::vector<Rule>& rules, const Ite
   for (const auto& r : rules) {
     auto m = rule_metrics(table.counts[r.antecedent], table.counts[r.consequent],
                           table.counts[r.itemset], n);
-    buf += csv_field(join_labels(dict, table.itemset(r.antecedent), "|"));
+    buf += csv_field(join_labels(dict, table.itemset(r.antecedent), "|", "|"));
     buf += ',';
-    buf += csv_field(join_labels(dict, table.itemset(r.consequent), "|"));
+    buf += csv_field(join_labels(dict, table.itemset(r.consequent), "|", "|"));
     for (double v : {m.antecedent_support, m.consequent_support, m.support, m.confidence, m.lift,
                      m.leverage, m.conviction, m.zhangs_metric}) {
       buf += ',';

@@ -24,12 +24,46 @@ std::string csv_field(std::string_view s) {
   return out + '"';
 }
 
+std::string escape_id(std::string_view id, std::string_view specials) {
+  std::string out;
+  out.reserve(id.size());
+  for (unsigned char c : id) {
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      if (c == '\\' || specials.find(static_cast<char>(c)) != std::string_view::npos) out += '\\';
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string join_labels(const ItemDictionary& dict, std::span<const ItemId> items,
-                        std::string_view sep) {
+                        std::string_view sep, std::string_view specials) {
   std::string out;
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (k) out += sep;
-    out += dict.label(items[k]);
+    if (specials.empty())
+      out += dict.label(items[k]);
+    else
+      out += escape_id(dict.label(items[k]), specials);
   }
   return out;
 }

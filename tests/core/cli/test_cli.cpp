@@ -420,3 +420,30 @@ TEST_CASE("cli: mine generates only the rules its outputs need, and the bundle i
           bltest::run_cli({"recommend", dir.file("shapes.blb"), "--cart", cart, "--json"}).out);
   }
 }
+
+TEST_CASE("cli: ids holding the files' separators or control bytes read back unambiguously",
+          "[cli]") {
+  bltest::TempDir dir;
+  const auto input = dir.file("baskets.csv");
+  // "a b" holds the itemsets file's separator, "c|d" the rules file's, "e\f" a backslash,
+  // "g<ESC>[31m" a terminal escape; all bought with x.
+  bltest::write_file(input, "\"a b\",c|d,e\\f,g\x1b[31m,x\n\"a b\",c|d,e\\f,g\x1b[31m,x\n");
+  const auto r = bltest::run_cli({"mine", input, "--format", "basket", "--sep", ",", "--min-count",
+                                  "2", "--max-len", "2", "--itemsets-out", dir.file("items.txt"),
+                                  "--rules-out", dir.file("rules.csv")});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_FALSE(
+      contains(r.out, "\x1b"));  // the summary's top rules: no raw escape reaches a terminal
+  CHECK(contains(r.out, "g\\x1b[31m"));
+  // One line per itemset, its items separated by unescaped spaces: the single items' lines.
+  const auto items = bltest::read_file(dir.file("items.txt"));
+  for (const char* line :
+       {"\"a\\ b\"\t2\n", "c|d\t2\n", "e\\\\f\t2\n", "g\\x1b[31m\t2\n", "x\t2\n"}) {
+    CAPTURE(line);
+    CHECK(contains(items, line));
+  }
+  const auto rules = bltest::read_file(dir.file("rules.csv"));
+  CHECK(contains(rules, "c\\|d"));
+  CHECK_FALSE(contains(rules, "\x1b"));
+}
