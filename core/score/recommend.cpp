@@ -29,11 +29,12 @@ Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
       popularity_(bundle.item_count()),
       category_(bundle.item_count()),
-      slots_(bundle.item_count()),
+      slots_(bundle.item_count() + 1),  // + 1: the sink of non-merchandise (prepare())
       lists_(bundle.item_count()),
       in_pair_(bundle.item_count(), 0),
       affinity_(bundle.category_count(), 0.0),
-      candidates_(bundle.item_count() + 1) {  // + 1: sweep() writes one past the candidates
+      candidates_(bundle.item_count() + 1),  // + 1: sweep() writes one past the candidates
+      family_count_(bundle.category_count(), 0) {
   for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
     popularity_[i] = bundle.popularity(i);
     category_[i] = bundle.item_category(i);
@@ -126,6 +127,7 @@ std::size_t Scorer::memory_used() const {
   add(histogram_);
   add(pair_filter_), add(pair_slots_), add(category_first_), add(by_category_);
   add(category_weight_), add(weighted_), add(category_pool_), add(results_), add(because_);
+  add(family_count_), add(families_);
   return bytes;
 }
 
@@ -180,6 +182,9 @@ void Scorer::prepare(const ScoringParams& p) {
   for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
     rules_[at] = {similar[i].consequent, similar[i].count,
                   p.similar_weight * similar[i].count / kSimilarityScale};
+  if (!bundle_.unrecommendable().empty())
+    for (auto& r : rules_)
+      if (!bundle_.recommendable(r.consequent)) r.consequent = bundle_.item_count();
   nonnegative_ = std::all_of(rules_.begin(), rules_.end(),
                              [](const ScoredRule& r) { return r.evidence >= 0.0; });
   prepared_ = p;
@@ -483,6 +488,63 @@ std::vector<std::uint32_t> Scorer::because(const Recommendation& r) const {
   return ids;
 }
 
+std::uint32_t Scorer::strongest_reason(std::uint32_t item) const {
+  const Slot& s = slots_[item];
+  const std::size_t k = s.rule;
+  const auto alike = bundle_.all_similar();
+  auto similar_range = [&](std::uint32_t id) {
+    const auto list = bundle_.similar(id);
+    const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
+    return std::pair{first, first + list.size()};
+  };
+  // Calls f(cart item id) for every cart item that reached the item, in cart order.
+  auto each_reason = [&](auto f) {
+    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
+    for (std::size_t w = 0; w < words_; ++w)
+      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
+        const auto at = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        if (f(reasons_out_ ? request_cart_[at] : cart_[at])) return;
+      }
+  };
+  std::uint32_t best_item = kNoItem;
+  if (k >= bundle_.single_rule_count() && k < first_neighbour_) {
+    for (const auto& hit : pair_hits_)
+      if (k >= hit.first && k < std::size_t{hit.first} + hit.count) {
+        best_item = cart_[hit.i];  // a pair rule: its first cart item
+        break;
+      }
+  } else {
+    each_reason([&](std::uint32_t id) {
+      const Lists& l = lists_[id];
+      const bool holds = k < first_neighbour_ ? k >= l.single_first && k < l.single_end
+                         : k < first_similar_ ? k >= l.near_first && k < l.near_end
+                         : popularity_[id] == 0
+                             ? k >= similar_range(id).first && k < similar_range(id).second
+                             : false;
+      if (holds) best_item = id;
+      return holds;
+    });
+  }
+  // Neighbours and similar names add to the score: one of them may outweigh the strongest rule.
+  double best = rules_[k].evidence;
+  auto consider = [&](std::uint32_t id, std::size_t first, std::size_t end) {
+    for (std::size_t j = first; j < end; ++j)
+      if (rules_[j].consequent == item && rules_[j].evidence > best) {
+        best = rules_[j].evidence;
+        best_item = id;
+      }
+  };
+  each_reason([&](std::uint32_t id) {
+    if (prepared_.neighbour_weight != 0) consider(id, lists_[id].near_first, lists_[id].near_end);
+    if (prepared_.similar_weight != 0 && popularity_[id] == 0 && !alike.empty()) {
+      const auto [first, end] = similar_range(id);
+      consider(id, first, end);
+    }
+    return false;
+  });
+  return best_item;
+}
+
 const char* kind_name(RecommendationKind kind) {
   return kind == RecommendationKind::CrossSell  ? "cross-sell"
          : kind == RecommendationKind::Category ? "category"
@@ -513,6 +575,12 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
       if (id < n_items) slots_[id].state = blocked;
+  // Rules that end at non-merchandise end at this slot instead (prepare()): blocked, it never
+  // becomes a candidate, at the cost of one store per call however many such items there are.
+  slots_[n_items].state = blocked;
+  max_per_family_ = req.max_per_family;
+  for (auto k : families_) family_count_[k] = 0;
+  families_.clear();
 
   filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
   for (auto k : affinity_touched_) affinity_[k] = 0.0;
@@ -559,7 +627,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   if (ranked_.size() < m) ranked_.resize(m);
   std::uint32_t* reaching = candidates_.data();
   std::size_t kept = m;
-  if (req.n < m) kept = keep_best(reaching, m, req.n);
+  // With a family limit the best n may lie anywhere below the first n: every candidate is ranked.
+  if (req.n < m && !max_per_family_) kept = keep_best(reaching, m, req.n);
   // The reported rules' antecedent counts are read here, so they load while rank() sorts.
   std::uint32_t touched = 0;
   for (std::size_t i = 0; i < kept; ++i) {
@@ -569,6 +638,15 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   }
   touched_ += touched;
   rank(ranked_.data(), kept);
+  if (max_per_family_) {
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < kept && taken < req.n; ++i)
+      if (!family_full(ranked_[i].item)) {
+        count_family(ranked_[i].item);
+        ranked_[taken++] = ranked_[i];
+      }
+    kept = taken;
+  }
   kept = std::min<std::size_t>(kept, req.n);
   // The results first (for long carts, their `because` ranges after): with no loop of varying
   // length between them, one result's divisions and cache misses overlap the next one's.
@@ -580,12 +658,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     if (s.rule >= first_similar_) {  // only a new product's similar names reached it
       results_.push_back({r.item, RecommendationKind::Similar, s.score,
                           rules_[s.rule].count / double(kSimilarityScale), 1.0,
-                          s.reasons & reasons_out, 0, 0});
+                          s.reasons & reasons_out, 0, 0, strongest_reason(r.item)});
       continue;
     }
     const double c = confidence(rules_[s.rule].count, antecedent_counts_[s.rule]);
     results_.push_back({r.item, RecommendationKind::CrossSell, s.score, c,
-                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0});
+                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0,
+                        strongest_reason(r.item)});
   }
   // Long carts: each result's bits become the ids they stand for, in cart order.
   std::uint32_t end = 0;
@@ -608,10 +687,12 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
     if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked
-        (filter_ && !filter_->allows(bundle_, c)))
+        !bundle_.recommendable(c) || (filter_ && !filter_->allows(bundle_, c)) ||
+        (max_per_family_ && family_full(c)))
       continue;
-    results_.push_back(
-        {c, RecommendationKind::Popular, 0.0, bundle_.popularity(c) / n, 1.0, 0, end, end});
+    if (max_per_family_) count_family(c);
+    results_.push_back({c, RecommendationKind::Popular, 0.0, bundle_.popularity(c) / n, 1.0, 0, end,
+                        end, kNoItem});
   }
   return results_;
 }
