@@ -59,10 +59,11 @@ inline constexpr std::uint32_t kResultLift = offsetof(Recommendation, lift);
 inline constexpr std::uint32_t kResultReasons = offsetof(Recommendation, reasons);
 inline constexpr std::uint32_t kResultBecauseBegin = offsetof(Recommendation, because_begin);
 inline constexpr std::uint32_t kResultBecauseEnd = offsetof(Recommendation, because_end);
+inline constexpr std::uint32_t kResultReason = offsetof(Recommendation, reason);
 // The JS reader loads u32/f64 halves: every field must sit on its element size.
 static_assert(kResultBytes % 8 == 0 && kResultItem % 4 == 0 && kResultScore % 8 == 0 &&
               kResultConfidence % 8 == 0 && kResultLift % 8 == 0 && kResultReasons % 8 == 0 &&
-              kResultBecauseBegin % 4 == 0 && kResultBecauseEnd % 4 == 0);
+              kResultBecauseBegin % 4 == 0 && kResultBecauseEnd % 4 == 0 && kResultReason % 4 == 0);
 
 // Results per entry of the other kinds: how many u32 and f64 each occupies.
 inline constexpr std::uint32_t kUpsellInts = 1, kUpsellNumbers = 3;  // item; score, subst., ratio
@@ -88,6 +89,7 @@ constexpr std::uint32_t fingerprint() {
                                  kResultReasons,
                                  kResultBecauseBegin,
                                  kResultBecauseEnd,
+                                 kResultReason,
                                  kUpsellInts,
                                  kUpsellNumbers,
                                  kCategoryInts,

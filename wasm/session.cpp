@@ -51,9 +51,11 @@ void Session::reserve(std::uint32_t count, std::uint32_t bytes) {
 
 std::uint32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
                                  std::uint32_t n_exclude, std::uint32_t n_categories,
-                                 std::uint32_t n, double min_price, double max_price) {
+                                 std::uint32_t n, double min_price, double max_price,
+                                 std::uint32_t max_per_family) {
   const std::uint32_t* in = input_.data();
   RecommendRequest req;
+  req.max_per_family = max_per_family;
   req.cart = {in, n_cart};
   req.history = {in + n_cart, n_history};
   req.exclude = {in + n_cart + n_history, n_exclude};

@@ -10,7 +10,7 @@ import { BundleChecksumError, BundleError } from './errors.js';
 const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, KINDS, DEFAULTS } = L;
 const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
 const LOAD_OPTIONS = new Set(['wasm', 'fetch']);
-const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange']);
+const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange', 'maxPerFamily']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
 const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
 const NEXT_OPTIONS = new Set(['asOf', 'n', 'window', 'exclude', 'categories', 'priceRange']);
@@ -168,6 +168,8 @@ export class Recommender {
     const history = o.history ?? EMPTY;
     const exclude = o.exclude ?? EMPTY;
     const n = count(o.n, DEFAULTS.recommend.n, 'n');
+    // 0: no limit per family, as in the core.
+    const perFamily = o.maxPerFamily === 0 ? 0 : count(o.maxPerFamily, DEFAULTS.recommend.maxPerFamily, 'maxPerFamily');
     checkList(cart, 'cart');
     checkList(history, 'history');
     checkList(exclude, 'exclude');
@@ -182,7 +184,7 @@ export class Recommender {
     if (exclude.length) at = this.#write(u32, at, exclude, 'exclude');
     if (categories.length) u32.set(categories, at);
     const found = mod._basketlift_recommend(
-      this.#self, cart.length, history.length, exclude.length, categories.length, n, prices[0], prices[1],
+      this.#self, cart.length, history.length, exclude.length, categories.length, n, prices[0], prices[1], perFamily,
     );
 
     u32 = mod.HEAPU32; // re-read: the call may have grown memory
@@ -525,12 +527,14 @@ function readRecommendations(u32, f64, u8, base, because, labels, found, cart) {
       const to = because + u32[(at + L.RESULT_BECAUSE_END) >>> 2];
       for (let i = because + u32[(at + L.RESULT_BECAUSE_BEGIN) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
     }
+    const reason = u32[(at + L.RESULT_REASON) >>> 2];
     results[r] = {
       item: labels[u32[(at + L.RESULT_ITEM) >>> 2]],
       score: f64[(at + L.RESULT_SCORE) >>> 3],
       confidence: f64[(at + L.RESULT_CONFIDENCE) >>> 3],
       lift: f64[(at + L.RESULT_LIFT) >>> 3],
       because: why,
+      reason: reason === L.NO_ITEM ? null : labels[reason],
       kind: KINDS[u8[at + L.RESULT_KIND]],
     };
   }

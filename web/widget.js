@@ -4,6 +4,10 @@
 // strict style-src CSP, unlike a <style> element) and writes every name with textContent, so a
 // product name is always text, never markup.
 
+// The core's default family limit for a panel of suggestions (generated from C++, see
+// wasm/layout_js.cpp): fewer near-duplicates such as three colours of one lunch bag.
+import { DEFAULTS } from '../build/wasm/layout.js';
+
 export const CART_CHANGE_EVENT = 'basketlift:cart-change';
 export const RENDER_EVENT = 'basketlift:render';
 
@@ -113,7 +117,8 @@ export function mountRecommendations(element, rec, options = {}) {
       return { results: item ? rec.upsell(item, { n, ...filters }) : [], from: item };
     }
     const history = getHistory?.();
-    return { results: rec.recommend(getCart(), { n, ...(history ? { history } : {}), ...filters }) };
+    const options = { n, maxPerFamily: DEFAULTS.widget.maxPerFamily, ...(history ? { history } : {}), ...filters };
+    return { results: rec.recommend(getCart(), options) };
   }
 
   function reason(r, from) {
