@@ -72,7 +72,8 @@ inline constexpr std::uint32_t kCategoryInts = 1,
 inline constexpr std::uint32_t kNextInts = 1, kNextNumbers = 2;  // item; probability, due in days
 inline constexpr std::uint32_t kRuleInts = 3,
                                kRuleNumbers = 3;  // a, b, consequent; supp, conf, lift
-inline constexpr std::uint32_t kItemInts = 2, kItemNumbers = 1;  // category, popularity; price
+inline constexpr std::uint32_t kItemInts = 3,
+                               kItemNumbers = 1;  // category, popularity, recommendable; price
 
 // Every number above and the sentinels, folded into one value. Computed by the compiler of each
 // side (wasm32 and the native generator), so any difference in layout shows as a mismatch.

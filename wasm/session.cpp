@@ -151,7 +151,8 @@ std::uint32_t Session::top_rules(std::uint32_t limit) {
 std::uint32_t Session::items() {
   clear();
   for (std::uint32_t i = 0; i < bundle_->item_count(); ++i) {
-    ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i)});
+    ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i),
+                               static_cast<std::uint32_t>(bundle_->recommendable(i))});
     numbers_.push_back(bundle_->price(i));
   }
   publish();

@@ -216,6 +216,9 @@ export interface Product {
   category: string | null;
   /** null when unknown. */
   price: number | null;
+  /** false for what the catalog marks as not merchandise (postage, fees, adjustments…): no
+   *  kind ever recommends it. true for every item of a bundle without that mark. */
+  recommendable: boolean;
 }
 
 export interface ProductWithPopularity extends Product {

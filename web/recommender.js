@@ -363,7 +363,7 @@ export class Recommender {
     const id = this.#ids.get(item);
     if (id === undefined) return null;
     const c = this.#catalogTable();
-    return { item, name: c.names[id], category: c.categories[id], price: c.prices[id] };
+    return { item, name: c.names[id], category: c.categories[id], price: c.prices[id], recommendable: c.recommendable[id] };
   }
 
   // Every item of the bundle with its catalog entry and popularity (baskets holding it), by id.
@@ -373,7 +373,10 @@ export class Recommender {
     const labels = this.#labels;
     const out = new Array(labels.length);
     for (let id = 0; id < labels.length; id++) {
-      out[id] = { item: labels[id], name: c.names[id], category: c.categories[id], price: c.prices[id], popularity: c.popularity[id] };
+      out[id] = {
+        item: labels[id], name: c.names[id], category: c.categories[id], price: c.prices[id],
+        recommendable: c.recommendable[id], popularity: c.popularity[id],
+      };
     }
     return out;
   }
@@ -471,12 +474,13 @@ export class Recommender {
       const names = readLabels(this.#mod, this.#native, this.#header, L.ITEM_NAMES);
       const count = this.#native.items();
       const { u32, f64, ints, numbers } = this.#results();
-      const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count) };
+      const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count), recommendable: new Array(count) };
       for (let id = 0; id < count; id++) {
         if (names[id] === '') names[id] = null;
         const k = u32[ints + L.ITEM_INTS * id];
         c.categories[id] = k === L.NO_CATEGORY ? null : categories[k];
         c.popularity[id] = u32[ints + L.ITEM_INTS * id + 1];
+        c.recommendable[id] = u32[ints + L.ITEM_INTS * id + 2] === 1;
         const price = f64[numbers + L.ITEM_NUMBERS * id];
         c.prices[id] = Number.isNaN(price) ? null : price;
       }

@@ -43,9 +43,13 @@ Scorer::Scorer(const Bundle& bundle)
   first_similar_ = first_neighbour_ + bundle.all_neighbours().size();
   // Similar names' entries keep count 0 (their antecedent has popularity 0 anyway).
   antecedent_counts_.resize(first_similar_ + bundle.all_similar().size());
+  antecedents_.assign(antecedent_counts_.size(), kNoItem);
   const RuleEntry* single = bundle.all_single_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
-    for (const auto& r : bundle.single_rules(a)) antecedent_counts_[&r - single] = popularity_[a];
+    for (const auto& r : bundle.single_rules(a)) {
+      antecedent_counts_[&r - single] = popularity_[a];
+      antecedents_[&r - single] = a;
+    }
   const RuleEntry* pair = bundle.all_pair_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     bundle.for_each_pair(
@@ -57,6 +61,11 @@ Scorer::Scorer(const Bundle& bundle)
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.neighbours(a))
       antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
+  const RuleEntry* alike = bundle.all_similar().data();
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
+    for (const auto& r : bundle.neighbours(a)) antecedents_[first_neighbour_ + (&r - near)] = a;
+    for (const auto& r : bundle.similar(a)) antecedents_[first_similar_ + (&r - alike)] = a;
+  }
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     const auto rules = bundle.single_rules(a);
     const auto list = bundle.neighbours(a);
@@ -98,9 +107,9 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
   // cart, its reason bits, paired, results, and `because` for carts of up to 64 items).
   const u64 per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 + 2 * sizeof(Ranked) + 4 +
                        4 + 4 + 4 + sizeof(Recommendation) + 4 * 64;
-  // Per rule: its ScoredRule and antecedent count. Per pair: at most 4 table slots (the table is
-  // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
-  return items * per_item + rules * (sizeof(ScoredRule) + 4) +
+  // Per rule: its ScoredRule, antecedent count and antecedent. Per pair: at most 4 table slots (the
+  // table is the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
+  return items * per_item + rules * (sizeof(ScoredRule) + 4 + 4) +
          u64{bundle.pair_count()} * (4 * sizeof(PairSlot) + 4) +
          (u64{bundle.category_count()} + 1) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
          64 * 63 / 2 * sizeof(PairHit);  // the pairs of a 64-item cart
@@ -121,7 +130,8 @@ std::string Scorer::too_large(const Bundle& bundle, std::uint64_t room) {
 std::size_t Scorer::memory_used() const {
   std::size_t bytes = 0;
   auto add = [&](const auto& v) { bytes += v.capacity() * sizeof(v[0]); };
-  add(rules_), add(antecedent_counts_), add(popularity_), add(category_), add(slots_);
+  add(rules_), add(antecedent_counts_), add(antecedents_), add(popularity_), add(category_),
+      add(slots_);
   add(lists_), add(in_pair_), add(paired_), add(pair_hits_), add(affinity_), add(affinity_touched_);
   add(because_bits_), add(candidates_), add(cart_), add(reason_at_), add(ranked_), add(keys_);
   add(histogram_);
@@ -409,6 +419,12 @@ void Scorer::add_neighbours() {
     slot.sum += rules[k].evidence;
   };
   const bool branch_free = words_ == 1 && nonnegative_;
+  auto note = [&](std::size_t first, std::size_t end) {
+    for (auto j = first; j < end; ++j) {
+      const unsigned bit = near_bit(rules_[j].consequent);
+      near_filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
+  };
   auto visit_list = [&](std::size_t first, std::size_t count, std::uint32_t at) {
     if (branch_free)
       sweep<true>(first, count, std::uint64_t{1} << at);
@@ -418,6 +434,7 @@ void Scorer::add_neighbours() {
   if (prepared_.neighbour_weight != 0)
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
+      note(l.near_first, l.near_end);
       visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
     }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
@@ -426,6 +443,8 @@ void Scorer::add_neighbours() {
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
+    const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
+    note(first, first + list.size());
     visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
                reason_at_[i]);
   }
@@ -490,58 +509,45 @@ std::vector<std::uint32_t> Scorer::because(const Recommendation& r) const {
 
 std::uint32_t Scorer::strongest_reason(std::uint32_t item) const {
   const Slot& s = slots_[item];
+  // Reached from one cart item only (most results): that item, without looking at any list.
+  if (words_ == 1 && s.reasons != 0 && (s.reasons & (s.reasons - 1)) == 0) {
+    const auto at = static_cast<std::size_t>(std::countr_zero(s.reasons));
+    return reasons_out_ ? request_cart_[at] : cart_[at];
+  }
   const std::size_t k = s.rule;
-  const auto alike = bundle_.all_similar();
-  auto similar_range = [&](std::uint32_t id) {
-    const auto list = bundle_.similar(id);
-    const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
-    return std::pair{first, first + list.size()};
-  };
-  // Calls f(cart item id) for every cart item that reached the item, in cart order.
-  auto each_reason = [&](auto f) {
-    const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
-    for (std::size_t w = 0; w < words_; ++w)
-      for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
-        const auto at = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-        if (f(reasons_out_ ? request_cart_[at] : cart_[at])) return;
-      }
-  };
-  std::uint32_t best_item = kNoItem;
-  if (k >= bundle_.single_rule_count() && k < first_neighbour_) {
+  const ScoredRule* rules = rules_.data();
+  std::uint32_t best_item = antecedents_[k];
+  if (best_item == kNoItem)  // a pair rule: its first cart item
     for (const auto& hit : pair_hits_)
       if (k >= hit.first && k < std::size_t{hit.first} + hit.count) {
-        best_item = cart_[hit.i];  // a pair rule: its first cart item
+        best_item = cart_[hit.i];
         break;
       }
-  } else {
-    each_reason([&](std::uint32_t id) {
-      const Lists& l = lists_[id];
-      const bool holds = k < first_neighbour_ ? k >= l.single_first && k < l.single_end
-                         : k < first_similar_ ? k >= l.near_first && k < l.near_end
-                         : popularity_[id] == 0
-                             ? k >= similar_range(id).first && k < similar_range(id).second
-                             : false;
-      if (holds) best_item = id;
-      return holds;
-    });
-  }
-  // Neighbours and similar names add to the score: one of them may outweigh the strongest rule.
-  double best = rules_[k].evidence;
-  auto consider = [&](std::uint32_t id, std::size_t first, std::size_t end) {
+  const unsigned bit = near_bit(item);
+  // No cart item lists it among its neighbours or similar names: the strongest rule decides.
+  if (!((near_filter_[bit >> 6] >> (bit & 63)) & 1)) return best_item;
+  // Else a neighbour or similar name of a cart item that reached it may outweigh that rule.
+  double best = rules[k].evidence;
+  const auto alike = bundle_.all_similar();
+  auto look = [&](std::uint32_t id, std::size_t first, std::size_t end) {
     for (std::size_t j = first; j < end; ++j)
-      if (rules_[j].consequent == item && rules_[j].evidence > best) {
-        best = rules_[j].evidence;
+      if (rules[j].consequent == item && rules[j].evidence > best) {
+        best = rules[j].evidence;
         best_item = id;
       }
   };
-  each_reason([&](std::uint32_t id) {
-    if (prepared_.neighbour_weight != 0) consider(id, lists_[id].near_first, lists_[id].near_end);
-    if (prepared_.similar_weight != 0 && popularity_[id] == 0 && !alike.empty()) {
-      const auto [first, end] = similar_range(id);
-      consider(id, first, end);
+  const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
+  for (std::size_t w = 0; w < words_; ++w)
+    for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
+      const auto at = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::uint32_t id = reasons_out_ ? request_cart_[at] : cart_[at];
+      look(id, lists_[id].near_first, lists_[id].near_end);
+      if (popularity_[id] == 0 && !alike.empty()) {
+        const auto list = bundle_.similar(id);
+        const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
+        look(id, first, first + list.size());
+      }
     }
-    return false;
-  });
   return best_item;
 }
 
@@ -579,6 +585,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // becomes a candidate, at the cost of one store per call however many such items there are.
   slots_[n_items].state = blocked;
   max_per_family_ = req.max_per_family;
+  std::fill_n(near_filter_, 4, 0);
   for (auto k : families_) family_count_[k] = 0;
   families_.clear();
 
@@ -634,7 +641,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (std::size_t i = 0; i < kept; ++i) {
     const std::uint32_t c = reaching[i];
     ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
-    touched += antecedent_counts_[slots_[c].rule];
+    touched += antecedent_counts_[slots_[c].rule] + antecedents_[slots_[c].rule];
   }
   touched_ += touched;
   rank(ranked_.data(), kept);
@@ -658,14 +665,16 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     if (s.rule >= first_similar_) {  // only a new product's similar names reached it
       results_.push_back({r.item, RecommendationKind::Similar, s.score,
                           rules_[s.rule].count / double(kSimilarityScale), 1.0,
-                          s.reasons & reasons_out, 0, 0, strongest_reason(r.item)});
+                          s.reasons & reasons_out, 0, 0, kNoItem});
       continue;
     }
     const double c = confidence(rules_[s.rule].count, antecedent_counts_[s.rule]);
     results_.push_back({r.item, RecommendationKind::CrossSell, s.score, c,
-                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0,
-                        strongest_reason(r.item)});
+                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0, kNoItem});
   }
+  // Reasons in a loop of their own: inside the one above, their lists of varying length kept
+  // one result's loads from overlapping the next one's (a quarter more time per call).
+  for (auto& result : results_) result.reason = strongest_reason(result.item);
   // Long carts: each result's bits become the ids they stand for, in cart order.
   std::uint32_t end = 0;
   if (!reasons_out_) {

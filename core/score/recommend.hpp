@@ -152,7 +152,10 @@ class Scorer {
   // then neighbours in all_neighbours() order (their evidence: weight * cosine), then similar
   // names in all_similar() order (weight * name cosine).
   std::vector<ScoredRule> rules_;
-  std::vector<std::uint32_t> antecedent_counts_;      // per rule: baskets holding its antecedent
+  std::vector<std::uint32_t> antecedent_counts_;  // per rule: baskets holding its antecedent
+  // Per rule: its antecedent item (the listing item for neighbours and similar names); kNoItem
+  // for pair rules. Recommendation::reason in one read.
+  std::vector<std::uint32_t> antecedents_;
   std::size_t first_neighbour_ = 0;                   // where the neighbours start in rules_
   std::size_t first_similar_ = 0;                     // where the similar names start
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
@@ -235,6 +238,10 @@ class Scorer {
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
   std::uint32_t max_per_family_ = 0;
+  // The cart's neighbour lists' items this call, hashed to 256 bits: strongest_reason() reads a
+  // list only for an item that may be in one.
+  std::uint64_t near_filter_[4] = {};
+  static unsigned near_bit(std::uint32_t item) { return (item * 0x9E3779B1u) >> 24; }
   std::vector<std::uint32_t> family_count_;  // per category, this call (when limited)
   std::vector<std::uint32_t> families_;      // categories counted this call
 };

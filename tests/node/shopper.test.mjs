@@ -55,6 +55,13 @@ test('recommend: each result carries its reason, null for the popular fill; as t
   assert.deepEqual(rec.recommend(['t'], { n: 4 }).map((r) => r.reason), ['t', 't', 't', 't']);
 });
 
+test('product() and products() carry the flag, so a page can check what it shows', () => {
+  assert.equal(rec.product('f').recommendable, false);
+  assert.equal(rec.product('t').recommendable, true);
+  assert.equal(rec.product('m1').recommendable, true); // empty column: recommendable
+  assert.deepEqual(rec.products().filter((p) => !p.recommendable).map((p) => p.item), ['f']);
+});
+
 test('the widget default family limit comes from the core through layout.js', () => {
   assert.equal(L.DEFAULTS.widget.maxPerFamily, 1);
   assert.equal(L.DEFAULTS.recommend.maxPerFamily, 0);
