@@ -32,8 +32,10 @@ std::uint64_t heap_room() {
 // -sDYNAMIC_EXECUTION=0) costs about half a microsecond.
 extern "C" EMSCRIPTEN_KEEPALIVE std::int32_t basketlift_recommend(
     Session* s, std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
-    std::uint32_t n_categories, std::uint32_t n, double min_price, double max_price) {
-  return s->recommend(n_cart, n_history, n_exclude, n_categories, n, min_price, max_price);
+    std::uint32_t n_categories, std::uint32_t n, double min_price, double max_price,
+    std::uint32_t max_per_family) {
+  return s->recommend(n_cart, n_history, n_exclude, n_categories, n, min_price, max_price,
+                      max_per_family);
 }
 
 EMSCRIPTEN_BINDINGS(basketlift) {

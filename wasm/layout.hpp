@@ -79,10 +79,11 @@ inline constexpr std::uint32_t kResultBecauseEnd = offsetof(Recommendation, beca
 // For carts of up to kReasonBits entries bit i of a result's reasons is the request's cart[i]
 // (JS names them from its copy of the cart); longer carts' results carry id ranges instead.
 inline constexpr std::uint32_t kReasonBits = 8 * sizeof(Recommendation::reasons);
+inline constexpr std::uint32_t kResultReason = offsetof(Recommendation, reason);
 // The JS reader loads u32/f64 halves: every field must sit on its element size.
 static_assert(kResultBytes % 8 == 0 && kResultItem % 4 == 0 && kResultScore % 8 == 0 &&
               kResultConfidence % 8 == 0 && kResultLift % 8 == 0 && kResultReasons % 8 == 0 &&
-              kResultBecauseBegin % 4 == 0 && kResultBecauseEnd % 4 == 0);
+              kResultBecauseBegin % 4 == 0 && kResultBecauseEnd % 4 == 0 && kResultReason % 4 == 0);
 
 // Results per entry of the other kinds: how many u32 and f64 each occupies.
 inline constexpr std::uint32_t kUpsellInts = 1, kUpsellNumbers = 3;  // item; score, subst., ratio
@@ -91,7 +92,8 @@ inline constexpr std::uint32_t kCategoryInts = 1,
 inline constexpr std::uint32_t kNextInts = 1, kNextNumbers = 2;  // item; probability, due in days
 inline constexpr std::uint32_t kRuleInts = 3,
                                kRuleNumbers = 3;  // a, b, consequent; supp, conf, lift
-inline constexpr std::uint32_t kItemInts = 2, kItemNumbers = 1;  // category, popularity; price
+inline constexpr std::uint32_t kItemInts = 3,
+                               kItemNumbers = 1;  // category, popularity, recommendable; price
 
 // Every number above and the sentinels, folded into one value. Computed by the compiler of each
 // side (wasm32 and the native generator), so any difference in layout shows as a mismatch.
@@ -112,6 +114,7 @@ constexpr std::uint32_t fingerprint() {
                                  kResultBecauseBegin,
                                  kResultBecauseEnd,
                                  kReasonBits,
+                                 kResultReason,
                                  kUpsellInts,
                                  kUpsellNumbers,
                                  kCategoryInts,

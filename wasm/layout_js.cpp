@@ -59,6 +59,7 @@ int main() {
   constant("RESULT_BECAUSE_BEGIN", kResultBecauseBegin);
   constant("RESULT_BECAUSE_END", kResultBecauseEnd);
   constant("REASON_BITS", kReasonBits);
+  constant("RESULT_REASON", kResultReason);
   constant("UPSELL_INTS", kUpsellInts);
   constant("UPSELL_NUMBERS", kUpsellNumbers);
   constant("CATEGORY_INTS", kCategoryInts);
@@ -81,7 +82,10 @@ int main() {
   const UpsellRequest upsell;
   const NextPurchaseRequest next;
   std::printf("export const DEFAULTS = Object.freeze({\n");
-  std::printf("  recommend: Object.freeze({ n: %u }),\n", recommend.n);
+  std::printf("  recommend: Object.freeze({ n: %u, maxPerFamily: %u }),\n", recommend.n,
+              recommend.max_per_family);
+  // What the widget asks for unless told otherwise: more varied than the API's plain default.
+  std::printf("  widget: Object.freeze({ maxPerFamily: %u }),\n", kWidgetMaxPerFamily);
   std::printf("  upsell: Object.freeze({ n: %u, maxPriceRatio: %.17g }),\n", upsell.n,
               upsell.max_price_ratio);
   std::printf("  complementaryCategories: Object.freeze({ n: %u }),\n", kDefaultCategoryResults);

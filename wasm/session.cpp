@@ -117,9 +117,11 @@ void Session::trim() {
 
 std::int32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
                                 std::uint32_t n_exclude, std::uint32_t n_categories,
-                                std::uint32_t n, double min_price, double max_price) {
+                                std::uint32_t n, double min_price, double max_price,
+                                std::uint32_t max_per_family) {
   const std::uint32_t* in = input_.data();
   RecommendRequest req;
+  req.max_per_family = max_per_family;
   req.cart = {in, n_cart};
   req.history = {in + n_cart, n_history};
   req.exclude = {in + n_cart + n_history, n_exclude};
@@ -229,7 +231,8 @@ std::uint32_t Session::top_rules(std::uint32_t limit) {
 std::uint32_t Session::items() {
   clear();
   for (std::uint32_t i = 0; i < bundle_->item_count(); ++i) {
-    ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i)});
+    ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i),
+                               static_cast<std::uint32_t>(bundle_->recommendable(i))});
     numbers_.push_back(bundle_->price(i));
   }
   publish();

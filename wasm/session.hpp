@@ -73,7 +73,7 @@ class Session {
   // kRequestTooLarge when the scorer would need more than kCallMemoryLimit for it.
   std::int32_t recommend(std::uint32_t n_cart, std::uint32_t n_history, std::uint32_t n_exclude,
                          std::uint32_t n_categories, std::uint32_t n, double min_price,
-                         double max_price);
+                         double max_price, std::uint32_t max_per_family = 0);
   // Input: exclude (item ids), categories. Results: kUpsellInts + kUpsellNumbers per entry.
   std::uint32_t upsell(std::uint32_t item, std::uint32_t n, double max_price_ratio,
                        std::uint32_t n_exclude, std::uint32_t n_categories, double min_price,

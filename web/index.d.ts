@@ -59,6 +59,10 @@ export interface RecommendOptions extends ItemFilters {
   history?: string[];
   /** How many results, a positive integer. Default 10. */
   n?: number;
+  /** At most this many results of one family (the catalog's category; on a derived catalog the
+   *  name stem, such as "LUNCH BAG"), the next-best items of other families taking the places.
+   *  0 or absent: no limit. The widget asks for the core's `widget.maxPerFamily` default. */
+  maxPerFamily?: number;
 }
 
 export interface Recommendation {
@@ -77,6 +81,10 @@ export interface Recommendation {
   /** The cart items whose rules (for 'similar': whose names, for 'category': whose categories)
    *  reached the item, in cart order; empty for 'popular'. */
   because: string[];
+  /** The one cart item to name to a shopper ("Often bought with …"): the one whose rule,
+   *  neighbour or similar name weighed most for this item (for 'category', whose category);
+   *  null for 'popular'. */
+  reason: string | null;
   /** 'cross-sell': item rules fired. 'similar': a product no basket holds yet (in the catalog
    *  only) is in the cart, and the item's name resembles it. 'category': too few of those, and
    *  the cart items' categories (bundles mined with a catalog) fill next. 'popular' fills the
@@ -220,6 +228,9 @@ export interface Product {
   category: string | null;
   /** null when unknown. */
   price: number | null;
+  /** false for what the catalog marks as not merchandise (postage, fees, adjustments…): no
+   *  kind ever recommends it. true for every item of a bundle without that mark. */
+  recommendable: boolean;
 }
 
 export interface ProductWithPopularity extends Product {

@@ -10,7 +10,7 @@ import { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from
 const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, TRIM, KINDS, DEFAULTS } = L;
 const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
 const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes']);
-const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange']);
+const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange', 'maxPerFamily']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
 const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
 const NEXT_OPTIONS = new Set(['asOf', 'n', 'window', 'exclude', 'categories', 'priceRange']);
@@ -293,6 +293,9 @@ export class Recommender {
     const history = o.history ?? EMPTY;
     const exclude = o.exclude ?? EMPTY;
     const n = count(o.n, DEFAULTS.recommend.n, 'n');
+    // 0: no limit per family, as in the core. Read once, like every option.
+    const familyOption = o.maxPerFamily;
+    const perFamily = familyOption === 0 ? 0 : count(familyOption, DEFAULTS.recommend.maxPerFamily, 'maxPerFamily');
     const nCart = lengthOf(cart, 'cart', ITEM_IDS);
     const nHistory = history === EMPTY ? 0 : lengthOf(history, 'history', ITEM_IDS);
     const nExclude = exclude === EMPTY ? 0 : lengthOf(exclude, 'exclude', ITEM_IDS);
@@ -330,7 +333,7 @@ export class Recommender {
       const start = this.#input(total);
       let u32 = mod.HEAPU32;
       for (let i = 0; i < total; i++) u32[start + i] = ids[i];
-      found = mod._basketlift_recommend(this.#self, nCart, nHistory, nExclude, categories.length, n, min, max);
+      found = mod._basketlift_recommend(this.#self, nCart, nHistory, nExclude, categories.length, n, min, max, perFamily);
       u32 = mod.HEAPU32; // re-read: the call may have grown memory
       const header = this.#header;
       if (found >= 0) {
@@ -558,7 +561,7 @@ export class Recommender {
     const id = this.#ids.get(item);
     if (id === undefined) return null;
     const c = this.#catalogTable();
-    return { item, name: c.names[id], category: c.categories[id], price: c.prices[id] };
+    return { item, name: c.names[id], category: c.categories[id], price: c.prices[id], recommendable: c.recommendable[id] };
   }
 
   // Every item of the bundle with its catalog entry and popularity (baskets holding it), by id.
@@ -568,7 +571,10 @@ export class Recommender {
     const labels = this.#labels;
     const out = new Array(labels.length);
     for (let id = 0; id < labels.length; id++) {
-      out[id] = { item: labels[id], name: c.names[id], category: c.categories[id], price: c.prices[id], popularity: c.popularity[id] };
+      out[id] = {
+        item: labels[id], name: c.names[id], category: c.categories[id], price: c.prices[id],
+        recommendable: c.recommendable[id], popularity: c.popularity[id],
+      };
     }
     return out;
   }
@@ -723,12 +729,13 @@ export class Recommender {
         const names = readLabels(this.#mod, native, this.#header, L.ITEM_NAMES);
         const count = native.items();
         const { u32, f64, ints, numbers } = this.#results();
-        const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count) };
+        const c = { names, categories: new Array(count), prices: new Array(count), popularity: new Array(count), recommendable: new Array(count) };
         for (let id = 0; id < count; id++) {
           if (names[id] === '') names[id] = null;
           const k = u32[ints + L.ITEM_INTS * id];
           c.categories[id] = k === L.NO_CATEGORY ? null : categories[k];
           c.popularity[id] = u32[ints + L.ITEM_INTS * id + 1];
+          c.recommendable[id] = u32[ints + L.ITEM_INTS * id + 2] === 1;
           const price = f64[numbers + L.ITEM_NUMBERS * id];
           c.prices[id] = Number.isNaN(price) ? null : price;
         }
@@ -805,12 +812,14 @@ function readRecommendations(u32, f64, u8, base, because, labels, found, cartIds
       const to = because + u32[(at + L.RESULT_BECAUSE_END) >>> 2];
       for (let i = because + u32[(at + L.RESULT_BECAUSE_BEGIN) >>> 2]; i < to; i++) why.push(labels[u32[i]]);
     }
+    const reason = u32[(at + L.RESULT_REASON) >>> 2];
     results[r] = {
       item: labels[u32[(at + L.RESULT_ITEM) >>> 2]],
       score: f64[(at + L.RESULT_SCORE) >>> 3],
       confidence: f64[(at + L.RESULT_CONFIDENCE) >>> 3],
       lift: f64[(at + L.RESULT_LIFT) >>> 3],
       because: why,
+      reason: reason === L.NO_ITEM ? null : labels[reason],
       kind: KINDS[u8[at + L.RESULT_KIND]],
     };
   }

@@ -4,6 +4,10 @@
 // strict style-src CSP, unlike a <style> element) and writes every name with textContent, so a
 // product name is always text, never markup.
 
+// The core's default family limit for a panel of suggestions (generated from C++, see
+// wasm/layout_js.cpp): fewer near-duplicates such as three colours of one lunch bag.
+import { DEFAULTS } from '../build/wasm/layout.js';
+
 export const CART_CHANGE_EVENT = 'basketlift:cart-change';
 export const RENDER_EVENT = 'basketlift:render';
 
@@ -165,12 +169,15 @@ export function mountRecommendations(element, rec, options = {}) {
       const item = getItem();
       if (!item) return { results: [] };
       // The viewed item first, then its complements (never what is in the cart already).
-      const complements = rec.recommend([item], { n, ...filters, exclude: [...excluded(), ...getCart()] })
+      const complements = rec.recommend([item], {
+        n, maxPerFamily: DEFAULTS.widget.maxPerFamily, ...filters, exclude: [...excluded(), ...getCart()],
+      })
         .filter((r) => r.kind !== 'popular');
       return { results: complements.length ? [{ item, kind: 'viewed', because: [] }, ...complements] : [], from: item };
     }
     const history = getHistory?.();
-    return { results: rec.recommend(getCart(), { n, ...(history ? { history } : {}), ...filters, exclude: excluded() }) };
+    const options = { n, maxPerFamily: DEFAULTS.widget.maxPerFamily, ...(history ? { history } : {}), ...filters, exclude: excluded() };
+    return { results: rec.recommend(getCart(), options) };
   }
 
   // One reason a shopper can read, naming the strongest cart item; the statistics stay in the

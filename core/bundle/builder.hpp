@@ -57,6 +57,9 @@ inline void add_catalog_fields(BundleContent& c, const Catalog& catalog, bool un
   c.item_category.clear();
   c.names.clear();
   c.prices.clear();
+  c.unrecommendable.clear();
+  for (std::uint32_t i = 0; i < entries.size(); ++i)
+    if (entries[i] && !entries[i]->recommendable) c.unrecommendable.push_back(i);
   for (const auto* e : entries) {
     std::uint32_t k = kNoCategory;
     if (e && !e->category.empty())

@@ -30,6 +30,7 @@ enum class SectionId : std::uint32_t {
   CategoryRules = 8,  // optional: rules {category} -> category, from baskets mapped to categories
   Neighbours = 9,     // optional: per item, its top co-purchased items (cosine), no threshold
   Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
+  Unrecommendable = 11,  // optional: items never recommended (postage, fees, adjustments...)
 };
 
 // Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].
@@ -79,6 +80,9 @@ struct BundleContent {
   std::vector<std::pair<std::uint32_t, RuleEntry>> neighbours;
   // Similar (optional: written when non-empty): (item, {item, cosine * kSimilarityScale}).
   std::vector<std::pair<std::uint32_t, RuleEntry>> similar;
+  // Items no kind may recommend (optional: written when non-empty), ascending ids. A section of
+  // its own rather than a catalog column, so bundles without it still load and mean "all".
+  std::vector<std::uint32_t> unrecommendable;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -190,6 +194,14 @@ class Bundle {
   // Items of a category, in id order.
   std::span<const std::uint32_t> category_items(std::uint32_t category) const;
 
+  // False for items the catalog marks as not merchandise (section 11): no kind recommends them.
+  // Every item is recommendable in a bundle without the section.
+  bool recommendable(std::uint32_t item) const {
+    return unrecommendable_flags_.empty() || !unrecommendable_flags_[item];
+  }
+  // Those items, ascending.
+  const std::vector<std::uint32_t>& unrecommendable() const { return unrecommendable_; }
+
   bool has_category_rules() const { return category_rules_ != 0; }
   std::uint32_t category_popularity(std::uint32_t category) const;
   std::span<const RuleEntry> category_rules(std::uint32_t category) const;
@@ -248,6 +260,8 @@ class Bundle {
   std::uint64_t category_rules_ = 0, category_pop_ = 0, category_rule_offsets_ = 0,
                 category_rule_entries_ = 0;
   std::uint64_t repurchase_ = 0;
+  std::vector<std::uint32_t> unrecommendable_;
+  std::vector<std::uint8_t> unrecommendable_flags_;  // per item when the section is present
   std::vector<std::pair<std::string, std::string>> meta_;
   // Sorted (label, id) for lookups by label.
   std::vector<std::uint32_t> by_label_;

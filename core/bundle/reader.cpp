@@ -88,6 +88,8 @@ const char* section_name(SectionId id) {
       return "neighbours";
     case SectionId::Similar:
       return "similar names";
+    case SectionId::Unrecommendable:
+      return "unrecommendable";
   }
   return "unknown";
 }
@@ -500,6 +502,23 @@ bool Bundle::validate_optional(std::string& error) {
         return bad(s->id, "item " + std::to_string(i) + " has invalid statistics");
     }
     repurchase_ = at;
+  }
+
+  if (const auto* s = section(SectionId::Unrecommendable)) {
+    Cursor c(bytes_, s->offset, s->size);
+    std::uint32_t n, count;
+    std::uint64_t at;
+    if (!c.u32(n) || n != n_items_ || !c.u32(count) || !c.skip(count, 4, at))
+      return bad(s->id, "item count differs from the items section or exceeds the section");
+    unrecommendable_.resize(count);
+    unrecommendable_flags_.assign(n_items_, 0);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const auto item = u32(at + 4ull * i);
+      if (item >= n_items_ || (i > 0 && item <= unrecommendable_[i - 1]))
+        return bad(s->id, "entry " + std::to_string(i) + " is out of range or out of order");
+      unrecommendable_[i] = item;
+      unrecommendable_flags_[item] = 1;
+    }
   }
   return true;
 }

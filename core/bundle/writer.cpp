@@ -172,6 +172,13 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
   if (!c.neighbours.empty())
     sections.emplace_back(SectionId::Neighbours, rule_lists(c.neighbours, n));
   if (!c.similar.empty()) sections.emplace_back(SectionId::Similar, rule_lists(c.similar, n));
+  if (!c.unrecommendable.empty()) {
+    Buffer un;
+    un.u32(n);
+    un.u32(static_cast<std::uint32_t>(c.unrecommendable.size()));
+    for (auto item : c.unrecommendable) un.u32(item);
+    sections.emplace_back(SectionId::Unrecommendable, std::move(un));
+  }
 
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();

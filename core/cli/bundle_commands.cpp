@@ -78,13 +78,13 @@ int run_inspect(int argc, char** argv) {
 
 int run_recommend(int argc, char** argv) {
   auto options = kFilterOptions;
-  options.insert({"--cart", "--history"});
+  options.insert({"--cart", "--history", "--max-per-family"});
   Args args(argc, argv, 2, options, {"--json", "--help", "-h"});
   {
     const std::string usage =
         "usage: basketlift recommend BUNDLE --cart A,B [--history C,D] [--exclude E]\n"
         "       [--categories C1,C2] [--min-price P] [--max-price P] [-n " +
-        std::to_string(RecommendRequest{}.n) + "] [--json]\n";
+        std::to_string(RecommendRequest{}.n) + "] [--max-per-family N] [--json]\n";
     if (usage_or_bundle(args, usage)) return 0;
   }
   auto bundle = load_bundle(args.positional()[0]);
@@ -99,6 +99,10 @@ int run_recommend(int argc, char** argv) {
   request.exclude = f.exclude;
   request.n = f.n;
   request.filter = f.filter;
+  if (auto m = args.get_uint("--max-per-family")) {
+    if (*m > UINT32_MAX) throw InputError("--max-per-family: too large");
+    request.max_per_family = static_cast<std::uint32_t>(*m);
+  }
   auto results = scorer.recommend(request);
   const bool json = args.flag("--json");
   if (json) std::printf("[");
@@ -113,13 +117,17 @@ int run_recommend(int argc, char** argv) {
       auto because = scorer.because(r);
       for (std::size_t k = 0; k < because.size(); ++k)
         std::printf("%s%s", k ? "," : "", json_string(bundle->label(because[k])).c_str());
-      std::printf("],\"kind\":\"%s\"}", kind);
+      std::printf("],\"reason\":%s,\"kind\":\"%s\"}",
+                  r.reason == kNoItem ? "null" : json_string(bundle->label(r.reason)).c_str(),
+                  kind);
     } else {
       std::string because;
       for (auto b : scorer.because(r))
         because += (because.empty() ? "" : ", ") + std::string(bundle->label(b));
-      std::printf("%2zu. %-30s score %.4f  confidence %.3f  lift %.2f  %s%s%s\n", i + 1,
+      std::printf("%2zu. %-30s score %.4f  confidence %.3f  lift %.2f  %s%s%s%s%s\n", i + 1,
                   printable(bundle->label(r.item)).c_str(), r.score, r.confidence, r.lift, kind,
+                  r.reason == kNoItem ? "" : "  with: ",
+                  r.reason == kNoItem ? "" : printable(bundle->label(r.reason)).c_str(),
                   because.empty() ? "" : "  because: ", printable(because).c_str());
     }
   }

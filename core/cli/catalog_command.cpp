@@ -12,13 +12,14 @@ namespace basketlift::cli {
 int run_catalog(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"-o", "--output", "--item-col", "--description-col", "--price-col", "--quantity-col"},
-            {"--help", "-h"});
+            {"--help", "-h", "--explain"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(
         "usage: basketlift catalog ORDERS.csv[.gz] -o catalog.csv [--item-col StockCode]\n"
         "       [--description-col Description] [--price-col UnitPrice] [--quantity-col Quantity]\n"
         "name = most frequent description, price = median unit price (quantity and price > 0),\n"
-        "category = product type parsed from the name (docs/catalog.md)\n"
+        "category = product type parsed from the name, recommendable = 0 for postage, fees,\n"
+        "adjustments and other non-merchandise (docs/catalog.md); --explain lists those on stderr\n"
         "-o - writes to stdout; outputs and exit codes: docs/cli-outputs.md\n",
         stdout);
     return 0;
@@ -45,6 +46,18 @@ int run_catalog(int argc, char** argv) {
                catalog.rows.size() - catalog.typed - catalog.untyped,
                100.0 * (catalog.rows.size() - catalog.typed - catalog.untyped) / n,
                catalog.untyped);
+  std::size_t by_rule[5] = {};
+  for (auto why : catalog.why) ++by_rule[static_cast<int>(why)];
+  std::fprintf(stderr,
+               "%s: not recommendable %zu: by description %zu, by code %zu, by price %zu, "
+               "unpriced %zu\n",
+               out->c_str(), catalog.rows.size() - by_rule[0], by_rule[1], by_rule[2], by_rule[3],
+               by_rule[4]);
+  if (args.flag("--explain"))
+    for (std::size_t i = 0; i < catalog.rows.size(); ++i)
+      if (catalog.why[i] != NonMerchandise::None)
+        std::fprintf(stderr, "%s\t%s\t%s\n", non_merchandise_name(catalog.why[i]),
+                     catalog.rows[i].first.c_str(), catalog.rows[i].second.name.c_str());
   return 0;
 }
 

@@ -29,6 +29,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             --catalog-items)
   --json                    one JSON object: {"methods": {...}, "test_carts": N}
   --no-history              recommend from the cart alone (no customer history)
+  --max-per-family N        basketlift recommends at most N items per family (catalog category;
+                            default 0: no limit); the report's families@4 shows the effect
   --similar-weight W        the scorer's weight on new products' similar names (default 1;
                             for choosing it with --validation)
   --validation              evaluate on the validation split --tune uses (the training part,
@@ -54,10 +56,12 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   for (std::size_t i = 0; i < r.methods.size(); ++i) {
     const auto& m = r.methods[i].metrics;
     std::printf(
-        "%s%s: {\"hr@5\": %s, \"hr@10\": %s, \"mrr@10\": %s, \"coverage\": %s, \"served\": %s}",
+        "%s%s: {\"hr@5\": %s, \"hr@10\": %s, \"mrr@10\": %s, \"coverage\": %s, \"served\": %s, "
+        "\"families@4\": %s}",
         i ? ", " : "", json_string(r.methods[i].name).c_str(), format_double(m.hr5).c_str(),
         format_double(m.hr10).c_str(), format_double(m.mrr10).c_str(),
-        format_double(m.coverage).c_str(), format_double(m.served).c_str());
+        format_double(m.coverage).c_str(), format_double(m.served).c_str(),
+        format_double(m.families4).c_str());
   }
   if (next)
     std::printf(
@@ -68,22 +72,23 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
+      "\"no_recommendable_target\": %llu, "
       "\"served_without_rules\": %llu, \"unserved\": {\"unknown_items\": %llu, "
       "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
       u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
-      u(r.unknown_targets), u(r.served_without_rules), u(un.unknown_items), u(un.below_support),
-      u(un.no_rules), u(un.all_excluded));
+      u(r.unknown_targets), u(r.no_recommendable_target), u(r.served_without_rules),
+      u(un.unknown_items), u(un.below_support), u(un.no_rules), u(un.all_excluded));
 }
 
 void print_table(const EvalReport& r) {
   std::printf("%llu test carts, %llu training baskets, %llu rules in the bundle\n", u(r.test_carts),
               u(r.train_baskets), u(r.bundle_rules));
-  std::printf("%-14s %7s %7s %7s %9s %7s\n", "method", "HR@5", "HR@10", "MRR@10", "coverage",
-              "served");
+  std::printf("%-14s %7s %7s %7s %9s %7s %11s\n", "method", "HR@5", "HR@10", "MRR@10", "coverage",
+              "served", "families@4");
   for (const auto& [name, m] : r.methods)
-    std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f\n", name.c_str(), m.hr5, m.hr10, m.mrr10,
-                m.coverage, m.served);
+    std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f %11.3f\n", name.c_str(), m.hr5, m.hr10,
+                m.mrr10, m.coverage, m.served, m.families4);
   const auto& un = r.unserved;
   std::printf(
       "basketlift served %llu carts with no item rule firing (by new products' similar names or "
@@ -91,9 +96,11 @@ void print_table(const EvalReport& r) {
       "basketlift served %llu carts only the popular fill: %llu hold no item seen in training, "
       "%llu only items below the min count (%u baskets), %llu frequent items without rules, "
       "%llu rules whose consequents are all in the cart or history\n"
-      "%llu carts hide an item never sold in training (only similar names can reach it)\n",
+      "%llu carts hide an item never sold in training (only similar names can reach it)\n"
+      "%llu test baskets hold no recommendable item (none is hidden: not carts)\n",
       u(r.served_without_rules), u(un.total()), u(un.unknown_items), u(un.below_support),
-      r.min_count, u(un.no_rules), u(un.all_excluded), u(r.unknown_targets));
+      r.min_count, u(un.no_rules), u(un.all_excluded), u(r.unknown_targets),
+      u(r.no_recommendable_target));
 }
 
 constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
@@ -176,7 +183,7 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
 int run_eval(int argc, char** argv) {
   Args args(argc, argv, 2,
             with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog",
-                               "--similar-weight"}),
+                               "--similar-weight", "--max-per-family"}),
             {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
              "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
@@ -203,6 +210,8 @@ int run_eval(int argc, char** argv) {
   }
   if (auto s = args.get_uint("--seed")) opt.seed = *s;
   opt.use_history = !args.flag("--no-history");
+  if (auto m = args.get_uint("--max-per-family"))
+    opt.max_per_family = static_cast<std::uint32_t>(*m);
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) {
     catalog = read_catalog(*path);

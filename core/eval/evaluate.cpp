@@ -104,10 +104,19 @@ void top10(std::vector<std::uint32_t>& candidates, const std::vector<double>& sc
 }
 
 struct Tally {
-  double hr5 = 0, hr10 = 0, mrr = 0, served = 0;
+  double hr5 = 0, hr10 = 0, mrr = 0, served = 0, families4 = 0;
   std::vector<bool> shown;
   std::uint32_t items = 0;  // coverage's denominator: the items sold in training
+  const Bundle* bundle = nullptr;
   void add(const std::vector<std::uint32_t>& list, std::uint32_t target, bool served_cart) {
+    std::uint32_t seen[4];
+    std::size_t families = 0;
+    for (std::size_t r = 0; r < list.size() && r < 4; ++r) {
+      const auto k = bundle->item_category(list[r]);
+      if (k == kNoCategory || std::find(seen, seen + families, k) == seen + families)
+        seen[families++] = k;
+    }
+    families4 += static_cast<double>(families);
     for (std::size_t r = 0; r < list.size(); ++r) {
       shown[list[r]] = true;
       if (list[r] != target) continue;
@@ -120,9 +129,10 @@ struct Tally {
   MethodMetrics metrics(std::uint64_t carts) const {
     const double n = carts ? static_cast<double>(carts) : 1.0;
     const auto end = shown.begin() + std::min<std::ptrdiff_t>(items, std::ssize(shown));
-    return {hr5 / n, hr10 / n, mrr / n,
-            static_cast<double>(std::count(shown.begin(), end, true)) / std::max(1u, items),
-            served / n};
+    return {
+        hr5 / n,    hr10 / n,
+        mrr / n,    static_cast<double>(std::count(shown.begin(), end, true)) / std::max(1u, items),
+        served / n, families4 / n};
   }
 };
 
@@ -208,6 +218,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   for (auto& t : tallies) {
     t.shown.assign(n_items, false);
     t.items = sold;
+    t.bundle = bundle.get();
   }
 
   struct Case {
@@ -215,7 +226,12 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
     std::uint32_t target;
   };
   std::vector<Case> cases;  // the scorer's carts, evaluated after the baselines
-  std::vector<std::uint32_t> cart, history, list, candidates;
+  std::vector<std::uint32_t> cart, history, list, candidates, eligible;
+  // Items no kind may recommend: never hidden, and excluded from every method's lists alike.
+  auto recommendable = [&](ItemId i) {
+    const CatalogEntry* e = o.catalog ? o.catalog->find(data.db.items.label(i)) : nullptr;
+    return !e || e->recommendable;
+  };
   std::vector<double> score(n_items, 0.0);
   // Stamped marks: in_cart[i] == cart_stamp (cart or history: excluded), seen[i] == seen_stamp.
   std::vector<std::uint32_t> in_cart(n_items + 1, 0), seen(n_items + 1, 0);
@@ -223,7 +239,15 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   for (std::size_t b = 0; b < data.db.size(); ++b) {
     const auto basket = data.db.basket(b);
     if (!is_test(data, o, b) || basket.size() < 2) continue;
-    const auto hidden = basket[mix(o.seed ^ (b * 2)) % basket.size()];
+    eligible.clear();
+    for (auto i : basket)
+      if (recommendable(i)) eligible.push_back(i);
+    if (eligible.empty()) {
+      ++report.no_recommendable_target;
+      continue;
+    }
+    // With every item recommendable this is the same pick as without a catalog.
+    const auto hidden = eligible[mix(o.seed ^ (b * 2)) % eligible.size()];
     const auto target = to_train[hidden];
     cart.clear();
     for (auto i : basket)
@@ -252,6 +276,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
     ++cart_stamp;
     for (auto i : cart) in_cart[std::min(i, n_items)] = cart_stamp;
     for (auto i : history) in_cart[i] = cart_stamp;
+    for (auto i : bundle->unrecommendable()) in_cart[i] = cart_stamp;
     auto scored = [&](auto&& for_each_score, Tally& tally) {
       candidates.clear();
       ++seen_stamp;
@@ -303,6 +328,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
       req.history = k.history;
       req.n = 10;
       req.params = configs[c];
+      req.max_per_family = o.max_per_family;
       list.clear();
       bool served = false, by_rules = false;
       for (const auto& r : scorer.recommend(req)) {

@@ -24,6 +24,9 @@ struct EvalOptions {
   std::uint64_t seed = 42;          // which baskets are held out, which item is hidden
   const Catalog* catalog = nullptr;
   bool use_history = true;  // give basketlift the customer's earlier purchases
+  // basketlift's RecommendRequest::max_per_family (0: no limit): what a family limit costs in
+  // hit rate and gains in families shown.
+  std::uint32_t max_per_family = 0;
 };
 
 struct MethodMetrics {
@@ -32,6 +35,9 @@ struct MethodMetrics {
   // Carts with at least one recommendation that is not the popular fill (for basketlift:
   // kind cross-sell or category).
   double served = 0;
+  // Distinct families (catalog categories; an item without one is a family of its own) among the
+  // first 4 recommendations, averaged over carts: how varied a 4-slot widget looks.
+  double families4 = 0;
 };
 
 struct EvalResult {
@@ -54,6 +60,9 @@ struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
   std::uint32_t min_count = 0;        // the mining's absolute support threshold, in baskets
   std::uint64_t unknown_targets = 0;  // carts whose hidden item never occurs in training
+  // Test baskets that hold only items the catalog marks as not recommendable (no cart: such an
+  // item is never the hidden one, since no kind may recommend it).
+  std::uint64_t no_recommendable_target = 0;
   // Carts the first configuration served with no item rule: by a new product's similar names or
   // by the cart's categories.
   std::uint64_t served_without_rules = 0;

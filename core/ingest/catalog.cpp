@@ -64,7 +64,75 @@ std::vector<std::string> words(std::string_view s) {
   return out;
 }
 
+// Last words of what a shop books as an order line but does not sell as a product: delivery,
+// fees, charges, manual bookings, discounts, samples. Only the last word counts, so "CARRIAGE
+// CLOCK" and "POST OFFICE CABINET" stay products while "Next Day Carriage" does not.
+const std::set<std::string, std::less<>> kServiceWords = {
+    "POSTAGE", "CARRIAGE",   "SHIPPING",    "DELIVERY", "FEE",       "FEES",   "CHARGE",
+    "CHARGES", "COMMISSION", "DEBT",        "DISCOUNT", "DISCOUNTS", "SAMPLE", "SAMPLES",
+    "MANUAL",  "ADJUSTMENT", "ADJUSTMENTS", "VOUCHER",  "VOUCHERS",  "REFUND", "SURCHARGE"};
+
+// Upper-cased runs of letters; words holding digits or other symbols ("£40.00") are dropped.
+std::vector<std::string> letter_words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string w;
+  bool plain = true;
+  auto flush = [&] {
+    if (!w.empty() && plain) out.push_back(w);
+    w.clear();
+    plain = true;
+  };
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c >= 'A' && c <= 'Z') {
+      w += c;
+    } else if (c == ' ' || c == '\t' || c == ',' || c == '-' || c == '/') {
+      flush();
+    } else {
+      w += c;
+      plain = false;
+    }
+  }
+  flush();
+  return out;
+}
+
+bool has_digit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
+
+const char* non_merchandise_name(NonMerchandise why) {
+  switch (why) {
+    case NonMerchandise::Description:
+      return "description";
+    case NonMerchandise::Code:
+      return "code";
+    case NonMerchandise::Price:
+      return "price";
+    case NonMerchandise::Unpriced:
+      return "unpriced";
+    case NonMerchandise::None:
+      break;
+  }
+  return "merchandise";
+}
+
+NonMerchandise non_merchandise(std::string_view code, std::string_view name, double price,
+                               bool code_digits, double typical_price) {
+  const auto w = letter_words(name);
+  if (!w.empty() && kServiceWords.count(w.back())) return NonMerchandise::Description;
+  if (std::find(w.begin(), w.end(), "VOUCHER") != w.end() ||
+      std::find(w.begin(), w.end(), "ADJUST") != w.end())
+    return NonMerchandise::Description;
+  // Short: longer letter-only codes are products too (Online Retail's DCGSSBOY, a party bag).
+  if (code_digits && code.size() <= 4 && !has_digit(code)) return NonMerchandise::Code;
+  if (std::isnan(price)) return NonMerchandise::Unpriced;
+  if (price < 0.01 || (typical_price > 0 && price >= 100 * typical_price))
+    return NonMerchandise::Price;
+  return NonMerchandise::None;
+}
 
 ProductTyper::ProductTyper(const std::vector<std::string>& descriptions) {
   // Head nouns: words that end at least three descriptions once modifiers are dropped.
@@ -126,6 +194,7 @@ Catalog read_catalog(const std::string& path) {
   const auto name_at = column(csv, "name", path, false);
   const auto category_at = column(csv, "category", path, false);
   const auto price_at = column(csv, "price", path, false);
+  const auto recommendable_at = column(csv, "recommendable", path, false);
   Catalog catalog;
   while (csv.next()) {
     auto field = [&](std::size_t at) {
@@ -138,6 +207,17 @@ Catalog read_catalog(const std::string& path) {
     if (auto p = field(price_at); !p.empty()) {
       if (!parse_number(p, e.price) || !(e.price >= 0) || std::isinf(e.price))
         throw InputError(at_line(path, csv.line(), "invalid price '" + std::string(p) + "'"));
+    }
+    if (auto r = field(recommendable_at); !r.empty()) {
+      std::string v(r);
+      for (auto& ch : v)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      if (v == "0" || v == "false" || v == "no")
+        e.recommendable = false;
+      else if (v != "1" && v != "true" && v != "yes")
+        throw InputError(at_line(
+            path, csv.line(),
+            "invalid recommendable '" + std::string(r) + "' (expected 1/0, true/false or yes/no)"));
     }
     if (!catalog.by_item.emplace(std::string(item), std::move(e)).second)
       throw InputError(at_line(path, csv.line(), "item '" + std::string(item) + "' listed twice"));
@@ -215,16 +295,35 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
     out.typed += type.from_vocabulary;
     out.untyped += type.name.empty();
   }
+  // Product codes in an order log share a shape (Online Retail: five digits and a letter or
+  // two); the special bookings (POST, M, D, PADS) are short words. Only when nearly every code
+  // has a digit does one without stand out.
+  const auto with_digit = std::count_if(out.rows.begin(), out.rows.end(),
+                                        [](const auto& row) { return has_digit(row.first); });
+  const bool code_digits = with_digit >= 0.9 * static_cast<double>(out.rows.size());
+  std::vector<double> prices;
+  for (const auto& [item, e] : out.rows)
+    if (!std::isnan(e.price)) prices.push_back(e.price);
+  double typical = NAN;
+  if (!prices.empty()) {
+    std::nth_element(prices.begin(), prices.begin() + prices.size() / 2, prices.end());
+    typical = prices[prices.size() / 2];
+  }
+  out.why.reserve(out.rows.size());
+  for (auto& [item, e] : out.rows) {
+    out.why.push_back(non_merchandise(item, e.name, e.price, code_digits, typical));
+    e.recommendable = out.why.back() == NonMerchandise::None;
+  }
   return out;
 }
 
 void write_catalog_csv(const std::string& path, const DerivedCatalog& catalog) {
   AtomicFile file(path);
-  std::string buf = "item_id,name,category,price\n";
+  std::string buf = "item_id,name,category,price,recommendable\n";
   for (const auto& [item, e] : catalog.rows) {
     buf += csv_field(item) + "," + csv_field(e.name) + "," + csv_field(e.category) + ",";
     if (!std::isnan(e.price)) buf += format_double(e.price);
-    buf += '\n';
+    buf += e.recommendable ? ",1\n" : ",0\n";
   }
   file.write(buf);
   file.commit();

@@ -4,6 +4,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,9 @@
 
 namespace basketlift {
 
-// Columns item_id, name, category, price (any order, extra columns ignored; name, category and
-// price may be empty). Throws InputError naming file and line.
+// Columns item_id, name, category, price, recommendable (any order, extra columns ignored; all
+// but item_id may be absent or empty; recommendable is 1/0, true/false or yes/no, empty = true).
+// Throws InputError naming file and line.
 Catalog read_catalog(const std::string& path);
 
 struct DeriveCatalogOptions {
@@ -22,14 +24,26 @@ struct DeriveCatalogOptions {
               quantity_col = "Quantity";
 };
 
+// Why derive_catalog took an item for something other than merchandise (docs/catalog.md).
+enum class NonMerchandise : std::uint8_t {
+  None = 0,
+  Description,  // its name ends in a service word (POSTAGE, FEE, DISCOUNT...) or is a voucher
+  Code,         // a short code (<= 4 characters) without a digit where nearly every code has one
+  Price,        // its median price is a token (< 0.01) or 100 x the median item's or more
+  Unpriced,     // never sold at a positive price: nothing a shop could offer it at
+};
+const char* non_merchandise_name(NonMerchandise why);
+
 struct DerivedCatalog {
   std::vector<std::pair<std::string, CatalogEntry>> rows;  // sorted by item id
+  std::vector<NonMerchandise> why;                         // per row; first rule that held
   std::size_t typed = 0;    // items whose category came from the product-type vocabulary
   std::size_t untyped = 0;  // items with no description at all: no category
 };
 
 // name = most frequent description; price = median unit price over rows with quantity > 0 and
-// price > 0; category = product_type(name) under a vocabulary learned from all descriptions.
+// price > 0; category = product_type(name) under a vocabulary learned from all descriptions;
+// recommendable = false for what the rules of non_merchandise() catch.
 DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& options);
 
 // "WHITE HANGING HEART T-LIGHT HOLDER" -> "T-LIGHT HOLDER", "LUNCH BAG RED RETROSPOT" ->
@@ -48,6 +62,12 @@ class ProductTyper {
   std::string singular(const std::string& word) const;
   boost::unordered_flat_map<std::string, int, StringHash, StringEq> heads_, compounds_;
 };
+
+// The rules derive_catalog applies to one item: `code_digits` says whether nearly every code in
+// the log has a digit (then one without is a special code), `typical_price` is the median item's
+// median price (NaN when unknown).
+NonMerchandise non_merchandise(std::string_view code, std::string_view name, double price,
+                               bool code_digits, double typical_price);
 
 void write_catalog_csv(const std::string& path, const DerivedCatalog& catalog);
 

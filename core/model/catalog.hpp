@@ -14,6 +14,9 @@ namespace basketlift {
 struct CatalogEntry {
   std::string name, category;  // empty when unknown
   double price = NAN;          // NaN when unknown
+  // False for what a shop charges or books but does not sell as a product (postage, fees,
+  // adjustments...): stored in the bundle, never recommended by any kind.
+  bool recommendable = true;
 };
 
 struct Catalog {

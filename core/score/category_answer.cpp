@@ -12,13 +12,17 @@ void Scorer::group_categories() {
   const auto n_cat = bundle_.category_count();
   category_weight_.assign(n_cat, 0.0);
   category_first_.assign(n_cat + 1, 0);
+  // Non-merchandise is left out: the category answer never offers it.
+  auto offered = [&](std::uint32_t i) {
+    return category_[i] != kNoCategory && popularity_[i] > 0 && bundle_.recommendable(i);
+  };
   for (std::uint32_t i = 0; i < bundle_.item_count(); ++i)
-    if (category_[i] != kNoCategory && popularity_[i] > 0) ++category_first_[category_[i] + 1];
+    if (offered(i)) ++category_first_[category_[i] + 1];
   for (std::uint32_t k = 0; k < n_cat; ++k) category_first_[k + 1] += category_first_[k];
   by_category_.resize(category_first_[n_cat]);
   auto next = category_first_;
   for (auto i : bundle_.popular_order())  // descending popularity, ties by id
-    if (category_[i] != kNoCategory && popularity_[i] > 0) by_category_[next[category_[i]]++] = i;
+    if (offered(i)) by_category_[next[category_[i]]++] = i;
 }
 
 // Too few item rules fired: the cart's categories answer next. An item x of category B scores
@@ -59,10 +63,14 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
   }
   // Ranked by the boosted score, then the estimate, popularity and id.
   rank(category_pool_.data(), category_pool_.size());
-  const auto take = std::min(need, category_pool_.size());
   const double transactions = static_cast<double>(bundle_.transactions());
-  for (std::size_t i = 0; i < take; ++i) {
+  for (std::size_t i = 0, taken = 0; i < category_pool_.size() && taken < need; ++i) {
     const Ranked& r = category_pool_[i];
+    if (max_per_family_) {
+      if (family_full(r.item)) continue;
+      count_family(r.item);
+    }
+    ++taken;
     const auto b = category_[r.item];
     slots_[r.item].state = stamp_;  // a candidate now: the popular fill skips it
     // `because`: the cart items whose category reached b (as bits, or ids for long carts).
@@ -70,20 +78,28 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     if (!reasons_out_ && because_.size() < because_end + cart_.size())
       because_.resize(because_end + cart_.size());
     std::uint64_t reasons = 0;
+    std::uint32_t reason = kNoItem;
+    double strongest = 0;
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const auto a = category_[cart_[i]];
       if (a == kNoCategory) continue;
       const auto rules = bundle_.category_rules(a);
-      if (a != b && std::none_of(rules.begin(), rules.end(),
-                                 [&](const RuleEntry& e) { return e.consequent == b; }))
-        continue;
+      const auto rule = std::find_if(rules.begin(), rules.end(),
+                                     [&](const RuleEntry& e) { return e.consequent == b; });
+      if (a != b && rule == rules.end()) continue;
+      // The same weight as in weigh() above: 1 for b itself, else P(b | a).
+      const double w = a == b ? 1.0 : rule->count / double(bundle_.category_popularity(a));
+      if (w > strongest) {
+        strongest = w;
+        reason = cart_[i];
+      }
       if (reasons_out_)
         reasons |= std::uint64_t{1} << reason_at_[i];
       else
         because_[because_end++] = cart_[i];
     }
     results_.push_back({r.item, RecommendationKind::Category, r.score, r.sum,
-                        r.sum * transactions / r.popularity, reasons, begin, because_end});
+                        r.sum * transactions / r.popularity, reasons, begin, because_end, reason});
   }
 }
 

@@ -20,8 +20,10 @@ struct ItemFilter {
     return min_price > -std::numeric_limits<double>::infinity() ||
            max_price < std::numeric_limits<double>::infinity();
   }
-  // An item without a known price (or category) fails a price (or category) restriction.
+  // An item without a known price (or category) fails a price (or category) restriction. An item
+  // the catalog marks as not merchandise fails every filter: no kind recommends it.
   bool allows(const Bundle& b, std::uint32_t item) const {
+    if (!b.recommendable(item)) return false;
     if (!categories.empty() &&
         std::find(categories.begin(), categories.end(), b.item_category(item)) == categories.end())
       return false;

@@ -29,11 +29,12 @@ Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
       popularity_(bundle.item_count()),
       category_(bundle.item_count()),
-      slots_(bundle.item_count()),
+      slots_(bundle.item_count() + 1),  // + 1: the sink of non-merchandise (prepare())
       lists_(bundle.item_count()),
       in_pair_(bundle.item_count(), 0),
       affinity_(bundle.category_count(), 0.0),
-      candidates_(bundle.item_count() + 1) {  // + 1: sweep() writes one past the candidates
+      candidates_(bundle.item_count() + 1),  // + 1: sweep() writes one past the candidates
+      family_count_(bundle.category_count(), 0) {
   for (std::uint32_t i = 0; i < bundle.item_count(); ++i) {
     popularity_[i] = bundle.popularity(i);
     category_[i] = bundle.item_category(i);
@@ -42,9 +43,13 @@ Scorer::Scorer(const Bundle& bundle)
   first_similar_ = first_neighbour_ + bundle.all_neighbours().size();
   // Similar names' entries keep count 0 (their antecedent has popularity 0 anyway).
   antecedent_counts_.resize(first_similar_ + bundle.all_similar().size());
+  antecedents_.assign(antecedent_counts_.size(), kNoItem);
   const RuleEntry* single = bundle.all_single_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
-    for (const auto& r : bundle.single_rules(a)) antecedent_counts_[&r - single] = popularity_[a];
+    for (const auto& r : bundle.single_rules(a)) {
+      antecedent_counts_[&r - single] = popularity_[a];
+      antecedents_[&r - single] = a;
+    }
   const RuleEntry* pair = bundle.all_pair_rules().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     bundle.for_each_pair(
@@ -56,6 +61,11 @@ Scorer::Scorer(const Bundle& bundle)
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a)
     for (const auto& r : bundle.neighbours(a))
       antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
+  const RuleEntry* alike = bundle.all_similar().data();
+  for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
+    for (const auto& r : bundle.neighbours(a)) antecedents_[first_neighbour_ + (&r - near)] = a;
+    for (const auto& r : bundle.similar(a)) antecedents_[first_similar_ + (&r - alike)] = a;
+  }
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     const auto rules = bundle.single_rules(a);
     const auto list = bundle.neighbours(a);
@@ -99,9 +109,9 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
   // cart, its reason bits, paired, results, and `because` for carts of up to 64 items).
   const u64 per_item = 4 + 4 + sizeof(Slot) + sizeof(Lists) + 1 + 4 + 4 + 2 * sizeof(Ranked) + 4 +
                        4 + 4 + 4 + sizeof(Recommendation) + 4 * 64;
-  // Per rule: its ScoredRule and antecedent count. Per pair: at most 4 table slots (the table is
-  // the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
-  return items * per_item + rules * (sizeof(ScoredRule) + 4) +
+  // Per rule: its ScoredRule, antecedent count and antecedent. Per pair: at most 4 table slots (the
+  // table is the first power of two at least twice the pairs) and at most 4 bytes of Bloom filter.
+  return items * per_item + rules * (sizeof(ScoredRule) + 4 + 4) +
          u64{bundle.pair_count()} * (4 * sizeof(PairSlot) + 4) +
          (u64{bundle.category_count()} + 1) * (8 + 4 + 4 + 8 + 4) + kBuckets * 4 +
          64 * 63 / 2 * sizeof(PairHit);  // the pairs of a 64-item cart
@@ -122,12 +132,14 @@ std::string Scorer::too_large(const Bundle& bundle, std::uint64_t room) {
 std::size_t Scorer::memory_used() const {
   std::size_t bytes = 0;
   auto add = [&](const auto& v) { bytes += v.capacity() * sizeof(v[0]); };
-  add(rules_), add(antecedent_counts_), add(popularity_), add(category_), add(slots_);
+  add(rules_), add(antecedent_counts_), add(antecedents_), add(popularity_), add(category_),
+      add(slots_);
   add(lists_), add(in_pair_), add(paired_), add(pair_hits_), add(affinity_), add(affinity_touched_);
   add(because_bits_), add(candidates_), add(cart_), add(reason_at_), add(ranked_), add(keys_);
   add(histogram_);
   add(pair_filter_), add(pair_slots_), add(category_first_), add(by_category_);
   add(category_weight_), add(weighted_), add(category_pool_), add(results_), add(because_);
+  add(family_count_), add(families_);
   return bytes;
 }
 
@@ -182,6 +194,9 @@ void Scorer::prepare(const ScoringParams& p) {
   for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
     rules_[at] = {similar[i].consequent, similar[i].count,
                   p.similar_weight * similar[i].count / kSimilarityScale};
+  if (!bundle_.unrecommendable().empty())
+    for (auto& r : rules_)
+      if (!bundle_.recommendable(r.consequent)) r.consequent = bundle_.item_count();
   nonnegative_ = std::all_of(rules_.begin(), rules_.end(),
                              [](const ScoredRule& r) { return r.evidence >= 0.0; });
   prepared_ = p;
@@ -407,6 +422,12 @@ void Scorer::add_neighbours() {
     slot.sum += rules[k].evidence;
   };
   const bool branch_free = words_ == 1 && nonnegative_;
+  auto note = [&](std::size_t first, std::size_t end) {
+    for (auto j = first; j < end; ++j) {
+      const unsigned bit = near_bit(rules_[j].consequent);
+      near_filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
+  };
   auto visit_list = [&](std::size_t first, std::size_t count, std::uint32_t at) {
     if (branch_free)
       sweep<true>(first, count, std::uint64_t{1} << at);
@@ -416,6 +437,7 @@ void Scorer::add_neighbours() {
   if (prepared_.neighbour_weight != 0)
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
+      note(l.near_first, l.near_end);
       visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
     }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
@@ -424,6 +446,8 @@ void Scorer::add_neighbours() {
   for (std::uint32_t i = 0; i < cart_.size(); ++i) {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
+    const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
+    note(first, first + list.size());
     visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
                reason_at_[i]);
   }
@@ -486,6 +510,50 @@ std::vector<std::uint32_t> Scorer::because(const Recommendation& r) const {
   return ids;
 }
 
+std::uint32_t Scorer::strongest_reason(std::uint32_t item) const {
+  const Slot& s = slots_[item];
+  // Reached from one cart item only (most results): that item, without looking at any list.
+  if (words_ == 1 && s.reasons != 0 && (s.reasons & (s.reasons - 1)) == 0) {
+    const auto at = static_cast<std::size_t>(std::countr_zero(s.reasons));
+    return reasons_out_ ? request_cart_[at] : cart_[at];
+  }
+  const std::size_t k = s.rule;
+  const ScoredRule* rules = rules_.data();
+  std::uint32_t best_item = antecedents_[k];
+  if (best_item == kNoItem)  // a pair rule: its first cart item
+    for (const auto& hit : pair_hits_)
+      if (k >= hit.first && k < std::size_t{hit.first} + hit.count) {
+        best_item = cart_[hit.i];
+        break;
+      }
+  const unsigned bit = near_bit(item);
+  // No cart item lists it among its neighbours or similar names: the strongest rule decides.
+  if (!((near_filter_[bit >> 6] >> (bit & 63)) & 1)) return best_item;
+  // Else a neighbour or similar name of a cart item that reached it may outweigh that rule.
+  double best = rules[k].evidence;
+  const auto alike = bundle_.all_similar();
+  auto look = [&](std::uint32_t id, std::size_t first, std::size_t end) {
+    for (std::size_t j = first; j < end; ++j)
+      if (rules[j].consequent == item && rules[j].evidence > best) {
+        best = rules[j].evidence;
+        best_item = id;
+      }
+  };
+  const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
+  for (std::size_t w = 0; w < words_; ++w)
+    for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
+      const auto at = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::uint32_t id = reasons_out_ ? request_cart_[at] : cart_[at];
+      look(id, lists_[id].near_first, lists_[id].near_end);
+      if (popularity_[id] == 0 && !alike.empty()) {
+        const auto list = bundle_.similar(id);
+        const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
+        look(id, first, first + list.size());
+      }
+    }
+  return best_item;
+}
+
 const char* kind_name(RecommendationKind kind) {
   return kind == RecommendationKind::CrossSell  ? "cross-sell"
          : kind == RecommendationKind::Category ? "category"
@@ -516,6 +584,13 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
       if (id < n_items) slots_[id].state = blocked;
+  // Rules that end at non-merchandise end at this slot instead (prepare()): blocked, it never
+  // becomes a candidate, at the cost of one store per call however many such items there are.
+  slots_[n_items].state = blocked;
+  max_per_family_ = req.max_per_family;
+  std::fill_n(near_filter_, 4, 0);
+  for (auto k : families_) family_count_[k] = 0;
+  families_.clear();
 
   filter_ = req.filter.categories.empty() && !req.filter.price_limited() ? nullptr : &req.filter;
   for (auto k : affinity_touched_) affinity_[k] = 0.0;
@@ -562,16 +637,26 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   if (ranked_.size() < m) ranked_.resize(m);
   std::uint32_t* reaching = candidates_.data();
   std::size_t kept = m;
-  if (req.n < m) kept = keep_best(reaching, m, req.n);
+  // With a family limit the best n may lie anywhere below the first n: every candidate is ranked.
+  if (req.n < m && !max_per_family_) kept = keep_best(reaching, m, req.n);
   // The reported rules' antecedent counts are read here, so they load while rank() sorts.
   std::uint32_t touched = 0;
   for (std::size_t i = 0; i < kept; ++i) {
     const std::uint32_t c = reaching[i];
     ranked_[i] = {slots_[c].score, slots_[c].sum, popularity_[c], c};
-    touched += antecedent_counts_[slots_[c].rule];
+    touched += antecedent_counts_[slots_[c].rule] + antecedents_[slots_[c].rule];
   }
   touched_ += touched;
   rank(ranked_.data(), kept);
+  if (max_per_family_) {
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < kept && taken < req.n; ++i)
+      if (!family_full(ranked_[i].item)) {
+        count_family(ranked_[i].item);
+        ranked_[taken++] = ranked_[i];
+      }
+    kept = taken;
+  }
   kept = std::min<std::size_t>(kept, req.n);
   // The results first (for long carts, their `because` ranges after): with no loop of varying
   // length between them, one result's divisions and cache misses overlap the next one's.
@@ -583,13 +668,16 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     if (s.rule >= first_similar_) {  // only a new product's similar names reached it
       results_.push_back({r.item, RecommendationKind::Similar, s.score,
                           rules_[s.rule].count / double(kSimilarityScale), 1.0,
-                          s.reasons & reasons_out, 0, 0});
+                          s.reasons & reasons_out, 0, 0, kNoItem});
       continue;
     }
     const double c = confidence(rules_[s.rule].count, antecedent_counts_[s.rule]);
     results_.push_back({r.item, RecommendationKind::CrossSell, s.score, c,
-                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0});
+                        lift(c, n, popularity_[r.item]), s.reasons & reasons_out, 0, 0, kNoItem});
   }
+  // Reasons in a loop of their own: inside the one above, their lists of varying length kept
+  // one result's loads from overlapping the next one's (a quarter more time per call).
+  for (auto& result : results_) result.reason = strongest_reason(result.item);
   // Long carts: each result's bits become the ids they stand for, in cart order.
   std::uint32_t end = 0;
   if (!reasons_out_) {
@@ -611,10 +699,12 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
     if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked
-        (filter_ && !filter_->allows(bundle_, c)))
+        !bundle_.recommendable(c) || (filter_ && !filter_->allows(bundle_, c)) ||
+        (max_per_family_ && family_full(c)))
       continue;
-    results_.push_back(
-        {c, RecommendationKind::Popular, 0.0, bundle_.popularity(c) / n, 1.0, 0, end, end});
+    if (max_per_family_) count_family(c);
+    results_.push_back({c, RecommendationKind::Popular, 0.0, bundle_.popularity(c) / n, 1.0, 0, end,
+                        end, kNoItem});
   }
   return results_;
 }

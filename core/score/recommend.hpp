@@ -62,7 +62,16 @@ struct Recommendation {
   // without a list per result. Longer carts: their ids, Scorer::because_ids()[begin, end).
   std::uint64_t reasons;
   std::uint32_t because_begin, because_end;
+  // The one cart item a shopper is told about ("Often bought with …"): the antecedent of the
+  // strongest single piece of evidence that reached the item (a rule, a pair rule's first cart
+  // item, a neighbour or a similar name); for 'category', the cart item whose category weighs
+  // most. kNoItem for 'popular'.
+  std::uint32_t reason;
 };
+
+// How many items of one family (catalog category; on a derived catalog, the name stem such as
+// "LUNCH BAG") the storefront widget shows at most: chosen on Online Retail, docs/EVALUATION.md.
+inline constexpr std::uint32_t kWidgetMaxPerFamily = 1;
 
 struct RecommendRequest {
   std::span<const std::uint32_t> cart;
@@ -71,6 +80,9 @@ struct RecommendRequest {
   std::uint32_t n = 10;
   ItemFilter filter;
   ScoringParams params;
+  // At most this many results per family (same catalog category), the next-best items of other
+  // families taking the places; items without a category are families of their own. 0: no limit.
+  std::uint32_t max_per_family = 0;
 };
 
 // Reusable scoring state for one bundle. Not thread-safe; make one per thread. After the first
@@ -125,6 +137,18 @@ class Scorer {
   void add_neighbours();
   void group_categories();
   void add_category_results(std::uint32_t n, std::uint32_t& because_end);
+  // Recommendation::reason of an item reached by rules, neighbours or similar names.
+  std::uint32_t strongest_reason(std::uint32_t item) const;
+  // The family limit of this call (max_per_family): whether item's family is full, and counting
+  // one more of it. Only called when a limit is set.
+  bool family_full(std::uint32_t item) const {
+    return category_[item] != kNoCategory && family_count_[category_[item]] >= max_per_family_;
+  }
+  void count_family(std::uint32_t item) {
+    const auto k = category_[item];
+    if (k == kNoCategory) return;
+    if (family_count_[k]++ == 0) families_.push_back(k);
+  }
   struct Slot;
   void reserve_candidates(std::size_t count);
   template <bool kOneWord, class Update>
@@ -144,7 +168,10 @@ class Scorer {
   // then neighbours in all_neighbours() order (their evidence: weight * cosine), then similar
   // names in all_similar() order (weight * name cosine).
   std::vector<ScoredRule> rules_;
-  std::vector<std::uint32_t> antecedent_counts_;      // per rule: baskets holding its antecedent
+  std::vector<std::uint32_t> antecedent_counts_;  // per rule: baskets holding its antecedent
+  // Per rule: its antecedent item (the listing item for neighbours and similar names); kNoItem
+  // for pair rules. Recommendation::reason in one read.
+  std::vector<std::uint32_t> antecedents_;
   std::size_t first_neighbour_ = 0;                   // where the neighbours start in rules_
   std::size_t first_similar_ = 0;                     // where the similar names start
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
@@ -233,6 +260,13 @@ class Scorer {
   std::vector<Ranked> category_pool_;
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
+  std::uint32_t max_per_family_ = 0;
+  // The cart's neighbour lists' items this call, hashed to 256 bits: strongest_reason() reads a
+  // list only for an item that may be in one.
+  std::uint64_t near_filter_[4] = {};
+  static unsigned near_bit(std::uint32_t item) { return (item * 0x9E3779B1u) >> 24; }
+  std::vector<std::uint32_t> family_count_;  // per category, this call (when limited)
+  std::vector<std::uint32_t> families_;      // categories counted this call
 };
 
 }  // namespace basketlift

@@ -11,6 +11,7 @@ import test from 'node:test';
 import { promisify } from 'node:util';
 import { dist, importPackage, mineSyntheticWithCatalog, root, tempDir } from '../node/helpers.mjs';
 import { launchBrowser, watch } from './harness.mjs';
+import { DEFAULTS } from '../../build/wasm/layout.js';
 
 const run = promisify(execFile);
 const skip = existsSync('/usr/bin/chromium') ? false : 'skipped: /usr/bin/chromium is not installed';
@@ -52,7 +53,9 @@ test('storefront entries in Chromium', { skip }, async (t) => {
   const { bundle } = await mineSyntheticWithCatalog(work);
   const { loadRecommender } = await importPackage();
   const rec = await loadRecommender(bundle);
-  const expect = (cart, n) => rec.recommend(cart, { n }).map((r) => rec.product(r.item)?.name ?? r.item);
+  // The widget asks for the core's family limit (one item per category by default).
+  const expect = (cart, n) => rec.recommend(cart, { n, maxPerFamily: DEFAULTS.widget.maxPerFamily })
+    .map((r) => rec.product(r.item)?.name ?? r.item);
   const browser = await launchBrowser();
   t.after(() => browser.close());
 

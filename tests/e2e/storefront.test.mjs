@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { DEFAULTS } from '../../build/wasm/layout.js';
 import { bundlePath, cli, csvRows, launchBrowser, prepareSite, root, screenshots, siteDir, skipReason, startServer, watch } from './harness.mjs';
 
 const A = '85123A'; // WHITE HANGING HEART T-LIGHT HOLDER, the data set's best seller
@@ -28,7 +29,9 @@ async function until(fn, timeout = 5000) {
 
 const ids = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.dataset.item));
 const widgetIds = (page) => ids(page, '#fbt li[data-item]'); // playwright's CSS pierces the open shadow root
-const recommended = (cart) => cli('recommend', bundlePath, '--cart', cart.join(','), '-n', '4').map((r) => r.item);
+// What the widget shows: the CLI's answer with the core's widget family limit.
+const recommended = (cart) => cli('recommend', bundlePath, '--cart', cart.join(','), '-n', '4',
+  '--max-per-family', String(DEFAULTS.widget.maxPerFamily)).map((r) => r.item);
 // The widget's display forms, written here independently of the package's.
 const titleCase = (s) => s.toLowerCase().replace(/(^|[\s\-/(])([a-z])/g, (m, a, c) => a + c.toUpperCase());
 const sentenceCase = (s) => s.charAt(0) + s.slice(1).toLowerCase();

@@ -113,7 +113,8 @@ test('results: shape, n, unknown ids, history and exclude', async () => {
   const all = rec.recommend(['a0']);
   assert.equal(all.length, 10, 'n defaults to 10');
   for (const r of all) {
-    assert.deepEqual(Object.keys(r), ['item', 'score', 'confidence', 'lift', 'because', 'kind']);
+    assert.deepEqual(Object.keys(r), ['item', 'score', 'confidence', 'lift', 'because', 'reason', 'kind']);
+    assert.equal(r.reason, r.kind === 'cross-sell' ? 'a0' : null);
     assert.ok(r.kind === 'cross-sell' || r.kind === 'popular');
     assert.deepEqual(r.because, r.kind === 'cross-sell' ? ['a0'] : []);
     assert.notEqual(r.item, 'a0');
@@ -153,7 +154,7 @@ test('argument errors are clear', async () => {
   bad([['a0'], { exclude: [null] }], /exclude\[0\] must be a string item id, got null/);
   bad([['a0'], { count: 3 }], {
     name: 'TypeError',
-    message: "basketlift: unknown recommend option 'count' (allowed: history, n, exclude, categories, priceRange)",
+    message: "basketlift: unknown recommend option 'count' (allowed: history, n, exclude, categories, priceRange, maxPerFamily)",
   });
   bad([['a0'], 5], /recommend options must be an object/);
   for (const n of [0, -1, 1.5, NaN, Infinity, '3', 2 ** 32]) {
@@ -191,11 +192,12 @@ test('info, products(), product() and categories() of a bundle with a catalog', 
     assert.deepStrictEqual(rec.categories(), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8']);
     assert.deepStrictEqual(plain.categories(), []);
 
-    assert.deepStrictEqual(rec.product('a4'), { item: 'a4', name: 'Item 4, size M', category: 'c1', price: 2.5 });
-    assert.deepStrictEqual(rec.product('a27'), { item: 'a27', name: 'Only a name', category: null, price: null });
-    assert.deepStrictEqual(rec.product('a28'), { item: 'a28', name: null, category: null, price: 4.25 });
-    assert.deepStrictEqual(rec.product('a29'), { item: 'a29', name: null, category: null, price: null });
-    assert.deepStrictEqual(plain.product('a4'), { item: 'a4', name: null, category: null, price: null });
+    const r = { recommendable: true };
+    assert.deepStrictEqual(rec.product('a4'), { item: 'a4', name: 'Item 4, size M', category: 'c1', price: 2.5, ...r });
+    assert.deepStrictEqual(rec.product('a27'), { item: 'a27', name: 'Only a name', category: null, price: null, ...r });
+    assert.deepStrictEqual(rec.product('a28'), { item: 'a28', name: null, category: null, price: 4.25, ...r });
+    assert.deepStrictEqual(rec.product('a29'), { item: 'a29', name: null, category: null, price: null, ...r });
+    assert.deepStrictEqual(plain.product('a4'), { item: 'a4', name: null, category: null, price: null, ...r });
     assert.equal(rec.product('not-in-the-bundle'), null);
     assert.throws(() => rec.product(4), { name: 'TypeError', message: 'basketlift: product item must be a string item id, got 4' });
 
@@ -203,7 +205,7 @@ test('info, products(), product() and categories() of a bundle with a catalog', 
     assert.equal(products.length, rec.info.items);
     assert.deepEqual(products.map((p) => p.item).sort(), Array.from({ length: 30 }, (_, i) => `a${i}`).sort());
     for (const p of products) {
-      assert.deepEqual(Object.keys(p), ['item', 'name', 'category', 'price', 'popularity']);
+      assert.deepEqual(Object.keys(p), ['item', 'name', 'category', 'price', 'recommendable', 'popularity']);
       const { popularity, ...entry } = p;
       assert.deepStrictEqual(entry, rec.product(p.item));
       assert.ok(Number.isInteger(popularity) && popularity > 0);

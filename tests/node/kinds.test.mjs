@@ -319,7 +319,9 @@ test('carts of unsold catalog items: answered by similar names and categories, a
     ({ cart, options }) => rec.recommend(cart, options),
   );
   const popularity = new Map(products.map((p) => [p.item, p.popularity]));
-  const soldCategories = new Set(sold.map((p) => p.category));
+  // Categories that can answer: with sold items that are merchandise (the category answer never
+  // offers the rest, such as the write-offs of an unpriced "thrown away" line).
+  const soldCategories = new Set(sold.filter((p) => p.recommendable).map((p) => p.category));
   let category = 0;
   let similar = 0;
   for (const [k, list] of results.entries()) {
@@ -353,9 +355,10 @@ test('carts of unsold catalog items: answered by similar names and categories, a
 test('product(), products() and categories() agree with the catalog the bundle was mined with', { skip: skipRetail }, () => {
   const { rec, catalog } = retail;
   const [header, ...rows] = parseCsv(readFileSync(catalog, 'utf8'));
-  assert.deepEqual(header, ['item_id', 'name', 'category', 'price']);
-  const entries = new Map(rows.map(([item, name, category, price]) => [item, {
+  assert.deepEqual(header, ['item_id', 'name', 'category', 'price', 'recommendable']);
+  const entries = new Map(rows.map(([item, name, category, price, recommendable]) => [item, {
     item, name: name || null, category: category || null, price: price === '' ? null : Number(price),
+    recommendable: recommendable !== '0',
   }]));
 
   const products = rec.products();
@@ -363,7 +366,7 @@ test('product(), products() and categories() agree with the catalog the bundle w
   assert.ok(rec.info.catalog && rec.info.categoryRules && rec.info.repurchase);
   let named = 0;
   for (const p of products) {
-    const expected = entries.get(p.item) ?? { item: p.item, name: null, category: null, price: null };
+    const expected = entries.get(p.item) ?? { item: p.item, name: null, category: null, price: null, recommendable: true };
     const { popularity, ...entry } = p;
     assert.deepStrictEqual(entry, expected);
     assert.deepStrictEqual(rec.product(p.item), expected);
@@ -450,7 +453,7 @@ test('a bundle without catalog: no upsell, no categories, products without names
     assert.deepStrictEqual(rec.categories(), []);
     assert.deepStrictEqual(rec.upsell('whole milk'), []);
     assert.deepStrictEqual(rec.upsell('whole milk'), JSON.parse(await runCli(['upsell', bundle, '--item', 'whole milk', '--json'])));
-    assert.deepStrictEqual(rec.product('whole milk'), { item: 'whole milk', name: null, category: null, price: null });
+    assert.deepStrictEqual(rec.product('whole milk'), { item: 'whole milk', name: null, category: null, price: null, recommendable: true });
     const products = rec.products();
     assert.equal(products.length, info.items);
     assert.ok(products.every((p) => p.name === null && p.category === null && p.price === null && p.popularity > 0));

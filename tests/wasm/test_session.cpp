@@ -152,12 +152,26 @@ TEST_CASE("session: every kind returns what the core returns, in the layout's pl
       std::memcpy(&score, at + kResultScore, 8);
       std::memcpy(&lift, at + kResultLift, 8);
       std::memcpy(&reasons, at + kResultReasons, 8);
+      std::uint32_t reason;
+      std::memcpy(&reason, at + kResultReason, 4);
+      CHECK(reason == expected[r].reason);
       CHECK(item == expected[r].item);
       CHECK(at[kResultKind] == static_cast<std::uint8_t>(expected[r].kind));
       CHECK(score == expected[r].score);
       CHECK(lift == expected[r].lift);
       CHECK(reasons == expected[r].reasons);
       CHECK((reasons & 0b010) == 0);  // the unknown id at cart[1] is never a reason
+    }
+    // The family limit reaches the core: the same items as a Scorer asked with it.
+    const auto limited = s->recommend(3, 0, 0, 0, 4, -INFINITY, INFINITY, 1);
+    req.max_per_family = 1;
+    const auto expected_limited = scorer.recommend(req);
+    REQUIRE(limited == expected_limited.size());
+    base = reinterpret_cast<const std::uint8_t*>(s->header()[kResultsSlot]);
+    for (std::uint32_t r = 0; r < limited; ++r) {
+      std::uint32_t item;
+      std::memcpy(&item, base + r * kResultBytes + kResultItem, 4);
+      CHECK(item == expected_limited[r].item);
     }
   }
   SECTION("upsell") {
@@ -199,6 +213,7 @@ TEST_CASE("session: every kind returns what the core returns, in the layout's pl
     const auto bread = id_of(*bundle, "bread");
     CHECK(ints[bread * kItemInts] == bundle->item_category(bread));
     CHECK(ints[bread * kItemInts + 1] == 5);  // bread is in 5 of the 8 baskets
+    CHECK(ints[bread * kItemInts + 2] == 1);  // recommendable: the bundle marks nothing
     CHECK(numbers[bread * kItemNumbers] == 2.0);
   }
   SECTION("next purchases: a bad date is kBadDate with its index, a good one parses") {

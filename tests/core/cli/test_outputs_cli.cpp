@@ -226,7 +226,7 @@ TEST_CASE("outputs: -o - writes the bundle to stdout and the summary to stderr",
                      "InvoiceNo,StockCode,Description,Quantity,UnitPrice\n1,A,LUNCH BAG,1,1.00\n");
   const auto catalog = run_cli({"catalog", dir.file("retail.csv"), "-o", "-"});
   CHECK(catalog.status == 0);
-  CHECK(catalog.out == "item_id,name,category,price\nA,LUNCH BAG,BAG,1\n");
+  CHECK(catalog.out == "item_id,name,category,price,recommendable\nA,LUNCH BAG,BAG,1,1\n");
 
   const auto spark = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fixtures" /
                      "spark" / "groceries" / "json";
