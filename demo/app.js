@@ -24,7 +24,10 @@ function transferred(url) {
 async function main() {
   // The shop first: products.json is small, so the grid and the cart work while the bundle (the
   // largest download) is still on its way; suggestions show a placeholder meanwhile.
-  const { products, categories } = await getJson('products.json');
+  // Postage, fees and adjustments are in the order log but are not for sale: the catalog flags
+  // them (basketlift catalog) and the shop leaves them out, as the recommender does.
+  const { products: all, categories } = await getJson('products.json');
+  const products = all.filter((p) => p.recommendable !== false);
   const byId = new Map(products.map((p) => [p.item, p]));
   const product = (id) => byId.get(id) ?? null;
   const cart = createCart();

@@ -241,6 +241,12 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
       assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page opens at its top');
       assert.equal(await page.evaluate(() => document.activeElement === document.body), true, 'nothing is focused');
+      // Non-merchandise (postage, fees, adjustments) is not for sale.
+      for (const code of ['POST', 'DOT', 'M', 'AMAZONFEE']) {
+        await page.fill('#search', code);
+        assert.deepEqual(await ids(page, `#grid li[data-item="${code}"]`), [], code);
+      }
+      await page.fill('#search', '');
       await addFromGrid(page, A);
       await addFromGrid(page, B);
       await page.click('#cart-clear');
