@@ -1,73 +1,194 @@
 #include "ingest/input_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <new>
 
 #include "model/error.hpp"
 
 namespace basketlift {
 
-InputFile::InputFile(const std::string& path) : path_(path), buf_(1 << 20) {
-  errno = 0;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) {
-    throw InputError(path + ": cannot open (" +
-                     (errno ? std::strerror(errno) : std::string("out of memory")) + ")");
+namespace {
+
+constexpr std::size_t kRawBuffer = std::size_t{256} << 10;
+constexpr std::size_t kDecodedBuffer = std::size_t{256} << 10;
+// read() requests at least this large skip the buffer and decode straight into the destination.
+constexpr std::size_t kDirectRead = std::size_t{64} << 10;
+
+}  // namespace
+
+// One member at a time: inflate's gzip mode (windowBits 16 + MAX_WBITS) checks each member's
+// header, CRC and length, and says where the member ends, so a file that stops early or carries
+// something else after its last member is caught here. (gzread would report either as an
+// ordinary end of file.)
+struct InputFile::Gzip {
+  z_stream z{};
+  bool in_member = false;  // a member's first byte has been read, its trailer not yet
+  bool done = false;
+  std::uint64_t member_start = 0, members = 0;
+  Gzip() {
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
   }
-  gzbuffer(f, 1 << 18);
-  gz_ = f;
-  // A UTF-8 byte-order mark (spreadsheet exports write one) is not data: left in, the first
-  // column name of a header would not match.
+  ~Gzip() { inflateEnd(&z); }
+  Gzip(const Gzip&) = delete;
+  Gzip& operator=(const Gzip&) = delete;
+};
+
+InputFile::InputFile(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
   try {
-    if (refill() && end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    struct stat st {};
+    if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode))
+      throw InputError(path + ": cannot open (" + std::strerror(EISDIR) + ")");
+    raw_buf_.resize(kRawBuffer);
+    raw_ = raw_buf_.data();
+    while (raw_len_ < 2 && more_raw()) {
+    }
+    if (raw_len_ >= 2 && static_cast<unsigned char>(raw_[0]) == 0x1f &&
+        static_cast<unsigned char>(raw_[1]) == 0x8b) {
+      gz_ = std::make_unique<Gzip>();
+      buf_.resize(kDecodedBuffer);
+    }
+    // A UTF-8 byte-order mark (spreadsheet exports write one) is not data: left in, the first
+    // column name of a header would not match.
+    if (refill() && end_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   } catch (...) {
-    gzclose(f);
+    ::close(fd_);
     throw;
   }
 }
 
-InputFile::~InputFile() { gzclose(static_cast<gzFile>(gz_)); }
+InputFile::~InputFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool InputFile::more_raw() {
+  if (fd_ < 0) return false;
+  if (raw_len_ && raw_ != raw_buf_.data()) std::memmove(raw_buf_.data(), raw_, raw_len_);
+  raw_ = raw_buf_.data();
+  for (;;) {
+    const auto n = ::read(fd_, raw_buf_.data() + raw_len_, raw_buf_.size() - raw_len_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw InputError(path_ + ": read error (" + std::strerror(errno) + ")");
+    raw_len_ += static_cast<std::size_t>(n);
+    return n > 0;
+  }
+}
 
 bool InputFile::refill() {
   consumed_ += end_;
   pos_ = end_ = 0;
-  int n = gzread(static_cast<gzFile>(gz_), buf_.data(), static_cast<unsigned>(buf_.size()));
-  if (n < 0) {
-    int code = 0;
-    const char* msg = gzerror(static_cast<gzFile>(gz_), &code);
-    throw InputError(path_ + ": read error (" + (msg ? msg : "unknown") + ")");
+  if (gz_) {
+    data_ = buf_.data();
+    end_ = inflate_into(buf_.data(), buf_.size());
+    return end_ > 0;
   }
-  end_ = static_cast<std::size_t>(n);
-  return n > 0;
+  if (raw_len_ == 0 && !more_raw()) return false;
+  data_ = raw_;  // plain input is handed out where it was read
+  end_ = raw_len_;
+  consume_raw(raw_len_);
+  return true;
+}
+
+std::size_t InputFile::decode(char* dst, std::size_t n) {
+  if (gz_) return inflate_into(dst, n);
+  if (raw_len_ == 0) {
+    if (fd_ >= 0 && n >= raw_buf_.size()) {
+      for (;;) {
+        const auto k = ::read(fd_, dst, std::min<std::size_t>(n, std::size_t{1} << 30));
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) throw InputError(path_ + ": read error (" + std::strerror(errno) + ")");
+        raw_offset_ += static_cast<std::uint64_t>(k);
+        return static_cast<std::size_t>(k);
+      }
+    }
+    if (!more_raw()) return 0;
+  }
+  const std::size_t k = std::min(n, raw_len_);
+  std::memcpy(dst, raw_, k);
+  consume_raw(k);
+  return k;
+}
+
+std::size_t InputFile::inflate_into(char* dst, std::size_t n) {
+  Gzip& g = *gz_;
+  z_stream& z = g.z;
+  std::size_t out = 0;
+  while (out < n && !g.done) {
+    if (raw_len_ == 0 && !more_raw()) {
+      if (g.in_member) {
+        throw InputError(at_byte(path_, raw_offset_,
+                                 "truncated gzip data: the file ends inside the compressed "
+                                 "member that starts at byte " +
+                                     std::to_string(g.member_start) +
+                                     " (was it cut short by a download or a copy?)"));
+      }
+      g.done = true;
+      break;
+    }
+    if (!g.in_member) {
+      // After a complete member only another member may follow.
+      if (static_cast<unsigned char>(raw_[0]) != 0x1f) {
+        throw InputError(at_byte(path_, raw_offset_,
+                                 "unexpected data after the end of the gzip data (not another "
+                                 "gzip member)"));
+      }
+      if (g.members > 0 && inflateReset(&z) != Z_OK) throw std::bad_alloc();
+      g.in_member = true;
+      g.member_start = raw_offset_;
+    }
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw_));
+    z.avail_in = static_cast<uInt>(std::min<std::size_t>(raw_len_, UINT_MAX));
+    z.next_out = reinterpret_cast<Bytef*>(dst + out);
+    z.avail_out = static_cast<uInt>(std::min<std::size_t>(n - out, UINT_MAX));
+    const uInt in_before = z.avail_in, out_before = z.avail_out;
+    const int rc = inflate(&z, Z_NO_FLUSH);
+    consume_raw(in_before - z.avail_in);
+    out += out_before - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      g.in_member = false;
+      ++g.members;
+      continue;
+    }
+    if (rc == Z_MEM_ERROR) throw std::bad_alloc();
+    const bool progress = z.avail_in != in_before || z.avail_out != out_before;
+    if ((rc == Z_OK || rc == Z_BUF_ERROR) && progress) continue;
+    const std::string why = z.msg ? z.msg : "invalid data";
+    if (g.members > 0 && why == "incorrect header check") {
+      throw InputError(at_byte(path_, g.member_start,
+                               "unexpected data after the end of the gzip data (not another "
+                               "gzip member)"));
+    }
+    throw InputError(at_byte(path_, raw_offset_, "corrupt gzip data (" + why + ")"));
+  }
+  return out;
 }
 
 std::size_t InputFile::read(char* dst, std::size_t n) {
   std::size_t got = 0;
   while (got < n) {
     if (pos_ == end_) {
-      // Large reads go straight to the destination, past the buffer.
-      if (n - got >= (std::size_t{64} << 10)) {
+      if (n - got >= kDirectRead) {
         consumed_ += end_;
         pos_ = end_ = 0;
-        const auto want = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
-        int k = gzread(static_cast<gzFile>(gz_), dst + got, want);
-        if (k < 0) {
-          int code = 0;
-          const char* msg = gzerror(static_cast<gzFile>(gz_), &code);
-          throw InputError(path_ + ": read error (" + (msg ? msg : "unknown") + ")");
-        }
+        const std::size_t k = decode(dst + got, n - got);
         if (k == 0) break;
-        consumed_ += static_cast<std::uint64_t>(k);
-        got += static_cast<std::size_t>(k);
+        consumed_ += k;
+        got += k;
         continue;
       }
       if (!refill()) break;
     }
     const std::size_t k = std::min(n - got, end_ - pos_);
-    std::memcpy(dst + got, buf_.data() + pos_, k);
+    std::memcpy(dst + got, data_ + pos_, k);
     pos_ += k;
     got += k;
   }

@@ -1,14 +1,19 @@
-// Streaming readers for order logs: plain or gzip files (zlib reads both), split into CSV
-// records or text lines. Memory per record is bounded by the record, never by the file.
+// Streaming readers for order logs: plain or gzip files, split into CSV records or text lines.
+// Memory per record is bounded by the record, never by the file.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace basketlift {
 
+// A file's bytes, decompressed when it starts with gzip's magic number (whatever its name).
+// gzip data must be complete: a stream cut short, a corrupt member or anything but another
+// member after the last one is an InputError naming the file and the byte offset, never an
+// early end of file. Concatenated members (gzip a; gzip b; cat) read as one text.
 class InputFile {
  public:
   explicit InputFile(const std::string& path);  // throws InputError when it cannot be opened
@@ -20,23 +25,41 @@ class InputFile {
   // Next byte or -1 at end of file.
   int get() {
     if (pos_ == end_ && !refill()) return -1;
-    return static_cast<unsigned char>(buf_[pos_++]);
+    return static_cast<unsigned char>(data_[pos_++]);
   }
   int peek() {
     if (pos_ == end_ && !refill()) return -1;
-    return static_cast<unsigned char>(buf_[pos_]);
+    return static_cast<unsigned char>(data_[pos_]);
   }
   // Up to n bytes into dst; fewer only at end of file.
   std::size_t read(char* dst, std::size_t n);
-  std::uint64_t bytes_read() const { return consumed_ + pos_; }
+  std::uint64_t bytes_read() const { return consumed_ + pos_; }  // decompressed
 
  private:
+  struct Gzip;
   bool refill();
+  // Up to n decoded bytes into dst; 0 only at the end of the input.
+  std::size_t decode(char* dst, std::size_t n);
+  std::size_t inflate_into(char* dst, std::size_t n);
+  // Makes raw (undecoded) bytes available in [raw_, raw_ + raw_len_); false at end of input.
+  bool more_raw();
+  void consume_raw(std::size_t n) {
+    raw_ += n;
+    raw_len_ -= n;
+    raw_offset_ += n;
+  }
+
   std::string path_;
-  void* gz_ = nullptr;
-  std::vector<char> buf_;
+  int fd_ = -1;
+  std::vector<char> raw_buf_;
+  const char* raw_ = nullptr;
+  std::size_t raw_len_ = 0;
+  std::uint64_t raw_offset_ = 0;  // offset in the file of raw_[0]
+  std::unique_ptr<Gzip> gz_;      // set for gzip input
+  std::vector<char> buf_;         // decoded bytes of gzip input
+  const char* data_ = nullptr;    // get()/peek() read data_[pos_, end_)
   std::size_t pos_ = 0, end_ = 0;
-  std::uint64_t consumed_ = 0;
+  std::uint64_t consumed_ = 0;  // decoded bytes before data_
 };
 
 // A field without surrounding spaces, tabs and carriage returns.

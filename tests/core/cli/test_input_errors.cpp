@@ -1,0 +1,83 @@
+// Issue 17, "Nothing silently wrong", as the CLI shows it: input that used to be mined (or
+// accepted) as if it were fine now exits 2 with a message naming the file and line (or byte,
+// or option and value), and writes nothing.
+#include <string>
+#include <vector>
+
+#include "test_util.hpp"
+
+namespace {
+
+using bltest::contains;
+
+std::string order_log(int rows) {
+  std::string csv = "order_id,item_id\n";
+  for (int i = 0; i < rows; ++i) {
+    csv += 'o';
+    csv += std::to_string(i / 3);
+    csv += ",i";
+    csv += std::to_string(i * 13 % 101);
+    csv += '\n';
+  }
+  return csv;
+}
+
+// Exit 2, every expected text on stderr, nothing on stdout, and no file left in `dir` but
+// `inputs` (no output, no temporary).
+void expect_refused(const bltest::CliResult& r, const std::vector<std::string>& expected,
+                    const bltest::TempDir& dir, const std::vector<std::string>& inputs) {
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  for (const auto& text : expected) CHECK(contains(r.err, text));
+  CHECK(dir.entries() == inputs);
+}
+
+}  // namespace
+
+TEST_CASE("cli: a truncated gzip input, catalog or order log exits 2 and writes nothing",
+          "[cli][gzip]") {
+  bltest::TempDir dir;
+  const auto packed = bltest::gzip(order_log(30000));
+  const auto cut = std::to_string(packed.size() / 2);
+  const auto log = dir.file("orders.csv.gz");
+  bltest::write_file(log, packed.substr(0, packed.size() / 2));
+  const auto out = dir.file("rules.blb");
+  expect_refused(bltest::run_cli({"mine", log, "--min-count", "2", "-o", out}),
+                 {log + ": byte " + cut + ": truncated gzip data"}, dir, {"orders.csv.gz"});
+
+  // --catalog: the order log is fine, the catalog is cut.
+  const auto good = dir.file("good.csv");
+  bltest::write_file(good, order_log(300));
+  std::string catalog = "item_id,name,category,price\n";
+  for (int i = 0; i < 101; ++i) {
+    catalog += 'i';
+    catalog += std::to_string(i);
+    catalog += ",Item,C,1\n";
+  }
+  catalog += std::string(20000, '\n');  // long enough that half the gzip is mid-stream
+  const auto cat_packed = bltest::gzip(catalog);
+  const auto cat = dir.file("catalog.csv.gz");
+  bltest::write_file(cat, cat_packed.substr(0, cat_packed.size() - 4));
+  expect_refused(
+      bltest::run_cli({"mine", good, "--min-count", "2", "--catalog", cat, "-o", out}),
+      {cat + ": byte " + std::to_string(cat_packed.size() - 4) + ": truncated gzip data"}, dir,
+      {"catalog.csv.gz", "good.csv", "orders.csv.gz"});
+
+  // `catalog` on a truncated order log with descriptions and prices.
+  std::string retail = "StockCode,Description,UnitPrice,Quantity\n";
+  for (int i = 0; i < 30000; ++i) {
+    retail += 'S';
+    retail += std::to_string(i % 500);
+    retail += ",LUNCH BAG ";
+    retail += std::to_string(i % 9);
+    retail += ",1.25,2\n";
+  }
+  const auto retail_packed = bltest::gzip(retail);
+  const auto retail_path = dir.file("retail.csv.gz");
+  bltest::write_file(retail_path, retail_packed.substr(0, retail_packed.size() / 2));
+  expect_refused(bltest::run_cli({"catalog", retail_path, "-o", dir.file("derived.csv")}),
+                 {retail_path + ": byte " + std::to_string(retail_packed.size() / 2) +
+                  ": truncated gzip data"},
+                 dir, {"catalog.csv.gz", "good.csv", "orders.csv.gz", "retail.csv.gz"});
+}
