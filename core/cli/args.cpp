@@ -41,13 +41,16 @@ std::optional<std::string> Args::get(const std::string& name) const {
   return it->second;
 }
 
-std::optional<std::uint64_t> Args::get_uint(const std::string& name) const {
+std::optional<std::uint64_t> Args::get_uint(const std::string& name, std::uint64_t max) const {
   auto v = get(name);
   if (!v) return std::nullopt;
   std::uint64_t out = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (v->empty() || ec != std::errc() || end != v->data() + v->size())
+  if (v->empty() || (ec != std::errc() && ec != std::errc::result_out_of_range) ||
+      end != v->data() + v->size())
     throw InputError(name + ": invalid number '" + *v + "' (expected a non-negative integer)");
+  if (ec == std::errc::result_out_of_range || out > max)
+    throw InputError(name + ": " + *v + " is out of range (at most " + std::to_string(max) + ")");
   return out;
 }
 

@@ -43,7 +43,7 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");
     opt.min_count = static_cast<std::uint32_t>(*c);
   }
-  if (auto k = args.get_uint("--max-len")) opt.max_len = static_cast<std::uint32_t>(*k);
+  if (auto k = args.get_uint("--max-len", UINT32_MAX)) opt.max_len = static_cast<std::uint32_t>(*k);
   const auto algorithm = args.get_or("--algorithm", "fpgrowth");
   if (algorithm == "eclat") {
     opt.algorithm = Algorithm::Eclat;
@@ -53,9 +53,9 @@ void read_mine_options(const Args& args, MineOptions& opt) {
   if (auto s = args.get("--min-confidence"))
     opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");
   if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
-  if (auto k = args.get_uint("--max-consequent-len"))
+  if (auto k = args.get_uint("--max-consequent-len", UINT32_MAX))
     opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
-  if (auto k = args.get_uint("--max-rules-per-antecedent"))
+  if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
   if (auto v = args.get("--catalog-items")) {
     if (*v != "all" && *v != "sold")

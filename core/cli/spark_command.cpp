@@ -67,10 +67,8 @@ int run_import_spark(int argc, char** argv) {
     throw InputError("import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb");
   opt.rules_path = *rules;
   opt.itemsets_path = *itemsets;
-  if (auto k = args.get_uint("--max-rules-per-antecedent")) {
-    if (*k > UINT32_MAX) throw InputError("--max-rules-per-antecedent: too large");
+  if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
-  }
   if (auto n = args.get_uint("--transactions")) {
     if (*n == 0) throw InputError("--transactions: must be at least 1");
     opt.transactions = *n;

@@ -21,10 +21,12 @@ std::size_t column(const CsvReader& header, const std::string& name, const std::
   return SIZE_MAX;
 }
 
+// A finite decimal number: "nan" and "inf", which from_chars reads, are neither prices nor
+// quantities.
 bool parse_number(std::string_view text, double& v) {
   auto t = trim(text);
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+  return !t.empty() && ec == std::errc() && end == t.data() + t.size() && std::isfinite(v);
 }
 
 // Words that describe a product rather than name what it is.
@@ -136,8 +138,10 @@ Catalog read_catalog(const std::string& path) {
     if (item.empty()) throw InputError(at_line(path, csv.line(), "empty item_id"));
     CatalogEntry e{std::string(field(name_at)), std::string(field(category_at)), NAN};
     if (auto p = field(price_at); !p.empty()) {
-      if (!parse_number(p, e.price) || !(e.price >= 0) || std::isinf(e.price))
-        throw InputError(at_line(path, csv.line(), "invalid price '" + std::string(p) + "'"));
+      if (!parse_number(p, e.price) || e.price < 0)
+        throw InputError(at_line(path, csv.line(),
+                                 "invalid price '" + std::string(p) +
+                                     "' in column 'price' (expected a finite number >= 0)"));
     }
     if (!catalog.by_item.emplace(std::string(item), std::move(e)).second)
       throw InputError(at_line(path, csv.line(), "item '" + std::string(item) + "' listed twice"));
@@ -176,11 +180,15 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
     }
     double qty = 1, price = 0;
     if (qty_at != SIZE_MAX && !parse_number(csv.field(qty_at), qty))
-      throw InputError(
-          at_line(path, csv.line(), "invalid quantity '" + std::string(csv.field(qty_at)) + "'"));
-    if (!parse_number(csv.field(price_at), price) || !std::isfinite(price))
-      throw InputError(
-          at_line(path, csv.line(), "invalid price '" + std::string(csv.field(price_at)) + "'"));
+      throw InputError(at_line(path, csv.line(),
+                               "invalid quantity '" + std::string(csv.field(qty_at)) +
+                                   "' in column '" + opt.quantity_col +
+                                   "' (expected a finite decimal number)"));
+    if (!parse_number(csv.field(price_at), price))
+      throw InputError(at_line(path, csv.line(),
+                               "invalid price '" + std::string(csv.field(price_at)) +
+                                   "' in column '" + opt.price_col +
+                                   "' (expected a finite decimal number)"));
     if (qty > 0 && price > 0) acc.prices.push_back(price);
   }
   DerivedCatalog out;

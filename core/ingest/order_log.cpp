@@ -5,6 +5,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <charconv>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
@@ -37,16 +38,18 @@ std::size_t column_index(const CsvReader& header, const std::string& name,
               "column '" + name + "' (" + option + ") not found in header; columns: " + names));
 }
 
-// Quantity as written in order logs: an optionally signed decimal number.
+// Quantity as written in order logs: an optionally signed decimal number. "nan" and "inf",
+// which from_chars reads, are not quantities: NaN would pass the "<= 0 is skipped" test.
 double parse_quantity(std::string_view text, const std::string& path, std::uint64_t line,
                       const std::string& column) {
   auto t = trim(text);
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double value = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
-    throw InputError(at_line(
-        path, line, "invalid number '" + std::string(text) + "' in column '" + column + "'"));
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value)) {
+    throw InputError(at_line(path, line,
+                             "invalid number '" + std::string(text) + "' in column '" + column +
+                                 "' (expected a finite decimal number)"));
   }
   return value;
 }

@@ -81,3 +81,36 @@ TEST_CASE("cli: a truncated gzip input, catalog or order log exits 2 and writes 
                   ": truncated gzip data"},
                  dir, {"catalog.csv.gz", "good.csv", "orders.csv.gz", "retail.csv.gz"});
 }
+
+TEST_CASE("cli: integer options that do not fit their field are refused, not wrapped",
+          "[cli][options]") {
+  bltest::TempDir dir;
+  const auto input = dir.file("small.dat");
+  bltest::write_file(input, "1 2 3\n1 2\n2 3\n1 2 3 4\n");
+  const auto out = dir.file("itemsets.txt");
+  // 2^32 + 1 used to become 1 (--max-len 1: single items only), with exit 0.
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--max-len", "4294967297"},
+           {"--max-len", "18446744073709551616"},  // 2^64: past uint64 too
+           {"--max-consequent-len", "4294967296"},
+           {"--max-rules-per-antecedent", "4294967296"}}) {
+    CAPTURE(option, value);
+    expect_refused(
+        bltest::run_cli({"mine", input, "--min-count", "1", option, value, "--itemsets-out", out}),
+        {option + ": " + value + " is out of range (at most 4294967295)"}, dir, {"small.dat"});
+  }
+  // The largest value that fits is accepted.
+  CHECK(bltest::run_cli({"mine", input, "--min-count", "1", "--max-len", "4294967295"}).status ==
+        0);
+
+  // next --window: days as a 32-bit signed integer.
+  const auto bundle = dir.file("b.blb");
+  REQUIRE(bltest::run_cli({"mine", input, "--min-count", "1", "-o", bundle}).status == 0);
+  const auto history = dir.file("history.csv");
+  bltest::write_file(history, "item,date\n1,2011-01-01\n");
+  const auto r = bltest::run_cli(
+      {"next", bundle, "--history", history, "--as-of", "2011-02-01", "--window", "4294967297"});
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "--window: 4294967297 is out of range (at most 2147483647)"));
+}

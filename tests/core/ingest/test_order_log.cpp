@@ -414,6 +414,23 @@ TEST_CASE("error: an invalid quantity names file, line and value", "[ingest][err
   }
 }
 
+TEST_CASE("error: nan and inf are not quantities", "[ingest][errors]") {
+  // NaN compares false with 0, so "nan" rows used to count as bought; "inf" as bought too.
+  bltest::TempDir dir;
+  const auto path = dir.file("nan.csv");
+  for (const char* bad : {"nan", "NaN", "-nan", "inf", "+inf", "-inf", "infinity", "INF"}) {
+    CAPTURE(bad);
+    bltest::write_file(path, std::string("order_id,item_id,qty\no1,a,1\no1,b,") + bad + "\n");
+    for (unsigned threads : {1u, 2u}) {
+      auto opt = csv_options("order_id", "item_id", "qty");
+      opt.threads = threads;
+      const auto msg = error_of(path, opt);
+      CHECK(contains(msg, path + ":3:"));
+      CHECK(contains(msg, std::string("invalid number '") + bad + "' in column 'qty'"));
+    }
+  }
+}
+
 TEST_CASE("error: a row with too few fields", "[ingest][errors]") {
   bltest::TempDir dir;
   const auto path = dir.file("short.csv");
