@@ -26,16 +26,45 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// The header's fields as written, for messages.
+std::string header_columns(const CsvReader& header) {
+  std::string names;
+  for (std::size_t i = 0; i < header.size(); ++i)
+    names += (i ? ", " : "") + std::string(header.field(i));
+  return names;
+}
+
+// A CR not followed by LF in the first line means the file ends its lines with lone CRs
+// (classic Mac): read on, its "first line" would be the whole file.
+InputError lone_cr(const std::string& path, std::uint64_t line) {
+  return InputError(at_line(path, line,
+                            "a carriage return without a line feed: lines ending in a lone CR "
+                            "(classic Mac) are not supported; convert the file to LF or CRLF "
+                            "line ends"));
+}
+
+void refuse_lone_cr(const CsvReader& header, const std::string& path) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header.field(i).find('\r') != std::string_view::npos) throw lone_cr(path, header.line());
+}
+
+// Whether the options name a column beyond the default order and item columns' defaults.
+bool names_columns(const IngestOptions& o) {
+  const IngestOptions defaults;
+  return o.order_col != defaults.order_col || o.item_col != defaults.item_col ||
+         !o.quantity_col.empty() || !o.user_col.empty() || !o.date_col.empty();
+}
+
+// Lines format detection reads past the header to tell a table from baskets.
+constexpr std::uint64_t kTableSample = 100;
+
 std::size_t column_index(const CsvReader& header, const std::string& name,
                          const std::string& option, const std::string& path) {
-  std::string names;
-  for (std::size_t i = 0; i < header.size(); ++i) {
+  for (std::size_t i = 0; i < header.size(); ++i)
     if (trim(header.field(i)) == name) return i;
-    names += (i ? ", " : "") + std::string(header.field(i));
-  }
-  throw InputError(
-      at_line(path, header.line(),
-              "column '" + name + "' (" + option + ") not found in header; columns: " + names));
+  throw InputError(at_line(path, header.line(),
+                           "column '" + name + "' (" + option +
+                               ") not found in header; columns: " + header_columns(header)));
 }
 
 // Quantity as written in order logs: an optionally signed decimal number. "nan" and "inf",
@@ -575,6 +604,7 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
   InputFile in(path);
   CsvReader header(in);
   if (!header.next()) throw InputError(path + ": empty file (no header line)");
+  refuse_lone_cr(header, path);
   CsvLayout l{path, opt};
   l.order_at = column_index(header, opt.order_col, "--order-col", path);
   l.item_at = column_index(header, opt.item_col, "--item-col", path);
@@ -614,15 +644,17 @@ struct BasketSlot {
   std::vector<std::string_view> items;   // local item id -> label
   std::vector<std::uint32_t> ends, ids;  // baskets (non-empty lines) as local ids, CSR
   std::uint64_t records = 0, skipped_empty = 0;
+  std::exception_ptr error;  // raised at line first_line + records - 1; the baskets before it kept
   LocalIds item_ids;
 };
 
-void parse_basket_block(BasketSlot& s, char sep) {
+void parse_basket_block(BasketSlot& s, char sep, const std::string& path) {
   s.items.clear();
   s.ends.clear();
   s.ids.clear();
   s.item_ids.clear();
   s.records = s.skipped_empty = 0;
+  s.error = nullptr;
   auto is_sep = [&](char c) {
     return sep ? c == sep : (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
   };
@@ -633,6 +665,10 @@ void parse_basket_block(BasketSlot& s, char sep) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++s.records;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (s.block.first_line + s.records == 2 && line.find('\r') != std::string_view::npos) {
+      s.error = std::make_exception_ptr(lone_cr(path, 1));
+      return;
+    }
     const auto before = s.ids.size();
     while (!line.empty()) {
       std::size_t k = 0;
@@ -661,7 +697,7 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
   BlockSource source(in, false, opt.block_bytes, 1);
   run_blocks<BasketSlot>(
       opt.threads, [&](BasketSlot& s) { return source.next(s.block); },
-      [&](BasketSlot& s) { parse_basket_block(s, opt.sep); },
+      [&](BasketSlot& s) { parse_basket_block(s, opt.sep, path); },
       [&](BasketSlot& s) {
         const auto before = st.lines;
         st.lines += s.records;
@@ -678,6 +714,7 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
           out.db.add_basket(basket);
           first = last;
         }
+        if (s.error) std::rethrow_exception(s.error);
       });
   st.bytes = in.bytes_read();
   if (st.lines == 0) throw InputError(path + ": empty file (no baskets)");
@@ -687,6 +724,8 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
 
 InputFormat detect_format(const std::string& path, const IngestOptions& options) {
   if (options.format != InputFormat::Auto) return options.format;
+  // A column the user named can only be in an order log: never fall back to baskets then.
+  if (names_columns(options)) return InputFormat::Csv;
   std::string_view p = path;
   if (ends_with(p, ".gz")) p.remove_suffix(3);
   if (ends_with(p, ".dat") || ends_with(p, ".txt") || ends_with(p, ".basket"))
@@ -694,12 +733,41 @@ InputFormat detect_format(const std::string& path, const IngestOptions& options)
   InputFile in(path);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
+  refuse_lone_cr(csv, path);
   bool has_order = false, has_item = false;
   for (std::size_t i = 0; i < csv.size(); ++i) {
     has_order |= trim(csv.field(i)) == options.order_col;
     has_item |= trim(csv.field(i)) == options.item_col;
   }
-  return has_order && has_item ? InputFormat::Csv : InputFormat::Basket;
+  if (has_order && has_item) return InputFormat::Csv;
+  const std::string hint =
+      "; columns: " + header_columns(csv) +
+      " (name the order and item columns with --order-col and --item-col, or pass --format "
+      "basket if every line is a basket)";
+  if (has_order || has_item) {
+    throw InputError(at_line(
+        path, csv.line(),
+        "the header names '" + (has_order ? options.order_col : options.item_col) + "' but not '" +
+            (has_order ? options.item_col : options.order_col) + "'" + hint));
+  }
+  // Baskets hold as many items as they hold; a table has as many fields on every line. So
+  // lines that all have the same number (two or more) of fields are a table whose columns were
+  // not named, and reading its rows as baskets would be silently wrong.
+  const std::size_t width = csv.size();
+  std::uint64_t records = 1;
+  try {
+    while (width >= 2 && records < kTableSample && csv.next()) {
+      if (csv.size() != width) return InputFormat::Basket;
+      ++records;
+    }
+  } catch (const InputError&) {
+    return InputFormat::Basket;  // not CSV at all (a quote in a label, say): baskets it is
+  }
+  if (width < 2 || records < 2) return InputFormat::Basket;
+  throw InputError(path + ": looks like a table, not baskets: its first " +
+                   std::to_string(records) + " lines all have " + std::to_string(width) +
+                   " fields, but the header names neither '" + options.order_col + "' nor '" +
+                   options.item_col + "'" + hint);
 }
 
 Ingested read_transactions(const std::string& path, const IngestOptions& options) {
@@ -707,8 +775,10 @@ Ingested read_transactions(const std::string& path, const IngestOptions& options
   out.stats.format = detect_format(path, options);
   if (out.stats.format == InputFormat::Csv) {
     read_csv(path, options, out);
-  } else if (!options.user_col.empty() || !options.date_col.empty()) {
-    throw InputError(path + ": --user-col and --date-col need an order log (--format csv)");
+  } else if (names_columns(options)) {
+    throw InputError(path +
+                     ": --order-col, --item-col, --quantity-col, --user-col and --date-col name "
+                     "columns of an order log (--format csv), not of baskets");
   } else {
     IngestOptions basket_opt = options;
     // A .csv of baskets (groceries.csv) separates items with commas.

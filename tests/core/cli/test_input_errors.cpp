@@ -114,3 +114,28 @@ TEST_CASE("cli: integer options that do not fit their field are refused, not wra
   CHECK(r.status == 2);
   CHECK(contains(r.err, "--window: 4294967297 is out of range (at most 2147483647)"));
 }
+
+TEST_CASE("cli: a misspelled column or lone-CR line ends exit 2, never baskets", "[cli][format]") {
+  bltest::TempDir dir;
+  const auto log = dir.file("retail.csv");
+  bltest::write_file(log, "InvoiceNo,StockCode\n1,a\n1,b\n2,a\n2,b\n");
+  const auto out = dir.file("rules.blb");
+  expect_refused(bltest::run_cli({"mine", log, "--order-col", "Invoice", "--item-col", "StockCode",
+                                  "--min-count", "1", "-o", out}),
+                 {log + ":1: column 'Invoice' (--order-col) not found in header; columns: "
+                        "InvoiceNo, StockCode"},
+                 dir, {"retail.csv"});
+  // Without the column options: a table, not baskets.
+  expect_refused(bltest::run_cli({"mine", log, "--min-count", "1", "-o", out}),
+                 {log + ": looks like a table, not baskets"}, dir, {"retail.csv"});
+  const auto mac = dir.file("mac.csv");
+  bltest::write_file(mac, "InvoiceNo,StockCode\r1,a\r1,b\r2,a\r2,b\r");
+  expect_refused(bltest::run_cli({"mine", mac, "--order-col", "InvoiceNo", "--item-col",
+                                  "StockCode", "--min-count", "1", "-o", out}),
+                 {mac + ":1: a carriage return without a line feed"}, dir,
+                 {"mac.csv", "retail.csv"});
+  // The same file, named right and with LF line ends, mines.
+  CHECK(bltest::run_cli({"mine", log, "--order-col", "InvoiceNo", "--item-col", "StockCode",
+                         "--min-count", "1", "-o", out})
+            .status == 0);
+}
