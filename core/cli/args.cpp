@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "ingest/input_file.hpp"
 #include "model/error.hpp"
 
 namespace basketlift::cli {
@@ -52,6 +53,22 @@ std::optional<std::uint64_t> Args::get_uint(const std::string& name, std::uint64
   if (ec == std::errc::result_out_of_range || out > max)
     throw InputError(name + ": " + *v + " is out of range (at most " + std::to_string(max) + ")");
   return out;
+}
+
+std::size_t max_record_bytes(const Args& args) {
+  const auto n = args.get_uint("--max-record-bytes", kMaxRecordBytesCeiling);
+  if (!n) return kDefaultMaxRecordBytes;
+  if (*n == 0) throw InputError("--max-record-bytes: must be at least 1");
+  return static_cast<std::size_t>(*n);
+}
+
+std::string max_record_bytes_help() {
+  return "limits:\n"
+         "  --max-record-bytes N       longest line or CSV record of any input file, line feed\n"
+         "                             excluded (default " +
+         std::to_string(kDefaultMaxRecordBytes) +
+         "); a longer one is an error naming\n"
+         "                             its line, so memory stays bounded\n";
 }
 
 }  // namespace basketlift::cli

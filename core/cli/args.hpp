@@ -32,4 +32,10 @@ class Args {
   std::set<std::string> flags_;
 };
 
+// --max-record-bytes, for every command that reads text input: the core's default when absent,
+// else a value in [1, kMaxRecordBytesCeiling].
+std::size_t max_record_bytes(const Args& args);
+// Its line for a command's --help, with the core's default.
+std::string max_record_bytes_help();
+
 }  // namespace basketlift::cli

@@ -9,11 +9,13 @@
 namespace basketlift::cli {
 
 std::set<std::string> with_mine_options(std::set<std::string> extra) {
-  extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
-                "--date-col", "--sep", "--min-support", "--min-count", "--max-len", "--algorithm",
-                "--min-confidence", "--min-lift", "--max-consequent-len",
-                "--max-rules-per-antecedent", "--neighbours", "--catalog-items", "--similar",
-                "--threads"});
+  extra.insert({"--format",       "--order-col",          "--item-col",
+                "--quantity-col", "--user-col",           "--date-col",
+                "--sep",          "--min-support",        "--min-count",
+                "--max-len",      "--algorithm",          "--min-confidence",
+                "--min-lift",     "--max-consequent-len", "--max-rules-per-antecedent",
+                "--neighbours",   "--catalog-items",      "--similar",
+                "--threads",      "--max-record-bytes"});
   return extra;
 }
 
@@ -76,6 +78,7 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     opt.threads = static_cast<unsigned>(*n);
   }
   opt.ingest.threads = opt.threads;
+  opt.ingest.max_record_bytes = max_record_bytes(args);
 }
 
 unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }

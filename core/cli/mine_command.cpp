@@ -113,7 +113,7 @@ int run_mine(int argc, char** argv) {
                                "--output", "--catalog"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
+    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (args.positional().size() != 1)
@@ -124,7 +124,7 @@ int run_mine(int argc, char** argv) {
   const std::string input = args.positional()[0];
   read_mine_options(args, opt);
   std::optional<Catalog> catalog;
-  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path, opt.ingest.max_record_bytes);
   const auto summary = args.get_or("--summary", "text");
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");

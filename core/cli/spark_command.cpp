@@ -50,10 +50,10 @@ std::string utc_now() {
 int run_import_spark(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"--rules", "--itemsets", "--catalog", "-o", "--output", "--max-rules-per-antecedent",
-             "--transactions", "--summary"},
+             "--transactions", "--summary", "--max-record-bytes"},
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
+    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (!args.positional().empty())
@@ -77,7 +77,8 @@ int run_import_spark(int argc, char** argv) {
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");
   std::optional<Catalog> catalog;
-  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
+  opt.max_record_bytes = max_record_bytes(args);
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path, opt.max_record_bytes);
   {
     AtomicFile probe(*out);  // the output must be creatable before anything is read
   }

@@ -120,8 +120,8 @@ ProductTyper::Type ProductTyper::type_of(std::string_view description) const {
   return {singular(w[at]), true};
 }
 
-Catalog read_catalog(const std::string& path) {
-  InputFile in(path);
+Catalog read_catalog(const std::string& path, std::size_t max_record_bytes) {
+  InputFile in(path, max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, "item_id", path, true);
@@ -150,7 +150,7 @@ Catalog read_catalog(const std::string& path) {
 }
 
 DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& opt) {
-  InputFile in(path);
+  InputFile in(path, opt.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, opt.item_col, path, true);
@@ -158,9 +158,11 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
   const auto price_at = column(csv, opt.price_col, path, true);
   const auto qty_at =
       opt.quantity_col.empty() ? SIZE_MAX : column(csv, opt.quantity_col, path, true);
+  // Counts per distinct description and price, not a list per row: one item on millions of
+  // rows costs its distinct values.
   struct Acc {
-    boost::unordered_flat_map<std::string, std::uint32_t, StringHash, StringEq> names;
-    std::vector<double> prices;
+    boost::unordered_flat_map<std::string, std::uint64_t, StringHash, StringEq> names;
+    boost::unordered_flat_map<double, std::uint64_t> prices;
   };
   boost::unordered_flat_map<std::string, Acc, StringHash, StringEq> items;
   while (csv.next()) {
@@ -189,26 +191,34 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
                                "invalid price '" + std::string(csv.field(price_at)) +
                                    "' in column '" + opt.price_col +
                                    "' (expected a finite decimal number)"));
-    if (qty > 0 && price > 0) acc.prices.push_back(price);
+    if (qty > 0 && price > 0) ++acc.prices[price];
   }
   DerivedCatalog out;
   for (auto& [item, acc] : items) {
     CatalogEntry e;
-    std::uint32_t best = 0;
+    std::uint64_t best = 0;
     for (const auto& [name, n] : acc.names)
       if (n > best || (n == best && name < e.name)) {
         best = n;
         e.name = name;
       }
     if (!acc.prices.empty()) {
-      auto& p = acc.prices;
+      std::vector<std::pair<double, std::uint64_t>> p(acc.prices.begin(), acc.prices.end());
       std::sort(p.begin(), p.end());
-      const std::size_t mid = p.size() / 2;
+      std::uint64_t n = 0;
+      for (const auto& [price, count] : p) n += count;
+      // The price at rank k (0-based) of all n, in ascending order.
+      auto at_rank = [&](std::uint64_t k) {
+        for (const auto& [price, count] : p) {
+          if (k < count) return price;
+          k -= count;
+        }
+        return p.back().first;
+      };
+      const double hi = at_rank(n / 2), lo = n % 2 ? hi : at_rank(n / 2 - 1);
       // The mean of the middle two, halved first when their sum overflows (prices near DBL_MAX
       // would otherwise give an infinite price, which no catalog or bundle accepts).
-      e.price = p.size() % 2                      ? p[mid]
-                : std::isinf(p[mid - 1] + p[mid]) ? p[mid - 1] / 2 + p[mid] / 2
-                                                  : (p[mid - 1] + p[mid]) / 2;
+      e.price = n % 2 ? hi : std::isinf(lo + hi) ? lo / 2 + hi / 2 : (lo + hi) / 2;
     }
     out.rows.emplace_back(item, std::move(e));
   }

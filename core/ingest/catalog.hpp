@@ -8,18 +8,22 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/input_file.hpp"
 #include "model/catalog.hpp"
 #include "model/transactions.hpp"
 
 namespace basketlift {
 
 // Columns item_id, name, category, price (any order, extra columns ignored; name, category and
-// price may be empty). Throws InputError naming file and line.
-Catalog read_catalog(const std::string& path);
+// price may be empty). Throws InputError naming file and line, also for a record longer than
+// max_record_bytes.
+Catalog read_catalog(const std::string& path,
+                     std::size_t max_record_bytes = kDefaultMaxRecordBytes);
 
 struct DeriveCatalogOptions {
   std::string item_col = "StockCode", description_col = "Description", price_col = "UnitPrice",
               quantity_col = "Quantity";
+  std::size_t max_record_bytes = kDefaultMaxRecordBytes;  // as IngestOptions
 };
 
 struct DerivedCatalog {

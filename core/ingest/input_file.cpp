@@ -41,7 +41,15 @@ struct InputFile::Gzip {
   Gzip& operator=(const Gzip&) = delete;
 };
 
-InputFile::InputFile(const std::string& path) : path_(path) {
+InputError record_too_long(const std::string& path, std::uint64_t line, std::size_t max) {
+  return InputError(at_line(path, line,
+                            "record longer than " + std::to_string(max) +
+                                " bytes (the limit for one line or CSV record; see "
+                                "--max-record-bytes)"));
+}
+
+InputFile::InputFile(const std::string& path, std::size_t max_record_bytes)
+    : path_(path), max_record_(max_record_bytes) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
   try {
@@ -299,22 +307,34 @@ bool CsvBlockParser::next(std::size_t wanted) {
     }
   }
   record_line_ = line_;
+  // The record's bytes end by `stop`; when the block goes on past it (`capped`), the byte at
+  // `stop` may only be the record's LF, anything else makes the record too long.
+  const bool capped = static_cast<std::size_t>(end_ - p_) > max_;
+  char* const stop = capped ? p_ + max_ : end_;
+  // At `stop` with the field not ended: the record's end, or too long.
+  auto at_stop = [&]() -> int {
+    if (!capped) return -1;
+    if (*p_ != '\n') throw record_too_long(path_, record_line_, max_);
+    ++p_;
+    return '\n';
+  };
   for (;;) {
     // c: the byte that ended the field (-1: end of block).
     int c;
-    if (p_ != end_ && *p_ == '"') {
+    if (p_ != stop && *p_ == '"') {
       const std::uint64_t quote_line = line_;
       char* const begin = p_;  // unescaped text overwrites the quoted text from here
       char* w = begin;
       ++p_;
       for (;;) {
-        if (p_ == end_) {
+        if (p_ == stop) {
+          if (capped) throw record_too_long(path_, record_line_, max_);
           throw InputError(
               at_line(path_, quote_line, "unterminated quoted field (end of file inside quotes)"));
         }
         const char ch = *p_++;
         if (ch == '"') {
-          if (p_ != end_ && *p_ == '"') {
+          if (p_ != stop && *p_ == '"') {
             ++p_;
             *w++ = '"';
             continue;
@@ -325,8 +345,12 @@ bool CsvBlockParser::next(std::size_t wanted) {
         *w++ = ch;
       }
       fields_.emplace_back(begin, static_cast<std::size_t>(w - begin));
-      c = p_ == end_ ? -1 : static_cast<unsigned char>(*p_++);
-      if (c == '\r' && p_ != end_ && *p_ == '\n') c = static_cast<unsigned char>(*p_++);
+      if (p_ == stop) {
+        c = at_stop();
+      } else {
+        c = static_cast<unsigned char>(*p_++);
+        if (c == '\r' && p_ != end_ && *p_ == '\n') c = static_cast<unsigned char>(*p_++);
+      }
       if (c != static_cast<unsigned char>(delim_) && c != '\n' && c != -1) {
         throw InputError(at_line(
             path_, line_,
@@ -334,9 +358,9 @@ bool CsvBlockParser::next(std::size_t wanted) {
       }
     } else {
       char* const begin = p_;
-      char* stop = p_;
-      c = -1;
-      while (p_ != end_) {
+      char* field_end = p_;
+      c = -2;  // not ended yet
+      while (p_ != stop) {
         const char ch = *p_++;
         if (ch == delim_ || ch == '\n') {
           c = static_cast<unsigned char>(ch);
@@ -347,9 +371,10 @@ bool CsvBlockParser::next(std::size_t wanted) {
           ++p_;
           break;
         }
-        stop = p_;
+        field_end = p_;
       }
-      fields_.emplace_back(begin, static_cast<std::size_t>(stop - begin));
+      if (c == -2) c = at_stop();
+      fields_.emplace_back(begin, static_cast<std::size_t>(field_end - begin));
     }
     if (c == '\n' || c == -1) {
       if (c == '\n') ++line_;
@@ -358,10 +383,12 @@ bool CsvBlockParser::next(std::size_t wanted) {
     }
     if (fields_.size() == wanted) {
       // The rest of the record, if it holds no quote, ends at the next LF.
-      const void* lf = std::memchr(p_, '\n', static_cast<std::size_t>(end_ - p_));
-      char* const stop = lf ? static_cast<char*>(const_cast<void*>(lf)) : end_;
-      if (!std::memchr(p_, '"', static_cast<std::size_t>(stop - p_))) {
-        p_ = lf ? stop + 1 : end_;
+      char* const limit = capped ? stop + 1 : end_;
+      const void* lf = std::memchr(p_, '\n', static_cast<std::size_t>(limit - p_));
+      char* const rest = lf ? static_cast<char*>(const_cast<void*>(lf)) : limit;
+      if (!std::memchr(p_, '"', static_cast<std::size_t>(rest - p_))) {
+        if (!lf && capped) throw record_too_long(path_, record_line_, max_);
+        p_ = lf ? rest + 1 : end_;
         if (lf) ++line_;
         return true;
       }
@@ -389,19 +416,27 @@ bool CsvReader::next() {
     }
   }
   record_line_ = next_line_;
+  // Bytes read may pass `limit` only by the LF that ends the record (CsvBlockParser's rule).
+  const std::uint64_t limit = in_.bytes_read() + in_.max_record_bytes();
+  auto get = [&](bool lf_ends) {
+    const int c = in_.get();
+    if (c != -1 && in_.bytes_read() > limit + (lf_ends && c == '\n'))
+      throw record_too_long(in_.path(), record_line_, in_.max_record_bytes());
+    return c;
+  };
   for (;;) {
-    int c = in_.get();
+    int c = get(true);
     if (c == '"') {
       const std::uint64_t quote_line = next_line_;
       for (;;) {
-        c = in_.get();
+        c = get(false);
         if (c == -1) {
           throw InputError(at_line(in_.path(), quote_line,
                                    "unterminated quoted field (end of file inside quotes)"));
         }
         if (c == '"') {
           if (in_.peek() == '"') {
-            in_.get();
+            get(false);
             text_.push_back('"');
             continue;
           }
@@ -410,8 +445,8 @@ bool CsvReader::next() {
         if (c == '\n') ++next_line_;
         text_.push_back(static_cast<char>(c));
       }
-      c = in_.get();
-      if (c == '\r' && in_.peek() == '\n') c = in_.get();
+      c = get(true);
+      if (c == '\r' && in_.peek() == '\n') c = get(true);
       if (c != delim_ && c != '\n' && c != -1) {
         throw InputError(at_line(in_.path(), next_line_,
                                  "unexpected character after closing quote in field " +
@@ -420,11 +455,11 @@ bool CsvReader::next() {
     } else {
       while (c != delim_ && c != '\n' && c != -1) {
         if (c == '\r' && in_.peek() == '\n') {
-          c = in_.get();
+          c = get(true);
           break;
         }
         text_.push_back(static_cast<char>(c));
-        c = in_.get();
+        c = get(true);
       }
     }
     ends_.push_back(text_.size());
@@ -442,6 +477,8 @@ bool LineReader::next() {
   if (c == -1) return false;
   ++line_;
   while (c != '\n' && c != -1) {
+    if (text_.size() == in_.max_record_bytes())
+      throw record_too_long(in_.path(), line_, in_.max_record_bytes());
     text_.push_back(static_cast<char>(c));
     c = in_.get();
   }

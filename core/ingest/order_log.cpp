@@ -93,6 +93,9 @@ struct Block {
   std::vector<char> buf;  // text is buf[0, size)
   std::size_t size = 0;
   std::uint64_t first_line = 1;
+  // The input's last block, ended inside a record already longer than max_record_bytes: the
+  // parser reports that record (it always can: see CsvBlockParser::next).
+  bool cut_short = false;
   char* begin() { return buf.data(); }
   char* end() { return buf.data() + size; }
 };
@@ -110,6 +113,7 @@ class BlockSource {
     b.size = carry_size_;
     carry_size_ = 0;
     b.first_line = line_;
+    b.cut_short = false;
     for (;;) {
       if (eof_) {
         if (b.size == 0) return false;
@@ -127,7 +131,15 @@ class BlockSource {
         continue;
       }
       const std::size_t cut = find_cut(fresh, got);
-      if (cut == CsvBoundaryScanner::npos) continue;  // a record longer than a block: read on
+      if (cut == CsvBoundaryScanner::npos) {
+        // The block is one unfinished record. Past the limit, reading on would only grow it.
+        if (unfinished_record(b) > in_.max_record_bytes()) {
+          b.cut_short = true;
+          eof_ = true;
+          return true;
+        }
+        continue;  // a record longer than a block: read on
+      }
       const std::size_t keep = static_cast<std::size_t>(fresh - b.begin()) + cut;
       carry_size_ = b.size - keep;
       if (carry_.size() < std::max(carry_size_, block_bytes_))
@@ -140,6 +152,15 @@ class BlockSource {
   }
 
  private:
+  // Bytes of the record a block without a record end holds: a CSV record starts after any CRs
+  // (CsvBlockParser skips them as blank), a basket line at once.
+  std::size_t unfinished_record(const Block& b) const {
+    std::size_t start = 0;
+    if (csv_)
+      while (start < b.size && b.buf[start] == '\r') ++start;
+    return b.size - start;
+  }
+
   std::size_t find_cut(const char* data, std::size_t n) {
     if (csv_) return scanner_.feed(data, n);
     const void* p = memrchr(data, '\n', n);
@@ -325,7 +346,8 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
   s.error = nullptr;
   std::string_view current;  // the previous kept row's order: the common case needs no lookup
   try {
-    CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path);
+    CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path,
+                       l.opt.max_record_bytes);
     while (csv.next(l.needed)) {
       ++s.records;
       if (csv.size() < l.needed) {
@@ -366,6 +388,8 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
       if (fresh_item) s.items.push_back(item);
       s.pairs.emplace_back(s.last_order, jt->second);
     }
+    if (s.block.cut_short)
+      throw record_too_long(l.path, s.block.first_line, l.opt.max_record_bytes);
   } catch (...) {
     s.error = std::current_exception();
   }
@@ -524,11 +548,16 @@ class OrderAssembler {
         const auto slot = open_slot(b);
         auto row = db_.row(r);
         pending_[slot].assign(row.begin(), row.end());
+        pending_distinct_[slot] = row.size();
         rows_.release(r);
         db_.basket_row[b] = kOpen | slot;
       }
-      auto& items = pending_[db_.basket_row[b] & ~kOpen];
+      const auto slot = db_.basket_row[b] & ~kOpen;
+      auto& items = pending_[slot];
       for (auto i = o.first; i < o.last; ++i) items.push_back(item_map_[s.order_items[i]]);
+      // An order that stays open block after block (millions of rows of one order) would keep
+      // every row: deduplicated as it grows, it keeps about twice its distinct items.
+      if (items.size() >= 2 * pending_distinct_[slot] + kDedupeSlack) dedupe(slot);
       if (k == s.last_order) keep_open = b;
     }
     if (s.error) std::rethrow_exception(s.error);
@@ -546,16 +575,31 @@ class OrderAssembler {
 
  private:
   static constexpr std::uint32_t kOpen = 1u << 31;
+  // Pending items an open order may gain beyond twice its distinct ones before they are sorted
+  // and deduplicated: small orders never pay for it.
+  static constexpr std::size_t kDedupeSlack = 4096;
 
   std::uint32_t open_slot(std::uint32_t basket) {
     open_.push_back(basket);
     if (free_.empty()) {
       pending_.emplace_back();
+      pending_distinct_.push_back(0);
       return static_cast<std::uint32_t>(pending_.size() - 1);
     }
     const auto slot = free_.back();
     free_.pop_back();
+    pending_distinct_[slot] = 0;
     return slot;
+  }
+
+  // Sorts and deduplicates an open order's pending items, counting what it drops.
+  void dedupe(std::uint32_t slot) {
+    auto& items = pending_[slot];
+    std::sort(items.begin(), items.end());
+    const auto end = std::unique(items.begin(), items.end());
+    duplicates_ += static_cast<std::uint64_t>(items.end() - end);
+    items.erase(end, items.end());
+    pending_distinct_[slot] = items.size();
   }
 
   void close_open(std::uint32_t keep) {
@@ -567,10 +611,7 @@ class OrderAssembler {
       }
       const auto slot = db_.basket_row[b] & ~kOpen;
       auto& items = pending_[slot];
-      std::sort(items.begin(), items.end());
-      const auto end = std::unique(items.begin(), items.end());
-      duplicates_ += static_cast<std::uint64_t>(items.end() - end);
-      items.erase(end, items.end());
+      dedupe(slot);
       db_.basket_row[b] = rows_.add(items);
       items.clear();
       free_.push_back(slot);
@@ -595,13 +636,14 @@ class OrderAssembler {
   OrderIds orders_;
   RowSet rows_;
   std::vector<std::vector<ItemId>> pending_;
+  std::vector<std::size_t> pending_distinct_;  // per slot: its items at its last dedupe
   std::vector<std::uint32_t> free_, open_;
   std::vector<ItemId> item_map_;
   std::uint64_t duplicates_ = 0;
 };
 
 void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path);
+  InputFile in(path, opt.max_record_bytes);
   CsvReader header(in);
   if (!header.next()) throw InputError(path + ": empty file (no header line)");
   refuse_lone_cr(header, path);
@@ -648,56 +690,64 @@ struct BasketSlot {
   LocalIds item_ids;
 };
 
-void parse_basket_block(BasketSlot& s, char sep, const std::string& path) {
+void parse_basket_block(BasketSlot& s, const IngestOptions& opt, const std::string& path) {
   s.items.clear();
   s.ends.clear();
   s.ids.clear();
   s.item_ids.clear();
   s.records = s.skipped_empty = 0;
   s.error = nullptr;
+  const char sep = opt.sep;
   auto is_sep = [&](char c) {
     return sep ? c == sep : (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
   };
-  std::string_view text(s.block.begin(), s.block.size);
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++s.records;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (s.block.first_line + s.records == 2 && line.find('\r') != std::string_view::npos) {
-      s.error = std::make_exception_ptr(lone_cr(path, 1));
-      return;
-    }
-    const auto before = s.ids.size();
-    while (!line.empty()) {
-      std::size_t k = 0;
-      while (k < line.size() && !is_sep(line[k])) ++k;
-      auto item = trim(line.substr(0, k));
-      if (!item.empty()) {
-        auto [it, fresh] = s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
-        if (fresh) s.items.push_back(item);
-        s.ids.push_back(it->second);
+  try {
+    std::string_view text(s.block.begin(), s.block.size);
+    while (!text.empty()) {
+      const auto nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+      ++s.records;
+      const std::uint64_t line_no = s.block.first_line + s.records - 1;
+      if (line.size() > opt.max_record_bytes)
+        throw record_too_long(path, line_no, opt.max_record_bytes);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line_no == 1 && line.find('\r') != std::string_view::npos) throw lone_cr(path, 1);
+      const auto before = s.ids.size();
+      while (!line.empty()) {
+        std::size_t k = 0;
+        while (k < line.size() && !is_sep(line[k])) ++k;
+        auto item = trim(line.substr(0, k));
+        if (!item.empty()) {
+          auto [it, fresh] =
+              s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
+          if (fresh) s.items.push_back(item);
+          s.ids.push_back(it->second);
+        }
+        line.remove_prefix(std::min(k + 1, line.size()));
       }
-      line.remove_prefix(std::min(k + 1, line.size()));
+      if (s.ids.size() == before) {
+        ++s.skipped_empty;
+      } else {
+        s.ends.push_back(static_cast<std::uint32_t>(s.ids.size()));
+      }
     }
-    if (s.ids.size() == before) {
-      ++s.skipped_empty;
-    } else {
-      s.ends.push_back(static_cast<std::uint32_t>(s.ids.size()));
-    }
+    if (s.block.cut_short) throw record_too_long(path, s.block.first_line, opt.max_record_bytes);
+  } catch (...) {
+    // Parsers run in worker threads: even bad_alloc goes to the consumer, in file order.
+    s.error = std::current_exception();
   }
 }
 
 void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path);
+  InputFile in(path, opt.max_record_bytes);
   auto& st = out.stats;
   std::uint64_t bytes = 0;
   std::vector<ItemId> item_map, basket;
   BlockSource source(in, false, opt.block_bytes, 1);
   run_blocks<BasketSlot>(
       opt.threads, [&](BasketSlot& s) { return source.next(s.block); },
-      [&](BasketSlot& s) { parse_basket_block(s, opt.sep, path); },
+      [&](BasketSlot& s) { parse_basket_block(s, opt, path); },
       [&](BasketSlot& s) {
         const auto before = st.lines;
         st.lines += s.records;
@@ -730,7 +780,7 @@ InputFormat detect_format(const std::string& path, const IngestOptions& options)
   if (ends_with(p, ".gz")) p.remove_suffix(3);
   if (ends_with(p, ".dat") || ends_with(p, ".txt") || ends_with(p, ".basket"))
     return InputFormat::Basket;
-  InputFile in(path);
+  InputFile in(path, options.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   refuse_lone_cr(csv, path);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "ingest/input_file.hpp"
 #include "model/ids.hpp"
 #include "model/transactions.hpp"
 
@@ -21,6 +22,9 @@ struct IngestOptions {
   std::string user_col;      // optional: who placed the order (repurchase statistics)
   std::string date_col;      // optional: when ("YYYY-MM-DD[ time]")
   char sep = 0;              // basket format: 0 = any whitespace
+  // The longest line or CSV record (without its line feed) accepted; a longer one is an error
+  // naming its line, so memory stays bounded whatever the input. At most kMaxRecordBytesCeiling.
+  std::size_t max_record_bytes = kDefaultMaxRecordBytes;
   // Called every 64 Ki input lines with the lines read so far.
   std::function<void(std::uint64_t lines)> progress;
   // The same, with the (decompressed) bytes read so far.
