@@ -625,7 +625,7 @@ class OrderAssembler {
     if (!o.day_ok) {
       throw InputError(at_line(layout_.path, o.line,
                                "invalid date '" + std::string(o.date) + "' in column '" +
-                                   layout_.opt.date_col + "' (expected YYYY-MM-DD)"));
+                                   layout_.opt.date_col + "' (expected " + kDayForms + ")"));
     }
     out_.basket_day.push_back(o.day);
   }

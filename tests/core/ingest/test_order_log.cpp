@@ -527,6 +527,30 @@ TEST_CASE("error: nan and inf are not quantities", "[ingest][errors]") {
   }
 }
 
+TEST_CASE("error: a date column with anything after the date and time", "[ingest][errors]") {
+  bltest::TempDir dir;
+  const auto path = dir.file("dates.csv");
+  auto opt = csv_options();
+  opt.date_col = "date";
+  // Accepted forms, the day as written.
+  bltest::write_file(path,
+                     "order_id,item_id,date\n"
+                     "o1,a,2011-12-09\no2,a,2011-12-09 08:26:00\no3,a,2011-12-09T08:26:00Z\n"
+                     "o4,a, 2011-12-09T08:26:00.5+01:00 \n");
+  const auto in = read_transactions(path, opt);
+  REQUIRE(in.basket_day.size() == 4);
+  for (auto day : in.basket_day) CHECK(day == in.basket_day[0]);
+  for (const char* bad :
+       {"2011-12-09 08:26:00 junk", "2011-12-09T", "2011-12-09 whenever", "2011-12-09 25:00"}) {
+    CAPTURE(bad);
+    bltest::write_file(path,
+                       std::string("order_id,item_id,date\no1,a,2011-12-09\no2,b,") + bad + "\n");
+    const auto msg = error_of(path, opt);
+    CHECK(contains(msg, path + ":3: invalid date '" + bad + "' in column 'date' (expected "));
+    CHECK(contains(msg, "HH:MM[:SS[.fraction]]"));
+  }
+}
+
 TEST_CASE("error: a row with too few fields", "[ingest][errors]") {
   bltest::TempDir dir;
   const auto path = dir.file("short.csv");

@@ -176,8 +176,8 @@ Expected reference_read(const std::string& path, const IngestOptions& opt) {
           if (has_date && !parse_day(trim(csv.field(date_at)), day)) {
             throw InputError(at_line(path, csv.line(),
                                      "invalid date '" + std::string(csv.field(date_at)) +
-                                         "' in column '" + opt.date_col +
-                                         "' (expected YYYY-MM-DD)"));
+                                         "' in column '" + opt.date_col + "' (expected " +
+                                         kDayForms + ")"));
           }
           out.days.push_back(day);
         }
