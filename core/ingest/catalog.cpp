@@ -120,8 +120,9 @@ ProductTyper::Type ProductTyper::type_of(std::string_view description) const {
   return {singular(w[at]), true};
 }
 
-Catalog read_catalog(const std::string& path, std::size_t max_record_bytes) {
-  InputFile in(path, max_record_bytes);
+Catalog read_catalog(const InputSource& source, std::size_t max_record_bytes) {
+  const std::string& path = source.name;
+  InputFile in(source, max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, "item_id", path, true);
@@ -149,8 +150,9 @@ Catalog read_catalog(const std::string& path, std::size_t max_record_bytes) {
   return catalog;
 }
 
-DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& opt) {
-  InputFile in(path, opt.max_record_bytes);
+DerivedCatalog derive_catalog(const InputSource& source, const DeriveCatalogOptions& opt) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, opt.item_col, path, true);

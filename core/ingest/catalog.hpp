@@ -17,7 +17,7 @@ namespace basketlift {
 // Columns item_id, name, category, price (any order, extra columns ignored; name, category and
 // price may be empty). Throws InputError naming file and line, also for a record longer than
 // max_record_bytes.
-Catalog read_catalog(const std::string& path,
+Catalog read_catalog(const InputSource& source,
                      std::size_t max_record_bytes = kDefaultMaxRecordBytes);
 
 struct DeriveCatalogOptions {
@@ -34,7 +34,7 @@ struct DerivedCatalog {
 
 // name = most frequent description; price = median unit price over rows with quantity > 0 and
 // price > 0; category = product_type(name) under a vocabulary learned from all descriptions.
-DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& options);
+DerivedCatalog derive_catalog(const InputSource& source, const DeriveCatalogOptions& options);
 
 // "WHITE HANGING HEART T-LIGHT HOLDER" -> "T-LIGHT HOLDER", "LUNCH BAG RED RETROSPOT" ->
 // "LUNCH BAG": the rightmost head noun that is not a colour, pattern or size word, joined with

@@ -48,28 +48,36 @@ InputError record_too_long(const std::string& path, std::uint64_t line, std::siz
                                 "--max-record-bytes)"));
 }
 
-InputFile::InputFile(const std::string& path, std::size_t max_record_bytes)
-    : path_(path), max_record_(max_record_bytes) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
+InputFile::InputFile(const InputSource& source, std::size_t max_record_bytes)
+    : path_(source.name), max_record_(max_record_bytes) {
+  if (source.bytes) {
+    // All the raw input at once, read in place.
+    raw_ = source.bytes->data();
+    raw_len_ = source.bytes->size();
+  } else {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw InputError(path_ + ": cannot open (" + std::strerror(errno) + ")");
+  }
   try {
-    struct stat st {};
-    if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode))
-      throw InputError(path + ": cannot open (" + std::strerror(EISDIR) + ")");
-    raw_buf_.resize(kRawBuffer);
-    raw_ = raw_buf_.data();
-    while (raw_len_ < 2 && more_raw()) {
+    if (fd_ >= 0) {
+      struct stat st {};
+      if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode))
+        throw InputError(path_ + ": cannot open (" + std::strerror(EISDIR) + ")");
+      raw_buf_.reset(new char[kRawBuffer]);  // not zeroed: read() fills it
+      raw_ = raw_buf_.get();
+      while (raw_len_ < 2 && more_raw()) {
+      }
     }
     if (raw_len_ >= 2 && static_cast<unsigned char>(raw_[0]) == 0x1f &&
         static_cast<unsigned char>(raw_[1]) == 0x8b) {
       gz_ = std::make_unique<Gzip>();
-      buf_.resize(kDecodedBuffer);
+      buf_.reset(new char[kDecodedBuffer]);  // not zeroed: inflate fills it
     }
     // A UTF-8 byte-order mark (spreadsheet exports write one) is not data: left in, the first
     // column name of a header would not match.
     if (refill() && end_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   } catch (...) {
-    ::close(fd_);
+    if (fd_ >= 0) ::close(fd_);
     throw;
   }
 }
@@ -79,11 +87,11 @@ InputFile::~InputFile() {
 }
 
 bool InputFile::more_raw() {
-  if (fd_ < 0) return false;
-  if (raw_len_ && raw_ != raw_buf_.data()) std::memmove(raw_buf_.data(), raw_, raw_len_);
-  raw_ = raw_buf_.data();
+  if (fd_ < 0) return false;  // memory: everything was there from the start
+  if (raw_len_ && raw_ != raw_buf_.get()) std::memmove(raw_buf_.get(), raw_, raw_len_);
+  raw_ = raw_buf_.get();
   for (;;) {
-    const auto n = ::read(fd_, raw_buf_.data() + raw_len_, raw_buf_.size() - raw_len_);
+    const auto n = ::read(fd_, raw_buf_.get() + raw_len_, kRawBuffer - raw_len_);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw InputError(path_ + ": read error (" + std::strerror(errno) + ")");
     raw_len_ += static_cast<std::size_t>(n);
@@ -95,8 +103,8 @@ bool InputFile::refill() {
   consumed_ += end_;
   pos_ = end_ = 0;
   if (gz_) {
-    data_ = buf_.data();
-    end_ = inflate_into(buf_.data(), buf_.size());
+    data_ = buf_.get();
+    end_ = inflate_into(buf_.get(), kDecodedBuffer);
     return end_ > 0;
   }
   if (raw_len_ == 0 && !more_raw()) return false;
@@ -109,7 +117,7 @@ bool InputFile::refill() {
 std::size_t InputFile::decode(char* dst, std::size_t n) {
   if (gz_) return inflate_into(dst, n);
   if (raw_len_ == 0) {
-    if (fd_ >= 0 && n >= raw_buf_.size()) {
+    if (fd_ >= 0 && n >= kRawBuffer) {
       for (;;) {
         const auto k = ::read(fd_, dst, std::min<std::size_t>(n, std::size_t{1} << 30));
         if (k < 0 && errno == EINTR) continue;

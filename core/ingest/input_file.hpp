@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,21 @@ inline constexpr std::size_t kMaxRecordBytesCeiling = std::size_t{1} << 40;
 // "FILE:LINE: record longer than N bytes ...", the one message for every reader.
 InputError record_too_long(const std::string& path, std::uint64_t line, std::size_t max);
 
+// What a reader reads: a file by its path, or bytes already in memory under a name (which
+// messages use as they would a path, and format detection as a file name). Readers taking an
+// InputSource take a path as well.
+struct InputSource {
+  InputSource(std::string path) : name(std::move(path)) {}  // NOLINT: a path is a source
+  InputSource(const char* path) : name(path) {}             // NOLINT
+  static InputSource memory(std::string name, std::string_view bytes) {
+    InputSource s(std::move(name));
+    s.bytes = bytes;
+    return s;
+  }
+  std::string name;
+  std::optional<std::string_view> bytes;  // set: these bytes (not copied; must outlive readers)
+};
+
 // A file's bytes, decompressed when it starts with gzip's magic number (whatever its name).
 // gzip data must be complete: a stream cut short, a corrupt member or anything but another
 // member after the last one is an InputError naming the file and the byte offset, never an
@@ -30,7 +46,7 @@ class InputFile {
  public:
   // Throws InputError when it cannot be opened. Readers over it (CsvReader, LineReader, the
   // order-log blocks) refuse records longer than max_record_bytes.
-  explicit InputFile(const std::string& path,
+  explicit InputFile(const InputSource& source,
                      std::size_t max_record_bytes = kDefaultMaxRecordBytes);
   ~InputFile();
   InputFile(const InputFile&) = delete;
@@ -68,12 +84,12 @@ class InputFile {
   std::string path_;
   std::size_t max_record_;
   int fd_ = -1;
-  std::vector<char> raw_buf_;
+  std::unique_ptr<char[]> raw_buf_;  // file input: kRawBuffer bytes
   const char* raw_ = nullptr;
   std::size_t raw_len_ = 0;
   std::uint64_t raw_offset_ = 0;  // offset in the file of raw_[0]
   std::unique_ptr<Gzip> gz_;      // set for gzip input
-  std::vector<char> buf_;         // decoded bytes of gzip input
+  std::unique_ptr<char[]> buf_;   // decoded bytes of gzip input: kDecodedBuffer
   const char* data_ = nullptr;    // get()/peek() read data_[pos_, end_)
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t consumed_ = 0;  // decoded bytes before data_

@@ -642,8 +642,9 @@ class OrderAssembler {
   std::uint64_t duplicates_ = 0;
 };
 
-void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path, opt.max_record_bytes);
+void read_csv(const InputSource& source, const IngestOptions& opt, Ingested& out) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   CsvReader header(in);
   if (!header.next()) throw InputError(path + ": empty file (no header line)");
   refuse_lone_cr(header, path);
@@ -660,10 +661,10 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
 
   auto& st = out.stats;
   std::uint64_t bytes = in.bytes_read();
-  BlockSource source(in, true, opt.block_bytes, header.next_line());
+  BlockSource blocks(in, true, opt.block_bytes, header.next_line());
   OrderAssembler assembler(out, l);
   run_blocks<CsvSlot>(
-      opt.threads, [&](CsvSlot& s) { return source.next(s.block); },
+      opt.threads, [&](CsvSlot& s) { return blocks.next(s.block); },
       [&](CsvSlot& s) { parse_csv_block(s, l); },
       [&](CsvSlot& s) {
         const auto before = st.lines;
@@ -739,14 +740,15 @@ void parse_basket_block(BasketSlot& s, const IngestOptions& opt, const std::stri
   }
 }
 
-void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path, opt.max_record_bytes);
+void read_baskets(const InputSource& source, const IngestOptions& opt, Ingested& out) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   auto& st = out.stats;
   std::uint64_t bytes = 0;
   std::vector<ItemId> item_map, basket;
-  BlockSource source(in, false, opt.block_bytes, 1);
+  BlockSource blocks(in, false, opt.block_bytes, 1);
   run_blocks<BasketSlot>(
-      opt.threads, [&](BasketSlot& s) { return source.next(s.block); },
+      opt.threads, [&](BasketSlot& s) { return blocks.next(s.block); },
       [&](BasketSlot& s) { parse_basket_block(s, opt, path); },
       [&](BasketSlot& s) {
         const auto before = st.lines;
@@ -772,7 +774,8 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
 
 }  // namespace
 
-InputFormat detect_format(const std::string& path, const IngestOptions& options) {
+InputFormat detect_format(const InputSource& source, const IngestOptions& options) {
+  const std::string& path = source.name;
   if (options.format != InputFormat::Auto) return options.format;
   // A column the user named can only be in an order log: never fall back to baskets then.
   if (names_columns(options)) return InputFormat::Csv;
@@ -780,7 +783,7 @@ InputFormat detect_format(const std::string& path, const IngestOptions& options)
   if (ends_with(p, ".gz")) p.remove_suffix(3);
   if (ends_with(p, ".dat") || ends_with(p, ".txt") || ends_with(p, ".basket"))
     return InputFormat::Basket;
-  InputFile in(path, options.max_record_bytes);
+  InputFile in(source, options.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   refuse_lone_cr(csv, path);
@@ -820,11 +823,12 @@ InputFormat detect_format(const std::string& path, const IngestOptions& options)
                    options.item_col + "'" + hint);
 }
 
-Ingested read_transactions(const std::string& path, const IngestOptions& options) {
+Ingested read_transactions(const InputSource& source, const IngestOptions& options) {
+  const std::string& path = source.name;
   Ingested out;
-  out.stats.format = detect_format(path, options);
+  out.stats.format = detect_format(source, options);
   if (out.stats.format == InputFormat::Csv) {
-    read_csv(path, options, out);
+    read_csv(source, options, out);
   } else if (names_columns(options)) {
     throw InputError(path +
                      ": --order-col, --item-col, --quantity-col, --user-col and --date-col name "
@@ -837,7 +841,7 @@ Ingested read_transactions(const std::string& path, const IngestOptions& options
       if (ends_with(p, ".gz")) p.remove_suffix(3);
       if (ends_with(p, ".csv")) basket_opt.sep = ',';
     }
-    read_baskets(path, basket_opt, out);
+    read_baskets(source, basket_opt, out);
   }
   if (out.db.size() == 0) {
     throw InputError(path + ": no baskets (" + std::to_string(out.stats.lines) + " rows, " +

@@ -58,10 +58,10 @@ struct Ingested {
 };
 
 // Throws InputError ("FILE:LINE: what") on any malformed input, or when no basket is left.
-Ingested read_transactions(const std::string& path, const IngestOptions& options);
+Ingested read_transactions(const InputSource& source, const IngestOptions& options);
 
 // The format `Auto` resolves to: by extension (.dat/.txt/.basket), else by whether the first
 // line names both the order and item columns.
-InputFormat detect_format(const std::string& path, const IngestOptions& options);
+InputFormat detect_format(const InputSource& source, const IngestOptions& options);
 
 }  // namespace basketlift
