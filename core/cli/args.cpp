@@ -63,7 +63,7 @@ std::size_t max_record_bytes(const Args& args) {
 }
 
 std::string max_record_bytes_help() {
-  return "limits:\n"
+  return "\nlimits:\n"
          "  --max-record-bytes N       longest line or CSV record of any input file, line feed\n"
          "                             excluded (default " +
          std::to_string(kDefaultMaxRecordBytes) +

@@ -25,8 +25,10 @@ namespace {
 const char* kHelp = R"(usage: basketlift mine INPUT [options]
 
 input:
-  --format auto|csv|basket   auto: .dat/.txt are baskets; a CSV whose header names the order
-                             and item columns is an order log; any other .csv is baskets with ','
+  --format auto|csv|basket   auto: a column option means an order log; else .dat/.txt are
+                             baskets; a CSV whose header names the order and item columns is an
+                             order log; a table without them is an error; other files are
+                             baskets (',' in a .csv). Limits, dates: docs/input-formats.md
   --order-col NAME           order id column (csv; default order_id)
   --item-col NAME            item id column (csv; default item_id)
   --quantity-col NAME        rows with quantity <= 0 are skipped (csv)

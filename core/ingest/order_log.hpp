@@ -20,7 +20,7 @@ struct IngestOptions {
   std::string item_col = "item_id";
   std::string quantity_col;  // empty: every row counts
   std::string user_col;      // optional: who placed the order (repurchase statistics)
-  std::string date_col;      // optional: when ("YYYY-MM-DD[ time]")
+  std::string date_col;      // optional: when (kDayForms in model/dates.hpp)
   char sep = 0;              // basket format: 0 = any whitespace
   // The longest line or CSV record (without its line feed) accepted; a longer one is an error
   // naming its line, so memory stays bounded whatever the input. At most kMaxRecordBytesCeiling.
