@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "ingest/input_file.hpp"
 #include "model/error.hpp"
 
 namespace basketlift::cli {
@@ -42,13 +43,16 @@ std::optional<std::string> Args::get(const std::string& name) const {
   return it->second;
 }
 
-std::optional<std::uint64_t> Args::get_uint(const std::string& name) const {
+std::optional<std::uint64_t> Args::get_uint(const std::string& name, std::uint64_t max) const {
   auto v = get(name);
   if (!v) return std::nullopt;
   std::uint64_t out = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (v->empty() || ec != std::errc() || end != v->data() + v->size())
+  if (v->empty() || (ec != std::errc() && ec != std::errc::result_out_of_range) ||
+      end != v->data() + v->size())
     throw InputError(name + ": invalid number '" + *v + "' (expected a non-negative integer)");
+  if (ec == std::errc::result_out_of_range || out > max)
+    throw InputError(name + ": " + *v + " is out of range (at most " + std::to_string(max) + ")");
   return out;
 }
 
@@ -62,6 +66,22 @@ bool usage_or_bundle(const Args& args, const std::string& usage) {
     throw InputError("expected exactly one BUNDLE");
   }
   return false;
+}
+
+std::size_t max_record_bytes(const Args& args) {
+  const auto n = args.get_uint("--max-record-bytes", kMaxRecordBytesCeiling);
+  if (!n) return kDefaultMaxRecordBytes;
+  if (*n == 0) throw InputError("--max-record-bytes: must be at least 1");
+  return static_cast<std::size_t>(*n);
+}
+
+std::string max_record_bytes_help() {
+  return "\nlimits:\n"
+         "  --max-record-bytes N       longest line or CSV record of any input file, line feed\n"
+         "                             excluded (default " +
+         std::to_string(kDefaultMaxRecordBytes) +
+         "); a longer one is an error naming\n"
+         "                             its line, so memory stays bounded\n";
 }
 
 }  // namespace basketlift::cli

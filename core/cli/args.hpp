@@ -1,6 +1,7 @@
 // A small "--name value" parser for the CLI subcommands: no logic, only translation.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -20,8 +21,10 @@ class Args {
   std::string get_or(const std::string& name, const std::string& fallback) const {
     return get(name).value_or(fallback);
   }
-  // Non-negative integer option; throws InputError naming the option.
-  std::optional<std::uint64_t> get_uint(const std::string& name) const;
+  // Integer option in [0, max] (max: what the field it fills can hold, or the core's limit);
+  // throws InputError naming the option and the value, so nothing wraps around.
+  std::optional<std::uint64_t> get_uint(const std::string& name,
+                                        std::uint64_t max = UINT64_MAX) const;
 
  private:
   std::vector<std::string> positional_;
@@ -33,5 +36,10 @@ class Args {
 // true (the command exits 0); without exactly one positional argument, prints it on stderr and
 // throws InputError (exit 2); else false.
 bool usage_or_bundle(const Args& args, const std::string& usage);
+// --max-record-bytes, for every command that reads text input: the core's default when absent,
+// else a value in [1, kMaxRecordBytesCeiling].
+std::size_t max_record_bytes(const Args& args);
+// Its line for a command's --help, with the core's default.
+std::string max_record_bytes_help();
 
 }  // namespace basketlift::cli

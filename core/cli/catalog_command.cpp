@@ -11,7 +11,8 @@ namespace basketlift::cli {
 
 int run_catalog(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"-o", "--output", "--item-col", "--description-col", "--price-col", "--quantity-col"},
+            {"-o", "--output", "--item-col", "--description-col", "--price-col", "--quantity-col",
+             "--max-record-bytes"},
             {"--help", "-h", "--explain"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs(
@@ -22,6 +23,7 @@ int run_catalog(int argc, char** argv) {
         "adjustments and other non-merchandise (docs/catalog.md); --explain lists those on stderr\n"
         "-o - writes to stdout; outputs and exit codes: docs/cli-outputs.md\n",
         stdout);
+    std::fputs(max_record_bytes_help().c_str(), stdout);
     return 0;
   }
   auto out = args.get("-o");
@@ -36,6 +38,7 @@ int run_catalog(int argc, char** argv) {
   opt.description_col = args.get_or("--description-col", opt.description_col);
   opt.price_col = args.get_or("--price-col", opt.price_col);
   opt.quantity_col = args.get_or("--quantity-col", opt.quantity_col);
+  opt.max_record_bytes = max_record_bytes(args);
   auto catalog = derive_catalog(args.positional()[0], opt);
   write_catalog_csv(*out, catalog);
   const double n = catalog.rows.empty() ? 1.0 : static_cast<double>(catalog.rows.size());

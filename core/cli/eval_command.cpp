@@ -187,7 +187,7 @@ int run_eval(int argc, char** argv) {
             {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
              "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
+    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (args.positional().size() != 1) throw InputError("eval: expected exactly one INPUT file");
@@ -214,7 +214,7 @@ int run_eval(int argc, char** argv) {
     opt.max_per_family = static_cast<std::uint32_t>(*m);
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) {
-    catalog = read_catalog(*path);
+    catalog = read_catalog(*path, opt.mine.ingest.max_record_bytes);
     opt.catalog = &*catalog;
   }
   ScoringParams scoring;

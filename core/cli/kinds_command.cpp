@@ -151,7 +151,8 @@ int run_next(int argc, char** argv) {
   req.n = f.n;
   req.exclude = f.exclude;
   req.filter = f.filter;
-  if (auto w = args.get_uint("--window")) req.window_days = static_cast<std::int32_t>(*w);
+  if (auto w = args.get_uint("--window", INT32_MAX))
+    req.window_days = static_cast<std::int32_t>(*w);
   auto results = next_purchases(*bundle, req);
   const bool json = args.flag("--json");
   if (json) std::printf("[");

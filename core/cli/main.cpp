@@ -3,7 +3,10 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "commands.hpp"
 #include "io/atomic_file.hpp"
@@ -11,8 +14,17 @@
 
 namespace {
 
-// kCleanupSignals: remove the temp files of outputs not yet in place, then die of the same
-// signal (default action), so the caller sees how the process ended.
+// The exit codes, as docs/input-formats.md lists them. A signal ends the process with the
+// signal itself (see on_terminating_signal).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternal = 1,  // a bug: an exception the core did not expect
+  kExitBadInput = 2,  // bad input or options: the message names the file and line, or the option
+  kExitResources = 3  // out of memory, or no thread could be started: retry with more, or less
+};
+
+// kCleanupSignals: remove the temp files of outputs not yet in place, then die
+// of the same signal (default action), so the caller sees how the process ended.
 extern "C" void on_terminating_signal(int sig) {
   basketlift::remove_temp_files();
   signal(sig, SIG_DFL);
@@ -58,7 +70,7 @@ run 'basketlift <command> --help' for a command's options.
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+    return argc < 2 ? kExitBadInput : kExitOk;
   }
   const std::string command = argv[1];
   install_signal_handlers();
@@ -74,12 +86,31 @@ int main(int argc, char** argv) {
     if (command == "eval") return basketlift::cli::run_eval(argc, argv);
     if (command == "import-spark") return basketlift::cli::run_import_spark(argc, argv);
     std::fprintf(stderr, "basketlift: unknown command '%s'\n%s", command.c_str(), kUsage);
-    return 2;
+    return kExitBadInput;
   } catch (const basketlift::InputError& e) {
     std::fprintf(stderr, "basketlift %s: error: %s\n", command.c_str(), e.what());
-    return 2;
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // Outputs are written to temporaries and renamed only at the end: nothing is half-written.
+    std::fprintf(stderr,
+                 "basketlift %s: error: out of memory (a smaller input, a lower "
+                 "--max-record-bytes or fewer --threads need less)\n",
+                 command.c_str());
+    return kExitResources;
+  } catch (const std::length_error& e) {
+    std::fprintf(stderr, "basketlift %s: error: out of memory (%s)\n", command.c_str(), e.what());
+    return kExitResources;
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::resource_unavailable_try_again ||
+        e.code() == std::errc::not_enough_memory) {
+      std::fprintf(stderr, "basketlift %s: error: out of resources (%s)\n", command.c_str(),
+                   e.what());
+      return kExitResources;
+    }
+    std::fprintf(stderr, "basketlift %s: internal error: %s\n", command.c_str(), e.what());
+    return kExitInternal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "basketlift %s: internal error: %s\n", command.c_str(), e.what());
-    return 1;
+    return kExitInternal;
   }
 }

@@ -11,7 +11,7 @@ namespace basketlift::cli {
 
 std::set<std::string> with_ingest_options(std::set<std::string> extra) {
   extra.insert({"--format", "--order-col", "--item-col", "--quantity-col", "--user-col",
-                "--date-col", "--sep"});
+                "--date-col", "--sep", "--max-record-bytes"});
   return extra;
 }
 
@@ -31,6 +31,7 @@ void read_ingest_options(const Args& args, IngestOptions& opt) {
   opt.quantity_col = args.get_or("--quantity-col", "");
   opt.user_col = args.get_or("--user-col", "");
   opt.date_col = args.get_or("--date-col", "");
+  opt.max_record_bytes = max_record_bytes(args);
   if (auto sep = args.get("--sep")) {
     std::string s = *sep == "\\t" ? "\t" : *sep;
     if (s.size() != 1) throw InputError("--sep: expected one character, got '" + *sep + "'");
@@ -53,7 +54,7 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     if (*c == 0 || *c > UINT32_MAX) throw InputError("--min-count: must be in [1, 2^32)");
     opt.min_count = static_cast<std::uint32_t>(*c);
   }
-  if (auto k = args.get_uint("--max-len")) opt.max_len = static_cast<std::uint32_t>(*k);
+  if (auto k = args.get_uint("--max-len", UINT32_MAX)) opt.max_len = static_cast<std::uint32_t>(*k);
   const auto algorithm = args.get_or("--algorithm", "fpgrowth");
   if (algorithm == "eclat") {
     opt.algorithm = Algorithm::Eclat;
@@ -63,9 +64,9 @@ void read_mine_options(const Args& args, MineOptions& opt) {
   if (auto s = args.get("--min-confidence"))
     opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");
   if (auto s = args.get("--min-lift")) opt.rules.min_lift = parse_fraction(*s, "--min-lift");
-  if (auto k = args.get_uint("--max-consequent-len"))
+  if (auto k = args.get_uint("--max-consequent-len", UINT32_MAX))
     opt.rules.max_consequent_len = static_cast<std::uint32_t>(*k);
-  if (auto k = args.get_uint("--max-rules-per-antecedent"))
+  if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
   if (auto v = args.get("--catalog-items")) {
     if (*v != "all" && *v != "sold")

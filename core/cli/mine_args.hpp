@@ -16,7 +16,7 @@ void read_ingest_options(const Args& args, IngestOptions& opt);
 
 // `extra` plus --format, --order-col, --item-col, --quantity-col, --user-col, --date-col, --sep,
 // --min-support, --min-count, --max-len, --algorithm, --min-confidence, --min-lift,
-// --max-consequent-len, --max-rules-per-antecedent, --threads.
+// --max-consequent-len, --max-rules-per-antecedent, --threads, --max-record-bytes.
 std::set<std::string> with_mine_options(std::set<std::string> extra);
 void read_mine_options(const Args& args, MineOptions& opt);
 

@@ -28,8 +28,10 @@ namespace {
 const char* kHelp = R"(usage: basketlift mine INPUT [options]
 
 input:
-  --format auto|csv|basket   auto: .dat/.txt are baskets; a CSV whose header names the order
-                             and item columns is an order log; any other .csv is baskets with ','
+  --format auto|csv|basket   auto: a column option means an order log; else .dat/.txt are
+                             baskets; a CSV whose header names the order and item columns is an
+                             order log; a table without them is an error; other files are
+                             baskets (',' in a .csv). Limits, dates: docs/input-formats.md
   --order-col NAME           order id column (csv; default {order_col})
   --item-col NAME            item id column (csv; default {item_col})
   --quantity-col NAME        rows with quantity <= 0 are skipped (csv)
@@ -146,7 +148,7 @@ int run_mine(int argc, char** argv) {
                                "--output", "--catalog"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(help().c_str(), stdout);
+    std::fputs((help() + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (args.positional().size() != 1)
@@ -157,7 +159,7 @@ int run_mine(int argc, char** argv) {
   const std::string input = args.positional()[0];
   read_mine_options(args, opt);
   std::optional<Catalog> catalog;
-  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path, opt.ingest.max_record_bytes);
   const auto summary = args.get_or("--summary", "text");
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");

@@ -51,10 +51,10 @@ std::string utc_now() {
 int run_import_spark(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"--rules", "--itemsets", "--catalog", "-o", "--output", "--max-rules-per-antecedent",
-             "--transactions", "--summary"},
+             "--transactions", "--summary", "--max-record-bytes"},
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs(kHelp, stdout);
+    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (!args.positional().empty())
@@ -69,10 +69,8 @@ int run_import_spark(int argc, char** argv) {
     throw InputError("import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb");
   opt.rules_path = *rules;
   opt.itemsets_path = *itemsets;
-  if (auto k = args.get_uint("--max-rules-per-antecedent")) {
-    if (*k > UINT32_MAX) throw InputError("--max-rules-per-antecedent: too large");
+  if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
-  }
   if (auto n = args.get_uint("--transactions")) {
     if (*n == 0) throw InputError("--transactions: must be at least 1");
     opt.transactions = *n;
@@ -81,7 +79,8 @@ int run_import_spark(int argc, char** argv) {
   if (summary != "json" && summary != "text")
     throw InputError("--summary: expected json or text, got '" + summary + "'");
   std::optional<Catalog> catalog;
-  if (auto path = args.get("--catalog")) catalog = read_catalog(*path);
+  opt.max_record_bytes = max_record_bytes(args);
+  if (auto path = args.get("--catalog")) catalog = read_catalog(*path, opt.max_record_bytes);
   // The output is checked before anything is read, against every file the import reads.
   std::vector<NamedPath> inputs;
   for (const auto& part : spark_part_files(*rules)) inputs.push_back({"--rules", part});

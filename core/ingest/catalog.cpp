@@ -21,10 +21,12 @@ std::size_t column(const CsvReader& header, const std::string& name, const std::
   return SIZE_MAX;
 }
 
+// A finite decimal number: "nan" and "inf", which from_chars reads, are neither prices nor
+// quantities.
 bool parse_number(std::string_view text, double& v) {
   auto t = trim(text);
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+  return !t.empty() && ec == std::errc() && end == t.data() + t.size() && std::isfinite(v);
 }
 
 // Words that describe a product rather than name what it is.
@@ -186,8 +188,9 @@ ProductTyper::Type ProductTyper::type_of(std::string_view description) const {
   return {singular(w[at]), true};
 }
 
-Catalog read_catalog(const std::string& path) {
-  InputFile in(path);
+Catalog read_catalog(const InputSource& source, std::size_t max_record_bytes) {
+  const std::string& path = source.name;
+  InputFile in(source, max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, "item_id", path, true);
@@ -205,8 +208,10 @@ Catalog read_catalog(const std::string& path) {
     if (item.empty()) throw InputError(at_line(path, csv.line(), "empty item_id"));
     CatalogEntry e{std::string(field(name_at)), std::string(field(category_at)), NAN};
     if (auto p = field(price_at); !p.empty()) {
-      if (!parse_number(p, e.price) || !(e.price >= 0) || std::isinf(e.price))
-        throw InputError(at_line(path, csv.line(), "invalid price '" + std::string(p) + "'"));
+      if (!parse_number(p, e.price) || e.price < 0)
+        throw InputError(at_line(path, csv.line(),
+                                 "invalid price '" + std::string(p) +
+                                     "' in column 'price' (expected a finite number >= 0)"));
     }
     if (auto r = field(recommendable_at); !r.empty()) {
       std::string v(r);
@@ -225,8 +230,9 @@ Catalog read_catalog(const std::string& path) {
   return catalog;
 }
 
-DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& opt) {
-  InputFile in(path);
+DerivedCatalog derive_catalog(const InputSource& source, const DeriveCatalogOptions& opt) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
   const auto item_at = column(csv, opt.item_col, path, true);
@@ -234,9 +240,11 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
   const auto price_at = column(csv, opt.price_col, path, true);
   const auto qty_at =
       opt.quantity_col.empty() ? SIZE_MAX : column(csv, opt.quantity_col, path, true);
+  // Counts per distinct description and price, not a list per row: one item on millions of
+  // rows costs its distinct values.
   struct Acc {
-    boost::unordered_flat_map<std::string, std::uint32_t, StringHash, StringEq> names;
-    std::vector<double> prices;
+    boost::unordered_flat_map<std::string, std::uint64_t, StringHash, StringEq> names;
+    boost::unordered_flat_map<double, std::uint64_t> prices;
   };
   boost::unordered_flat_map<std::string, Acc, StringHash, StringEq> items;
   while (csv.next()) {
@@ -256,31 +264,43 @@ DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOption
     }
     double qty = 1, price = 0;
     if (qty_at != SIZE_MAX && !parse_number(csv.field(qty_at), qty))
-      throw InputError(
-          at_line(path, csv.line(), "invalid quantity '" + std::string(csv.field(qty_at)) + "'"));
-    if (!parse_number(csv.field(price_at), price) || !std::isfinite(price))
-      throw InputError(
-          at_line(path, csv.line(), "invalid price '" + std::string(csv.field(price_at)) + "'"));
-    if (qty > 0 && price > 0) acc.prices.push_back(price);
+      throw InputError(at_line(path, csv.line(),
+                               "invalid quantity '" + std::string(csv.field(qty_at)) +
+                                   "' in column '" + opt.quantity_col +
+                                   "' (expected a finite decimal number)"));
+    if (!parse_number(csv.field(price_at), price))
+      throw InputError(at_line(path, csv.line(),
+                               "invalid price '" + std::string(csv.field(price_at)) +
+                                   "' in column '" + opt.price_col +
+                                   "' (expected a finite decimal number)"));
+    if (qty > 0 && price > 0) ++acc.prices[price];
   }
   DerivedCatalog out;
   for (auto& [item, acc] : items) {
     CatalogEntry e;
-    std::uint32_t best = 0;
+    std::uint64_t best = 0;
     for (const auto& [name, n] : acc.names)
       if (n > best || (n == best && name < e.name)) {
         best = n;
         e.name = name;
       }
     if (!acc.prices.empty()) {
-      auto& p = acc.prices;
+      std::vector<std::pair<double, std::uint64_t>> p(acc.prices.begin(), acc.prices.end());
       std::sort(p.begin(), p.end());
-      const std::size_t mid = p.size() / 2;
+      std::uint64_t n = 0;
+      for (const auto& [price, count] : p) n += count;
+      // The price at rank k (0-based) of all n, in ascending order.
+      auto at_rank = [&](std::uint64_t k) {
+        for (const auto& [price, count] : p) {
+          if (k < count) return price;
+          k -= count;
+        }
+        return p.back().first;
+      };
+      const double hi = at_rank(n / 2), lo = n % 2 ? hi : at_rank(n / 2 - 1);
       // The mean of the middle two, halved first when their sum overflows (prices near DBL_MAX
       // would otherwise give an infinite price, which no catalog or bundle accepts).
-      e.price = p.size() % 2                      ? p[mid]
-                : std::isinf(p[mid - 1] + p[mid]) ? p[mid - 1] / 2 + p[mid] / 2
-                                                  : (p[mid - 1] + p[mid]) / 2;
+      e.price = n % 2 ? hi : std::isinf(lo + hi) ? lo / 2 + hi / 2 : (lo + hi) / 2;
     }
     out.rows.emplace_back(item, std::move(e));
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/input_file.hpp"
 #include "model/catalog.hpp"
 #include "model/transactions.hpp"
 
@@ -16,12 +17,14 @@ namespace basketlift {
 
 // Columns item_id, name, category, price, recommendable (any order, extra columns ignored; all
 // but item_id may be absent or empty; recommendable is 1/0, true/false or yes/no, empty = true).
-// Throws InputError naming file and line.
-Catalog read_catalog(const std::string& path);
+// Throws InputError naming file and line, also for a record longer than max_record_bytes.
+Catalog read_catalog(const InputSource& source,
+                     std::size_t max_record_bytes = kDefaultMaxRecordBytes);
 
 struct DeriveCatalogOptions {
   std::string item_col = "StockCode", description_col = "Description", price_col = "UnitPrice",
               quantity_col = "Quantity";
+  std::size_t max_record_bytes = kDefaultMaxRecordBytes;  // as IngestOptions
 };
 
 // Why derive_catalog took an item for something other than merchandise (docs/catalog.md).
@@ -44,7 +47,7 @@ struct DerivedCatalog {
 // name = most frequent description; price = median unit price over rows with quantity > 0 and
 // price > 0; category = product_type(name) under a vocabulary learned from all descriptions;
 // recommendable = false for what the rules of non_merchandise() catch.
-DerivedCatalog derive_catalog(const std::string& path, const DeriveCatalogOptions& options);
+DerivedCatalog derive_catalog(const InputSource& source, const DeriveCatalogOptions& options);
 
 // "WHITE HANGING HEART T-LIGHT HOLDER" -> "T-LIGHT HOLDER", "LUNCH BAG RED RETROSPOT" ->
 // "LUNCH BAG": the rightmost head noun that is not a colour, pattern or size word, joined with

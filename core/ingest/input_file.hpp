@@ -1,42 +1,98 @@
-// Streaming readers for order logs: plain or gzip files (zlib reads both), split into CSV
-// records or text lines. Memory per record is bounded by the record, never by the file.
+// Streaming readers for order logs: plain or gzip files, split into CSV records or text lines.
+// Memory per record is bounded by the record, never by the file.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/error.hpp"
+
 namespace basketlift {
 
+// The longest record (a CSV record or a line, without its line feed) a reader accepts unless
+// told otherwise: far beyond any real order line or basket, and small enough that one hostile
+// line cannot take the machine's memory. Past it, readers throw record_too_long.
+inline constexpr std::size_t kDefaultMaxRecordBytes = std::size_t{1} << 20;
+// The most a caller may raise it to (so buffer arithmetic cannot overflow).
+inline constexpr std::size_t kMaxRecordBytesCeiling = std::size_t{1} << 40;
+
+// "FILE:LINE: record longer than N bytes ...", the one message for every reader.
+InputError record_too_long(const std::string& path, std::uint64_t line, std::size_t max);
+
+// What a reader reads: a file by its path, or bytes already in memory under a name (which
+// messages use as they would a path, and format detection as a file name). Readers taking an
+// InputSource take a path as well.
+struct InputSource {
+  InputSource(std::string path) : name(std::move(path)) {}  // NOLINT: a path is a source
+  InputSource(const char* path) : name(path) {}             // NOLINT
+  static InputSource memory(std::string name, std::string_view bytes) {
+    InputSource s(std::move(name));
+    s.bytes = bytes;
+    return s;
+  }
+  std::string name;
+  std::optional<std::string_view> bytes;  // set: these bytes (not copied; must outlive readers)
+};
+
+// A file's bytes, decompressed when it starts with gzip's magic number (whatever its name).
+// gzip data must be complete: a stream cut short, a corrupt member or anything but another
+// member after the last one is an InputError naming the file and the byte offset, never an
+// early end of file. Concatenated members (gzip a; gzip b; cat) read as one text.
 class InputFile {
  public:
-  explicit InputFile(const std::string& path);  // throws InputError when it cannot be opened
+  // Throws InputError when it cannot be opened. Readers over it (CsvReader, LineReader, the
+  // order-log blocks) refuse records longer than max_record_bytes.
+  explicit InputFile(const InputSource& source,
+                     std::size_t max_record_bytes = kDefaultMaxRecordBytes);
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
 
   const std::string& path() const { return path_; }
+  std::size_t max_record_bytes() const { return max_record_; }
   // Next byte or -1 at end of file.
   int get() {
     if (pos_ == end_ && !refill()) return -1;
-    return static_cast<unsigned char>(buf_[pos_++]);
+    return static_cast<unsigned char>(data_[pos_++]);
   }
   int peek() {
     if (pos_ == end_ && !refill()) return -1;
-    return static_cast<unsigned char>(buf_[pos_]);
+    return static_cast<unsigned char>(data_[pos_]);
   }
   // Up to n bytes into dst; fewer only at end of file.
   std::size_t read(char* dst, std::size_t n);
-  std::uint64_t bytes_read() const { return consumed_ + pos_; }
+  std::uint64_t bytes_read() const { return consumed_ + pos_; }  // decompressed
 
  private:
+  struct Gzip;
   bool refill();
+  // Up to n decoded bytes into dst; 0 only at the end of the input.
+  std::size_t decode(char* dst, std::size_t n);
+  std::size_t inflate_into(char* dst, std::size_t n);
+  // Makes raw (undecoded) bytes available in [raw_, raw_ + raw_len_); false at end of input.
+  bool more_raw();
+  void consume_raw(std::size_t n) {
+    raw_ += n;
+    raw_len_ -= n;
+    raw_offset_ += n;
+  }
+
   std::string path_;
-  void* gz_ = nullptr;
-  std::vector<char> buf_;
+  std::size_t max_record_;
+  int fd_ = -1;
+  std::unique_ptr<char[]> raw_buf_;  // file input: kRawBuffer bytes
+  const char* raw_ = nullptr;
+  std::size_t raw_len_ = 0;
+  std::uint64_t raw_offset_ = 0;  // offset in the file of raw_[0]
+  std::unique_ptr<Gzip> gz_;      // set for gzip input
+  std::unique_ptr<char[]> buf_;   // decoded bytes of gzip input: kDecodedBuffer
+  const char* data_ = nullptr;    // get()/peek() read data_[pos_, end_)
   std::size_t pos_ = 0, end_ = 0;
-  std::uint64_t consumed_ = 0;
+  std::uint64_t consumed_ = 0;  // decoded bytes before data_
 };
 
 // A field without surrounding spaces, tabs and carriage returns.
@@ -52,7 +108,8 @@ class CsvReader {
  public:
   explicit CsvReader(InputFile& in, char delimiter = ',') : in_(in), delim_(delimiter) {}
   // Reads the next record, skipping blank lines. False at end of file. Throws InputError on an
-  // unterminated quote or a stray character after a closing quote.
+  // unterminated quote, a stray character after a closing quote, or a record longer than the
+  // file's max_record_bytes.
   bool next();
   std::size_t size() const { return ends_.size(); }
   std::string_view field(std::size_t i) const {
@@ -102,11 +159,18 @@ class CsvBoundaryScanner {
 class CsvBlockParser {
  public:
   CsvBlockParser(char* begin, char* end, std::uint64_t first_line, const std::string& path,
-                 char delimiter = ',')
-      : p_(begin), end_(end), path_(path), delim_(delimiter), line_(first_line) {}
+                 std::size_t max_record_bytes = kDefaultMaxRecordBytes, char delimiter = ',')
+      : p_(begin),
+        end_(end),
+        path_(path),
+        max_(max_record_bytes),
+        delim_(delimiter),
+        line_(first_line) {}
   // As CsvReader::next. With `wanted`, fields after the first `wanted` are skipped when the rest
   // of the record holds no quote (so it cannot hold an error either): size() is then `wanted`
-  // for a record that has more fields.
+  // for a record that has more fields. A record that reaches past max_record_bytes is an error
+  // there, before any error further on, wherever the block ends: a block cut short after more
+  // than max_record_bytes of one record gives that error too.
   bool next(std::size_t wanted = SIZE_MAX);
   std::size_t size() const { return fields_.size(); }
   std::string_view field(std::size_t i) const { return fields_[i]; }
@@ -116,12 +180,14 @@ class CsvBlockParser {
   char* p_;
   char* end_;
   const std::string& path_;
+  std::size_t max_;
   char delim_;
   std::vector<std::string_view> fields_;
   std::uint64_t line_, record_line_ = 0;
 };
 
-// Text lines without their LF / CRLF terminator.
+// Text lines without their LF / CRLF terminator; a line longer than the file's max_record_bytes
+// is an error.
 class LineReader {
  public:
   explicit LineReader(InputFile& in) : in_(in) {}

@@ -5,6 +5,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <charconv>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
@@ -25,28 +26,59 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::size_t column_index(const CsvReader& header, const std::string& name,
-                         const std::string& option, const std::string& path) {
+// The header's fields as written, for messages.
+std::string header_columns(const CsvReader& header) {
   std::string names;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (trim(header.field(i)) == name) return i;
+  for (std::size_t i = 0; i < header.size(); ++i)
     names += (i ? ", " : "") + std::string(header.field(i));
-  }
-  throw InputError(
-      at_line(path, header.line(),
-              "column '" + name + "' (" + option + ") not found in header; columns: " + names));
+  return names;
 }
 
-// Quantity as written in order logs: an optionally signed decimal number.
+// A CR not followed by LF in the first line means the file ends its lines with lone CRs
+// (classic Mac): read on, its "first line" would be the whole file.
+InputError lone_cr(const std::string& path, std::uint64_t line) {
+  return InputError(at_line(path, line,
+                            "a carriage return without a line feed: lines ending in a lone CR "
+                            "(classic Mac) are not supported; convert the file to LF or CRLF "
+                            "line ends"));
+}
+
+void refuse_lone_cr(const CsvReader& header, const std::string& path) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header.field(i).find('\r') != std::string_view::npos) throw lone_cr(path, header.line());
+}
+
+// Whether the options name a column beyond the default order and item columns' defaults.
+bool names_columns(const IngestOptions& o) {
+  const IngestOptions defaults;
+  return o.order_col != defaults.order_col || o.item_col != defaults.item_col ||
+         !o.quantity_col.empty() || !o.user_col.empty() || !o.date_col.empty();
+}
+
+// Lines format detection reads past the header to tell a table from baskets.
+constexpr std::uint64_t kTableSample = 100;
+
+std::size_t column_index(const CsvReader& header, const std::string& name,
+                         const std::string& option, const std::string& path) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (trim(header.field(i)) == name) return i;
+  throw InputError(at_line(path, header.line(),
+                           "column '" + name + "' (" + option +
+                               ") not found in header; columns: " + header_columns(header)));
+}
+
+// Quantity as written in order logs: an optionally signed decimal number. "nan" and "inf",
+// which from_chars reads, are not quantities: NaN would pass the "<= 0 is skipped" test.
 double parse_quantity(std::string_view text, const std::string& path, std::uint64_t line,
                       const std::string& column) {
   auto t = trim(text);
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double value = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
-    throw InputError(at_line(
-        path, line, "invalid number '" + std::string(text) + "' in column '" + column + "'"));
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value)) {
+    throw InputError(at_line(path, line,
+                             "invalid number '" + std::string(text) + "' in column '" + column +
+                                 "' (expected a finite decimal number)"));
   }
   return value;
 }
@@ -61,6 +93,9 @@ struct Block {
   std::vector<char> buf;  // text is buf[0, size)
   std::size_t size = 0;
   std::uint64_t first_line = 1;
+  // The input's last block, ended inside a record already longer than max_record_bytes: the
+  // parser reports that record (it always can: see CsvBlockParser::next).
+  bool cut_short = false;
   char* begin() { return buf.data(); }
   char* end() { return buf.data() + size; }
 };
@@ -78,6 +113,7 @@ class BlockSource {
     b.size = carry_size_;
     carry_size_ = 0;
     b.first_line = line_;
+    b.cut_short = false;
     for (;;) {
       if (eof_) {
         if (b.size == 0) return false;
@@ -95,7 +131,15 @@ class BlockSource {
         continue;
       }
       const std::size_t cut = find_cut(fresh, got);
-      if (cut == CsvBoundaryScanner::npos) continue;  // a record longer than a block: read on
+      if (cut == CsvBoundaryScanner::npos) {
+        // The block is one unfinished record. Past the limit, reading on would only grow it.
+        if (unfinished_record(b) > in_.max_record_bytes()) {
+          b.cut_short = true;
+          eof_ = true;
+          return true;
+        }
+        continue;  // a record longer than a block: read on
+      }
       const std::size_t keep = static_cast<std::size_t>(fresh - b.begin()) + cut;
       carry_size_ = b.size - keep;
       if (carry_.size() < std::max(carry_size_, block_bytes_))
@@ -108,6 +152,15 @@ class BlockSource {
   }
 
  private:
+  // Bytes of the record a block without a record end holds: a CSV record starts after any CRs
+  // (CsvBlockParser skips them as blank), a basket line at once.
+  std::size_t unfinished_record(const Block& b) const {
+    std::size_t start = 0;
+    if (csv_)
+      while (start < b.size && b.buf[start] == '\r') ++start;
+    return b.size - start;
+  }
+
   std::size_t find_cut(const char* data, std::size_t n) {
     if (csv_) return scanner_.feed(data, n);
     const void* p = memrchr(data, '\n', n);
@@ -294,7 +347,8 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
   s.error = nullptr;
   std::string_view current;  // the previous kept row's order: the common case needs no lookup
   try {
-    CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path);
+    CsvBlockParser csv(s.block.begin(), s.block.end(), s.block.first_line, l.path,
+                       l.opt.max_record_bytes);
     while (csv.next(l.needed)) {
       ++s.records;
       if (csv.size() < l.needed) {
@@ -336,6 +390,8 @@ void parse_csv_block(CsvSlot& s, const CsvLayout& l) {
       if (fresh_item) s.items.push_back(item);
       s.pairs.emplace_back(s.last_order, jt->second);
     }
+    if (s.block.cut_short)
+      throw record_too_long(l.path, s.block.first_line, l.opt.max_record_bytes);
   } catch (...) {
     s.error = std::current_exception();
   }
@@ -494,11 +550,16 @@ class OrderAssembler {
         const auto slot = open_slot(b);
         auto row = db_.row(r);
         pending_[slot].assign(row.begin(), row.end());
+        pending_distinct_[slot] = row.size();
         rows_.release(r);
         db_.basket_row[b] = kOpen | slot;
       }
-      auto& items = pending_[db_.basket_row[b] & ~kOpen];
+      const auto slot = db_.basket_row[b] & ~kOpen;
+      auto& items = pending_[slot];
       for (auto i = o.first; i < o.last; ++i) items.push_back(item_map_[s.order_items[i]]);
+      // An order that stays open block after block (millions of rows of one order) would keep
+      // every row: deduplicated as it grows, it keeps about twice its distinct items.
+      if (items.size() >= 2 * pending_distinct_[slot] + kDedupeSlack) dedupe(slot);
       if (k == s.last_order) keep_open = b;
     }
     if (s.error) std::rethrow_exception(s.error);
@@ -516,16 +577,31 @@ class OrderAssembler {
 
  private:
   static constexpr std::uint32_t kOpen = 1u << 31;
+  // Pending items an open order may gain beyond twice its distinct ones before they are sorted
+  // and deduplicated: small orders never pay for it.
+  static constexpr std::size_t kDedupeSlack = 4096;
 
   std::uint32_t open_slot(std::uint32_t basket) {
     open_.push_back(basket);
     if (free_.empty()) {
       pending_.emplace_back();
+      pending_distinct_.push_back(0);
       return static_cast<std::uint32_t>(pending_.size() - 1);
     }
     const auto slot = free_.back();
     free_.pop_back();
+    pending_distinct_[slot] = 0;
     return slot;
+  }
+
+  // Sorts and deduplicates an open order's pending items, counting what it drops.
+  void dedupe(std::uint32_t slot) {
+    auto& items = pending_[slot];
+    std::sort(items.begin(), items.end());
+    const auto end = std::unique(items.begin(), items.end());
+    duplicates_ += static_cast<std::uint64_t>(items.end() - end);
+    items.erase(end, items.end());
+    pending_distinct_[slot] = items.size();
   }
 
   void close_open(std::uint32_t keep) {
@@ -537,10 +613,7 @@ class OrderAssembler {
       }
       const auto slot = db_.basket_row[b] & ~kOpen;
       auto& items = pending_[slot];
-      std::sort(items.begin(), items.end());
-      const auto end = std::unique(items.begin(), items.end());
-      duplicates_ += static_cast<std::uint64_t>(items.end() - end);
-      items.erase(end, items.end());
+      dedupe(slot);
       db_.basket_row[b] = rows_.add(items);
       items.clear();
       free_.push_back(slot);
@@ -560,7 +633,7 @@ class OrderAssembler {
     if (!o.day_ok) {
       throw InputError(at_line(layout_.path, o.line,
                                "invalid date '" + std::string(o.date) + "' in column '" +
-                                   layout_.opt.date_col + "' (expected YYYY-MM-DD)"));
+                                   layout_.opt.date_col + "' (expected " + kDayForms + ")"));
     }
     out_.basket_day.push_back(o.day);
   }
@@ -571,15 +644,18 @@ class OrderAssembler {
   OrderIds orders_;
   RowSet rows_;
   std::vector<std::vector<ItemId>> pending_;
+  std::vector<std::size_t> pending_distinct_;  // per slot: its items at its last dedupe
   std::vector<std::uint32_t> free_, open_;
   std::vector<ItemId> item_map_;
   std::uint64_t duplicates_ = 0;
 };
 
-void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path);
+void read_csv(const InputSource& source, const IngestOptions& opt, Ingested& out) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   CsvReader header(in);
   if (!header.next()) throw InputError(path + ": empty file (no header line)");
+  refuse_lone_cr(header, path);
   CsvLayout l{path, opt};
   l.order_at = column_index(header, opt.order_col, "--order-col", path);
   l.item_at = column_index(header, opt.item_col, "--item-col", path);
@@ -595,10 +671,10 @@ void read_csv(const std::string& path, const IngestOptions& opt, Ingested& out) 
 
   auto& st = out.stats;
   std::uint64_t bytes = in.bytes_read();
-  BlockSource source(in, true, opt.block_bytes, header.next_line());
+  BlockSource blocks(in, true, opt.block_bytes, header.next_line());
   OrderAssembler assembler(out, l);
   run_blocks<CsvSlot>(
-      opt.threads, [&](CsvSlot& s) { return source.next(s.block); },
+      opt.threads, [&](CsvSlot& s) { return blocks.next(s.block); },
       [&](CsvSlot& s) { parse_csv_block(s, l); },
       [&](CsvSlot& s) {
         const auto before = st.lines;
@@ -621,54 +697,69 @@ struct BasketSlot {
   std::vector<std::string_view> items;   // local item id -> label
   std::vector<std::uint32_t> ends, ids;  // baskets (non-empty lines) as local ids, CSR
   std::uint64_t records = 0, skipped_empty = 0;
+  std::exception_ptr error;  // raised at line first_line + records - 1; the baskets before it kept
   LocalIds item_ids;
 };
 
-void parse_basket_block(BasketSlot& s, char sep) {
+void parse_basket_block(BasketSlot& s, const IngestOptions& opt, const std::string& path) {
   s.items.clear();
   s.ends.clear();
   s.ids.clear();
   s.item_ids.clear();
   s.records = s.skipped_empty = 0;
+  s.error = nullptr;
+  const char sep = opt.sep;
   auto is_sep = [&](char c) {
     return sep ? c == sep : (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
   };
-  std::string_view text(s.block.begin(), s.block.size);
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++s.records;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const auto before = s.ids.size();
-    while (!line.empty()) {
-      std::size_t k = 0;
-      while (k < line.size() && !is_sep(line[k])) ++k;
-      auto item = trim(line.substr(0, k));
-      if (!item.empty()) {
-        auto [it, fresh] = s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
-        if (fresh) s.items.push_back(item);
-        s.ids.push_back(it->second);
+  try {
+    std::string_view text(s.block.begin(), s.block.size);
+    while (!text.empty()) {
+      const auto nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+      ++s.records;
+      const std::uint64_t line_no = s.block.first_line + s.records - 1;
+      if (line.size() > opt.max_record_bytes)
+        throw record_too_long(path, line_no, opt.max_record_bytes);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line_no == 1 && line.find('\r') != std::string_view::npos) throw lone_cr(path, 1);
+      const auto before = s.ids.size();
+      while (!line.empty()) {
+        std::size_t k = 0;
+        while (k < line.size() && !is_sep(line[k])) ++k;
+        auto item = trim(line.substr(0, k));
+        if (!item.empty()) {
+          auto [it, fresh] =
+              s.item_ids.try_emplace(item, static_cast<std::uint32_t>(s.items.size()));
+          if (fresh) s.items.push_back(item);
+          s.ids.push_back(it->second);
+        }
+        line.remove_prefix(std::min(k + 1, line.size()));
       }
-      line.remove_prefix(std::min(k + 1, line.size()));
+      if (s.ids.size() == before) {
+        ++s.skipped_empty;
+      } else {
+        s.ends.push_back(static_cast<std::uint32_t>(s.ids.size()));
+      }
     }
-    if (s.ids.size() == before) {
-      ++s.skipped_empty;
-    } else {
-      s.ends.push_back(static_cast<std::uint32_t>(s.ids.size()));
-    }
+    if (s.block.cut_short) throw record_too_long(path, s.block.first_line, opt.max_record_bytes);
+  } catch (...) {
+    // Parsers run in worker threads: even bad_alloc goes to the consumer, in file order.
+    s.error = std::current_exception();
   }
 }
 
-void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& out) {
-  InputFile in(path);
+void read_baskets(const InputSource& source, const IngestOptions& opt, Ingested& out) {
+  const std::string& path = source.name;
+  InputFile in(source, opt.max_record_bytes);
   auto& st = out.stats;
   std::uint64_t bytes = 0;
   std::vector<ItemId> item_map, basket;
-  BlockSource source(in, false, opt.block_bytes, 1);
+  BlockSource blocks(in, false, opt.block_bytes, 1);
   run_blocks<BasketSlot>(
-      opt.threads, [&](BasketSlot& s) { return source.next(s.block); },
-      [&](BasketSlot& s) { parse_basket_block(s, opt.sep); },
+      opt.threads, [&](BasketSlot& s) { return blocks.next(s.block); },
+      [&](BasketSlot& s) { parse_basket_block(s, opt, path); },
       [&](BasketSlot& s) {
         const auto before = st.lines;
         st.lines += s.records;
@@ -685,6 +776,7 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
           out.db.add_basket(basket);
           first = last;
         }
+        if (s.error) std::rethrow_exception(s.error);
       });
   st.bytes = in.bytes_read();
   if (st.lines == 0) throw InputError(path + ": empty file (no baskets)");
@@ -692,32 +784,67 @@ void read_baskets(const std::string& path, const IngestOptions& opt, Ingested& o
 
 }  // namespace
 
-InputFormat detect_format(const std::string& path, const IngestOptions& options) {
+InputFormat detect_format(const InputSource& source, const IngestOptions& options) {
+  const std::string& path = source.name;
   if (options.format != InputFormat::Auto) return options.format;
+  // A column the user named can only be in an order log: never fall back to baskets then.
+  if (names_columns(options)) return InputFormat::Csv;
   std::string_view p = path;
   if (ends_with(p, ".gz")) p.remove_suffix(3);
   if (ends_with(p, ".dat") || ends_with(p, ".txt") || ends_with(p, ".basket"))
     return InputFormat::Basket;
-  InputFile in(path);
+  InputFile in(source, options.max_record_bytes);
   CsvReader csv(in);
   if (!csv.next()) throw InputError(path + ": empty file (no header line)");
+  refuse_lone_cr(csv, path);
   bool has_order = false, has_item = false;
   for (std::size_t i = 0; i < csv.size(); ++i) {
     has_order |= trim(csv.field(i)) == options.order_col;
     has_item |= trim(csv.field(i)) == options.item_col;
   }
-  return has_order && has_item ? InputFormat::Csv : InputFormat::Basket;
+  if (has_order && has_item) return InputFormat::Csv;
+  const std::string hint =
+      "; columns: " + header_columns(csv) +
+      " (name the order and item columns with --order-col and --item-col, or pass --format "
+      "basket if every line is a basket)";
+  if (has_order || has_item) {
+    throw InputError(at_line(
+        path, csv.line(),
+        "the header names '" + (has_order ? options.order_col : options.item_col) + "' but not '" +
+            (has_order ? options.item_col : options.order_col) + "'" + hint));
+  }
+  // Baskets hold as many items as they hold; a table has as many fields on every line. So
+  // lines that all have the same number (two or more) of fields are a table whose columns were
+  // not named, and reading its rows as baskets would be silently wrong.
+  const std::size_t width = csv.size();
+  std::uint64_t records = 1;
+  try {
+    while (width >= 2 && records < kTableSample && csv.next()) {
+      if (csv.size() != width) return InputFormat::Basket;
+      ++records;
+    }
+  } catch (const InputError&) {
+    return InputFormat::Basket;  // not CSV at all (a quote in a label, say): baskets it is
+  }
+  if (width < 2 || records < 2) return InputFormat::Basket;
+  throw InputError(path + ": looks like a table, not baskets: its first " +
+                   std::to_string(records) + " lines all have " + std::to_string(width) +
+                   " fields, but the header names neither '" + options.order_col + "' nor '" +
+                   options.item_col + "'" + hint);
 }
 
-Ingested read_transactions(const std::string& path, const IngestOptions& options) {
+Ingested read_transactions(const InputSource& source, const IngestOptions& options) {
+  const std::string& path = source.name;
   if (!options.country_col.empty() && options.user_col.empty())
     throw InputError(path + ": --country-col needs --user-col (a country belongs to a customer)");
   Ingested out;
-  out.stats.format = detect_format(path, options);
+  out.stats.format = detect_format(source, options);
   if (out.stats.format == InputFormat::Csv) {
-    read_csv(path, options, out);
-  } else if (!options.user_col.empty() || !options.date_col.empty()) {
-    throw InputError(path + ": --user-col and --date-col need an order log (--format csv)");
+    read_csv(source, options, out);
+  } else if (names_columns(options)) {
+    throw InputError(path +
+                     ": --order-col, --item-col, --quantity-col, --user-col and --date-col name "
+                     "columns of an order log (--format csv), not of baskets");
   } else {
     IngestOptions basket_opt = options;
     // A .csv of baskets (groceries.csv) separates items with commas.
@@ -726,7 +853,7 @@ Ingested read_transactions(const std::string& path, const IngestOptions& options
       if (ends_with(p, ".gz")) p.remove_suffix(3);
       if (ends_with(p, ".csv")) basket_opt.sep = ',';
     }
-    read_baskets(path, basket_opt, out);
+    read_baskets(source, basket_opt, out);
   }
   if (out.db.size() == 0) {
     throw InputError(path + ": no baskets (" + std::to_string(out.stats.lines) + " rows, " +

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "ingest/input_file.hpp"
 #include "model/ids.hpp"
 #include "model/transactions.hpp"
 
@@ -19,9 +20,12 @@ struct IngestOptions {
   std::string item_col = "item_id";
   std::string quantity_col;  // empty: every row counts
   std::string user_col;      // optional: who placed the order (repurchase statistics)
-  std::string date_col;      // optional: when ("YYYY-MM-DD[ time]")
+  std::string date_col;      // optional: when (kDayForms in model/dates.hpp)
   std::string country_col;   // optional, with user_col: where the customer is (Ingested)
   char sep = 0;              // basket format: 0 = any whitespace
+  // The longest line or CSV record (without its line feed) accepted; a longer one is an error
+  // naming its line, so memory stays bounded whatever the input. At most kMaxRecordBytesCeiling.
+  std::size_t max_record_bytes = kDefaultMaxRecordBytes;
   // Called every 64 Ki input lines with the lines read so far.
   std::function<void(std::uint64_t lines)> progress;
   // The same, with the (decompressed) bytes read so far.
@@ -58,10 +62,10 @@ struct Ingested {
 };
 
 // Throws InputError ("FILE:LINE: what") on any malformed input, or when no basket is left.
-Ingested read_transactions(const std::string& path, const IngestOptions& options);
+Ingested read_transactions(const InputSource& source, const IngestOptions& options);
 
 // The format `Auto` resolves to: by extension (.dat/.txt/.basket), else by whether the first
 // line names both the order and item columns.
-InputFormat detect_format(const std::string& path, const IngestOptions& options);
+InputFormat detect_format(const InputSource& source, const IngestOptions& options);
 
 }  // namespace basketlift

@@ -189,11 +189,12 @@ OutputTarget resolve_output(const std::string& path) {
     p = target.starts_with('/') ? target : join_path(split_path(p).first, target);
   }
   if (p.ends_with('/')) throw InputError(path + ": names a directory (expected a file name)");
-  const auto [dir, name] = split_path(p);
-  const auto real_dir = real_path(dir);
+  // Plain variables, not a structured binding: clang before 16 cannot capture bindings.
+  const std::pair<std::string, std::string> parts = split_path(p);
+  const auto real_dir = real_path(parts.first);
   if (real_dir.empty())
-    fail_errno([&] { return path + ": cannot write output: directory " + dir; });
-  return {Kind::File, path, join_path(real_dir, name)};
+    fail_errno([&] { return path + ": cannot write output: directory " + parts.first; });
+  return {Kind::File, path, join_path(real_dir, parts.second)};
 }
 
 std::vector<OutputTarget> check_outputs(std::span<const NamedPath> outputs,

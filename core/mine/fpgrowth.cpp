@@ -295,15 +295,23 @@ ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, 
     std::vector<std::thread> pool;
     std::vector<std::exception_ptr> errors(workers);
     for (unsigned w = 1; w < workers; ++w) {
-      pool.emplace_back([&, w] {
-        try {
-          Miner miner(params, main);
-          work(miner);
-        } catch (...) {
-          errors[w] = std::current_exception();
-          next.store(n);  // the others stop early
-        }
-      });
+      try {
+        pool.emplace_back([&, w] {
+          try {
+            Miner miner(params, main);
+            work(miner);
+          } catch (...) {
+            errors[w] = std::current_exception();
+            next.store(n);  // the others stop early
+          }
+        });
+      } catch (...) {
+        // No thread to be had: stop and join the started ones (a joinable thread destroyed
+        // would terminate the process) and report the failure.
+        next.store(n);
+        for (auto& t : pool) t.join();
+        throw;
+      }
     }
     try {
       work(main);

@@ -25,6 +25,37 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   return true;
 }
 
+// What may follow the date (kDayForms): " HH:MM", then ":SS", then ".fraction" (1 to 9 digits),
+// then "Z" or an offset "+HH", "+HH:MM", "+HHMM" (or '-'); 'T' for the space. The whole rest of
+// the text must be that: "2011-12-09 08:26:00 junk" is not a date.
+bool valid_time(std::string_view t) {
+  int hh, mm, ss;
+  if (t.empty() || (t[0] != ' ' && t[0] != 'T')) return false;
+  if (!digits(t, 1, 2, hh) || t.size() < 6 || t[3] != ':' || !digits(t, 4, 2, mm) || hh > 23 ||
+      mm > 59)
+    return false;
+  std::size_t i = 6;
+  if (i < t.size() && t[i] == ':') {
+    if (!digits(t, i + 1, 2, ss) || ss > 60) return false;  // 60: a leap second
+    i += 3;
+    if (i < t.size() && t[i] == '.') {
+      std::size_t k = i + 1;
+      while (k < t.size() && t[k] >= '0' && t[k] <= '9') ++k;
+      if (k == i + 1 || k - i - 1 > 9) return false;
+      i = k;
+    }
+  }
+  if (i == t.size()) return true;
+  if (t[i] == 'Z') return i + 1 == t.size();
+  if (t[i] != '+' && t[i] != '-') return false;
+  int oh, om;
+  if (!digits(t, i + 1, 2, oh) || oh > 23) return false;
+  i += 3;
+  if (i == t.size()) return true;
+  if (t[i] == ':') ++i;
+  return digits(t, i, 2, om) && om <= 59 && i + 2 == t.size();
+}
+
 }  // namespace
 
 bool parse_day(std::string_view s, std::int32_t& day) {
@@ -32,7 +63,7 @@ bool parse_day(std::string_view s, std::int32_t& day) {
   if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, m) || s[7] != '-' ||
       !digits(s, 8, 2, d))
     return false;
-  if (s.size() > 10 && s[10] != ' ' && s[10] != 'T') return false;
+  if (s.size() > 10 && !valid_time(s.substr(10))) return false;
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -19,4 +19,10 @@ inline std::string at_line(const std::string& file, unsigned long long line,
   return file + ":" + std::to_string(line) + ": " + what;
 }
 
+// "FILE: byte OFFSET: what", for binary input (compressed data) where lines mean nothing.
+inline std::string at_byte(const std::string& file, unsigned long long offset,
+                           const std::string& what) {
+  return file + ": byte " + std::to_string(offset) + ": " + what;
+}
+
 }  // namespace basketlift

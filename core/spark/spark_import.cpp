@@ -56,13 +56,13 @@ std::vector<std::string> spark_part_files(const std::string& path,
   return parts;
 }
 
-SparkFormat detect_spark_format(const std::string& file) {
+SparkFormat detect_spark_format(const std::string& file, std::size_t max_record_bytes) {
   std::string name = fs::path(file).filename().string();
   if (name.ends_with(".gz")) name.resize(name.size() - 3);
   if (name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".ndjson"))
     return SparkFormat::JsonLines;
   if (name.ends_with(".csv")) return SparkFormat::Csv;
-  InputFile in(file);
+  InputFile in(file, max_record_bytes);
   int c = in.get();
   while (c == ' ' || c == '\t' || c == '\r' || c == '\n') c = in.get();
   return c == '{' || c == -1 ? SparkFormat::JsonLines : SparkFormat::Csv;
@@ -469,9 +469,10 @@ void from_json(const std::vector<JsonField>& fields, Role role, const Where& at,
 
 // Calls row(where) for each record of one part file, after filling *set or *rule.
 template <class F>
-void read_part(const std::string& file, Role role, ItemsetRow* set, RuleRow* rule, F&& row) {
-  InputFile in(file);
-  if (detect_spark_format(file) == SparkFormat::JsonLines) {
+void read_part(const std::string& file, std::size_t max_record_bytes, Role role, ItemsetRow* set,
+               RuleRow* rule, F&& row) {
+  InputFile in(file, max_record_bytes);
+  if (detect_spark_format(file, max_record_bytes) == SparkFormat::JsonLines) {
     LineReader lines(in);
     while (lines.next()) {
       const auto text = lines.text();
@@ -585,20 +586,21 @@ class Importer {
     for (const auto& file : rep.itemset_files) {
       const auto file_no = static_cast<std::uint32_t>(files_.size());
       files_.push_back(file);
-      read_part(files_.back(), Role::Itemsets, &row, nullptr, [&](const Where& at) {
-        if (row.items.empty()) at.fail("items: an empty itemset");
-        if (row.freq == 0) at.fail("freq: 0 (a frequent itemset occurs at least once)");
-        if (row.freq > UINT32_MAX)
-          at.fail("freq: " + std::to_string(row.freq) +
-                  " exceeds 4294967295, the largest count a bundle stores");
-        ids.clear();
-        for (const auto& label : row.items) ids.push_back(dict_.intern(label));
-        std::sort(ids.begin(), ids.end());
-        if (auto d = std::adjacent_find(ids.begin(), ids.end()); d != ids.end())
-          at.fail("items: " + json_string(dict_.label(*d)) + " appears twice");
-        table_.add(ids, static_cast<std::uint32_t>(row.freq));
-        where_.push_back({file_no, at.line});
-      });
+      read_part(files_.back(), opt_.max_record_bytes, Role::Itemsets, &row, nullptr,
+                [&](const Where& at) {
+                  if (row.items.empty()) at.fail("items: an empty itemset");
+                  if (row.freq == 0) at.fail("freq: 0 (a frequent itemset occurs at least once)");
+                  if (row.freq > UINT32_MAX)
+                    at.fail("freq: " + std::to_string(row.freq) +
+                            " exceeds 4294967295, the largest count a bundle stores");
+                  ids.clear();
+                  for (const auto& label : row.items) ids.push_back(dict_.intern(label));
+                  std::sort(ids.begin(), ids.end());
+                  if (auto d = std::adjacent_find(ids.begin(), ids.end()); d != ids.end())
+                    at.fail("items: " + json_string(dict_.label(*d)) + " appears twice");
+                  table_.add(ids, static_cast<std::uint32_t>(row.freq));
+                  where_.push_back({file_no, at.line});
+                });
     }
     rep.itemsets = table_.size();
     if (table_.size() == 0)
@@ -668,39 +670,48 @@ class Importer {
     for (const auto& file : rep.rule_files) {
       const auto file_no = static_cast<std::uint32_t>(files_.size());
       files_.push_back(file);
-      read_part(files_.back(), Role::Rules, nullptr, &row, [&](const Where& at) {
-        map_side(row.antecedent, x, at, "antecedent");
-        map_side(row.consequent, y, at, "consequent");
-        u.clear();
-        std::set_union(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(u));
-        if (u.size() != x.size() + y.size()) at.fail("antecedent and consequent share an item");
-        const auto fx = count_of(x, at, "the antecedent");
-        const auto fy = count_of(y, at, "the consequent");
-        const auto fu = count_of(u, at, "antecedent and consequent together");
-        if (fu > fx || fu > fy)
-          at.fail("freqItemsets is inconsistent: freq " + std::to_string(fu) + " of " +
+      read_part(
+          files_.back(), opt_.max_record_bytes, Role::Rules, nullptr, &row, [&](const Where& at) {
+            map_side(row.antecedent, x, at, "antecedent");
+            map_side(row.consequent, y, at, "consequent");
+            u.clear();
+            std::set_union(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(u));
+            if (u.size() != x.size() + y.size()) at.fail("antecedent and consequent share an item");
+            const auto fx = count_of(x, at, "the antecedent");
+            const auto fy = count_of(y, at, "the consequent");
+            const auto fu = count_of(u, at, "antecedent and consequent together");
+            if (fu > fx || fu > fy)
+              at.fail(
+                  "freqItemsets is inconsistent: freq " + std::to_string(fu) + " of " +
                   itemset_text(u) + " exceeds the freq of its part " +
                   itemset_text(fu > fx ? std::span<const ItemId>(x) : std::span<const ItemId>(y)));
-        const double conf = static_cast<double>(fu) / fx;
-        if (!near(row.confidence, conf))
-          at.fail("confidence: " + num(row.confidence) +
-                  " does not match freq(antecedent ∪ consequent) / freq(antecedent) = " +
-                  std::to_string(fu) + "/" + std::to_string(fx) + " = " + num(conf));
-        min_conf = std::min(min_conf, row.confidence);
-        RuleRecord r{
-            fu,    fx,    fy,   row.support.value_or(NAN), row.lift.value_or(NAN), file_no, at.line,
-            kNone, kNone, kNone};
-        if (y.size() > 1) {
-          ++rep.skipped_consequent;
-        } else if (x.size() > 2) {
-          ++rep.skipped_antecedent;
-        } else {
-          r.a = x[0];
-          r.b = x.size() == 2 ? x[1] : kNone;
-          r.c = y[0];
-        }
-        rules_.push_back(r);
-      });
+            const double conf = static_cast<double>(fu) / fx;
+            if (!near(row.confidence, conf))
+              at.fail("confidence: " + num(row.confidence) +
+                      " does not match freq(antecedent ∪ consequent) / freq(antecedent) = " +
+                      std::to_string(fu) + "/" + std::to_string(fx) + " = " + num(conf));
+            min_conf = std::min(min_conf, row.confidence);
+            RuleRecord r{fu,
+                         fx,
+                         fy,
+                         row.support.value_or(NAN),
+                         row.lift.value_or(NAN),
+                         file_no,
+                         at.line,
+                         kNone,
+                         kNone,
+                         kNone};
+            if (y.size() > 1) {
+              ++rep.skipped_consequent;
+            } else if (x.size() > 2) {
+              ++rep.skipped_antecedent;
+            } else {
+              r.a = x[0];
+              r.b = x.size() == 2 ? x[1] : kNone;
+              r.c = y[0];
+            }
+            rules_.push_back(r);
+          });
     }
     rep.rules = rules_.size();
     rep.min_confidence = rules_.empty() ? 0.0 : min_conf;

@@ -15,6 +15,7 @@
 #include "bundle/builder.hpp"
 #include "bundle/bundle.hpp"
 #include "ingest/catalog.hpp"
+#include "ingest/input_file.hpp"
 
 namespace basketlift {
 
@@ -30,6 +31,8 @@ struct SparkImportOptions {
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   // 0: derive N from the rules' support (or lift). Otherwise every rule is checked against it.
   std::uint64_t transactions = 0;
+  // The longest line or CSV record accepted in a part file (see IngestOptions).
+  std::size_t max_record_bytes = kDefaultMaxRecordBytes;
 };
 
 struct SparkImportReport {
@@ -68,7 +71,8 @@ std::vector<std::string> spark_part_files(const std::string& path,
 
 enum class SparkFormat { JsonLines, Csv };
 // By name (.json/.jsonl/.ndjson or .csv, optionally .gz), else by content: '{' first is JSON.
-SparkFormat detect_spark_format(const std::string& file);
+SparkFormat detect_spark_format(const std::string& file,
+                                std::size_t max_record_bytes = kDefaultMaxRecordBytes);
 
 // One field of a flat JSON object: strings, arrays of strings, numbers and null only.
 struct JsonField {

@@ -1,6 +1,6 @@
 // libFuzzer target: the catalog reader (read_catalog: item_id,name,category,price) and the
 // catalog derived from an order log (derive_catalog with Online Retail's columns, which runs the
-// product-type heuristic), on the input written to an in-memory file. Anything but InputError
+// product-type heuristic), on the input read in place from memory. Anything but InputError
 // escaping, or a catalog with a negative or infinite price (which no bundle may hold), is a
 // finding.
 #include <cmath>
@@ -12,10 +12,9 @@
 using namespace basketlift;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static fuzzutil::MemFile file;
-  const auto& path = file.write(data, size);
+  const auto input = fuzzutil::source(data, size, "fuzz.csv");
   try {
-    const auto catalog = read_catalog(path);
+    const auto catalog = read_catalog(input);
     for (const auto& [item, entry] : catalog.by_item) {
       FUZZ_CHECK(catalog.find(item) == &entry);
       FUZZ_CHECK(std::isnan(entry.price) || (entry.price >= 0 && std::isfinite(entry.price)));
@@ -23,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const InputError&) {
   }
   try {
-    const auto derived = derive_catalog(path, {});
+    const auto derived = derive_catalog(input, {});
     for (std::size_t i = 0; i < derived.rows.size(); ++i) {
       FUZZ_CHECK(i == 0 || derived.rows[i - 1].first < derived.rows[i].first);
       const double price = derived.rows[i].second.price;

@@ -1,14 +1,14 @@
-// Shared by the libFuzzer targets: an in-memory file with a path (the readers take paths), a
-// check that survives NDEBUG, and a small deterministic generator for ids derived from the input.
+// Shared by the libFuzzer targets: the input as a reader's source, a check that survives
+// NDEBUG, and a small deterministic generator for ids derived from the input.
 #pragma once
-
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
+
+#include "ingest/input_file.hpp"
 
 namespace fuzzutil {
 
@@ -21,33 +21,13 @@ namespace fuzzutil {
     }                                                                                   \
   } while (0)
 
-// One memfd per process, rewritten for every input and opened by path (/proc/self/fd/N), so
-// the readers see a real file without touching the disk.
-class MemFile {
- public:
-  MemFile() {
-    fd_ = memfd_create("basketlift-fuzz", 0);
-    if (fd_ < 0) {
-      std::perror("memfd_create");
-      std::abort();
-    }
-    path_ = "/proc/self/fd/" + std::to_string(fd_);
-  }
-  const std::string& write(const std::uint8_t* data, std::size_t size) {
-    if (ftruncate(fd_, 0) != 0) std::abort();
-    std::size_t done = 0;
-    while (done < size) {
-      const auto n = pwrite(fd_, data + done, size - done, static_cast<off_t>(done));
-      if (n <= 0) std::abort();
-      done += static_cast<std::size_t>(n);
-    }
-    return path_;
-  }
-
- private:
-  int fd_ = -1;
-  std::string path_;
-};
+// The fuzzer's input as a reader's source, read in place: no file to write or open per input,
+// and readers see exactly these bytes (gzip included) under a name for messages.
+inline basketlift::InputSource source(const std::uint8_t* data, std::size_t size,
+                                      const char* name) {
+  return basketlift::InputSource::memory(
+      name, std::string_view(reinterpret_cast<const char*>(data), size));
+}
 
 // splitmix64: ids, days and flags drawn from a seed the input determines.
 class Rng {

@@ -71,10 +71,11 @@ struct ReadResult {
 };
 
 // Reads, checks the invariants of a successful read, and returns it as labels.
-inline ReadResult read_checked(const std::string& path, const basketlift::IngestOptions& options) {
+inline ReadResult read_checked(const basketlift::InputSource& input,
+                               const basketlift::IngestOptions& options) {
   ReadResult out;
   try {
-    const auto in = basketlift::read_transactions(path, options);
+    const auto in = basketlift::read_transactions(input, options);
     check_ingested(in, !options.user_col.empty() || !options.date_col.empty());
     for (std::size_t b = 0; b < in.db.size(); ++b) {
       auto& labels = out.baskets.emplace_back();
@@ -100,18 +101,21 @@ inline std::uint64_t fnv1a(const std::uint8_t* data, std::size_t size) {
   return h;
 }
 
-// Reads with one thread and one block larger than any input the fuzzer makes (64 KiB rather
-// than the default 1 MiB, which would cost a fresh zeroed megabyte per read), then again with 1
-// or 2 threads and a small block size picked by the input's hash, and requires the same result.
-inline ReadResult read_both_ways(const std::string& path, basketlift::IngestOptions options,
-                                 std::uint64_t hash) {
+// Reads with one thread and one block larger than the input (sized to it: the default 256 KiB
+// would cost a fresh zeroed block per read), then again with 1 or 2 threads and a small block
+// size picked by the input's hash, and requires the same result.
+// One input in four is read under a record limit of 1 to 64 bytes (both times), so records
+// past the limit meet it wherever the blocks cut them.
+inline ReadResult read_both_ways(const basketlift::InputSource& input,
+                                 basketlift::IngestOptions options, std::uint64_t hash) {
   static constexpr std::size_t kBlocks[] = {1, 2, 3, 7, 16, 64, 255, 4096};
+  if ((hash >> 4) % 4 == 0) options.max_record_bytes = 1 + (hash >> 6) % 64;
   options.threads = 1;
-  options.block_bytes = std::size_t{1} << 16;
-  const auto want = read_checked(path, options);
+  options.block_bytes = input.bytes->size() + 1;
+  const auto want = read_checked(input, options);
   options.threads = 1 + (hash & 1);
   options.block_bytes = kBlocks[(hash >> 1) % std::size(kBlocks)];
-  const auto got = read_checked(path, options);
+  const auto got = read_checked(input, options);
   if (!(got == want)) {
     std::fprintf(stderr,
                  "threads %u, block %zu read differently: error '%s' vs '%s', %zu vs %zu baskets\n",

@@ -413,3 +413,22 @@ TEST_CASE("derive_catalog on Online Retail: every item, the vocabulary's coverag
     CHECK(e->price == median);
   }
 }
+
+TEST_CASE("derive_catalog: nan and inf are neither quantities nor prices", "[kinds][catalog]") {
+  bltest::TempDir dir;
+  const auto path = dir.file("orders.csv");
+  for (const char* bad : {"nan", "NaN", "inf", "-inf", "infinity"}) {
+    INFO(bad);
+    // A quantity of nan used to be read, then skipped as "not > 0": silently a different median.
+    bltest::write_file(path, std::string("StockCode,Description,UnitPrice,Quantity\n") +
+                                 "A,MUG,2.5,1\nA,MUG,9.5," + bad + "\n");
+    auto e = error_of([&] { derive_catalog(path, {}); });
+    CHECK(bltest::contains(e, path + ":3: "));
+    CHECK(bltest::contains(e, std::string("invalid quantity '") + bad + "' in column 'Quantity'"));
+    bltest::write_file(path, std::string("StockCode,Description,UnitPrice,Quantity\n") +
+                                 "A,MUG,2.5,1\nA,MUG," + bad + ",1\n");
+    e = error_of([&] { derive_catalog(path, {}); });
+    CHECK(bltest::contains(e, path + ":3: "));
+    CHECK(bltest::contains(e, std::string("invalid price '") + bad + "' in column 'UnitPrice'"));
+  }
+}

@@ -291,7 +291,8 @@ TEST_CASE("format auto-detection", "[ingest]") {
   CHECK(detect_format(dir.file("x.csv"), def) == InputFormat::Csv);
   CHECK(detect_format(dir.file("x.csv.gz"), def) == InputFormat::Csv);
   CHECK(detect_format(dir.file("baskets.csv"), def) == InputFormat::Basket);
-  CHECK(detect_format(dir.file("custom.csv"), def) == InputFormat::Basket);
+  // A table whose columns are not the defaults is not baskets: the columns must be named.
+  CHECK_THROWS_AS(detect_format(dir.file("custom.csv"), def), InputError);
   IngestOptions custom;
   custom.order_col = "Invoice";
   custom.item_col = "Sku";
@@ -304,6 +305,101 @@ TEST_CASE("format auto-detection", "[ingest]") {
   const auto b = read_transactions(dir.file("baskets.csv"), def);
   CHECK(b.stats.format == InputFormat::Basket);
   CHECK(baskets(b) == bltest::sorted_baskets({{"a", "b"}, {"c"}}));
+}
+
+TEST_CASE("format auto-detection: lone-CR line ends are refused, never read as baskets",
+          "[ingest][format]") {
+  bltest::TempDir dir;
+  // One record, as a reader that only knows LF and CRLF sees it.
+  const std::string mac = "order_id,item_id\ro1,a\ro1,b\ro2,c\r";
+  for (const char* name : {"mac.csv", "mac.dat", "mac.log"}) {
+    const auto path = dir.file(name);
+    bltest::write_file(path, mac);
+    for (auto format : {InputFormat::Auto, InputFormat::Csv, InputFormat::Basket}) {
+      CAPTURE(name, static_cast<int>(format));
+      IngestOptions opt;
+      opt.format = format;
+      const auto msg = error_of(path, opt);
+      CHECK(contains(msg, path + ":1: a carriage return without a line feed"));
+    }
+  }
+  bltest::write_file(dir.file("mac.csv.gz"), bltest::gzip(mac));
+  CHECK(contains(error_of(dir.file("mac.csv.gz"), {}), "lone CR"));
+  // With named columns, too.
+  bltest::write_file(dir.file("retail.csv"), "InvoiceNo,StockCode\r1,a\r1,b\r");
+  CHECK(
+      contains(error_of(dir.file("retail.csv"), csv_options("InvoiceNo", "StockCode")), "lone CR"));
+  // CRLF, and a CR only at the very end, are fine.
+  bltest::write_file(dir.file("crlf.dat"), "a b\r\nc\r");
+  CHECK(baskets(read_transactions(dir.file("crlf.dat"), {})) ==
+        bltest::sorted_baskets({{"a", "b"}, {"c"}}));
+}
+
+TEST_CASE("format auto-detection: a named column not in the header is an error listing columns",
+          "[ingest][format]") {
+  bltest::TempDir dir;
+  const auto path = dir.file("retail.csv");
+  bltest::write_file(path,
+                     "InvoiceNo,StockCode,Description,Quantity\n"
+                     "536365,85123A,HEART,6\n536365,71053,LANTERN,6\n536366,22633,WARMER,6\n");
+  // A misspelled --order-col used to make the file "baskets" of four fields each.
+  for (auto [order, item] : {std::pair<std::string, std::string>{"InvoiceNumber", "StockCode"},
+                             {"InvoiceNo", "Stockcode"}}) {
+    CAPTURE(order, item);
+    IngestOptions opt;  // auto
+    opt.order_col = order;
+    opt.item_col = item;
+    const auto msg = error_of(path, opt);
+    CHECK(contains(msg, path + ":1: column '"));
+    CHECK(contains(msg, "columns: InvoiceNo, StockCode, Description, Quantity"));
+  }
+  // Only a quantity column named: the defaults order_id and item_id are required, not guessed.
+  IngestOptions qty;
+  qty.quantity_col = "Quantity";
+  CHECK(contains(error_of(path, qty), "column 'order_id' (--order-col) not found in header"));
+  // Whatever the extension says.
+  bltest::write_file(dir.file("baskets.dat"), "1 2 3\n4 5\n");
+  CHECK(contains(error_of(dir.file("baskets.dat"), qty), dir.file("baskets.dat") + ":1: column"));
+  // --format basket with a column named: the column would be ignored, so it is an error.
+  IngestOptions basket = qty;
+  basket.format = InputFormat::Basket;
+  CHECK(contains(error_of(dir.file("baskets.dat"), basket), "not of baskets"));
+}
+
+TEST_CASE("format auto-detection: a table without the default columns is not taken for baskets",
+          "[ingest][format]") {
+  bltest::TempDir dir;
+  const auto path = dir.file("retail.csv");
+  bltest::write_file(path,
+                     "InvoiceNo,StockCode,Description,Quantity\n"
+                     "536365,85123A,HEART,6\n536365,71053,LANTERN,6\n536366,22633,WARMER,6\n");
+  auto msg = error_of(path, {});
+  CHECK(contains(msg, path + ": looks like a table, not baskets: its first 4 lines all have 4"));
+  CHECK(contains(msg, "columns: InvoiceNo, StockCode, Description, Quantity"));
+  CHECK(contains(msg, "--format basket"));
+  // One of the two default columns: a log whose other column is misnamed.
+  bltest::write_file(path, "order_id,sku\no1,a\no1,b,c\n");
+  msg = error_of(path, {});
+  CHECK(contains(msg, path + ":1: the header names 'order_id' but not 'item_id'"));
+  CHECK(contains(msg, "columns: order_id, sku"));
+
+  // Baskets: lines of different lengths, a single line, one item a line, a quote in a label.
+  for (const std::string text : {"whole milk,rolls/buns\nsoda\nyogurt,coffee,sugar\n", "a,b,c\n",
+                                 "a\nb\nc\n", "a,b\n\"c,d\n", "12\" pizza,cola\nsalad\n"}) {
+    CAPTURE(text);
+    bltest::write_file(path, text);
+    CHECK(detect_format(path, {}) == InputFormat::Basket);
+    CHECK(read_transactions(path, {}).stats.format == InputFormat::Basket);
+  }
+  // A table with the same fields on every line beyond the sample is judged on the sample.
+  std::string pairs = "a,b\n";
+  for (int i = 0; i < 150; ++i) pairs += (i == 120 ? "c,d,e\n" : "c,d\n");
+  bltest::write_file(path, pairs);
+  CHECK(contains(error_of(path, {}), "its first 100 lines all have 2 fields"));
+  IngestOptions basket;
+  basket.format = InputFormat::Basket;
+  basket.sep = ',';
+  CHECK(read_transactions(path, basket).db.size() == 151);
 }
 
 TEST_CASE("canonical ids: id 0 is the most frequent item, ties by label", "[ingest]") {
@@ -411,6 +507,47 @@ TEST_CASE("error: an invalid quantity names file, line and value", "[ingest][err
     CAPTURE(bad);
     bltest::write_file(path, "order_id,item_id,qty\no1,a,\"" + std::string(bad) + "\"\n");
     CHECK(contains(error_of(path, csv_options("order_id", "item_id", "qty")), path + ":2:"));
+  }
+}
+
+TEST_CASE("error: nan and inf are not quantities", "[ingest][errors]") {
+  // NaN compares false with 0, so "nan" rows used to count as bought; "inf" as bought too.
+  bltest::TempDir dir;
+  const auto path = dir.file("nan.csv");
+  for (const char* bad : {"nan", "NaN", "-nan", "inf", "+inf", "-inf", "infinity", "INF"}) {
+    CAPTURE(bad);
+    bltest::write_file(path, std::string("order_id,item_id,qty\no1,a,1\no1,b,") + bad + "\n");
+    for (unsigned threads : {1u, 2u}) {
+      auto opt = csv_options("order_id", "item_id", "qty");
+      opt.threads = threads;
+      const auto msg = error_of(path, opt);
+      CHECK(contains(msg, path + ":3:"));
+      CHECK(contains(msg, std::string("invalid number '") + bad + "' in column 'qty'"));
+    }
+  }
+}
+
+TEST_CASE("error: a date column with anything after the date and time", "[ingest][errors]") {
+  bltest::TempDir dir;
+  const auto path = dir.file("dates.csv");
+  auto opt = csv_options();
+  opt.date_col = "date";
+  // Accepted forms, the day as written.
+  bltest::write_file(path,
+                     "order_id,item_id,date\n"
+                     "o1,a,2011-12-09\no2,a,2011-12-09 08:26:00\no3,a,2011-12-09T08:26:00Z\n"
+                     "o4,a, 2011-12-09T08:26:00.5+01:00 \n");
+  const auto in = read_transactions(path, opt);
+  REQUIRE(in.basket_day.size() == 4);
+  for (auto day : in.basket_day) CHECK(day == in.basket_day[0]);
+  for (const char* bad :
+       {"2011-12-09 08:26:00 junk", "2011-12-09T", "2011-12-09 whenever", "2011-12-09 25:00"}) {
+    CAPTURE(bad);
+    bltest::write_file(path,
+                       std::string("order_id,item_id,date\no1,a,2011-12-09\no2,b,") + bad + "\n");
+    const auto msg = error_of(path, opt);
+    CHECK(contains(msg, path + ":3: invalid date '" + bad + "' in column 'date' (expected "));
+    CHECK(contains(msg, "HH:MM[:SS[.fraction]]"));
   }
 }
 

@@ -12,6 +12,7 @@
 // - on Online Retail, retail.dat and groceries, every thread count gives the same database.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -150,10 +151,11 @@ Expected reference_read(const std::string& path, const IngestOptions& opt) {
         if (!t.empty() && t.front() == '+') t.remove_prefix(1);
         double v = 0;
         auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-        if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+        if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v)) {
           throw InputError(at_line(path, csv.line(),
                                    "invalid number '" + std::string(csv.field(qty_at)) +
-                                       "' in column '" + opt.quantity_col + "'"));
+                                       "' in column '" + opt.quantity_col +
+                                       "' (expected a finite decimal number)"));
         }
         if (v <= 0) {
           ++out.stats.skipped_quantity;
@@ -174,8 +176,8 @@ Expected reference_read(const std::string& path, const IngestOptions& opt) {
           if (has_date && !parse_day(trim(csv.field(date_at)), day)) {
             throw InputError(at_line(path, csv.line(),
                                      "invalid date '" + std::string(csv.field(date_at)) +
-                                         "' in column '" + opt.date_col +
-                                         "' (expected YYYY-MM-DD)"));
+                                         "' in column '" + opt.date_col + "' (expected " +
+                                         kDayForms + ")"));
           }
           out.days.push_back(day);
         }

@@ -83,17 +83,33 @@ TEST_CASE("leap days: 2000-02-29 and 2400-02-29 exist, 1900-02-29 and 2100-02-29
   CHECK(d == 12345);  // untouched on failure
 }
 
-TEST_CASE("a time after the date is ignored; anything else after it is rejected",
+TEST_CASE("a time after the date is checked, then ignored; anything else after it is rejected",
           "[kinds][dates]") {
   const auto base = day_of("2011-12-09");
-  CHECK(day_of("2011-12-09 12:50:00") == base);
-  CHECK(day_of("2011-12-09T23:59:59Z") == base);
-  CHECK(day_of("2011-12-09 00:00") == base);
-  CHECK(day_of("2011-12-09T") == base);
-  std::int32_t d;
-  CHECK_FALSE(parse_day("2011-12-09X", d));
-  CHECK_FALSE(parse_day("2011-12-0912:00", d));
-  CHECK_FALSE(parse_day("2011-12-09,12:00", d));
+  // kDayForms: SQL and ISO 8601 / RFC 3339 timestamps, fractions, Z and offsets.
+  for (const char* ok :
+       {"2011-12-09 12:50:00", "2011-12-09T23:59:59Z", "2011-12-09 00:00", "2011-12-09T08:26",
+        "2011-12-09 08:26:00.5", "2011-12-09T08:26:00.123456789Z", "2011-12-09T08:26:00+01:00",
+        "2011-12-09T08:26:00-0530", "2011-12-09T08:26+14", "2011-12-09 23:59:60",
+        "2011-12-09T00:00:00.000Z"}) {
+    INFO(ok);
+    CHECK(day_of(ok) == base);  // the date as written, whatever the offset
+  }
+  std::int32_t d = 12345;
+  for (const char* bad :
+       {"2011-12-09X", "2011-12-0912:00", "2011-12-09,12:00",
+        // Trailing garbage after a date or a time used to be ignored.
+        "2011-12-09T", "2011-12-09 ", "2011-12-09 junk", "2011-12-09 08:26:00 junk",
+        "2011-12-09 08:26:00 ", "2011-12-09T08:26:00ZZ", "2011-12-09 08:26:00,5",
+        "2011-12-09 08:26:00.", "2011-12-09 08:26:00.1234567890", "2011-12-09 8:26",
+        "2011-12-09 08:6", "2011-12-09 08", "2011-12-09 24:00", "2011-12-09 08:60",
+        "2011-12-09 08:26:61", "2011-12-09 08:26:00+", "2011-12-09 08:26:00+1",
+        "2011-12-09 08:26:00+01:", "2011-12-09 08:26:00+01:60", "2011-12-09 08:26:00+24",
+        "2011-12-09 08:26:00+01:00:00", "2011-12-09 08:26:00 +01:00", "2011-12-09  08:26"}) {
+    INFO("'" << bad << "'");
+    CHECK_FALSE(parse_day(bad, d));
+  }
+  CHECK(d == 12345);
 }
 
 TEST_CASE("malformed dates are rejected", "[kinds][dates]") {

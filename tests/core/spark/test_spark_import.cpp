@@ -742,3 +742,26 @@ TEST_CASE("spark: basketlift import-spark writes atomically and exits 2 on bad i
   CHECK_FALSE(fs::exists(fresh));
   CHECK(dir.entries() == std::vector<std::string>{"rules.blb"});
 }
+
+TEST_CASE("spark: a gzip part file cut short is an error naming it, not fewer rules", "[spark]") {
+  bltest::TempDir dir;
+  const auto copy = dir.file("json-gz");
+  fs::copy(kFixtures / "groceries" / "json-gz", copy, fs::copy_options::recursive);
+  SparkImportOptions o;
+  o.rules_path = copy + "/associationRules";
+  o.itemsets_path = copy + "/freqItemsets";
+  REQUIRE(import_spark(o, "now").report.rules > 0);
+  for (const auto& part : spark_part_files(o.rules_path)) {
+    const auto packed = bltest::read_file(part);
+    REQUIRE(packed.size() > 100);
+    bltest::write_file(part, packed.substr(0, packed.size() - 20));
+    try {
+      import_spark(o, "now");
+      FAIL("a truncated part file was imported");
+    } catch (const InputError& e) {
+      CHECK(contains(e.what(), part + ": byte " + std::to_string(packed.size() - 20) +
+                                   ": truncated gzip data"));
+    }
+    bltest::write_file(part, packed);
+  }
+}
