@@ -273,8 +273,10 @@ test('upsell, complementaryCategories, nextPurchases, topRules: results and filt
     assert.deepStrictEqual(rec.nextPurchases([...history].reverse(), { asOf: '2011-01-22' }), next, 'any order');
     const plainDates = history.map((e) => ({ ...e, date: e.date.slice(0, 10), note: 'ignored' }));
     assert.deepStrictEqual(rec.nextPurchases(plainDates, { asOf: '2011-01-22T23:59' }), next, 'times of day are ignored');
-    // A non-ASCII time suffix takes the UTF-8 path and reads the same.
-    assert.deepStrictEqual(rec.nextPurchases(history.map((e) => ({ ...e, date: `${e.date.slice(0, 10)} à midi` })), { asOf: '2011-01-22' }), next);
+    // Only the documented date forms (docs/input-formats.md): a non-ASCII suffix takes the UTF-8
+    // path and is refused with the field and the value, as the CLI refuses it in an order log.
+    assert.throws(() => rec.nextPurchases(history.map((e) => ({ ...e, date: `${e.date.slice(0, 10)} à midi` })), { asOf: '2011-01-22' }),
+      { name: 'RangeError', message: /history\[0\]\.date is not a valid date: "2011-01-\d\d à midi"/ });
     assert.deepStrictEqual(rec.nextPurchases(history, { asOf: '2011-01-22', n: 1 }), next.slice(0, 1));
     assert.deepStrictEqual(rec.nextPurchases(history, { asOf: '2011-01-22', exclude: ['a0'] }), next.filter((r) => r.item !== 'a0'));
     assert.deepStrictEqual(rec.nextPurchases(history, { asOf: '2011-01-22', categories: ['c1'] }), []);
