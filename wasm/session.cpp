@@ -1,6 +1,6 @@
 #include "wasm/session.hpp"
 
-#include <cstdio>
+#include <string>
 #include <utility>
 
 #include "model/dates.hpp"
@@ -23,7 +23,7 @@ void shrink(V& v, std::size_t keep) {
   if (v.capacity() > keep) V().swap(v);
 }
 
-unsigned long long megabytes(std::uint64_t bytes) { return (bytes + (1 << 20) - 1) >> 20; }
+std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20); }
 
 ItemFilter filter(const std::uint32_t* categories, std::uint32_t n_categories, double min_price,
                   double max_price) {
@@ -53,12 +53,9 @@ BundleStart check_bundle_start(const std::string& start, double size) {
 
 std::int32_t Session::stage(std::uint32_t size, std::uint64_t room) {
   if (size > kMaxBundleBytes || size > room) {
-    char text[160];
-    std::snprintf(text, sizeof text,
-                  "bundle too large to load here: %u bytes, %llu MB of memory are left (at most "
-                  "%u bytes in any case)",
-                  size, static_cast<unsigned long long>(room >> 20), kMaxBundleBytes);
-    message_ = text;
+    message_ = "bundle too large to load here: " + std::to_string(size) + " bytes, " +
+               std::to_string(room >> 20) + " MB of memory are left (at most " +
+               std::to_string(kMaxBundleBytes) + " bytes in any case)";
     return kTooLarge;
   }
   staging_.resize(size);
@@ -85,12 +82,9 @@ std::int32_t Session::load(std::uint64_t room) {
 std::int32_t Session::reserve(std::uint32_t count, std::uint32_t bytes) {
   const std::uint64_t need = std::uint64_t{count} * sizeof(std::uint32_t) + bytes;
   if (need > kCallMemoryLimit) {
-    char text[160];
-    std::snprintf(text, sizeof text,
-                  "request too large: %u ids and %u bytes of text take %llu MB, more than the "
-                  "%llu MB a call may use",
-                  count, bytes, megabytes(need), megabytes(kCallMemoryLimit));
-    message_ = text;
+    message_ = "request too large: " + std::to_string(count) + " ids and " + std::to_string(bytes) +
+               " bytes of text take " + megabytes(need) + " MB, more than the " +
+               megabytes(kCallMemoryLimit) + " MB a call may use";
     return kRequestTooLarge;
   }
   if (count > input_.size()) input_.resize(count);
@@ -129,13 +123,10 @@ std::int32_t Session::recommend(std::uint32_t n_cart, std::uint32_t n_history,
   req.filter = filter(in + n_cart + n_history + n_exclude, n_categories, min_price, max_price);
   const std::uint64_t need = scorer_->call_memory(req);
   if (need > kCallMemoryLimit) {
-    char text[200];
-    std::snprintf(text, sizeof text,
-                  "request too large: scoring a cart of %u items for n = %u would take about %llu "
-                  "MB, more than the %llu MB a call may use (ask for fewer results or pass fewer "
-                  "cart items)",
-                  n_cart, n, megabytes(need), megabytes(kCallMemoryLimit));
-    message_ = text;
+    message_ = "request too large: scoring a cart of " + std::to_string(n_cart) +
+               " items for n = " + std::to_string(n) + " would take about " + megabytes(need) +
+               " MB, more than the " + megabytes(kCallMemoryLimit) +
+               " MB a call may use (ask for fewer results or pass fewer cart items)";
     header_[kTrimSlot] = holds_extra();
     return kRequestTooLarge;
   }
@@ -282,9 +273,10 @@ BundleSummary Session::summary() const {
   s.catalog = bundle_->has_catalog();
   s.repurchase = bundle_->has_repurchase();
   s.category_rules = bundle_->has_category_rules();
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(bundle_->checksum()));
-  s.checksum = hex;
+  // 16 hex digits by hand: snprintf would bring printf's formatter into the wasm (package size).
+  s.checksum.assign(16, '0');
+  for (std::uint64_t v = bundle_->checksum(), i = 16; i-- > 0; v >>= 4)
+    s.checksum[i] = "0123456789abcdef"[v & 15];
   return s;
 }
 

@@ -1,6 +1,6 @@
 #include "model/dates.hpp"
 
-#include <cstdio>
+#include <string>
 
 namespace basketlift {
 
@@ -82,9 +82,20 @@ std::string format_day(std::int32_t z) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y + (m <= 2), m, d);
-  return buf;
+  // By hand, not snprintf: printf's formatter would be most of the wasm's libc (package size).
+  const int year = y + (m <= 2);
+  std::string out = year < 0 ? "-" : "";
+  const std::string digits = std::to_string(year < 0 ? -year : year);
+  const std::size_t width = year < 0 ? 3 : 4;  // as printf's %04d: the sign counts
+  out.append(digits.size() < width ? width - digits.size() : 0, '0').append(digits);
+  const auto two = [&out](unsigned v) {
+    out += '-';
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  two(m);
+  two(d);
+  return out;
 }
 
 }  // namespace basketlift

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #include "model/metrics.hpp"
@@ -120,13 +120,8 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
 std::string Scorer::too_large(const Bundle& bundle, std::uint64_t room) {
   const std::uint64_t need = memory_needed(bundle);
   if (need <= room) return {};
-  char text[128];  // snprintf, not std::to_string: the wasm has it already (package size)
-  std::snprintf(text, sizeof text,
-                "bundle too large to score here: its scorer needs about %llu MB of memory, %llu "
-                "MB are left",
-                static_cast<unsigned long long>(need >> 20),
-                static_cast<unsigned long long>(room >> 20));
-  return text;
+  return "bundle too large to score here: its scorer needs about " + std::to_string(need >> 20) +
+         " MB of memory, " + std::to_string(room >> 20) + " MB are left";
 }
 
 std::size_t Scorer::memory_used() const {
