@@ -143,6 +143,15 @@ export async function scoring({ root, dataDir, quick }) {
     gz[f] = { bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   }
   const gzipTotal = gz['basketlift.wasm'].gzipBytes + gz['basketlift.js'].gzipBytes;
+  // What a bundler emits for a page that only scores (loadRecommender; the widget, which
+  // basketlift.js also exports, is tree-shaken away): esbuild, minified, the wasm beside it.
+  const app = join(root, 'build', 'bench-size-app.mjs');
+  writeFileSync(app, "import { loadRecommender } from 'basketlift';\n" +
+    "const rec = await loadRecommender('/rules.blb');\nconsole.log(rec.recommend(['a']));\n");
+  const emitted = execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [app, '--bundle', '--minify',
+    '--format=esm', '--platform=browser', `--alias:basketlift=${join(dist, 'basketlift.js')}`,
+    '--external:./wasm-inline.js', '--log-level=error']);
+  const scoringOnly = gzipSync(emitted, { level: 9 }).length + gz['basketlift.wasm'].gzipBytes;
 
   // Compactness: the same rules as a JSON array.
   const json = Buffer.from(JSON.stringify(rules.map((r) => ({
@@ -185,7 +194,7 @@ export async function scoring({ root, dataDir, quick }) {
       wasmCoreViaEmbindMinMs: Math.min(...rawLoadMs),
       nativeMs: native.ok ? native.load_ms : null,
     },
-    size: { files: gz, gzipTotal },
+    size: { files: gz, gzipTotal, scoringOnly },
     native: native.ok ? { ok: true } : { ok: false, reason: native.reason },
   };
   results.targets = judge(results);
@@ -505,7 +514,8 @@ function judge(r) {
     { target: `5-item cart, wasm p99 <= ${TARGET.p99us} µs`, measured: `${us(five.wasm.p99Ns)} µs`, result: pass(five.wasm.p99Ns <= TARGET.p99us * 1e3) },
     { target: `5-item cart, wasm >= ${TARGET.speedup}x faster than pure-JS (p50)`, measured: `${speedup.toFixed(2)}x`, result: pass(speedup >= TARGET.speedup) },
     { target: `load <= ${TARGET.loadMsPerMB} ms per MB`, measured: `${r.load.wasmMsPerMB.toFixed(2)} ms/MB`, result: pass(r.load.wasmMsPerMB <= TARGET.loadMsPerMB) },
-    { target: `wasm + JS <= ${TARGET.gzipBytes / 1000} KB gzipped`, measured: `${(r.size.gzipTotal / 1000).toFixed(1)} KB`, result: pass(r.size.gzipTotal <= TARGET.gzipBytes) },
+    { target: `core entry as a bundler emits it (scoring only) + wasm <= ${TARGET.gzipBytes / 1000} KB gzipped`, measured: `${(r.size.scoringOnly / 1000).toFixed(1)} KB`, result: pass(r.size.scoringOnly <= TARGET.gzipBytes) },
+    { target: `basketlift.js (with the widget) + wasm <= ${TARGET.gzipBytes / 1000} KB gzipped`, measured: `${(r.size.gzipTotal / 1000).toFixed(1)} KB`, result: pass(r.size.gzipTotal <= TARGET.gzipBytes) },
   ];
 }
 
@@ -558,7 +568,8 @@ function print(r) {
   const f = r.size.files;
   console.log(`package size, gzip -9: basketlift.wasm ${f['basketlift.wasm'].bytes} -> ${f['basketlift.wasm'].gzipBytes} B, ` +
     `basketlift.js ${f['basketlift.js'].bytes} -> ${f['basketlift.js'].gzipBytes} B, ` +
-    `total ${r.size.gzipTotal} B = ${(r.size.gzipTotal / 1000).toFixed(1)} KB (target <= ${TARGET.gzipBytes / 1000} KB)`);
+    `total ${r.size.gzipTotal} B = ${(r.size.gzipTotal / 1000).toFixed(1)} KB; ` +
+    `a scoring-only page bundled by esbuild (widget tree-shaken) + wasm ${r.size.scoringOnly} B (target <= ${TARGET.gzipBytes / 1000} KB)`);
   console.log(`compactness: bundle ${b.bundleBytes} B = ${b.bytesPerRule.toFixed(2)} B per rule (gzip -9: ${b.bundleGzipBytes} B); ` +
     `the same rules as JSON ${b.jsonBytes} B = ${b.jsonBytesPerRule.toFixed(1)} B per rule (gzip -9: ${b.jsonGzipBytes} B); ` +
     `JSON / bundle = ${(b.jsonBytes / b.bundleBytes).toFixed(1)}x`);
