@@ -52,6 +52,9 @@ for entry in element adapters react; do
   done
   cp web/$entry.d.ts dist/$entry.d.cts
 done
+# - workerd.js: Cloudflare Workers (the `workerd` condition), the wasm imported as a module.
+"${esbuild[@]}" web/workerd.js --format=esm --platform=neutral --external:./basketlift.wasm \
+  --outfile=dist/workerd.js
 "${esbuild[@]}" web/node.js --format=esm --platform=node --outfile=dist/node.js
 "${esbuild[@]}" web/node.js --format=cjs --platform=node --outfile=dist/node.cjs
 cp build/wasm/basketlift.wasm build/wasm/wasm-inline.js dist/

@@ -1,15 +1,13 @@
-// A Workers-runtime handler: GET /?cart=a0,a3 → the recommendations as JSON.
+// A Workers-runtime handler: GET /?cart=a0,a3 → the recommendations as JSON. The package's
+// `workerd` entry imports its own wasm as a module, so nothing else is needed here.
 import { loadRecommender } from 'basketlift';
-// Workers may not compile wasm from bytes at run time: import the package's wasm as a module
-// (wrangler's default rule for *.wasm) and hand it over.
-import wasm from 'basketlift/basketlift.wasm';
 import rules from './rules.blb';
 
 let rec;
 
 export default {
   async fetch(request) {
-    rec ??= await loadRecommender(rules, { wasm });
+    rec ??= await loadRecommender(rules);
     const cart = new URL(request.url).searchParams.get('cart')?.split(',') ?? [];
     return Response.json(rec.recommend(cart, { n: 4 }));
   },
