@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { DEFAULTS } from '../../build/wasm/layout.js';
+import { rng } from '../rng.mjs';
 import { bundlePath, cli, csvRows, launchBrowser, prepareSite, root, screenshots, siteDir, skipReason, startServer, watch } from './harness.mjs';
 
 const A = '85123A'; // WHITE HANGING HEART T-LIGHT HOLDER, the data set's best seller
@@ -255,6 +256,62 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       assert.deepEqual(problems, []);
       await page.close();
     }
+  });
+
+  await t.test('never a non-product, for 200 random carts in the page; one lunch bag in the top 4', async () => {
+    const page = await browser.newPage();
+    const problems = await watch(page);
+    // The package as a storefront page loads it (dist/basketlift.js at the site's root, the wasm
+    // beside it), on the demo's own bundle: every kind, scored in Chromium.
+    await page.route('**/basketlift.js', (route) =>
+      route.fulfill({ path: join(root, 'dist/basketlift.js'), contentType: 'text/javascript' }));
+    await openShop(page, server.url);
+    const flag = new Map(rows.map((r) => [r[0], r[4]]));
+    const flagged = [...flag].filter(([, f]) => f === '0').map(([item]) => item);
+    assert.ok(flagged.length > 100, `catalog.csv flags ${flagged.length} items`);
+    // Carts of 1 to 6 items from the 600 best sellers, a fifth of them holding a flagged item
+    // (postage in the cart is common in the data), drawn with a fixed seed.
+    const random = rng(19);
+    const pool = cli('recommend', bundlePath, '--cart', '', '-n', '600').map((r) => r.item);
+    assert.equal(pool.length, 600);
+    const carts = Array.from({ length: 200 }, (_, i) => {
+      const cart = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pool[Math.floor(random() * pool.length)]);
+      if (i % 5 === 0) cart.push(flagged[Math.floor(random() * flagged.length)]);
+      return [...new Set(cart)];
+    });
+    const answers = await page.evaluate(async ({ carts, maxPerFamily }) => {
+      const { loadRecommender } = await import('/basketlift.js');
+      const rec = await loadRecommender('/rules.blb');
+      return carts.map((cart) => ({
+        recommend: rec.recommend(cart, { n: 10 }).map((r) => r.item),
+        widget: rec.recommend(cart, { n: 4, maxPerFamily }).map((r) => r.item),
+        upsell: rec.upsell(cart[0], { n: 5 }).map((r) => r.item),
+      }));
+    }, { carts, maxPerFamily: DEFAULTS.widget.maxPerFamily });
+    let suggested = 0;
+    for (const [i, answer] of answers.entries()) {
+      for (const [kind, items] of Object.entries(answer)) {
+        for (const item of items) {
+          suggested++;
+          assert.equal(flag.get(item), '1', `cart ${carts[i].join(',')}: ${kind} suggested ${item}, flagged in catalog.csv`);
+        }
+      }
+      assert.equal(answer.recommend.length, 10, `cart ${carts[i].join(',')}`);
+    }
+    assert.ok(suggested >= 200 * 14, `${suggested} suggestions checked`); // 10 + 4 per cart, and upgrades
+
+    // More of the same: alone, the scorer's top 4 for a red lunch bag holds other lunch bags; the
+    // shop's widget shows at most the family limit of them.
+    const bag = '20725';
+    const isBag = (id) => catalog.get(id).category === catalog.get(bag).category;
+    const unlimited = cli('recommend', bundlePath, '--cart', bag, '-n', '4').map((r) => r.item);
+    assert.ok(unlimited.filter(isBag).length > DEFAULTS.widget.maxPerFamily, `unlimited top 4: ${unlimited}`);
+    await addFromGrid(page, bag);
+    await until(async () => assert.equal((await widgetIds(page)).length, 4));
+    const shown = await widgetIds(page);
+    assert.ok(shown.filter(isBag).length <= DEFAULTS.widget.maxPerFamily, `the widget shows ${shown}`);
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 
   await t.test('a bundle that fails to download leaves a usable shop and says so', async () => {
