@@ -12,13 +12,39 @@ void ItemsetTable::add(std::span<const ItemId> sorted_items, std::uint32_t count
 }
 
 void ItemsetTable::sort_canonical() {
-  std::vector<std::uint32_t> order(size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    auto x = itemset(a), y = itemset(b);
-    if (x.size() != y.size()) return x.size() < y.size();
-    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
-  });
+  // A radix sort, not a comparison sort: rows are counted into groups by length, then each group
+  // is ordered by its last item, then its second last, ... (stable counting passes, least
+  // significant position first). O(items + lengths x distinct ids) instead of
+  // O(rows log rows) lexicographic comparisons through scattered rows: 3.5 M itemsets of chess
+  // sort in a fraction of the time.
+  const std::size_t n = size();
+  std::size_t max_len = 0;
+  ItemId max_item = 0;
+  for (std::size_t r = 0; r < n; ++r) max_len = std::max<std::size_t>(max_len, itemset(r).size());
+  for (ItemId i : items) max_item = std::max(max_item, i);
+  // Rows by length (stable), as one permutation with each length's range.
+  std::vector<std::uint64_t> start(max_len + 2, 0);
+  for (std::size_t r = 0; r < n; ++r) ++start[itemset(r).size() + 1];
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  std::vector<std::uint32_t> order(n), scratch(n);
+  {
+    auto at = start;
+    for (std::size_t r = 0; r < n; ++r)
+      order[at[itemset(r).size()]++] = static_cast<std::uint32_t>(r);
+  }
+  std::vector<std::uint64_t> bucket(std::size_t{max_item} + 2);
+  for (std::size_t len = 1; len <= max_len; ++len) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[len]);
+    const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[len + 1]);
+    if (last - first < 2) continue;
+    for (std::size_t pos = len; pos-- > 0;) {
+      std::fill(bucket.begin(), bucket.end(), 0);
+      for (auto it = first; it != last; ++it) ++bucket[items[offsets[*it] + pos] + 1];
+      for (std::size_t b = 1; b < bucket.size(); ++b) bucket[b] += bucket[b - 1];
+      for (auto it = first; it != last; ++it) scratch[bucket[items[offsets[*it] + pos]]++] = *it;
+      std::copy(scratch.begin(), scratch.begin() + (last - first), first);
+    }
+  }
   ItemsetTable sorted;
   sorted.offsets.reserve(offsets.size());
   sorted.items.reserve(items.size());
