@@ -11,9 +11,9 @@ stage() { printf '\nstart: [%3ds] %s\n' "$((SECONDS - start))" "$*"; }
 
 stage "1/4 system and npm packages (apt and npm ci, only what is missing)"
 bash scripts/setup.sh
-stage "2/4 build: the native CLI and the WebAssembly package (first run: several minutes)"
+stage "2/4 build: the native CLI and the WebAssembly package (first run: about a minute on 2 cores)"
 bash scripts/build.sh --demo 2>&1 | { grep -vE '^\[ *[0-9]+%\] (Building|Built target|Linking)' || true; }
-stage "3/4 data: mine Online Retail (first run: about a minute) and bundle the demo"
+stage "3/4 data: mine Online Retail and bundle the demo (first run: seconds)"
 status=0
 node demo/prepare.mjs || status=$?
 if ((status == 3)); then
