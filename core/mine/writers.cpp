@@ -1,14 +1,26 @@
 #include "mine/writers.hpp"
 
+#include <string>
+#include <vector>
+
 #include "io/atomic_file.hpp"
 #include "model/format.hpp"
 
 namespace basketlift {
 
 void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict) {
+  // Each item's escaped label once, not once per itemset that holds it (millions on dense data).
+  std::vector<std::string> escaped(dict.size());
+  for (std::size_t i = 0; i < escaped.size(); ++i)
+    escaped[i] = escape_id(dict.label(static_cast<ItemId>(i)), " \t");
   std::string buf;
   for (std::size_t r = 0; r < table.size(); ++r) {
-    buf += join_labels(dict, table.itemset(r), " ", " \t");
+    bool first = true;
+    for (const ItemId i : table.itemset(r)) {
+      if (!first) buf += ' ';
+      first = false;
+      buf += escaped[i];
+    }
     buf += '\t';
     buf += std::to_string(table.counts[r]);
     buf += '\n';
