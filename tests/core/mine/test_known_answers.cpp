@@ -34,6 +34,8 @@ void require_same_table(ItemsetTable a, ItemsetTable b) {
 const char* kRetail = "fimi/retail.dat";
 const char* kT10 = "fimi/T10I4D100K.dat";
 const char* kGroceries = "groceries/groceries.csv";
+const char* kChess = "fimi/chess.dat";
+const char* kMushroom = "fimi/mushroom.dat";
 
 }  // namespace
 
@@ -117,6 +119,26 @@ TEST_CASE("T10I4D100K: frequent itemsets at min-count 500/100/50", "[known][t10]
     CHECK(mine_itemsets(in.db, {min_count, 0}, Algorithm::FpGrowth).size() == itemsets);
   }
   require_same_table(mine_fpgrowth(in.db, {500, 0}), mine_eclat(in.db, {500, 0}));
+}
+
+// Dense data. The counts are those of Christian Borgelt's eclat/fpgrowth and Uno's LCM as
+// reported in issue 20 (all lengths).
+TEST_CASE("chess.dat and mushroom.dat: frequent itemsets at min-count 2000 and 800",
+          "[known][dense]") {
+  BLTEST_SKIP_WITHOUT_DATA(kChess);
+  BLTEST_SKIP_WITHOUT_DATA(kMushroom);
+  const auto& chess = load(kChess).db;
+  CHECK(chess.size() == 3196);
+  CHECK(chess.items.size() == 75);
+  CHECK(mine_itemsets(chess, {2000, 0}, Algorithm::FpGrowth, 2).size() == 166580);
+  require_same_table(mine_fpgrowth(chess, {2000, 0}), mine_eclat(chess, {2000, 0}));
+
+  const auto& mushroom = load(kMushroom).db;
+  CHECK(mushroom.size() == 8124);
+  CHECK(mushroom.items.size() == 119);
+  // One item is in every basket (as LCM reports): the most frequent item's support is all.
+  CHECK(mushroom.support[0] == mushroom.size());
+  CHECK(mine_itemsets(mushroom, {800, 0}, Algorithm::FpGrowth, 2).size() == 576309);
 }
 
 TEST_CASE("groceries.csv: baskets, items and the most frequent items", "[known][groceries]") {
