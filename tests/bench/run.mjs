@@ -8,11 +8,12 @@ import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mining } from './mining.mjs';
+import { dense } from './dense.mjs';
 import { large } from './large.mjs';
 import { scoring } from './scoring.mjs';
 
 // A new section is an async ({root, dataDir, quick}) => results function added here.
-const SECTIONS = { mining, scoring, large };
+const SECTIONS = { mining, dense, scoring, large };
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dataDir = resolve(root, '..', 'shared', 'data');
