@@ -48,7 +48,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
     add_category_rules(c, db, r.min_count);
     c.similar = similar_names(c, options.similar_per_item);
   }
-  c.neighbours = top_neighbours(db, options.neighbours_per_item);
+  c.neighbours = top_neighbours(db, options.neighbours_per_item, options.threads);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
       {"created_at", created_at},

@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
-#include <exception>
 #include <numeric>
-#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
-#include <thread>
-#define BASKETLIFT_THREADS 1
-#endif
+
+#include "mine/workers.hpp"
 
 namespace basketlift {
 
@@ -261,7 +258,6 @@ class Miner {
       path_;
 };
 
-#ifdef BASKETLIFT_THREADS
 void append(ItemsetTable& out, const ItemsetTable& part) {
   const auto base = out.items.size();
   out.items.insert(out.items.end(), part.items.begin(), part.items.end());
@@ -269,7 +265,6 @@ void append(ItemsetTable& out, const ItemsetTable& part) {
     out.offsets.push_back(base + part.offsets[k]);
   out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
 }
-#endif
 
 }  // namespace
 
@@ -278,7 +273,6 @@ ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, 
   Miner main(params, out);
   if (!main.build(db)) return out;
   const std::uint32_t n = main.top_items();
-#ifdef BASKETLIFT_THREADS
   if (threads > 1 && n > 1 && !main.top_is_single_path()) {
     // Each top-level item's itemsets go to a table of their own, mined by whichever worker
     // claims the item (in mine_all()'s order), and are concatenated in that order: the same
@@ -291,47 +285,20 @@ ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, 
         miner.mine_top_item(it, parts[it]);
       }
     };
-    const unsigned workers = std::min(threads, n);
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(workers);
-    for (unsigned w = 1; w < workers; ++w) {
-      try {
-        pool.emplace_back([&, w] {
-          try {
-            Miner miner(params, main);
-            work(miner);
-          } catch (...) {
-            errors[w] = std::current_exception();
-            next.store(n);  // the others stop early
-          }
-        });
-      } catch (...) {
-        // No thread to be had: stop and join the started ones (a joinable thread destroyed
-        // would terminate the process) and report the failure.
-        next.store(n);
-        for (auto& t : pool) t.join();
-        throw;
-      }
-    }
-    try {
-      work(main);
-    } catch (...) {
-      errors[0] = std::current_exception();
-      next.store(n);
-    }
-    for (auto& t : pool) t.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
+    run_workers(
+        std::min(threads, n),
+        [&](unsigned w) {
+          if (w == 0) return work(main);
+          Miner miner(params, main);
+          work(miner);
+        },
+        [&] { next.store(n); });  // the others stop early
     for (auto it = n; it-- > 0;) {
       append(out, parts[it]);
       parts[it] = ItemsetTable();
     }
     return out;
   }
-#else
-  (void)threads;
-#endif
-  (void)n;
   main.mine_all();
   return out;
 }

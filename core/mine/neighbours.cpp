@@ -1,11 +1,15 @@
 #include "mine/neighbours.hpp"
 
 #include <algorithm>
+#include <atomic>
+
+#include "mine/workers.hpp"
 
 namespace basketlift {
 
 std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const TransactionDb& db,
-                                                                std::uint32_t per_item) {
+                                                                std::uint32_t per_item,
+                                                                unsigned threads) {
   std::vector<std::pair<std::uint32_t, RuleEntry>> out;
   const auto n_items = static_cast<std::uint32_t>(db.items.size());
   if (per_item == 0 || n_items == 0) return out;
@@ -20,33 +24,50 @@ std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const Transactio
     for (std::size_t r = 0; r < db.rows(); ++r)
       for (auto i : db.row(r)) rows_of[at[i]++] = static_cast<std::uint32_t>(r);
   }
-  std::vector<std::uint64_t> together(n_items, 0);
-  std::vector<std::uint32_t> touched, best;
-  // b beats c as a neighbour of a when n_ab / sqrt(n_b) > n_ac / sqrt(n_c) (n_a is common),
-  // i.e. n_ab^2 * n_c > n_ac^2 * n_b: exact in 128 bits.
-  auto beats = [&](std::uint32_t b, std::uint32_t c) {
-    const auto lhs = static_cast<unsigned __int128>(together[b]) * together[b] * db.support[c];
-    const auto rhs = static_cast<unsigned __int128>(together[c]) * together[c] * db.support[b];
-    return lhs != rhs ? lhs > rhs : b < c;
-  };
-  for (std::uint32_t a = 0; a < n_items; ++a) {
-    touched.clear();
-    for (auto p = first[a]; p < first[a + 1]; ++p) {
-      const auto r = rows_of[p];
-      const std::uint64_t w = db.weight(r);
-      for (auto b : db.row(r)) {
-        if (b == a) continue;
-        if (together[b] == 0) touched.push_back(b);
-        together[b] += w;
+  // Items are independent: workers claim blocks of them, each block's result goes to its own
+  // slot, and the slots are joined in item order, so any thread count gives the same output.
+  constexpr std::uint32_t kBlock = 64;
+  const std::uint32_t n_blocks = (n_items + kBlock - 1) / kBlock;
+  std::vector<std::vector<std::pair<std::uint32_t, RuleEntry>>> parts(n_blocks);
+  std::atomic<std::uint32_t> next{0};
+  auto work = [&](unsigned) {
+    std::vector<std::uint64_t> together(n_items, 0);
+    std::vector<std::uint32_t> touched;
+    // b beats c as a neighbour of a when n_ab / sqrt(n_b) > n_ac / sqrt(n_c) (n_a is common),
+    // i.e. n_ab^2 * n_c > n_ac^2 * n_b: exact in 128 bits.
+    auto beats = [&](std::uint32_t b, std::uint32_t c) {
+      const auto lhs = static_cast<unsigned __int128>(together[b]) * together[b] * db.support[c];
+      const auto rhs = static_cast<unsigned __int128>(together[c]) * together[c] * db.support[b];
+      return lhs != rhs ? lhs > rhs : b < c;
+    };
+    for (std::uint32_t block; (block = next.fetch_add(1, std::memory_order_relaxed)) < n_blocks;) {
+      auto& part = parts[block];
+      const std::uint32_t end = std::min(n_items, (block + 1) * kBlock);
+      for (std::uint32_t a = block * kBlock; a < end; ++a) {
+        touched.clear();
+        for (auto p = first[a]; p < first[a + 1]; ++p) {
+          const auto r = rows_of[p];
+          const std::uint64_t w = db.weight(r);
+          for (auto b : db.row(r)) {
+            if (b == a) continue;
+            if (together[b] == 0) touched.push_back(b);
+            together[b] += w;
+          }
+        }
+        const auto keep = std::min<std::size_t>(per_item, touched.size());
+        // The best `keep` to the front, in order; `touched` is cleared after.
+        std::partial_sort(touched.begin(), touched.begin() + static_cast<std::ptrdiff_t>(keep),
+                          touched.end(), beats);
+        for (std::size_t k = 0; k < keep; ++k)
+          part.push_back({a, {touched[k], static_cast<std::uint32_t>(together[touched[k]])}});
+        for (auto b : touched) together[b] = 0;
       }
     }
-    best = touched;
-    const auto keep = std::min<std::size_t>(per_item, best.size());
-    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end(),
-                      beats);
-    for (std::size_t k = 0; k < keep; ++k)
-      out.push_back({a, {best[k], static_cast<std::uint32_t>(together[best[k]])}});
-    for (auto b : touched) together[b] = 0;
+  };
+  run_workers(std::max(1u, std::min(threads, n_blocks)), work, [&] { next.store(n_blocks); });
+  for (auto& part : parts) {
+    out.insert(out.end(), part.begin(), part.end());
+    part = {};
   }
   return out;
 }

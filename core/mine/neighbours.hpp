@@ -17,8 +17,10 @@ inline constexpr std::uint32_t kDefaultNeighboursPerItem = 3;
 
 // (item, entry) pairs: entry.consequent is a neighbour, entry.count the baskets holding both.
 // At most `per_item` per item, the highest cosine n_ab / sqrt(n_a * n_b) first, ties by id;
-// compared exactly in integers. Costs the sum over distinct baskets of (basket size)^2.
+// compared exactly in integers. Costs the sum over distinct baskets of (basket size)^2, shared
+// among `threads` workers; the result is the same for any thread count.
 std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const TransactionDb& db,
-                                                                std::uint32_t per_item);
+                                                                std::uint32_t per_item,
+                                                                unsigned threads = 1);
 
 }  // namespace basketlift

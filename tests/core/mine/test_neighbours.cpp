@@ -63,7 +63,10 @@ TEST_CASE("top_neighbours equals a brute force on random baskets", "[neighbours]
   std::mt19937 rng(5);
   for (int trial = 0; trial < 200; ++trial) {
     std::vector<std::vector<std::string>> baskets;
-    const int n = 1 + static_cast<int>(rng() % 30), items = 2 + static_cast<int>(rng() % 12);
+    // Every tenth trial has hundreds of items: several blocks of them, shared among workers.
+    const bool wide = trial % 10 == 0;
+    const int n = wide ? 300 : 1 + static_cast<int>(rng() % 30);
+    const int items = wide ? 100 + static_cast<int>(rng() % 300) : 2 + static_cast<int>(rng() % 12);
     for (int b = 0; b < n; ++b) {
       std::vector<std::string> basket;
       const int k = 1 + static_cast<int>(rng() % 6);
@@ -72,7 +75,8 @@ TEST_CASE("top_neighbours equals a brute force on random baskets", "[neighbours]
     }
     const auto db = bltest::make_db(baskets);
     for (std::uint32_t per_item : {1u, 3u, 100u})
-      REQUIRE(same(top_neighbours(db, per_item), brute_force(db, per_item)));
+      for (unsigned threads : {1u, 2u, 3u})
+        REQUIRE(same(top_neighbours(db, per_item, threads), brute_force(db, per_item)));
   }
 }
 
