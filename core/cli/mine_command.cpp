@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -207,17 +208,20 @@ int run_mine(int argc, char** argv) {
   MineResult r;
   r.data = read_transactions(input, opt.ingest);
   const double ingest_seconds = since(ingest_start);
+  // Every output is written to its temp first; then all are renamed together. The itemsets
+  // stream into theirs while they are mined: they are never all in memory at once.
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  std::optional<ItemsetsWriter> itemsets_writer;
+  if (auto path = args.get("--itemsets-out")) {
+    files.push_back(std::make_unique<AtomicFile>(*path));
+    itemsets_writer.emplace(*files.back(), r.data.db.items);
+    opt.itemsets_sink = [&w = *itemsets_writer](const ItemsetTable& part) { w.write(part); };
+  }
   if (tty) std::fputs("\r\033[Kmining...\r", stderr);
   const auto mining_start = Clock::now();
   mine_db(r, opt);
   const double mining_seconds = since(mining_start);
   if (tty) std::fputs("\r\033[Kwriting...\r", stderr);
-  // Every output is written to its temp first; then all are renamed together.
-  std::vector<std::unique_ptr<AtomicFile>> files;
-  if (auto path = args.get("--itemsets-out")) {
-    files.push_back(std::make_unique<AtomicFile>(*path));
-    write_itemsets(*files.back(), r.itemsets, r.data.db.items);
-  }
   if (auto path = args.get("--rules-out")) {
     files.push_back(std::make_unique<AtomicFile>(*path));
     write_rules_csv(*files.back(), r.rules, r.itemsets, r.data.db.items, r.data.db.size());
@@ -249,8 +253,8 @@ int run_mine(int argc, char** argv) {
         "\"distinct_baskets\": %zu, \"bytes\": %llu, \"threads\": %u, "
         "\"ingest_seconds\": %.6f, \"mining_seconds\": %.6f, \"rows_per_second\": %.1f, "
         "\"mb_per_second\": %.3f}\n",
-        r.data.db.size(), r.data.db.items.size(), r.itemsets.size(), r.rules.size(), shapes,
-        seconds, r.min_count, ull(st.lines), ull(st.skipped_quantity + st.skipped_empty),
+        r.data.db.size(), r.data.db.items.size(), r.itemsets_found, r.rules.size(), shapes, seconds,
+        r.min_count, ull(st.lines), ull(st.skipped_quantity + st.skipped_empty),
         ull(st.skipped_quantity), ull(st.skipped_empty), ull(st.duplicates), r.data.db.rows(),
         ull(st.bytes), opt.threads, ingest_seconds, mining_seconds, rows_per_second, mb_per_second);
   } else {
@@ -276,7 +280,7 @@ int run_mine(int argc, char** argv) {
     std::fprintf(
         report,
         "min count %u: %zu frequent itemsets, %zu rules%s; mined in %.3f s, %.3f s in all\n",
-        r.min_count, r.itemsets.size(), r.rules.size(),
+        r.min_count, r.itemsets_found, r.rules.size(),
         opt.rule_shapes == RuleShapes::Bundle ? " (of the shapes a bundle stores)"
         : opt.rule_shapes == RuleShapes::None ? " (none asked for)"
                                               : "",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <mutex>
 #include <numeric>
 
 #include "mine/workers.hpp"
@@ -268,38 +269,55 @@ void append(ItemsetTable& out, const ItemsetTable& part) {
 
 }  // namespace
 
+void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, unsigned threads,
+                         const std::function<void(ItemsetTable&)>& on_part) {
+  ItemsetTable whole;
+  Miner main(params, whole);
+  if (!main.build(db)) return;
+  const std::uint32_t n = main.top_items();
+  if (n <= 1 || main.top_is_single_path()) {
+    main.mine_all();
+    on_part(whole);
+    return;
+  }
+  // Each top-level item's itemsets go to a part of their own, mined by whichever worker claims
+  // the item (in mine_all()'s order, so the parts end up in its row order). A finished part is
+  // handed over as soon as every part before it has been, then freed.
+  std::vector<ItemsetTable> parts(n);
+  std::vector<char> done(n, 0);
+  std::uint32_t handed = 0;  // parts handed over, in claim order
+  std::mutex order;
+  std::atomic<std::uint32_t> next{0};
+  auto work = [&](Miner& miner) {
+    for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+      miner.mine_top_item(n - 1 - k, parts[k]);
+      std::lock_guard lock(order);
+      done[k] = 1;
+      for (; handed < n && done[handed]; ++handed) {
+        on_part(parts[handed]);
+        parts[handed] = ItemsetTable();
+      }
+    }
+  };
+  run_workers(
+      std::max(1u, std::min(threads, n)),
+      [&](unsigned w) {
+        if (w == 0) return work(main);
+        Miner miner(params, main);
+        work(miner);
+      },
+      [&] { next.store(n); });  // the others stop early
+}
+
 ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, unsigned threads) {
   ItemsetTable out;
-  Miner main(params, out);
-  if (!main.build(db)) return out;
-  const std::uint32_t n = main.top_items();
-  if (threads > 1 && n > 1 && !main.top_is_single_path()) {
-    // Each top-level item's itemsets go to a table of their own, mined by whichever worker
-    // claims the item (in mine_all()'s order), and are concatenated in that order: the same
-    // rows in the same order as one thread.
-    std::vector<ItemsetTable> parts(n);
-    std::atomic<std::uint32_t> next{0};
-    auto work = [&](Miner& miner) {
-      for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
-        const std::uint32_t it = n - 1 - k;
-        miner.mine_top_item(it, parts[it]);
-      }
-    };
-    run_workers(
-        std::min(threads, n),
-        [&](unsigned w) {
-          if (w == 0) return work(main);
-          Miner miner(params, main);
-          work(miner);
-        },
-        [&] { next.store(n); });  // the others stop early
-    for (auto it = n; it-- > 0;) {
-      append(out, parts[it]);
-      parts[it] = ItemsetTable();
+  mine_fpgrowth_parts(db, params, threads, [&](ItemsetTable& part) {
+    if (out.size() == 0) {
+      out = std::move(part);
+    } else {
+      append(out, part);
     }
-    return out;
-  }
-  main.mine_all();
+  });
   return out;
 }
 

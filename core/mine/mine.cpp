@@ -35,8 +35,29 @@ void mine_db(MineResult& result, const MineOptions& options) {
       throw InputError("--min-support: must be in (0, 1], got " + format_double(f.value()));
     result.min_count = min_count_for_support(f, n);
   }
-  result.itemsets = mine_itemsets(result.data.db, MiningParams{result.min_count, options.max_len},
-                                  options.algorithm, options.threads);
+  const MiningParams mining{result.min_count, options.max_len};
+  if (!options.itemsets_sink) {
+    result.itemsets = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
+    result.itemsets_found = result.itemsets.size();
+  } else {
+    // Rules of a bundle's shapes (one or two items => one) look up itemsets of up to three.
+    const std::size_t keep = options.rule_shapes == RuleShapes::All      ? SIZE_MAX
+                             : options.rule_shapes == RuleShapes::Bundle ? 3
+                                                                         : 0;
+    auto take = [&](ItemsetTable& part) {
+      options.itemsets_sink(part);
+      result.itemsets_found += part.size();
+      for (std::size_t r = 0; r < part.size(); ++r)
+        if (part.itemset(r).size() <= keep) result.itemsets.add(part.itemset(r), part.counts[r]);
+    };
+    if (options.algorithm == Algorithm::Eclat) {
+      auto table = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
+      take(table);
+    } else {
+      mine_fpgrowth_parts(result.data.db, mining, options.threads, take);
+    }
+    result.itemsets.sort_canonical();
+  }
   if (options.rule_shapes == RuleShapes::None) return;
   RuleParams params = options.rules;
   std::size_t indexed = 0;  // every itemset

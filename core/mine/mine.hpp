@@ -1,6 +1,7 @@
 // The mining pipeline in one call: ingest -> frequent itemsets -> rules.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,12 +47,18 @@ struct MineOptions {
   // Each unsold catalog item's this many most similarly named items (core/similar_names.hpp).
   std::uint32_t similar_per_item = kDefaultSimilarPerItem;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
+  // When set, every frequent itemset is handed here, a part at a time, in the order FP-growth
+  // finds them (the canonical order with Eclat), and MineResult::itemsets keeps only the ones
+  // the rules need (RuleShapes: all, up to three items for a bundle's, none): memory then grows
+  // with the tree and those, not with every itemset found.
+  std::function<void(const ItemsetTable&)> itemsets_sink;
 };
 
 struct MineResult {
   Ingested data;
   std::uint32_t min_count = 0;
-  ItemsetTable itemsets;  // canonical order
+  ItemsetTable itemsets;  // canonical order; with an itemsets_sink only those the rules need
+  std::size_t itemsets_found = 0;  // every frequent itemset, kept or not
   std::vector<Rule> rules;
 };
 

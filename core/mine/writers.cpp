@@ -8,28 +8,34 @@
 
 namespace basketlift {
 
-void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict) {
-  // Each item's escaped label once, not once per itemset that holds it (millions on dense data).
-  std::vector<std::string> escaped(dict.size());
-  for (std::size_t i = 0; i < escaped.size(); ++i)
-    escaped[i] = escape_id(dict.label(static_cast<ItemId>(i)), " \t");
-  std::string buf;
+ItemsetsWriter::ItemsetsWriter(AtomicFile& file, const ItemDictionary& dict)
+    : file_(file), escaped_(dict.size()) {
+  for (std::size_t i = 0; i < escaped_.size(); ++i)
+    escaped_[i] = escape_id(dict.label(static_cast<ItemId>(i)), " \t");
+}
+
+void ItemsetsWriter::write(const ItemsetTable& table) {
   for (std::size_t r = 0; r < table.size(); ++r) {
     bool first = true;
     for (const ItemId i : table.itemset(r)) {
-      if (!first) buf += ' ';
+      if (!first) buf_ += ' ';
       first = false;
-      buf += escaped[i];
+      buf_ += escaped_[i];
     }
-    buf += '\t';
-    buf += std::to_string(table.counts[r]);
-    buf += '\n';
-    if (buf.size() > (1 << 16)) {
-      file.write(buf);
-      buf.clear();
+    buf_ += '\t';
+    buf_ += std::to_string(table.counts[r]);
+    buf_ += '\n';
+    if (buf_.size() > (1 << 16)) {
+      file_.write(buf_);
+      buf_.clear();
     }
   }
-  file.write(buf);
+  file_.write(buf_);
+  buf_.clear();
+}
+
+void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict) {
+  ItemsetsWriter(file, dict).write(table);
 }
 
 void write_itemsets(const std::string& path, const ItemsetTable& table,

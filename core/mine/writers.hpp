@@ -21,6 +21,19 @@ void write_rules_csv(const std::string& path, const std::vector<Rule>& rules,
 
 // The same two into an AtomicFile, left uncommitted (to commit with other outputs).
 void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict);
+
+// An itemsets file written a table (or a part of one, as mining hands them over) at a time;
+// each item's label is escaped once, not once per line that holds it.
+class ItemsetsWriter {
+ public:
+  ItemsetsWriter(AtomicFile& file, const ItemDictionary& dict);
+  void write(const ItemsetTable& table);
+
+ private:
+  AtomicFile& file_;
+  std::vector<std::string> escaped_;
+  std::string buf_;
+};
 void write_rules_csv(AtomicFile& file, const std::vector<Rule>& rules, const ItemsetTable& table,
                      const ItemDictionary& dict, std::uint64_t n);
 

@@ -4,6 +4,7 @@
 // against counts made here.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <regex>
@@ -400,9 +401,27 @@ TEST_CASE("cli: mine generates only the rules its outputs need, and the bundle i
     REQUIRE(r.status == 0);
     return r.out;
   };
-  const auto everything = mine({"--rules-out", dir.file("rules.csv"), "-o", dir.file("all.blb")});
+  const auto everything = mine({"--rules-out", dir.file("rules.csv"), "-o", dir.file("all.blb"),
+                                "--itemsets-out", dir.file("all-itemsets.txt")});
   const auto bundle_only = mine({"-o", dir.file("shapes.blb")});
   const auto itemsets_only = mine({"--itemsets-out", dir.file("itemsets.txt")});
+  // A bundle beside streamed itemsets: only itemsets of up to three items are kept for its rules.
+  mine({"-o", dir.file("streamed.blb"), "--itemsets-out", dir.file("streamed-itemsets.txt")});
+  // Streamed itemsets (nothing kept for rules) and itemsets written beside every rule: the same
+  // lines, as many as every summary counts, longer ones than a bundle's rules need among them.
+  auto sorted_lines = [&](const std::string& file) {
+    auto v = bltest::split(bltest::read_file(dir.file(file)), '\n');
+    std::erase(v, std::string());
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const auto streamed = sorted_lines("itemsets.txt");
+  CHECK(streamed == sorted_lines("all-itemsets.txt"));
+  CHECK(json_value(itemsets_only, "frequent_itemsets") == std::to_string(streamed.size()));
+  CHECK(json_value(bundle_only, "frequent_itemsets") == std::to_string(streamed.size()));
+  CHECK(std::any_of(streamed.begin(), streamed.end(), [](const std::string& line) {
+    return std::count(line.begin(), line.end(), ' ') >= 3;  // four items or more
+  }));
   CHECK(contains(everything, "\"rule_shapes\": \"all\""));
   CHECK(contains(bundle_only, "\"rule_shapes\": \"bundle\""));
   CHECK(contains(itemsets_only, "\"rule_shapes\": \"none\""));
@@ -428,6 +447,8 @@ TEST_CASE("cli: mine generates only the rules its outputs need, and the bundle i
                               "\"$1\": \"-\"");
   };
   CHECK(inspect(dir.file("all.blb")) == inspect(dir.file("shapes.blb")));
+  CHECK(inspect(dir.file("streamed.blb")) == inspect(dir.file("shapes.blb")));
+  CHECK(sorted_lines("streamed-itemsets.txt") == streamed);
   for (const char* cart : {"a", "b,c", "a,e", "d"}) {
     CAPTURE(cart);
     CHECK(bltest::run_cli({"recommend", dir.file("all.blb"), "--cart", cart, "--json"}).out ==
