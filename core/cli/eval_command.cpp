@@ -71,14 +71,16 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
   const auto& un = r.unserved;
   std::printf(
       "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
-      "\"bundle_bytes\": %llu, \"min_count\": %llu, \"unknown_targets\": %llu, "
+      "\"bundle_bytes\": %llu, \"bundle_gzip_bytes\": %llu, \"min_count\": %llu, "
+      "\"unknown_targets\": %llu, "
       "\"no_recommendable_target\": %llu, "
       "\"served_without_rules\": %llu, \"unserved\": {\"unknown_items\": %llu, "
       "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
-      u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.min_count),
-      u(r.unknown_targets), u(r.no_recommendable_target), u(r.served_without_rules),
-      u(un.unknown_items), u(un.below_support), u(un.no_rules), u(un.all_excluded));
+      u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes),
+      u(r.bundle_gzip_bytes), u(r.min_count), u(r.unknown_targets), u(r.no_recommendable_target),
+      u(r.served_without_rules), u(un.unknown_items), u(un.below_support), u(un.no_rules),
+      u(un.all_excluded));
 }
 
 void print_table(const EvalReport& r) {

@@ -1,5 +1,7 @@
 #include "eval/evaluate.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cmath>
@@ -14,6 +16,23 @@
 namespace basketlift {
 
 namespace {
+
+// Bytes of `data` as gzip -9 writes it: what the bundle costs a visitor over a gzipping server.
+std::uint64_t gzip_size(const std::vector<std::uint8_t>& data) {
+  z_stream z{};
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::bad_alloc();
+  std::vector<std::uint8_t> out(deflateBound(&z, static_cast<uLong>(data.size())));
+  z.next_in = const_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&z, Z_FINISH);
+  const std::uint64_t size = z.total_out;
+  deflateEnd(&z);
+  if (status != Z_STREAM_END) throw std::runtime_error("eval: gzip of the bundle failed");
+  return size;
+}
 
 std::uint64_t mix(std::uint64_t x) {  // splitmix64: a fixed, portable stream from the seed
   x += 0x9e3779b97f4a7c15ull;
@@ -187,6 +206,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   std::string error;
   auto bytes = encode_bundle(make_bundle_content(trained, o.mine, "eval", "", o.catalog));
   const auto bundle_bytes = bytes.size();
+  const auto bundle_gzip_bytes = gzip_size(bytes);
   auto bundle = Bundle::load(std::move(bytes), error);
   if (!bundle) throw std::runtime_error("eval: " + error);
   const auto& train = trained.data.db;
@@ -212,6 +232,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.train_baskets = train.size();
   report.bundle_rules = bundle->single_rule_count() + bundle->pair_rule_count();
   report.bundle_bytes = bundle_bytes;
+  report.bundle_gzip_bytes = bundle_gzip_bytes;
   report.min_count = trained.min_count;
   const std::size_t n_methods = configs.size() + 3;
   std::vector<Tally> tallies(n_methods);

@@ -58,8 +58,9 @@ struct UnservedBreakdown {
 
 struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
-  std::uint32_t min_count = 0;        // the mining's absolute support threshold, in baskets
-  std::uint64_t unknown_targets = 0;  // carts whose hidden item never occurs in training
+  std::uint64_t bundle_gzip_bytes = 0;  // what a visitor downloads when the server gzips it (-9)
+  std::uint32_t min_count = 0;          // the mining's absolute support threshold, in baskets
+  std::uint64_t unknown_targets = 0;    // carts whose hidden item never occurs in training
   // Test baskets that hold only items the catalog marks as not recommendable (no cart: such an
   // item is never the hidden one, since no kind may recommend it).
   std::uint64_t no_recommendable_target = 0;
