@@ -23,7 +23,9 @@ const siteDir = at('build/demo-site');
 const COLUMNS = ['--format', 'csv', '--order-col', 'InvoiceNo', '--item-col', 'StockCode', '--quantity-col', 'Quantity',
   '--user-col', 'CustomerID', '--date-col', 'InvoiceDate'];
 // Support 0.003 gives ~200k rules in a ~2 MB bundle, mined in ~1 s.
-const MINE = [...COLUMNS, '--min-support', '0.003', '--min-confidence', '0.1'];
+// Settings on the quality-for-bytes frontier (scripts/bundle-frontier.mjs, docs/EVALUATION.md).
+const MINE = [...COLUMNS, '--min-support', '0.005', '--min-confidence', '0.3', '--max-rules-per-antecedent', '5',
+  '--neighbours', '5'];
 // "Time to restock" shows a few customers who bought many items again and again; accounts with
 // more than 1500 purchases (wholesalers) are left out so the JSON the page loads stays small.
 const CUSTOMERS = [...COLUMNS, '--country-col', 'Country', '--top', '6', '--max-purchases', '1500'];
