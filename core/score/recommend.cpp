@@ -417,10 +417,10 @@ void Scorer::add_neighbours() {
     slot.sum += rules[k].evidence;
   };
   const bool branch_free = words_ == 1 && nonnegative_;
-  auto note = [&](std::size_t first, std::size_t end) {
+  auto note = [&](std::size_t first, std::size_t end, std::uint32_t at) {
     for (auto j = first; j < end; ++j) {
-      const unsigned bit = near_bit(rules_[j].consequent);
-      near_filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+      near_hits_.push_back({rules[j].consequent, cart_[at], at, rules[j].evidence});
+      near_max_ = std::max(near_max_, rules[j].evidence);
     }
   };
   auto visit_list = [&](std::size_t first, std::size_t count, std::uint32_t at) {
@@ -432,7 +432,7 @@ void Scorer::add_neighbours() {
   if (prepared_.neighbour_weight != 0)
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
-      note(l.near_first, l.near_end);
+      note(l.near_first, l.near_end, i);
       visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
     }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
@@ -442,7 +442,7 @@ void Scorer::add_neighbours() {
     if (popularity_[cart_[i]] != 0) continue;  // only products no basket holds have them
     const auto list = bundle_.similar(cart_[i]);
     const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
-    note(first, first + list.size());
+    note(first, first + list.size(), i);
     visit_list(first_similar_ + static_cast<std::size_t>(list.data() - alike.data()), list.size(),
                reason_at_[i]);
   }
@@ -521,30 +521,19 @@ std::uint32_t Scorer::strongest_reason(std::uint32_t item) const {
         best_item = cart_[hit.i];
         break;
       }
-  const unsigned bit = near_bit(item);
-  // No cart item lists it among its neighbours or similar names: the strongest rule decides.
-  if (!((near_filter_[bit >> 6] >> (bit & 63)) & 1)) return best_item;
-  // Else a neighbour or similar name of a cart item that reached it may outweigh that rule.
+  // A neighbour or similar name of a cart item that reached it may outweigh that rule: the
+  // strongest does, a tie going to the rule, then to the earlier cart position (then to the
+  // earlier entry of its list). None can when the rule is at least the best of them all.
   double best = rules[k].evidence;
-  const auto alike = bundle_.all_similar();
-  auto look = [&](std::uint32_t id, std::size_t first, std::size_t end) {
-    for (std::size_t j = first; j < end; ++j)
-      if (rules[j].consequent == item && rules[j].evidence > best) {
-        best = rules[j].evidence;
-        best_item = id;
-      }
-  };
-  const std::uint64_t* row = words_ == 1 ? &s.reasons : because_bits_.data() + s.reasons * words_;
-  for (std::size_t w = 0; w < words_; ++w)
-    for (std::uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
-      const auto at = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-      const std::uint32_t id = reasons_out_ ? request_cart_[at] : cart_[at];
-      look(id, lists_[id].near_first, lists_[id].near_end);
-      if (popularity_[id] == 0 && !alike.empty()) {
-        const auto list = bundle_.similar(id);
-        const auto first = first_similar_ + static_cast<std::size_t>(list.data() - alike.data());
-        look(id, first, first + list.size());
-      }
+  if (best >= near_max_) return best_item;
+  // A handful of entries per cart item: scanned directly, not through each reason's lists.
+  std::uint32_t best_at = UINT32_MAX;
+  for (const NearHit& h : near_hits_)
+    if (h.item == item &&
+        (h.evidence > best || (h.evidence == best && best_at != UINT32_MAX && h.at < best_at))) {
+      best = h.evidence;
+      best_at = h.at;
+      best_item = h.from;
     }
   return best_item;
 }
@@ -583,7 +572,8 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // becomes a candidate, at the cost of one store per call however many such items there are.
   slots_[n_items].state = blocked;
   max_per_family_ = req.max_per_family;
-  std::fill_n(near_filter_, 4, 0);
+  near_hits_.clear();
+  near_max_ = 0;
   for (auto k : families_) family_count_[k] = 0;
   families_.clear();
 

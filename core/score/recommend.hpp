@@ -261,10 +261,15 @@ class Scorer {
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
   std::uint32_t max_per_family_ = 0;
-  // The cart's neighbour lists' items this call, hashed to 256 bits: strongest_reason() reads a
-  // list only for an item that may be in one.
-  std::uint64_t near_filter_[4] = {};
-  static unsigned near_bit(std::uint32_t item) { return (item * 0x9E3779B1u) >> 24; }
+  // The entries of the cart's neighbour and similar-name lists that fired this call (`at`: the
+  // cart position they came from), and their highest evidence: a result whose strongest rule is
+  // at least that needs no look at them.
+  struct NearHit {
+    std::uint32_t item, from, at;
+    double evidence;
+  };
+  std::vector<NearHit> near_hits_;
+  double near_max_ = 0;
   std::vector<std::uint32_t> family_count_;  // per category, this call (when limited)
   std::vector<std::uint32_t> families_;      // categories counted this call
 };
