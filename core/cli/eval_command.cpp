@@ -37,6 +37,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             split again; temporal: its last 60 days) instead of the test split
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
+  --knn-k K                 the item-kNN baseline's k: each item's K most similar items
+                            (default {knn_k}; for choosing it with --validation)
   --next-only               temporal split: only the next-purchase evaluation
   --tune-next               temporal split: evaluate a grid of next-purchase settings on the
                             training part's last 84 days (bundle mined on the days before)
@@ -185,11 +187,16 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
 int run_eval(int argc, char** argv) {
   Args args(argc, argv, 2,
             with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog",
-                               "--similar-weight", "--max-per-family"}),
+                               "--similar-weight", "--max-per-family", "--knn-k"}),
             {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
              "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
+    // The core's default in place of {knn_k}.
+    const std::string text = kHelp;
+    const auto at = text.find("{knn_k}");
+    const std::string help =
+        text.substr(0, at) + std::to_string(kDefaultKnnK) + text.substr(at + 7);
+    std::fputs((help + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (args.positional().size() != 1) throw InputError("eval: expected exactly one INPUT file");
@@ -214,6 +221,10 @@ int run_eval(int argc, char** argv) {
   opt.use_history = !args.flag("--no-history");
   if (auto m = args.get_uint("--max-per-family"))
     opt.max_per_family = static_cast<std::uint32_t>(*m);
+  if (auto k = args.get_uint("--knn-k", UINT32_MAX)) {
+    if (*k == 0) throw InputError("--knn-k: must be at least 1");
+    opt.knn_k = static_cast<std::uint32_t>(*k);
+  }
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) {
     catalog = read_catalog(*path, opt.mine.ingest.max_record_bytes);

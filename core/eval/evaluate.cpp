@@ -96,6 +96,13 @@ class Cooccurrence {
       neighbours_[fill[a]++] = {c, sim};
       neighbours_[fill[c]++] = {a, sim};
     }
+    // Each item's list most similar first (ties by id), so its best k are a prefix.
+    for (std::size_t i = 0; i + 1 < offsets_.size(); ++i)
+      std::sort(neighbours_.begin() + static_cast<std::ptrdiff_t>(offsets_[i]),
+                neighbours_.begin() + static_cast<std::ptrdiff_t>(offsets_[i + 1]),
+                [](const Neighbour& x, const Neighbour& y) {
+                  return x.sim != y.sim ? x.sim > y.sim : x.item < y.item;
+                });
   }
   struct Neighbour {
     ItemId item;
@@ -234,7 +241,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.bundle_bytes = bundle_bytes;
   report.bundle_gzip_bytes = bundle_gzip_bytes;
   report.min_count = trained.min_count;
-  const std::size_t n_methods = configs.size() + 3;
+  const std::size_t n_methods = configs.size() + 4;
   std::vector<Tally> tallies(n_methods);
   for (auto& t : tallies) {
     t.shown.assign(n_items, false);
@@ -331,6 +338,16 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
               for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
         },
         tallies[configs.size() + 2]);
+    scored(
+        [&](auto&& add) {
+          for (auto a : cart)
+            if (a < sold) {
+              const auto all = cooc.of(a);
+              for (const auto& nb : all.first(std::min<std::size_t>(o.knn_k, all.size())))
+                add(nb.item, nb.sim);
+            }
+        },
+        tallies[configs.size() + 3]);
     list.clear();
     for (auto i : bundle->popular_order()) {
       if (list.size() == 10) break;
@@ -369,6 +386,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.methods.push_back({"popularity", tallies[configs.size() + 1].metrics(report.test_carts)});
   report.methods.push_back(
       {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
+  report.methods.push_back({"item-knn", tallies[configs.size() + 3].metrics(report.test_carts)});
   return report;
 }
 

@@ -16,6 +16,10 @@ namespace basketlift {
 
 enum class SplitKind { Random, Temporal };
 
+// The item-kNN baseline's k by default: the best of 1-5, 10, 20, 50 and 100 on Online Retail's
+// validation split (temporal, with the catalog); see docs/EVALUATION.md.
+inline constexpr std::uint32_t kDefaultKnnK = 3;
+
 struct EvalOptions {
   MineOptions mine;  // how the training split is mined
   SplitKind split = SplitKind::Random;
@@ -27,6 +31,9 @@ struct EvalOptions {
   // basketlift's RecommendRequest::max_per_family (0: no limit): what a family limit costs in
   // hit rate and gains in families shown.
   std::uint32_t max_per_family = 0;
+  // The item-kNN baseline's k: each item's k most similar items (cosine of co-occurrence counts),
+  // summed over the cart. Chosen on the validation split (docs/EVALUATION.md).
+  std::uint32_t knn_k = kDefaultKnnK;
 };
 
 struct MethodMetrics {

@@ -83,6 +83,30 @@ TEST_CASE("eval: unserved carts by reason, unknown hidden items", "[eval]") {
                                        "rules whose consequents are all in the cart or history"));
 }
 
+TEST_CASE("eval: item-kNN keeps each item's k most similar; with every one it is cooccurrence",
+          "[eval]") {
+  bltest::TempDir dir;
+  auto metrics = [&](const char* k) {
+    auto args = eval_args(dir);
+    args.insert(args.end(), {"--knn-k", k});
+    const auto j = run_json(args);
+    return std::pair{j.at("methods").at("item-knn"), j.at("methods").at("cooccurrence")};
+  };
+  // No item here has 1000 co-purchased items: every list is whole, the sums are the same.
+  const auto [all, cooc] = metrics("1000");
+  for (const char* m : {"hr@5", "hr@10", "mrr@10", "coverage", "served"})
+    CHECK(all.at(m).number() == cooc.at(m).number());
+  // One neighbour each: a cart item's best only, so never more distinct items shown.
+  const auto [one, cooc1] = metrics("1");
+  CHECK(one.at("coverage").number() <= cooc1.at("coverage").number());
+  CHECK(run_cli([&] {
+          auto args = eval_args(dir);
+          args.insert(args.end(), {"--knn-k", "0"});
+          return args;
+        }())
+            .status == 2);
+}
+
 TEST_CASE("eval --validation: the training part's last 60 days, never the test carts", "[eval]") {
   bltest::TempDir dir;
   auto args = eval_args(dir);
