@@ -18,9 +18,21 @@
 #include <string_view>
 #include <vector>
 
+#include "model/error.hpp"
 #include "model/transactions.hpp"
 
 namespace bltest {
+
+// The message of the InputError `f` throws ("" when it throws none).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const basketlift::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 namespace fs = std::filesystem;
 

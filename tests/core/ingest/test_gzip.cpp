@@ -11,6 +11,7 @@
 
 namespace {
 
+using bltest::error_of;
 using namespace basketlift;
 using bltest::contains;
 
@@ -32,16 +33,6 @@ std::string big_baskets() {
   for (int i = 0; i < 20000; ++i)
     text += std::to_string(i % 97) + " " + std::to_string(i * 31 % 89 + 100) + "\n";
   return text;
-}
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
 }
 
 IngestOptions with_threads(unsigned threads) {

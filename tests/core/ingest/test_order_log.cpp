@@ -335,13 +335,16 @@ TEST_CASE("format auto-detection: lone-CR line ends are refused, never read as b
         bltest::sorted_baskets({{"a", "b"}, {"c"}}));
 }
 
+// An Online Retail-like order log whose columns are not the defaults.
+const char* const kRetailTable =
+    "InvoiceNo,StockCode,Description,Quantity\n"
+    "536365,85123A,HEART,6\n536365,71053,LANTERN,6\n536366,22633,WARMER,6\n";
+
 TEST_CASE("format auto-detection: a named column not in the header is an error listing columns",
           "[ingest][format]") {
   bltest::TempDir dir;
   const auto path = dir.file("retail.csv");
-  bltest::write_file(path,
-                     "InvoiceNo,StockCode,Description,Quantity\n"
-                     "536365,85123A,HEART,6\n536365,71053,LANTERN,6\n536366,22633,WARMER,6\n");
+  bltest::write_file(path, kRetailTable);
   // A misspelled --order-col used to make the file "baskets" of four fields each.
   for (auto [order, item] : {std::pair<std::string, std::string>{"InvoiceNumber", "StockCode"},
                              {"InvoiceNo", "Stockcode"}}) {
@@ -370,9 +373,7 @@ TEST_CASE("format auto-detection: a table without the default columns is not tak
           "[ingest][format]") {
   bltest::TempDir dir;
   const auto path = dir.file("retail.csv");
-  bltest::write_file(path,
-                     "InvoiceNo,StockCode,Description,Quantity\n"
-                     "536365,85123A,HEART,6\n536365,71053,LANTERN,6\n536366,22633,WARMER,6\n");
+  bltest::write_file(path, kRetailTable);
   auto msg = error_of(path, {});
   CHECK(contains(msg, path + ": looks like a table, not baskets: its first 4 lines all have 4"));
   CHECK(contains(msg, "columns: InvoiceNo, StockCode, Description, Quantity"));

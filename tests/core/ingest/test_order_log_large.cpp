@@ -17,6 +17,7 @@
 #include <map>
 #include <random>
 
+#include "csv_records.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/order_log.hpp"
 #include "model/dates.hpp"
@@ -30,69 +31,9 @@ using namespace basketlift;
 // ---------------------------------------------------------------------------------------------
 // CSV records: CsvReader vs scanner-cut blocks.
 
-struct Records {
-  std::vector<std::vector<std::string>> fields;
-  std::vector<std::uint64_t> lines;
-  std::string error;  // empty: none
-  bool operator==(const Records&) const = default;
-};
-
-Records read_with_csv_reader(const std::string& path) {
-  Records out;
-  InputFile in(path);
-  CsvReader csv(in);
-  try {
-    while (csv.next()) {
-      std::vector<std::string> f;
-      for (std::size_t i = 0; i < csv.size(); ++i) f.emplace_back(csv.field(i));
-      out.fields.push_back(std::move(f));
-      out.lines.push_back(csv.line());
-    }
-  } catch (const InputError& e) {
-    out.error = e.what();
-  }
-  return out;
-}
-
-// Feeds `text` to the scanner in random pieces, cuts at a random subset of the record ends it
-// reports, and parses each block on its own.
-// (The parser unescapes quoted fields in place, so lines are counted on the original text.)
-// With `wanted`, the parser may skip the fields after the first `wanted`.
-Records read_with_blocks(const std::string& path, const std::string& original, std::mt19937& rng,
-                         std::size_t wanted = SIZE_MAX) {
-  std::string text = original;
-  CsvBoundaryScanner scanner;
-  std::vector<std::size_t> cuts;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t n = std::min<std::size_t>(text.size() - at, 1 + rng() % 16);
-    const auto end = scanner.feed(text.data() + at, n);
-    if (end != CsvBoundaryScanner::npos && rng() % 2) cuts.push_back(at + end);
-    at += n;
-  }
-  cuts.push_back(text.size());
-  Records out;
-  std::size_t begin = 0;
-  std::uint64_t line = 1;
-  try {
-    for (auto cut : cuts) {
-      if (cut == begin && cut != text.size()) continue;
-      CsvBlockParser parser(text.data() + begin, text.data() + cut, line, path);
-      while (parser.next(wanted)) {
-        std::vector<std::string> f;
-        for (std::size_t i = 0; i < parser.size(); ++i) f.emplace_back(parser.field(i));
-        out.fields.push_back(std::move(f));
-        out.lines.push_back(parser.line());
-      }
-      line += static_cast<std::uint64_t>(
-          std::count(original.begin() + static_cast<std::ptrdiff_t>(begin),
-                     original.begin() + static_cast<std::ptrdiff_t>(cut), '\n'));
-      begin = cut;
-    }
-  } catch (const InputError& e) {
-    out.error = e.what();
-  }
-  return out;
-}
+using bltest::read_with_blocks;
+using bltest::read_with_csv_reader;
+using bltest::Records;
 
 std::string show(const std::string& s) {
   std::string out;

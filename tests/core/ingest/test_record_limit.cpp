@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "csv_records.hpp"
 #include "ingest/catalog.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/order_log.hpp"
@@ -17,16 +18,9 @@ namespace {
 
 using namespace basketlift;
 using bltest::contains;
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using bltest::error_of;
+using bltest::read_with_blocks;
+using bltest::read_with_csv_reader;
 
 std::string too_long(const std::string& path, std::uint64_t line, std::size_t max) {
   std::string out = path;
@@ -35,65 +29,6 @@ std::string too_long(const std::string& path, std::uint64_t line, std::size_t ma
   out += ": record longer than ";
   out += std::to_string(max);
   return out + " bytes";
-}
-
-struct Records {
-  std::vector<std::vector<std::string>> fields;
-  std::vector<std::uint64_t> lines;
-  std::string error;
-  bool operator==(const Records&) const = default;
-};
-
-Records with_csv_reader(const std::string& path, std::size_t max) {
-  Records out;
-  InputFile in(path, max);
-  CsvReader csv(in);
-  try {
-    while (csv.next()) {
-      auto& f = out.fields.emplace_back();
-      for (std::size_t i = 0; i < csv.size(); ++i) f.emplace_back(csv.field(i));
-      out.lines.push_back(csv.line());
-    }
-  } catch (const InputError& e) {
-    out.error = e.what();
-  }
-  return out;
-}
-
-// Blocks cut at a random subset of the record ends the scanner reports, each parsed alone.
-Records with_blocks(const std::string& path, const std::string& original, std::size_t max,
-                    std::mt19937& rng) {
-  std::string text = original;
-  CsvBoundaryScanner scanner;
-  std::vector<std::size_t> cuts;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t n = std::min<std::size_t>(text.size() - at, 1 + rng() % 16);
-    const auto end = scanner.feed(text.data() + at, n);
-    if (end != CsvBoundaryScanner::npos && rng() % 2) cuts.push_back(at + end);
-    at += n;
-  }
-  cuts.push_back(text.size());
-  Records out;
-  std::size_t begin = 0;
-  std::uint64_t line = 1;
-  try {
-    for (auto cut : cuts) {
-      if (cut == begin && cut != text.size()) continue;
-      CsvBlockParser parser(text.data() + begin, text.data() + cut, line, path, max);
-      while (parser.next()) {
-        auto& f = out.fields.emplace_back();
-        for (std::size_t i = 0; i < parser.size(); ++i) f.emplace_back(parser.field(i));
-        out.lines.push_back(parser.line());
-      }
-      line += static_cast<std::uint64_t>(
-          std::count(original.begin() + static_cast<std::ptrdiff_t>(begin),
-                     original.begin() + static_cast<std::ptrdiff_t>(cut), '\n'));
-      begin = cut;
-    }
-  } catch (const InputError& e) {
-    out.error = e.what();
-  }
-  return out;
 }
 
 IngestOptions limited(InputFormat format, std::size_t max, unsigned threads, std::size_t block) {
@@ -138,7 +73,7 @@ TEST_CASE("record limit: exactly max bytes pass, one more is an error naming the
       }
       // CsvReader draws the line at the same byte.
       std::mt19937 rng(7);
-      CHECK(with_csv_reader(path, 16) == with_blocks(path, text, 16, rng));
+      CHECK(read_with_csv_reader(path, 16) == read_with_blocks(path, text, rng, SIZE_MAX, 16));
     }
   }
   // The header is a record too.
@@ -161,17 +96,17 @@ TEST_CASE("record limit: CsvReader and blocks agree on random soups under tiny l
     for (std::size_t k = 0; k < n; ++k) text += alphabet[rng() % sizeof alphabet];
     bltest::write_file(path, text);
     const std::size_t max = 1 + rng() % 12;
-    const auto want = with_csv_reader(path, max);
+    const auto want = read_with_csv_reader(path, max);
     for (int cut = 0; cut < 4; ++cut) {
       CAPTURE(text, max);
-      const auto got = with_blocks(path, text, max, rng);
+      const auto got = read_with_blocks(path, text, rng, SIZE_MAX, max);
       REQUIRE(got.error == want.error);
       REQUIRE(got.fields == want.fields);
       REQUIRE(got.lines == want.lines);
     }
     // Unlimited, the same records, as long as none is too long.
     if (want.error.empty() || !contains(want.error, "record longer")) {
-      const auto unlimited = with_csv_reader(path, kDefaultMaxRecordBytes);
+      const auto unlimited = read_with_csv_reader(path);
       if (want.error.empty()) CHECK(unlimited == want);
     }
   }

@@ -21,6 +21,7 @@ using basketlift::AtomicFile;
 using basketlift::InputError;
 using basketlift::NamedPath;
 using bltest::contains;
+using bltest::error_of;
 
 mode_t mode_of(const std::string& path) {
   struct stat st {};
@@ -56,17 +57,6 @@ pid_t dead_pid() {
   REQUIRE(kill(pid, 0) == -1);
   REQUIRE(errno == ESRCH);
   return pid;
-}
-
-// The message of the InputError `f` throws ("" when it throws none).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Redirects this process's stdout to `path` while alive.
