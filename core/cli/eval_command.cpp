@@ -1,6 +1,7 @@
 // `eval`: offline evaluation on a held-out split, and `--tune` to choose scoring defaults on a
 // validation split carved from the training part (never from the test split).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <optional>
 
@@ -38,7 +39,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --tune                    evaluate a grid of scoring settings on a validation split taken
                             from the training part (temporal: its last 60 days), not the test
   --knn-k K                 the item-kNN baseline's k: each item's K most similar items
-                            (default {knn_k}; for choosing it with --validation)
+                            (default {knn_k}); auto: the best of 1 to 500 on the validation
+                            split (another mining run), named on stderr
   --next-only               temporal split: only the next-purchase evaluation
   --tune-next               temporal split: evaluate a grid of next-purchase settings on the
                             training part's last 84 days (bundle mined on the days before)
@@ -72,14 +74,14 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
         format_double(next->frequent_p5).c_str());
   const auto& un = r.unserved;
   std::printf(
-      "}, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
+      "}, \"knn_k\": %u, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"bundle_gzip_bytes\": %llu, \"min_count\": %llu, "
       "\"unknown_targets\": %llu, "
       "\"no_recommendable_target\": %llu, "
       "\"served_without_rules\": %llu, \"unserved\": {\"unknown_items\": %llu, "
       "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
-      u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes),
+      r.knn_k, u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes),
       u(r.bundle_gzip_bytes), u(r.min_count), u(r.unknown_targets), u(r.no_recommendable_target),
       u(r.served_without_rules), u(un.unknown_items), u(un.below_support), u(un.no_rules),
       u(un.all_excluded));
@@ -108,6 +110,8 @@ void print_table(const EvalReport& r) {
 }
 
 constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
+// The k --knn-k auto tries on the validation split.
+constexpr std::array<std::uint32_t, 10> kKnnGrid = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
 
 int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::string>& supports) {
   const auto train = training_part(data, opt);
@@ -221,10 +225,12 @@ int run_eval(int argc, char** argv) {
   opt.use_history = !args.flag("--no-history");
   if (auto m = args.get_uint("--max-per-family"))
     opt.max_per_family = static_cast<std::uint32_t>(*m);
-  if (auto k = args.get_uint("--knn-k", UINT32_MAX)) {
-    if (*k == 0) throw InputError("--knn-k: must be at least 1");
-    opt.knn_k = static_cast<std::uint32_t>(*k);
-  }
+  const bool knn_auto = args.get("--knn-k") == "auto";
+  if (!knn_auto)
+    if (auto k = args.get_uint("--knn-k", UINT32_MAX)) {
+      if (*k == 0) throw InputError("--knn-k: must be at least 1 or auto");
+      opt.knn_k = static_cast<std::uint32_t>(*k);
+    }
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) {
     catalog = read_catalog(*path, opt.mine.ingest.max_record_bytes);
@@ -252,14 +258,33 @@ int run_eval(int argc, char** argv) {
   }
   if (args.flag("--validation")) {
     const auto train = training_part(data, opt);
-    const auto report = evaluate(train, validation_options(train, opt, kValidationDays), {scoring});
+    auto v = validation_options(train, opt, kValidationDays);
+    if (knn_auto) v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};  // each reported
+    const auto report = evaluate(train, v, {scoring});
     if (args.flag("--json"))
       print_json(report, std::nullopt);
     else
       print_table(report);
     return 0;
   }
+  std::optional<double> knn_validation_hr10;
+  if (knn_auto) {
+    // The best of a grid on the validation split (ties: the smaller k); then the test split.
+    const auto train = training_part(data, opt);
+    auto v = validation_options(train, opt, kValidationDays);
+    v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};
+    const auto tuned = evaluate(train, v, {scoring});
+    for (const auto& m : tuned.methods)
+      if (m.name.starts_with("item-knn@") &&
+          (!knn_validation_hr10 || m.metrics.hr10 > *knn_validation_hr10)) {
+        knn_validation_hr10 = m.metrics.hr10;
+        opt.knn_k = static_cast<std::uint32_t>(std::stoul(m.name.substr(9)));
+      }
+  }
   const auto report = evaluate(data, opt, {scoring});
+  if (knn_validation_hr10)
+    std::fprintf(stderr, "eval: item-knn k = %u, the best on the validation split (HR@10 %s)\n",
+                 opt.knn_k, format_double(*knn_validation_hr10).c_str());
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
     next = evaluate_next_purchase(data, opt);

@@ -240,8 +240,9 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.bundle_rules = bundle->single_rule_count() + bundle->pair_rule_count();
   report.bundle_bytes = bundle_bytes;
   report.bundle_gzip_bytes = bundle_gzip_bytes;
+  report.knn_k = o.knn_k;
   report.min_count = trained.min_count;
-  const std::size_t n_methods = configs.size() + 4;
+  const std::size_t n_methods = configs.size() + 4 + o.knn_k_grid.size();
   std::vector<Tally> tallies(n_methods);
   for (auto& t : tallies) {
     t.shown.assign(n_items, false);
@@ -338,16 +339,21 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
               for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
         },
         tallies[configs.size() + 2]);
-    scored(
-        [&](auto&& add) {
-          for (auto a : cart)
-            if (a < sold) {
-              const auto all = cooc.of(a);
-              for (const auto& nb : all.first(std::min<std::size_t>(o.knn_k, all.size())))
-                add(nb.item, nb.sim);
-            }
-        },
-        tallies[configs.size() + 3]);
+    auto knn = [&](std::uint32_t k, Tally& tally) {
+      scored(
+          [&](auto&& add) {
+            for (auto a : cart)
+              if (a < sold) {
+                const auto all = cooc.of(a);
+                for (const auto& nb : all.first(std::min<std::size_t>(k, all.size())))
+                  add(nb.item, nb.sim);
+              }
+          },
+          tally);
+    };
+    knn(o.knn_k, tallies[configs.size() + 3]);
+    for (std::size_t g = 0; g < o.knn_k_grid.size(); ++g)
+      knn(o.knn_k_grid[g], tallies[configs.size() + 4 + g]);
     list.clear();
     for (auto i : bundle->popular_order()) {
       if (list.size() == 10) break;
@@ -387,6 +393,9 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.methods.push_back(
       {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
   report.methods.push_back({"item-knn", tallies[configs.size() + 3].metrics(report.test_carts)});
+  for (std::size_t g = 0; g < o.knn_k_grid.size(); ++g)
+    report.methods.push_back({"item-knn@" + std::to_string(o.knn_k_grid[g]),
+                              tallies[configs.size() + 4 + g].metrics(report.test_carts)});
   return report;
 }
 

@@ -34,6 +34,8 @@ struct EvalOptions {
   // The item-kNN baseline's k: each item's k most similar items (cosine of co-occurrence counts),
   // summed over the cart. Chosen on the validation split (docs/EVALUATION.md).
   std::uint32_t knn_k = kDefaultKnnK;
+  // More item-kNN baselines, one per k here, reported as "item-knn@K" (for choosing k).
+  std::vector<std::uint32_t> knn_k_grid;
 };
 
 struct MethodMetrics {
@@ -66,6 +68,7 @@ struct UnservedBreakdown {
 struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
   std::uint64_t bundle_gzip_bytes = 0;  // what a visitor downloads when the server gzips it (-9)
+  std::uint32_t knn_k = 0;              // the item-kNN baseline's k
   std::uint32_t min_count = 0;          // the mining's absolute support threshold, in baskets
   std::uint64_t unknown_targets = 0;    // carts whose hidden item never occurs in training
   // Test baskets that hold only items the catalog marks as not recommendable (no cart: such an

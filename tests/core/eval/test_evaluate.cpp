@@ -99,12 +99,23 @@ TEST_CASE("eval: item-kNN keeps each item's k most similar; with every one it is
   // One neighbour each: a cart item's best only, so never more distinct items shown.
   const auto [one, cooc1] = metrics("1");
   CHECK(one.at("coverage").number() <= cooc1.at("coverage").number());
-  CHECK(run_cli([&] {
-          auto args = eval_args(dir);
-          args.insert(args.end(), {"--knn-k", "0"});
-          return args;
-        }())
-            .status == 2);
+  for (const char* bad : {"0", "many"}) {
+    auto args = eval_args(dir);
+    args.insert(args.end(), {"--knn-k", bad});
+    const auto r = run_cli(args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("--knn-k"));
+  }
+  // auto: chosen on the validation split from the grid, named on stderr and in the JSON.
+  auto args = eval_args(dir);
+  args.insert(args.end(), {"--knn-k", "auto", "--json"});
+  const auto r = run_cli(args);
+  REQUIRE(r.status == 0);
+  const auto chosen = kindstest::parse_json(r.out).at("knn_k").number();
+  CHECK_THAT(r.err, Catch::Contains("item-knn k = " + std::to_string(static_cast<int>(chosen)) +
+                                    ", the best on the validation split"));
+  CHECK((chosen == 1 || chosen == 2 || chosen == 3 || chosen == 5 || chosen == 10 || chosen == 20 ||
+         chosen == 50 || chosen == 100 || chosen == 200 || chosen == 500));
 }
 
 TEST_CASE("eval --validation: the training part's last 60 days, never the test carts", "[eval]") {
