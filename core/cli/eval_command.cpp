@@ -2,6 +2,7 @@
 // validation split carved from the training part (never from the test split).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -61,11 +62,19 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
     const auto& m = r.methods[i].metrics;
     std::printf(
         "%s%s: {\"hr@5\": %s, \"hr@10\": %s, \"mrr@10\": %s, \"coverage\": %s, \"served\": %s, "
-        "\"families@4\": %s}",
+        "\"families@4\": %s",
         i ? ", " : "", json_string(r.methods[i].name).c_str(), format_double(m.hr5).c_str(),
         format_double(m.hr10).c_str(), format_double(m.mrr10).c_str(),
         format_double(m.coverage).c_str(), format_double(m.served).c_str(),
         format_double(m.families4).c_str());
+    // basketlift's HR@10 over this baseline's, with its 95 % bootstrap interval (a bound is null
+    // when resamples where the baseline hits nothing make it unbounded).
+    auto bound = [](double x) { return std::isfinite(x) ? format_double(x) : std::string("null"); };
+    if (std::isfinite(m.ratio))
+      std::printf(", \"basketlift_hr@10_ratio\": %s, \"ratio_ci95\": [%s, %s]",
+                  format_double(m.ratio).c_str(), bound(m.ratio_lo).c_str(),
+                  bound(m.ratio_hi).c_str());
+    std::printf("}");
   }
   if (next)
     std::printf(
@@ -90,11 +99,15 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
 void print_table(const EvalReport& r) {
   std::printf("%llu test carts, %llu training baskets, %llu rules in the bundle\n", u(r.test_carts),
               u(r.train_baskets), u(r.bundle_rules));
-  std::printf("%-14s %7s %7s %7s %9s %7s %11s\n", "method", "HR@5", "HR@10", "MRR@10", "coverage",
-              "served", "families@4");
-  for (const auto& [name, m] : r.methods)
-    std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f %11.3f\n", name.c_str(), m.hr5, m.hr10,
-                m.mrr10, m.coverage, m.served, m.families4);
+  std::printf("%-14s %7s %7s %7s %9s %7s %11s  %s\n", "method", "HR@5", "HR@10", "MRR@10",
+              "coverage", "served", "families@4", "basketlift HR@10 / this [95% CI]");
+  for (const auto& [name, m] : r.methods) {
+    std::printf("%-14s %7.4f %7.4f %7.4f %9.4f %7.4f %11.3f", name.c_str(), m.hr5, m.hr10, m.mrr10,
+                m.coverage, m.served, m.families4);
+    if (std::isfinite(m.ratio))
+      std::printf("  %.2f [%.2f, %.2f]", m.ratio, m.ratio_lo, m.ratio_hi);  // "inf": unbounded
+    std::printf("\n");
+  }
   const auto& un = r.unserved;
   std::printf(
       "basketlift served %llu carts with no item rule firing (by new products' similar names or "

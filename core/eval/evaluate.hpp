@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ struct MethodMetrics {
   // Distinct families (catalog categories; an item without one is a family of its own) among the
   // first 4 recommendations, averaged over carts: how varied a 4-slot widget looks.
   double families4 = 0;
+  // basketlift's HR@10 divided by this method's, and its 95 % bootstrap interval (1,000
+  // resamples of the test carts, percentiles); NaN for basketlift itself and where this
+  // method's HR@10 is 0.
+  double ratio = std::numeric_limits<double>::quiet_NaN();
+  double ratio_lo = std::numeric_limits<double>::quiet_NaN();
+  double ratio_hi = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct EvalResult {

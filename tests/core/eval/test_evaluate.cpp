@@ -118,6 +118,35 @@ TEST_CASE("eval: item-kNN keeps each item's k most similar; with every one it is
          chosen == 50 || chosen == 100 || chosen == 200 || chosen == 500));
 }
 
+TEST_CASE("eval: basketlift's HR@10 over each baseline's, with a bootstrap interval around it",
+          "[eval]") {
+  bltest::TempDir dir;
+  auto args = eval_args(dir);
+  const auto j = run_json(args);
+  const auto& methods = j.at("methods");
+  const double ours = methods.at("basketlift").at("hr@10").number();
+  CHECK(!methods.at("basketlift").object().count("basketlift_hr@10_ratio"));
+  int with_ratio = 0;
+  for (const char* name : {"seed", "popularity", "cooccurrence", "item-knn"}) {
+    CAPTURE(name);
+    const auto& m = methods.at(name);
+    const double theirs = m.at("hr@10").number();
+    if (theirs == 0) {
+      CHECK(!m.object().count("basketlift_hr@10_ratio"));
+      continue;
+    }
+    ++with_ratio;
+    const double ratio = m.at("basketlift_hr@10_ratio").number();
+    CHECK(ratio == Approx(ours / theirs));
+    const auto& ci = m.at("ratio_ci95").array();
+    REQUIRE(ci.size() == 2);
+    // Five carts: resamples where the baseline hits nothing leave the interval unbounded (null).
+    CHECK(ci[0].number() <= ratio);
+    if (!std::holds_alternative<std::nullptr_t>(ci[1].v)) CHECK(ratio <= ci[1].number());
+  }
+  CHECK(with_ratio > 0);
+}
+
 TEST_CASE("eval --validation: the training part's last 60 days, never the test carts", "[eval]") {
   bltest::TempDir dir;
   auto args = eval_args(dir);
