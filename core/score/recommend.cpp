@@ -189,6 +189,17 @@ void Scorer::prepare(const ScoringParams& p) {
   for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
     rules_[at] = {similar[i].consequent, similar[i].count,
                   p.similar_weight * similar[i].count / kSimilarityScale};
+  // Each item's highest neighbour or similar-name evidence (strongest_reason()'s early exit).
+  near_max_of_.assign(lists_.size(), 0.0);
+  for (std::size_t a = 0; a < lists_.size(); ++a)
+    for (auto j = lists_[a].near_first; j < lists_[a].near_end; ++j)
+      near_max_of_[a] = std::max(near_max_of_[a], rules_[j].evidence);
+  for (std::size_t a = 0; a < lists_.size() && !similar.empty(); ++a) {
+    const auto list = bundle_.similar(static_cast<std::uint32_t>(a));
+    const auto first = first_similar_ + static_cast<std::size_t>(list.data() - similar.data());
+    for (auto j = first; j < first + list.size(); ++j)
+      near_max_of_[a] = std::max(near_max_of_[a], rules_[j].evidence);
+  }
   if (!bundle_.unrecommendable().empty())
     for (auto& r : rules_)
       if (!bundle_.recommendable(r.consequent)) r.consequent = bundle_.item_count();
@@ -418,10 +429,9 @@ void Scorer::add_neighbours() {
   };
   const bool branch_free = words_ == 1 && nonnegative_;
   auto note = [&](std::size_t first, std::size_t end, std::uint32_t at) {
-    for (auto j = first; j < end; ++j) {
-      near_hits_.push_back({rules[j].consequent, cart_[at], at, rules[j].evidence});
-      near_max_ = std::max(near_max_, rules[j].evidence);
-    }
+    near_ranges_.push_back(
+        {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end), cart_[at], at});
+    near_max_ = std::max(near_max_, near_max_of_[cart_[at]]);
   };
   auto visit_list = [&](std::size_t first, std::size_t count, std::uint32_t at) {
     if (branch_free)
@@ -528,13 +538,15 @@ std::uint32_t Scorer::strongest_reason(std::uint32_t item) const {
   if (best >= near_max_) return best_item;
   // A handful of entries per cart item: scanned directly, not through each reason's lists.
   std::uint32_t best_at = UINT32_MAX;
-  for (const NearHit& h : near_hits_)
-    if (h.item == item &&
-        (h.evidence > best || (h.evidence == best && best_at != UINT32_MAX && h.at < best_at))) {
-      best = h.evidence;
-      best_at = h.at;
-      best_item = h.from;
-    }
+  for (const NearRange& r : near_ranges_)
+    for (auto j = r.first; j < r.end; ++j)
+      if (rules[j].consequent == item &&
+          (rules[j].evidence > best ||
+           (rules[j].evidence == best && best_at != UINT32_MAX && r.at < best_at))) {
+        best = rules[j].evidence;
+        best_at = r.at;
+        best_item = r.from;
+      }
   return best_item;
 }
 
@@ -572,7 +584,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // becomes a candidate, at the cost of one store per call however many such items there are.
   slots_[n_items].state = blocked;
   max_per_family_ = req.max_per_family;
-  near_hits_.clear();
+  near_ranges_.clear();
   near_max_ = 0;
   for (auto k : families_) family_count_[k] = 0;
   families_.clear();

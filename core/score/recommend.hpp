@@ -261,15 +261,16 @@ class Scorer {
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
   std::uint32_t max_per_family_ = 0;
-  // The entries of the cart's neighbour and similar-name lists that fired this call (`at`: the
-  // cart position they came from), and their highest evidence: a result whose strongest rule is
-  // at least that needs no look at them.
-  struct NearHit {
-    std::uint32_t item, from, at;
-    double evidence;
+  // The cart's neighbour and similar-name lists that fired this call (ranges of rules_; `at`: the
+  // cart position, `from`: its item), and their highest evidence: a result whose strongest rule
+  // is at least that needs no look at them. Per item, the highest evidence of its lists, from
+  // prepare().
+  struct NearRange {
+    std::uint32_t first, end, from, at;
   };
-  std::vector<NearHit> near_hits_;
+  std::vector<NearRange> near_ranges_;
   double near_max_ = 0;
+  std::vector<double> near_max_of_;
   std::vector<std::uint32_t> family_count_;  // per category, this call (when limited)
   std::vector<std::uint32_t> families_;      // categories counted this call
 };
