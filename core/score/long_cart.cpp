@@ -96,30 +96,12 @@ void Scorer::fire_long_cart() {
                rules_[std::min<std::size_t>(l.near_first, last)].consequent;
   }
   touched += resolve_pairs();
-  auto touch_slots = [&](std::uint32_t first, std::uint32_t end) {
-    for (auto r = first; r < end; ++r) touched += slots_[rules_[r].consequent].state;
-  };
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const Lists& l = lists_[cart_[i]];
-    touch_slots(l.single_first, l.single_end);
-    touch_slots(l.near_first, l.near_end);
-  }
-  for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
-  touched_ = touched;
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const Lists& l = lists_[cart_[i]];
-    fire(l.single_first, l.single_end - l.single_first, reason_at_[i], reason_at_[i]);
-  }
-  for (const auto& hit : pair_hits_)
-    fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
+  fire_lists(k, touched);
   // Carts of more than 64 items: the rest of their pairs, chunk by chunk, in the same order.
   while (x < paired_.size()) {
     touched = collect_pairs(x, y);
     touched += resolve_pairs();
-    for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
-    touched_ += touched;
-    for (const auto& hit : pair_hits_)
-      fire(hit.first, hit.count, reason_at_[hit.i], reason_at_[hit.j]);
+    fire_lists(0, touched);  // only this chunk's pair rules
   }
 }
 

@@ -402,6 +402,13 @@ void Scorer::fire_cart() {
     hit.count = pair_slots_[at].a == kNoItem ? 0 : pair_slots_[at].count;
     if (hit.count) touched += rules_[hit.first].consequent;
   }
+  fire_lists(k, touched);
+}
+
+// Reads every slot the first k cart items' lists and the pair hits reach (so the loads overlap,
+// ahead of the dependent updates), then fires those items' single-item rules and the pair hits'
+// rules. `touched`: the caller's early reads, kept alive in touched_.
+void Scorer::fire_lists(std::uint32_t k, std::uint32_t touched) {
   auto touch_slots = [&](std::uint32_t first, std::uint32_t end) {
     for (auto r = first; r < end; ++r) touched += slots_[rules_[r].consequent].state;
   };
@@ -411,7 +418,7 @@ void Scorer::fire_cart() {
     touch_slots(l.near_first, l.near_end);
   }
   for (const auto& hit : pair_hits_) touch_slots(hit.first, hit.first + hit.count);
-  touched_ = touched;
+  touched_ += touched;
   for (std::uint32_t i = 0; i < k; ++i) {
     const Lists& l = lists_[cart_[i]];
     fire(l.single_first, l.single_end - l.single_first, reason_at_[i], reason_at_[i]);

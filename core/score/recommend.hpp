@@ -133,6 +133,7 @@ class Scorer {
   // item).
   void fire(std::size_t first, std::size_t count, std::uint32_t cart_a, std::uint32_t cart_b);
   void fire_cart();
+  void fire_lists(std::uint32_t k, std::uint32_t touched);
   void fire_long_cart();
   void add_neighbours();
   void group_categories();
