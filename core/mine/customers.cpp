@@ -3,30 +3,18 @@
 #include <algorithm>
 #include <tuple>
 
+#include "mine/purchases.hpp"
+
 namespace basketlift {
 
 std::vector<RepeatCustomer> top_repeat_customers(const Ingested& data,
                                                  const RepeatCustomerOptions& options) {
   const auto& db = data.db;
   if (data.basket_user.size() != db.size() || data.basket_day.size() != db.size()) return {};
-  struct Event {
-    std::uint32_t user;
-    ItemId item;
-    std::int32_t day;
-    bool operator==(const Event&) const = default;
-  };
-  std::vector<Event> events;
   std::vector<std::uint32_t> orders(data.users.size(), 0);
-  for (std::size_t b = 0; b < db.size(); ++b) {
-    const auto user = data.basket_user[b];
-    if (user == kNoUser) continue;
-    ++orders[user];
-    for (auto item : db.basket(b)) events.push_back({user, item, data.basket_day[b]});
-  }
-  std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
-    return std::tie(x.user, x.item, x.day) < std::tie(y.user, y.item, y.day);
-  });
-  events.erase(std::unique(events.begin(), events.end()), events.end());
+  for (std::size_t b = 0; b < db.size(); ++b)
+    if (data.basket_user[b] != kNoUser) ++orders[data.basket_user[b]];
+  const auto events = purchase_records(data);
 
   struct Candidate {
     std::uint32_t user, repeated;

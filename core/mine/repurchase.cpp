@@ -4,6 +4,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "mine/purchases.hpp"
 #include "model/interval_summary.hpp"
 
 namespace basketlift {
@@ -11,20 +12,7 @@ namespace basketlift {
 std::vector<RepurchaseStats> repurchase_stats(const Ingested& data) {
   const auto& db = data.db;
   if (data.basket_user.size() != db.size() || data.basket_day.size() != db.size()) return {};
-  struct Event {
-    std::uint32_t user;
-    ItemId item;
-    std::int32_t day;
-  };
-  std::vector<Event> events;
-  for (std::size_t b = 0; b < db.size(); ++b) {
-    if (data.basket_user[b] == kNoUser) continue;
-    for (auto item : db.basket(b))
-      events.push_back({data.basket_user[b], item, data.basket_day[b]});
-  }
-  std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
-    return std::tie(x.user, x.item, x.day) < std::tie(y.user, y.item, y.day);
-  });
+  const auto events = purchase_records(data);
   std::vector<IntervalSummary> per_item(db.items.size());
   std::vector<RepurchaseStats> out(per_item.size());
   for (std::size_t i = 0; i < events.size();) {  // one (user, item) group at a time
