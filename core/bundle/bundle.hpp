@@ -31,6 +31,36 @@ enum class SectionId : std::uint32_t {
   Neighbours = 9,     // optional: per item, its top co-purchased items (cosine), no threshold
   Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
   Unrecommendable = 11,  // optional: items never recommended (postage, fees, adjustments...)
+  Part = 12,             // a part of a sharded bundle: global ids and what of each item is here
+  ShardMap = 13,         // the global part of a sharded bundle: the shards and the category sizes
+};
+
+// A part of a sharded bundle (docs/bundle-format.md, "Sharded bundles"): which items of the
+// whole bundle it holds and how much of each. Parts are bundles themselves, so each is read and
+// validated by Bundle::load before use.
+inline constexpr std::uint32_t kGlobalPart = 0xFFFFFFFF;     // Part::shard of the global part
+inline constexpr std::uint32_t kAssembledPart = 0xFFFFFFFE;  // of parts merged for scoring
+struct PartInfo {
+  std::uint32_t total_items = 0;  // of the whole bundle, whose ids are its popular order
+  std::uint32_t shard = kGlobalPart;
+  std::uint32_t shard_count = 0;
+  std::uint32_t popular_head = 0;  // the whole bundle's first `popular_head` ids are all here
+  std::vector<std::uint32_t> global_ids;  // per item here, ascending
+  // Per item: kComplete when its rules, pair rules (as the smaller item), neighbours, similar
+  // names and repurchase statistics are here, not only its label and catalog fields;
+  // kCategoryHead when it is among its category's first `category_head` offered items.
+  std::vector<std::uint8_t> flags;
+  static constexpr std::uint8_t kComplete = 1, kCategoryHead = 2;
+  // Per category of this part's catalog, its index among the whole bundle's categories.
+  std::vector<std::uint32_t> global_categories;
+};
+struct ShardMapInfo {
+  std::vector<std::uint64_t> checksums;  // per shard: the checksum its file must have
+  // Per category of the whole bundle: its offered items (category answer candidates) and the
+  // shards holding any of its items (what upsell needs), CSR.
+  std::vector<std::uint32_t> category_size;
+  std::vector<std::uint32_t> category_items;  // per category: all its items, offered or not
+  std::vector<std::uint32_t> category_shard_offsets, category_shards;
 };
 
 // Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].
@@ -83,6 +113,9 @@ struct BundleContent {
   // Items no kind may recommend (optional: written when non-empty), ascending ids. A section of
   // its own rather than a catalog column, so bundles without it still load and mean "all".
   std::vector<std::uint32_t> unrecommendable;
+  // Sharded bundles only (written when part.total_items > 0 / shard_map.checksums non-empty).
+  PartInfo part;
+  ShardMapInfo shard_map;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -224,6 +257,20 @@ class Bundle {
   const std::vector<std::pair<std::string, std::string>>& meta() const { return meta_; }
   std::string meta_value(std::string_view key) const;
 
+  // Sharded bundles. A whole bundle is not a part: every item is complete and every popular and
+  // category order is all here.
+  bool is_part() const { return part_.total_items != 0; }
+  const PartInfo& part() const { return part_; }
+  const ShardMapInfo& shard_map() const { return shard_map_; }
+  bool complete(std::uint32_t item) const {
+    return !is_part() || (part_.flags[item] & PartInfo::kComplete);
+  }
+  // Whether the popular order from `item` on may lack items of the whole bundle.
+  bool beyond_popular_head(std::uint32_t item) const {
+    return is_part() && part_.global_ids[item] >= part_.popular_head &&
+           part_.popular_head < part_.total_items;
+  }
+
  private:
   Bundle() = default;
   // Hot-path reads (popularity, rule offsets): inline, and memcpy so alignment never matters.
@@ -263,6 +310,9 @@ class Bundle {
   std::vector<std::uint32_t> unrecommendable_;
   std::vector<std::uint8_t> unrecommendable_flags_;  // per item when the section is present
   std::vector<std::pair<std::string, std::string>> meta_;
+  PartInfo part_;
+  ShardMapInfo shard_map_;
+  bool validate_parts(std::string& error);
   // Sorted (label, id) for lookups by label.
   std::vector<std::uint32_t> by_label_;
 };

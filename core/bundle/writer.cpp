@@ -180,6 +180,34 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
     sections.emplace_back(SectionId::Unrecommendable, std::move(un));
   }
 
+  if (c.part.total_items != 0) {
+    const auto& p = c.part;
+    Buffer part;
+    part.u32(n);
+    part.u32(p.total_items);
+    part.u32(p.shard);
+    part.u32(p.shard_count);
+    part.u32(p.popular_head);
+    part.u32(static_cast<std::uint32_t>(p.global_categories.size()));
+    for (auto g : p.global_ids) part.u32(g);
+    for (auto g : p.global_categories) part.u32(g);
+    part.bytes(std::string_view(reinterpret_cast<const char*>(p.flags.data()), p.flags.size()));
+    part.pad4();
+    sections.emplace_back(SectionId::Part, std::move(part));
+  }
+  if (!c.shard_map.checksums.empty()) {
+    const auto& m = c.shard_map;
+    Buffer map;
+    map.u32(static_cast<std::uint32_t>(m.checksums.size()));
+    map.u32(static_cast<std::uint32_t>(m.category_size.size()));
+    for (auto sum : m.checksums) map.u64(sum);
+    for (auto v : m.category_size) map.u32(v);
+    for (auto v : m.category_items) map.u32(v);
+    for (auto o : m.category_shard_offsets) map.u32(o);
+    for (auto v : m.category_shards) map.u32(v);
+    sections.emplace_back(SectionId::ShardMap, std::move(map));
+  }
+
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();
   Buffer out;

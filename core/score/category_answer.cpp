@@ -14,7 +14,8 @@ void Scorer::group_categories() {
   category_first_.assign(n_cat + 1, 0);
   // Non-merchandise is left out: the category answer never offers it.
   auto offered = [&](std::uint32_t i) {
-    return category_[i] != kNoCategory && popularity_[i] > 0 && bundle_.recommendable(i);
+    return category_[i] != kNoCategory && popularity_[i] > 0 && bundle_.recommendable(i) &&
+           (!bundle_.is_part() || (bundle_.part().flags[i] & PartInfo::kCategoryHead));
   };
   for (std::uint32_t i = 0; i < bundle_.item_count(); ++i)
     if (offered(i)) ++category_first_[category_[i] + 1];
@@ -49,6 +50,8 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
   const std::size_t need = n - results_.size();
   category_pool_.clear();
   for (auto b : weighted_) {
+    // A full family is a full category: none of its items could be taken below.
+    if (max_per_family_ && family_count_[b] >= max_per_family_) continue;
     std::size_t taken = 0;
     for (auto at = category_first_[b]; at < category_first_[b + 1] && taken < need; ++at) {
       const auto x = by_category_[at];
@@ -60,6 +63,11 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
       category_pool_.push_back({p * (1.0 + affinity_[b]), p, popularity_[x], x});
       ++taken;
     }
+    // A part of a sharded bundle holds each category's head only: past it, the whole bundle
+    // has items this one lacks.
+    if (taken < need && bundle_.is_part() &&
+        category_first_[b + 1] - category_first_[b] < bundle_.shard_map().category_size[b])
+      incomplete_ = true;
   }
   // Ranked by the boosted score, then the estimate, popularity and id.
   rank(category_pool_.data(), category_pool_.size());

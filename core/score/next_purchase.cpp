@@ -41,6 +41,12 @@ double normal_cdf(double x) {
   return 0.5 + sum * portable_exp(-0.5 * x * x - 0.91893853320467274178);  // ln sqrt(2 pi)
 }
 
+bool next_purchases_complete(const Bundle& bundle, std::span<const PurchaseEvent> history) {
+  return std::all_of(history.begin(), history.end(), [&](const PurchaseEvent& e) {
+    return e.item >= bundle.item_count() || bundle.complete(e.item);
+  });
+}
+
 std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchaseRequest& req) {
   std::vector<PurchaseEvent> events;
   for (const auto& e : req.history)

@@ -57,6 +57,9 @@ struct NextPurchase {
 // (half_life_days). Items with neither enough population intervals (kMinPopulationIntervals) nor
 // two own intervals are not predicted; due_in_days comes from the timing model.
 std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchaseRequest& request);
+// On a part of a sharded bundle: whether it holds all next_purchases() reads (the statistics of
+// every item of the history). Always true on a whole bundle.
+bool next_purchases_complete(const Bundle& bundle, std::span<const PurchaseEvent> history);
 
 inline constexpr double kPriorWeight = 3.0;
 inline constexpr std::uint32_t kMinPopulationIntervals = 3;

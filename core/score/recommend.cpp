@@ -584,6 +584,11 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
     }
   }
   if (reasons_out_) std::copy(req.cart.begin(), req.cart.end(), request_cart_);
+  // A part of a sharded bundle answers as the whole would only if every cart item's lists are
+  // here (and the fill and the category answer stay inside the heads, checked where they run).
+  incomplete_ = false;
+  if (bundle_.is_part())
+    for (auto id : cart_) incomplete_ |= !bundle_.complete(id);
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
       if (id < n_items) slots_[id].state = blocked;
@@ -702,6 +707,10 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   // Fewer rules fired than asked for: fill with the most popular items the shopper lacks.
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
+    if (bundle_.beyond_popular_head(c)) {  // the whole bundle's next items are not all here
+      incomplete_ = true;
+      break;
+    }
     if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked
         !bundle_.recommendable(c) || (filter_ && !filter_->allows(bundle_, c)) ||
         (max_per_family_ && family_full(c)))

@@ -114,6 +114,10 @@ class Scorer {
   void release_call_memory();
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.
   std::span<const Recommendation> recommend(const RecommendRequest& request);
+  // On a part of a sharded bundle (bundle.is_part()): whether the last recommend() needed data
+  // the part lacks (a cart item's lists, or more of the popular or a category's order), so its
+  // answer may differ from the whole bundle's. Always false on a whole bundle.
+  bool incomplete() const { return incomplete_; }
   // The cart items (ids) that reached r, in cart order.
   std::vector<std::uint32_t> because(const Recommendation& r) const;
   // What because_begin / because_end index.
@@ -262,6 +266,7 @@ class Scorer {
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
   std::uint32_t max_per_family_ = 0;
+  bool incomplete_ = false;
   // The cart's neighbour and similar-name lists that fired this call (ranges of rules_; `at`: the
   // cart position, `from`: its item), and their highest evidence: a result whose strongest rule
   // is at least that needs no look at them. Per item, the highest evidence of its lists, from

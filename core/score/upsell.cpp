@@ -39,6 +39,17 @@ double cosine(const Bundle& bundle, std::uint32_t a, std::uint32_t b) {
 
 }  // namespace
 
+bool upsell_complete(const Bundle& bundle, std::uint32_t item) {
+  if (!bundle.is_part()) return true;
+  if (item >= bundle.item_count() || !bundle.complete(item)) return false;
+  const auto category = bundle.item_category(item);
+  if (category == kNoCategory) return true;
+  const auto items = bundle.category_items(category);
+  return items.size() == bundle.shard_map().category_items[category] &&
+         std::all_of(items.begin(), items.end(),
+                     [&](std::uint32_t c) { return bundle.complete(c); });
+}
+
 std::vector<Upsell> upsell(const Bundle& bundle, const UpsellRequest& req) {
   std::vector<Upsell> out;
   if (req.item >= bundle.item_count()) return out;

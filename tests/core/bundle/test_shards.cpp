@@ -1,0 +1,333 @@
+// Sharded bundles (issue 22): every part is a valid bundle, a reader with the shards of its cart
+// answers exactly as the single file of the same mining run, and says so when it cannot.
+#include <random>
+
+#include "bundle/shards.hpp"
+#include "ingest/catalog.hpp"
+#include "mine/bundle_content.hpp"
+#include "mine/mine.hpp"
+#include "score/next_purchase.hpp"
+#include "score/recommend.hpp"
+#include "score/upsell.hpp"
+#include "scoring_util.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace basketlift;
+
+// One answer with labels for ids, comparable across bundles whose ids differ.
+struct Answer {
+  std::string item, reason;
+  RecommendationKind kind;
+  double score, confidence, lift;
+  std::vector<std::string> because;
+  bool operator==(const Answer&) const = default;
+};
+
+std::vector<Answer> answers(const Bundle& b, const Scorer& scorer,
+                            std::span<const Recommendation> results) {
+  std::vector<Answer> out;
+  for (const auto& r : results) {
+    Answer a{std::string(b.label(r.item)),
+             r.reason == kNoItem ? "" : std::string(b.label(r.reason)),
+             r.kind,
+             r.score,
+             r.confidence,
+             r.lift,
+             {}};
+    for (auto x : scorer.because(r)) a.because.emplace_back(b.label(x));
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> ids(const Bundle& b, const std::vector<std::string>& labels) {
+  std::vector<std::uint32_t> out;
+  for (const auto& l : labels)
+    if (auto id = b.find(l); id < b.item_count()) out.push_back(id);
+  return out;
+}
+
+// A reader of a sharded bundle as a page is: the global part, then the shards its labels need.
+struct Reader {
+  const ShardedBundle& files;
+  std::unique_ptr<ShardSet> set;
+  explicit Reader(const ShardedBundle& f) : files(f) {
+    std::string error;
+    set = ShardSet::open(files.global.bytes, error);
+    REQUIRE(set);
+  }
+  void need_shard(std::uint32_t s) {
+    if (set->has(s)) return;
+    std::string error;
+    REQUIRE(set->add(s, files.shards[s].bytes, error));
+  }
+  void need(const std::vector<std::string>& labels) {
+    for (const auto& l : labels) need_shard(set->shard_of(l));
+  }
+  const Bundle& bundle() {
+    std::string error;
+    const Bundle* b = set->bundle(error);
+    REQUIRE(b);
+    return *b;
+  }
+};
+
+struct Counts {
+  std::size_t carts = 0, answers = 0;
+};
+
+// Random carts of 1-6 items of real baskets, half with a history of 8 random items: recommend
+// (with and without the widget's family limit), upsell of each cart item and next purchases on
+// the sharded bundle equal the whole bundle's, and none is incomplete.
+Counts check_equal(const BundleContent& content,
+                   const std::vector<std::vector<std::string>>& baskets,
+                   const ShardOptions& options, int carts, unsigned seed) {
+  std::string error;
+  auto whole = Bundle::load(encode_bundle(content), error);
+  REQUIRE(whole);
+  const auto files = shard_bundle(content, options);
+  Scorer whole_scorer(*whole);
+  std::mt19937 rng(seed);
+  Counts counts;
+  for (int round = 0; round < carts; ++round) {
+    const auto& basket = baskets[rng() % baskets.size()];
+    std::vector<std::string> cart, history;
+    for (std::size_t k = 0, take = 1 + rng() % 6; k < take; ++k)
+      cart.push_back(basket[rng() % basket.size()]);
+    if (rng() % 2)
+      for (int k = 0; k < 8; ++k)
+        history.emplace_back(whole->label(static_cast<std::uint32_t>(rng() % whole->item_count())));
+    CAPTURE(round, cart, history);
+    Reader reader(files);
+    reader.need(cart);
+    reader.need(history);
+    const Bundle& part = reader.bundle();
+    Scorer part_scorer(part);
+    const auto whole_cart = ids(*whole, cart), whole_history = ids(*whole, history);
+    const auto part_cart = ids(part, cart), part_history = ids(part, history);
+    for (std::uint32_t limit : {0u, 1u}) {
+      auto request = bltest::request_for(whole_cart, whole_history, {}, 10);
+      request.max_per_family = limit;
+      const auto expected = answers(*whole, whole_scorer, whole_scorer.recommend(request));
+      request.cart = part_cart;
+      request.history = part_history;
+      const auto got = answers(part, part_scorer, part_scorer.recommend(request));
+      REQUIRE_FALSE(part_scorer.incomplete());
+      REQUIRE(got == expected);
+      counts.answers += got.size();
+    }
+    std::vector<PurchaseEvent> whole_events, part_events;
+    for (std::size_t k = 0; k < whole_history.size(); ++k) {
+      whole_events.push_back({whole_history[k], 15000 + static_cast<std::int32_t>(k % 3) * 20});
+      part_events.push_back({part_history[k], 15000 + static_cast<std::int32_t>(k % 3) * 20});
+    }
+    NextPurchaseRequest next;
+    next.as_of = 15070;
+    next.history = whole_events;
+    const auto expected_next = next_purchases(*whole, next);
+    next.history = part_events;
+    REQUIRE(next_purchases_complete(part, part_events));
+    const auto got_next = next_purchases(part, next);
+    REQUIRE(got_next.size() == expected_next.size());
+    for (std::size_t k = 0; k < got_next.size(); ++k) {
+      CHECK(part.label(got_next[k].item) == whole->label(expected_next[k].item));
+      CHECK(got_next[k].probability == expected_next[k].probability);
+    }
+    // Upsell reads the item's whole category: the reader fetches the shards the map lists.
+    const auto item = part_cart.front();
+    const auto category = part.item_category(item);
+    if (category != kNoCategory)
+      for (auto s : reader.set->category_shards(category)) reader.need_shard(s);
+    const Bundle& upsell_part = reader.bundle();
+    const auto up_item = upsell_part.find(cart.front());
+    REQUIRE(upsell_complete(upsell_part, up_item));
+    UpsellRequest up;
+    up.item = whole_cart.front();
+    const auto expected_up = upsell(*whole, up);
+    up.item = up_item;
+    const auto got_up = upsell(upsell_part, up);
+    REQUIRE(got_up.size() == expected_up.size());
+    for (std::size_t k = 0; k < got_up.size(); ++k) {
+      CHECK(upsell_part.label(got_up[k].item) == whole->label(expected_up[k].item));
+      CHECK(got_up[k].score == expected_up[k].score);
+    }
+    ++counts.carts;
+  }
+  return counts;
+}
+
+std::vector<std::vector<std::string>> labelled(const TransactionDb& db) {
+  std::vector<std::vector<std::string>> out;
+  for (std::size_t t = 0; t < db.size(); ++t) {
+    std::vector<std::string> basket;
+    for (auto item : db.basket(t)) basket.emplace_back(db.items.label(item));
+    if (!basket.empty()) out.push_back(std::move(basket));
+  }
+  return out;
+}
+
+TEST_CASE("every part of a sharded bundle is a valid bundle listed by the global part",
+          "[shards]") {
+  const auto mined = bltest::mined_shop();
+  MineOptions opt;
+  opt.min_count = 2;
+  const auto content = make_bundle_content(mined, opt, "shop", "T");
+  ShardOptions options;
+  options.shards = 3;
+  const auto files = shard_bundle(content, options);
+  REQUIRE(files.shards.size() == 3);
+  std::string error;
+  auto global = Bundle::load(files.global.bytes, error);
+  REQUIRE(global);
+  CHECK(global->part().shard == kGlobalPart);
+  CHECK(global->part().total_items == content.labels.size());
+  REQUIRE(global->shard_map().checksums.size() == 3);
+  std::size_t owned = 0;
+  for (std::uint32_t s = 0; s < 3; ++s) {
+    auto part = Bundle::load(files.shards[s].bytes, error);
+    REQUIRE(part);
+    CHECK(part->checksum() == global->shard_map().checksums[s]);
+    CHECK(bltest::contains(files.shards[s].name, "-"));
+    for (std::uint32_t i = 0; i < part->item_count(); ++i)
+      if (part->complete(i)) {
+        ++owned;
+        CHECK(shard_of(part->label(i), 3) == s);
+      }
+  }
+  CHECK(owned == content.labels.size());  // each item's lists are in exactly one shard
+  CHECK(bltest::contains(files.manifest, files.global.name));
+  CHECK(bltest::contains(files.manifest, "\"format\": \"basketlift-sharded-bundle\""));
+}
+
+TEST_CASE("a sharded bundle answers as the single file once its cart's shards are there",
+          "[shards]") {
+  const auto mined = bltest::mined_shop();
+  MineOptions opt;
+  opt.min_count = 2;
+  const auto content = make_bundle_content(mined, opt, "shop", "T");
+  ShardOptions options;
+  options.shards = 4;
+  options.popular_head = 2;
+  const auto files = shard_bundle(content, options);
+  std::string error;
+  auto whole = Bundle::load(encode_bundle(content), error);
+  Scorer whole_scorer(*whole);
+
+  Reader reader(files);
+  // Only the global part: the cart item is known (the popular head holds it) but its rules are
+  // not here, which the scorer reports rather than answering from the fill.
+  const std::string first(whole->label(whole->popular_order().front()));
+  {
+    const Bundle& part = reader.bundle();
+    Scorer scorer(part);
+    const auto cart = ids(part, {first});
+    REQUIRE(cart.size() == 1);
+    scorer.recommend(bltest::request_for(cart, {}, {}, 3));
+    CHECK(scorer.incomplete());
+  }
+  // Every cart of one or two items, with all shards: equal to the whole bundle whenever the
+  // answer stays inside the popular head of 2, and incomplete exactly when it does not.
+  for (std::uint32_t s = 0; s < files.shards.size(); ++s) reader.need_shard(s);
+  const Bundle& part = reader.bundle();
+  Scorer scorer(part);
+  std::size_t equal = 0, incomplete = 0;
+  for (std::uint32_t a = 0; a < whole->item_count(); ++a)
+    for (std::uint32_t b = a; b < whole->item_count(); ++b) {
+      std::vector<std::string> cart{std::string(whole->label(a))};
+      if (b != a) cart.emplace_back(whole->label(b));
+      const auto wc = ids(*whole, cart), pc = ids(part, cart);
+      const auto expected =
+          answers(*whole, whole_scorer, whole_scorer.recommend(bltest::request_for(wc, {}, {}, 3)));
+      const auto got = answers(part, scorer, scorer.recommend(bltest::request_for(pc, {}, {}, 3)));
+      const bool needs_fill_beyond_head =
+          std::any_of(expected.begin(), expected.end(),
+                      [&](const Answer& x) {
+                        return x.kind == RecommendationKind::Popular &&
+                               whole->popular_order()[0] != whole->find(x.item) &&
+                               whole->popular_order()[1] != whole->find(x.item);
+                      }) ||
+          expected.size() < 3;
+      CAPTURE(cart);
+      if (scorer.incomplete()) {
+        ++incomplete;
+        CHECK(needs_fill_beyond_head);
+      } else {
+        ++equal;
+        CHECK(got == expected);
+      }
+    }
+  CHECK(equal > 0);
+  CHECK(incomplete > 0);
+}
+
+TEST_CASE("a shard is refused unless it is the one the global part lists", "[shards]") {
+  const auto mined = bltest::mined_shop();
+  MineOptions opt;
+  opt.min_count = 2;
+  auto content = make_bundle_content(mined, opt, "shop", "T");
+  ShardOptions options;
+  options.shards = 2;
+  const auto files = shard_bundle(content, options);
+  content.popularity[0] += 1;  // another run of the same data
+  const auto other = shard_bundle(content, options);
+  std::string error;
+  auto set = ShardSet::open(files.global.bytes, error);
+  REQUIRE(set);
+  CHECK_FALSE(set->add(0, other.shards[0].bytes, error));
+  CHECK(bltest::contains(error, "shard 0: not the shard this bundle's global part lists"));
+  CHECK_FALSE(set->add(1, files.shards[0].bytes, error));
+  CHECK_FALSE(set->add(2, files.shards[0].bytes, error));
+  CHECK(bltest::contains(error, "shard 2 does not exist"));
+  auto damaged = files.shards[1].bytes;
+  damaged.back() ^= 1;
+  CHECK_FALSE(set->add(1, damaged, error));
+  CHECK(bltest::contains(error, "shard 1: "));
+  CHECK_FALSE(set->has(1));
+  CHECK(set->add(1, files.shards[1].bytes, error));
+  CHECK(set->has(1));
+  CHECK_FALSE(ShardSet::open(files.shards[0].bytes, error));
+  CHECK(error == "not the global part of a sharded bundle");
+}
+
+TEST_CASE("Online Retail: a sharded bundle answers 300 random carts as the single file",
+          "[shards][large][retail]") {
+  const char* kOnlineRetail = "online-retail/online_retail.csv.gz";
+  BLTEST_SKIP_WITHOUT_DATA(kOnlineRetail);
+  const auto path = bltest::data_file(kOnlineRetail);
+  const auto derived = derive_catalog(path, DeriveCatalogOptions{});
+  Catalog catalog;
+  for (const auto& [item, e] : derived.rows) catalog.by_item.emplace(item, e);
+  MineOptions opt;
+  opt.ingest.order_col = "InvoiceNo";
+  opt.ingest.item_col = "StockCode";
+  opt.ingest.quantity_col = "Quantity";
+  opt.ingest.user_col = "CustomerID";
+  opt.ingest.date_col = "InvoiceDate";
+  opt.min_support = parse_fraction("0.005", "--min-support");
+  opt.rules.min_confidence = parse_fraction("0.3", "--min-confidence");
+  opt.threads = opt.ingest.threads = 2;
+  const auto mined = mine(path, opt);
+  const auto content = make_bundle_content(mined, opt, "online_retail.csv.gz", "T", &catalog);
+  const auto counts = check_equal(content, labelled(mined.data.db), ShardOptions{}, 300, 22);
+  CHECK(counts.carts == 300);
+  CHECK(counts.answers >= 300 * 2 * 10);
+}
+
+TEST_CASE("retail.dat: a sharded bundle answers 300 random carts as the single file",
+          "[shards][large]") {
+  const char* kRetail = "fimi/retail.dat";
+  BLTEST_SKIP_WITHOUT_DATA(kRetail);
+  MineOptions opt;
+  opt.ingest.format = InputFormat::Basket;
+  opt.min_support = parse_fraction("0.001", "--min-support");
+  opt.threads = opt.ingest.threads = 2;
+  const auto mined = mine(bltest::data_file(kRetail), opt);
+  const auto content = make_bundle_content(mined, opt, "retail.dat", "T");
+  const auto counts = check_equal(content, labelled(mined.data.db), ShardOptions{}, 300, 23);
+  CHECK(counts.carts == 300);
+  CHECK(counts.answers >= 300 * 2 * 10);
+}
+
+}  // namespace
