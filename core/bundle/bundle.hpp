@@ -32,17 +32,25 @@ enum class SectionId : std::uint32_t {
   Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
   Unrecommendable = 11,  // optional: items never recommended (postage, fees, adjustments...)
   Part = 12,             // a part of a sharded bundle: global ids and what of each item is here
-  ShardMap = 13,         // the global part of a sharded bundle: the shards and the category sizes
 };
 
-// A part of a sharded bundle (docs/bundle-format.md, "Sharded bundles"): which items of the
-// whole bundle it holds and how much of each. Parts are bundles themselves, so each is read and
-// validated by Bundle::load before use.
-inline constexpr std::uint32_t kGlobalPart = 0xFFFFFFFF;     // Part::shard of the global part
-inline constexpr std::uint32_t kAssembledPart = 0xFFFFFFFE;  // of parts merged for scoring
+// A part of a sharded bundle (docs/bundle-format.md, "Sharded bundles"): which items and
+// categories of the whole bundle it holds and how much of each. Parts are bundles themselves, so
+// each is read and validated by Bundle::load before use.
+enum class PartKind : std::uint32_t {
+  Global = 0,     // the popular head and the map of the other parts
+  Shard = 1,      // the lists of the items whose label hashes to it
+  Category = 2,   // a category's rules, its shards, and the heads of it and its rule targets
+  Assembled = 3,  // the parts a reader has, merged (never a file)
+};
 struct PartInfo {
+  PartKind kind = PartKind::Global;
+  // Of the writer's run: every part of one sharded bundle carries the same, and a reader takes
+  // no part of another run (a stale cache, a half-deployed directory).
+  std::uint64_t run = 0;
+  std::uint32_t index = 0;        // of the shard or the category (whole-bundle numbering)
   std::uint32_t total_items = 0;  // of the whole bundle, whose ids are its popular order
-  std::uint32_t shard = kGlobalPart;
+  std::uint32_t total_categories = 0;
   std::uint32_t shard_count = 0;
   std::uint32_t popular_head = 0;  // the whole bundle's first `popular_head` ids are all here
   std::vector<std::uint32_t> global_ids;  // per item here, ascending
@@ -51,15 +59,16 @@ struct PartInfo {
   // kCategoryHead when it is among its category's first `category_head` offered items.
   std::vector<std::uint8_t> flags;
   static constexpr std::uint8_t kComplete = 1, kCategoryHead = 2;
-  // Per category of this part's catalog, its index among the whole bundle's categories.
-  std::vector<std::uint32_t> global_categories;
-};
-struct ShardMapInfo {
-  std::vector<std::uint64_t> checksums;  // per shard: the checksum its file must have
-  // Per category of the whole bundle: its offered items (category answer candidates) and the
-  // shards holding any of its items (what upsell needs), CSR.
-  std::vector<std::uint32_t> category_size;
-  std::vector<std::uint32_t> category_items;  // per category: all its items, offered or not
+  // Per category of this part's catalog: its index in the whole bundle, baskets holding it, its
+  // offered items (those the category answer may offer) and all its items; complete when its
+  // rules, its shards and the heads of it and of every category its rules name are here.
+  struct Category {
+    std::uint32_t global = 0, popularity = 0, offered = 0, items = 0;
+    bool complete = false;
+    bool operator==(const Category&) const = default;
+  };
+  std::vector<Category> categories;
+  // Per category, CSR: for complete ones, the shards holding its items (what upsell reads).
   std::vector<std::uint32_t> category_shard_offsets, category_shards;
 };
 
@@ -113,9 +122,8 @@ struct BundleContent {
   // Items no kind may recommend (optional: written when non-empty), ascending ids. A section of
   // its own rather than a catalog column, so bundles without it still load and mean "all".
   std::vector<std::uint32_t> unrecommendable;
-  // Sharded bundles only (written when part.total_items > 0 / shard_map.checksums non-empty).
+  // Sharded bundles only (written when part.total_items > 0).
   PartInfo part;
-  ShardMapInfo shard_map;
 };
 
 std::vector<std::uint8_t> encode_bundle(const BundleContent& content);
@@ -260,8 +268,11 @@ class Bundle {
   // Sharded bundles. A whole bundle is not a part: every item is complete and every popular and
   // category order is all here.
   bool is_part() const { return part_.total_items != 0; }
+  // Whether a category's rules and heads are here (always on a whole bundle).
+  bool category_complete(std::uint32_t category) const {
+    return !is_part() || part_.categories[category].complete;
+  }
   const PartInfo& part() const { return part_; }
-  const ShardMapInfo& shard_map() const { return shard_map_; }
   bool complete(std::uint32_t item) const {
     return !is_part() || (part_.flags[item] & PartInfo::kComplete);
   }
@@ -311,7 +322,6 @@ class Bundle {
   std::vector<std::uint8_t> unrecommendable_flags_;  // per item when the section is present
   std::vector<std::pair<std::string, std::string>> meta_;
   PartInfo part_;
-  ShardMapInfo shard_map_;
   bool validate_parts(std::string& error);
   // Sorted (label, id) for lookups by label.
   std::vector<std::uint32_t> by_label_;

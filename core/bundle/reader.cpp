@@ -92,8 +92,6 @@ const char* section_name(SectionId id) {
       return "unrecommendable";
     case SectionId::Part:
       return "part";
-    case SectionId::ShardMap:
-      return "shard map";
   }
   return "unknown";
 }
@@ -527,33 +525,35 @@ bool Bundle::validate_optional(std::string& error) {
   return validate_parts(error);
 }
 
-// Sections 12 and 13: only in the parts of a sharded bundle.
+// Section 12: only in the parts of a sharded bundle.
 bool Bundle::validate_parts(std::string& error) {
   auto bad = [&](SectionId id, const std::string& what) {
     error = std::string(section_name(id)) + " section: " + what;
     return false;
   };
   const SectionInfo* part = nullptr;
-  const SectionInfo* map = nullptr;
-  for (const auto& s : sections_) {
+  for (const auto& s : sections_)
     if (s.id == SectionId::Part) part = &s;
-    if (s.id == SectionId::ShardMap) map = &s;
-  }
-  if (map && !part) return bad(SectionId::ShardMap, "without a part section");
   if (!part) return true;
   {
     Cursor c(bytes_, part->offset, part->size);
-    std::uint32_t n, k_local;
-    std::uint64_t ids, cats, flags;
+    std::uint32_t n, kind, k_local;
+    std::uint64_t ids, cats, offsets, flags, shards;
     auto& p = part_;
-    if (!c.u32(n) || n != n_items_ || !c.u32(p.total_items) || !c.u32(p.shard) ||
-        !c.u32(p.shard_count) || !c.u32(p.popular_head) || !c.u32(k_local) || !c.skip(n, 4, ids) ||
-        !c.skip(k_local, 4, cats) || !c.skip(n, 1, flags))
+    if (!c.u64(p.run) || !c.u32(n) || n != n_items_ || !c.u32(kind) || !c.u32(p.index) ||
+        !c.u32(p.total_items) || !c.u32(p.total_categories) || !c.u32(p.shard_count) ||
+        !c.u32(p.popular_head) || !c.u32(k_local) || !c.skip(n, 4, ids) ||
+        !c.skip(k_local, 20, cats) || !c.skip(k_local + 1ull, 4, offsets))
       return bad(part->id, "item count differs from the items section or exceeds the section");
-    if (p.total_items == 0 || p.total_items < n || p.popular_head > p.total_items ||
-        p.shard_count == 0 || (p.shard >= p.shard_count && p.shard < kAssembledPart))
+    p.kind = static_cast<PartKind>(kind);
+    if (kind > static_cast<std::uint32_t>(PartKind::Assembled) || p.total_items == 0 ||
+        p.total_items < n || p.popular_head > p.total_items || p.shard_count == 0 ||
+        (p.kind == PartKind::Shard && p.index >= p.shard_count) ||
+        (p.kind == PartKind::Category && p.index >= p.total_categories))
       return bad(part->id, "inconsistent counts");
     if (k_local != n_categories_) return bad(part->id, "category count differs from the catalog");
+    const std::uint32_t n_shards = u32(offsets + 4ull * k_local);
+    if (!c.skip(n_shards, 4, shards) || !c.skip(n, 1, flags)) return bad(part->id, "truncated");
     p.global_ids.resize(n);
     p.flags.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -563,43 +563,29 @@ bool Bundle::validate_parts(std::string& error) {
           p.flags[i] > (PartInfo::kComplete | PartInfo::kCategoryHead))
         return bad(part->id, "item " + std::to_string(i) + " is out of range or out of order");
     }
-    p.global_categories.resize(k_local);
-    for (std::uint32_t k = 0; k < k_local; ++k) p.global_categories[k] = u32(cats + 4ull * k);
-  }
-  if (!map) return true;
-  Cursor c(bytes_, map->offset, map->size);
-  std::uint32_t shards, n_cat;
-  std::uint64_t sums, sizes, totals, offsets;
-  auto& m = shard_map_;
-  if (!c.u32(shards) || shards != part_.shard_count || !c.u32(n_cat) || n_cat != n_categories_ ||
-      !c.skip(shards, 8, sums) || !c.skip(n_cat, 4, sizes) || !c.skip(n_cat, 4, totals) ||
-      !c.skip(n_cat + 1ull, 4, offsets))
-    return bad(map->id, "shard or category count differs from the part and catalog sections");
-  m.checksums.resize(shards);
-  for (std::uint32_t s = 0; s < shards; ++s)
-    std::memcpy(&m.checksums[s], &bytes_[sums + 8ull * s], 8);
-  m.category_size.resize(n_cat);
-  m.category_items.resize(n_cat);
-  m.category_shard_offsets.resize(n_cat + 1ull);
-  for (std::uint32_t k = 0; k < n_cat; ++k) {
-    m.category_size[k] = u32(sizes + 4ull * k);
-    m.category_items[k] = u32(totals + 4ull * k);
-    if (m.category_size[k] > m.category_items[k] || m.category_items[k] > part_.total_items)
-      return bad(map->id, "category " + std::to_string(k) + " has impossible sizes");
-  }
-  for (std::uint64_t k = 0; k <= n_cat; ++k) {
-    m.category_shard_offsets[k] = u32(offsets + 4 * k);
-    if ((k == 0 && m.category_shard_offsets[k] != 0) ||
-        (k > 0 && m.category_shard_offsets[k] < m.category_shard_offsets[k - 1]))
-      return bad(map->id, "category shard offsets out of order");
-  }
-  std::uint64_t at;
-  if (!c.skip(m.category_shard_offsets[n_cat], 4, at))
-    return bad(map->id, "category shards exceed the section");
-  m.category_shards.resize(m.category_shard_offsets[n_cat]);
-  for (std::size_t i = 0; i < m.category_shards.size(); ++i) {
-    m.category_shards[i] = u32(at + 4ull * i);
-    if (m.category_shards[i] >= shards) return bad(map->id, "a category names a missing shard");
+    p.categories.resize(k_local);
+    p.category_shard_offsets.resize(k_local + 1ull);
+    for (std::uint32_t k = 0; k <= k_local; ++k) {
+      p.category_shard_offsets[k] = u32(offsets + 4ull * k);
+      if ((k == 0 && p.category_shard_offsets[k] != 0) ||
+          (k > 0 && p.category_shard_offsets[k] < p.category_shard_offsets[k - 1]))
+        return bad(part->id, "category shard offsets out of order");
+    }
+    for (std::uint32_t k = 0; k < k_local; ++k) {
+      auto& x = p.categories[k];
+      const auto at = cats + 20ull * k;
+      x = {u32(at), u32(at + 4), u32(at + 8), u32(at + 12), u32(at + 16) != 0};
+      if (x.global >= p.total_categories || (k > 0 && x.global <= p.categories[k - 1].global) ||
+          x.offered > x.items || x.items > p.total_items || x.popularity > transactions_ ||
+          u32(at + 16) > 1 || (category_rules_ && category_popularity(k) != x.popularity))
+        return bad(part->id, "category " + std::to_string(k) + " is inconsistent");
+    }
+    p.category_shards.resize(n_shards);
+    for (std::uint32_t i = 0; i < n_shards; ++i) {
+      p.category_shards[i] = u32(shards + 4ull * i);
+      if (p.category_shards[i] >= p.shard_count)
+        return bad(part->id, "a category names a shard that does not exist");
+    }
   }
   return true;
 }

@@ -40,11 +40,11 @@ BundleContent renumbered(const BundleContent& c, const std::vector<std::uint32_t
   return r;
 }
 
-// Per item, the entries of a list keyed by item (rules, neighbours, similar names), CSR.
-struct ByItem {
+// Per key, the entries of a list keyed by item or category (rules, neighbours...), CSR.
+struct ByKey {
   std::vector<std::uint32_t> first;
   std::vector<std::uint32_t> order;  // indexes into the list
-  ByItem(const std::vector<std::pair<std::uint32_t, RuleEntry>>& list, std::size_t n)
+  ByKey(const std::vector<std::pair<std::uint32_t, RuleEntry>>& list, std::size_t n)
       : first(n + 1, 0), order(list.size()) {
     for (const auto& e : list) ++first[e.first + 1];
     std::partial_sum(first.begin(), first.end(), first.begin());
@@ -52,20 +52,62 @@ struct ByItem {
     for (std::uint32_t i = 0; i < list.size(); ++i) order[next[list[i].first]++] = i;
   }
   template <class F>
-  void each(std::uint32_t item, F&& f) const {
-    for (auto at = first[item]; at < first[item + 1]; ++at) f(order[at]);
+  void each(std::uint32_t key, F&& f) const {
+    for (auto at = first[key]; at < first[key + 1]; ++at) f(order[at]);
   }
 };
 
-// The content of one part: `items` (ascending ids of the whole content) with their labels and
-// catalog fields; of those flagged complete, every list and statistic too.
-class PartBuilder {
+// The whole content, indexed for cutting parts out of it.
+class Cutter {
  public:
-  PartBuilder(const BundleContent& whole, const ByItem& singles, const ByItem& near,
-              const ByItem& similar, const std::vector<std::vector<std::uint32_t>>& pairs_of)
-      : w_(whole), singles_(singles), near_(near), similar_(similar), pairs_of_(pairs_of) {}
+  Cutter(const BundleContent& whole, const ShardOptions& options, std::uint32_t shards)
+      : w_(whole),
+        n_(static_cast<std::uint32_t>(whole.labels.size())),
+        singles_(whole.single_rules, n_),
+        near_(whole.neighbours, n_),
+        similar_(whole.similar, n_),
+        category_rules_(whole.category_rules, whole.categories.size()),
+        pairs_of_(n_),
+        owner_(n_),
+        flags_(n_, 0) {
+    for (std::uint32_t p = 0; p < whole.pair_rules.size(); ++p)
+      pairs_of_[whole.pair_rules[p].a].push_back(p);
+    for (std::uint32_t i = 0; i < n_; ++i) owner_[i] = shard_of(whole.labels[i], shards);
+    std::vector<std::uint8_t> unrecommendable(n_, 0);
+    for (auto u : whole.unrecommendable) unrecommendable[u] = 1;
+    const auto n_cat = whole.categories.size();
+    categories_.resize(n_cat);
+    heads_.resize(n_cat);
+    shards_of_.resize(n_cat);
+    for (std::uint32_t k = 0; k < n_cat; ++k) {
+      categories_[k].global = k;
+      if (!whole.category_popularity.empty())
+        categories_[k].popularity = whole.category_popularity[k];
+    }
+    if (whole.item_category.empty()) return;
+    // In id order = popular order: each category's first category_head offered items (those the
+    // category answer may offer: sold and recommendable) are its head.
+    for (std::uint32_t i = 0; i < n_; ++i) {
+      const auto k = whole.item_category[i];
+      if (k == kNoCategory) continue;
+      auto& cat = categories_[k];
+      ++cat.items;
+      shards_of_[k].push_back(owner_[i]);
+      if (whole.popularity[i] == 0 || unrecommendable[i]) continue;
+      if (cat.offered++ < options.category_head) {
+        flags_[i] |= PartInfo::kCategoryHead;
+        heads_[k].push_back(i);
+      }
+    }
+    for (auto& s : shards_of_) {
+      std::sort(s.begin(), s.end());
+      s.erase(std::unique(s.begin(), s.end()), s.end());
+    }
+  }
 
-  // The items a complete `item` names: consequents, pair partners, neighbours, similar names.
+  std::uint32_t owner(std::uint32_t item) const { return owner_[item]; }
+
+  // The items a complete item names: consequents, pair partners, neighbours, similar names.
   void named_by(std::uint32_t item, std::vector<std::uint32_t>& out) const {
     singles_.each(item,
                   [&](std::uint32_t e) { out.push_back(w_.single_rules[e].second.consequent); });
@@ -76,12 +118,28 @@ class PartBuilder {
       out.push_back(w_.pair_rules[p].rule.consequent);
     }
   }
+  // The categories a complete category's rules name, and their heads.
+  void named_by_category(std::uint32_t k, std::vector<std::uint32_t>& categories,
+                         std::vector<std::uint32_t>& items) const {
+    categories.push_back(k);
+    category_rules_.each(
+        k, [&](std::uint32_t e) { categories.push_back(w_.category_rules[e].second.consequent); });
+    for (auto b : categories) items.insert(items.end(), heads_[b].begin(), heads_[b].end());
+  }
 
-  BundleContent build(std::vector<std::uint32_t> items, const std::vector<std::uint8_t>& flags,
-                      bool all_categories, PartInfo info) const {
-    std::sort(items.begin(), items.end());
-    items.erase(std::unique(items.begin(), items.end()), items.end());
-    std::vector<std::uint32_t> local(w_.labels.size(), kNoItem);
+  // One part: `items` with their labels and catalog fields, the lists of those in `complete`,
+  // and the categories they name plus `categories` (the rules and shards of those in
+  // `complete_categories`).
+  BundleContent build(std::vector<std::uint32_t> items, const std::vector<std::uint32_t>& complete,
+                      std::vector<std::uint32_t> categories,
+                      const std::vector<std::uint32_t>& complete_categories, PartInfo info) const {
+    auto unique = [](std::vector<std::uint32_t>& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    items.insert(items.end(), complete.begin(), complete.end());
+    unique(items);
+    std::vector<std::uint32_t> local(n_, kNoItem);
     for (std::uint32_t i = 0; i < items.size(); ++i) local[items[i]] = i;
     BundleContent c;
     c.transactions = w_.transactions;
@@ -89,34 +147,49 @@ class PartBuilder {
       c.labels.push_back(w_.labels[g]);
       c.popularity.push_back(w_.popularity[g]);
       info.global_ids.push_back(g);
-      info.flags.push_back(flags[g]);
+      info.flags.push_back(flags_[g]);
     }
+    for (auto g : complete) info.flags[local[g]] |= PartInfo::kComplete;
     if (!w_.item_category.empty()) {
+      for (auto g : items)
+        if (w_.item_category[g] != kNoCategory) categories.push_back(w_.item_category[g]);
+      categories.insert(categories.end(), complete_categories.begin(), complete_categories.end());
+      unique(categories);
       std::vector<std::uint32_t> cat_local(w_.categories.size(), kNoCategory);
-      auto use = [&](std::uint32_t k) {
-        if (k == kNoCategory || cat_local[k] != kNoCategory) return;
-        cat_local[k] = static_cast<std::uint32_t>(c.categories.size());
-        c.categories.push_back(w_.categories[k]);
-        info.global_categories.push_back(k);
-      };
-      if (all_categories)
-        for (std::uint32_t k = 0; k < w_.categories.size(); ++k) use(k);
+      info.category_shard_offsets.push_back(0);
+      for (std::uint32_t k = 0; k < categories.size(); ++k) {
+        const auto g = categories[k];
+        cat_local[g] = k;
+        c.categories.push_back(w_.categories[g]);
+        info.categories.push_back(categories_[g]);
+        if (std::binary_search(complete_categories.begin(), complete_categories.end(), g)) {
+          info.categories.back().complete = true;
+          info.category_shards.insert(info.category_shards.end(), shards_of_[g].begin(),
+                                      shards_of_[g].end());
+        }
+        info.category_shard_offsets.push_back(
+            static_cast<std::uint32_t>(info.category_shards.size()));
+      }
       for (auto g : items) {
-        use(w_.item_category[g]);
         const auto k = w_.item_category[g];
         c.item_category.push_back(k == kNoCategory ? kNoCategory : cat_local[k]);
         c.names.push_back(w_.names[g]);
         c.prices.push_back(w_.prices[g]);
       }
+      if (!w_.category_popularity.empty()) {
+        for (auto g : categories) c.category_popularity.push_back(w_.category_popularity[g]);
+        for (auto g : complete_categories)
+          category_rules_.each(g, [&](std::uint32_t e) {
+            const auto& r = w_.category_rules[e].second;
+            c.category_rules.push_back({cat_local[g], {cat_local[r.consequent], r.count}});
+          });
+      }
     }
     for (auto u : w_.unrecommendable)
       if (local[u] != kNoItem) c.unrecommendable.push_back(local[u]);
-    bool any_complete = false;
-    for (std::uint32_t i = 0; i < items.size(); ++i) {
-      if (!(info.flags[i] & PartInfo::kComplete)) continue;
-      any_complete = true;
-      const auto g = items[i];
-      auto copy = [&](const auto& list, const ByItem& by, auto& out) {
+    for (auto g : complete) {
+      const auto i = local[g];
+      auto copy = [&](const auto& list, const ByKey& by, auto& out) {
         by.each(g, [&](std::uint32_t e) {
           out.push_back({i, {local[list[e].second.consequent], list[e].second.count}});
         });
@@ -130,10 +203,9 @@ class PartBuilder {
             {i, local[r.b], r.pair_count, {local[r.rule.consequent], r.rule.count}});
       }
     }
-    if (!w_.repurchase.empty() && any_complete) {
+    if (!w_.repurchase.empty() && !complete.empty()) {
       c.repurchase.resize(items.size());
-      for (std::uint32_t i = 0; i < items.size(); ++i)
-        if (info.flags[i] & PartInfo::kComplete) c.repurchase[i] = w_.repurchase[items[i]];
+      for (auto g : complete) c.repurchase[local[g]] = w_.repurchase[g];
     }
     c.part = std::move(info);
     return c;
@@ -141,8 +213,13 @@ class PartBuilder {
 
  private:
   const BundleContent& w_;
-  const ByItem &singles_, &near_, &similar_;
-  const std::vector<std::vector<std::uint32_t>>& pairs_of_;
+  std::uint32_t n_;
+  ByKey singles_, near_, similar_, category_rules_;
+  std::vector<std::vector<std::uint32_t>> pairs_of_;
+  std::vector<std::uint32_t> owner_;
+  std::vector<std::uint8_t> flags_;
+  std::vector<PartInfo::Category> categories_;
+  std::vector<std::vector<std::uint32_t>> heads_, shards_of_;
 };
 
 // `digits` hexadecimal digits of v (no printf: this file is in the wasm too).
@@ -153,17 +230,26 @@ std::string hex(std::uint64_t v, int digits) {
   return s;
 }
 
-std::uint64_t checksum_of(const std::vector<std::uint8_t>& bundle) {
-  std::uint64_t sum;
-  std::memcpy(&sum, bundle.data() + 24, 8);
-  return sum;
-}
-
 }  // namespace
 
 std::uint32_t shard_of(std::string_view label, std::uint32_t shard_count) {
   const auto h = checksum64({reinterpret_cast<const std::uint8_t*>(label.data()), label.size()});
   return static_cast<std::uint32_t>(h % shard_count);
+}
+
+std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index) {
+  const std::string dir = hex(run, 16) + "/";
+  switch (kind) {
+    case PartKind::Global:
+      return dir + "global.blb";
+    case PartKind::Shard:
+      return dir + "s" + std::to_string(index) + ".blb";
+    case PartKind::Category:
+      return dir + "c" + std::to_string(index) + ".blb";
+    case PartKind::Assembled:
+      break;
+  }
+  return {};
 }
 
 ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& options) {
@@ -178,103 +264,59 @@ ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& op
   for (std::uint32_t r = 0; r < n; ++r) to[order[r]] = r;
   const BundleContent c = renumbered(original, to);
 
-  std::uint32_t shards = options.shards;
-  if (shards == 0)
-    shards = static_cast<std::uint32_t>(std::max<std::uint64_t>(
-        1, (encode_bundle(c).size() + kShardTargetBytes - 1) / kShardTargetBytes));
-  shards = std::min(shards, std::max(n, 1u));
-
-  const ByItem singles(c.single_rules, n), near(c.neighbours, n), similar(c.similar, n);
-  std::vector<std::vector<std::uint32_t>> pairs_of(n);
-  for (std::uint32_t p = 0; p < c.pair_rules.size(); ++p) pairs_of[c.pair_rules[p].a].push_back(p);
-  const PartBuilder builder(c, singles, near, similar, pairs_of);
-
-  std::vector<std::uint32_t> owner(n);
-  std::vector<std::vector<std::uint32_t>> owned(shards);
-  for (std::uint32_t i = 0; i < n; ++i)
-    owned[owner[i] = shard_of(c.labels[i], shards)].push_back(i);
-
-  // The category heads: each category's first category_head offered items (those the category
-  // answer may offer: a category, sold, recommendable), in popular order = id order.
-  std::vector<std::uint8_t> flags(n, 0);
-  ShardMapInfo map;
+  const std::uint32_t shards =
+      std::max(1u, options.shards ? std::min(options.shards, std::max(n, 1u))
+                                  : (n + kShardItems - 1) / kShardItems);
+  const Cutter cutter(c, options, shards);
   const auto n_cat = static_cast<std::uint32_t>(c.categories.size());
-  std::vector<std::uint8_t> unrecommendable(n, 0);
-  for (auto u : c.unrecommendable) unrecommendable[u] = 1;
-  std::vector<std::uint32_t> head_items;
-  map.category_shard_offsets.push_back(0);
-  if (!c.item_category.empty()) {
-    map.category_size.assign(n_cat, 0);
-    map.category_items.assign(n_cat, 0);
-    std::vector<std::vector<std::uint32_t>> shards_of(n_cat);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const auto k = c.item_category[i];
-      if (k == kNoCategory) continue;
-      shards_of[k].push_back(owner[i]);
-      ++map.category_items[k];
-      if (c.popularity[i] == 0 || unrecommendable[i]) continue;
-      if (map.category_size[k]++ < options.category_head) {
-        flags[i] |= PartInfo::kCategoryHead;
-        head_items.push_back(i);
-      }
-    }
-    for (auto& s : shards_of) {
-      std::sort(s.begin(), s.end());
-      s.erase(std::unique(s.begin(), s.end()), s.end());
-      map.category_shards.insert(map.category_shards.end(), s.begin(), s.end());
-      map.category_shard_offsets.push_back(static_cast<std::uint32_t>(map.category_shards.size()));
-    }
-  }
 
   PartInfo info;
+  // The run: the whole content and the options, so any change gives new file names.
+  auto whole = encode_bundle(c);
+  for (auto v : {shards, options.popular_head, options.category_head})
+    for (int b = 0; b < 4; ++b) whole.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
+  info.run = checksum64(whole);
   info.total_items = n;
+  info.total_categories = n_cat;
   info.shard_count = shards;
   info.popular_head = std::min(options.popular_head, n);
 
   ShardedBundle out;
-  std::vector<std::uint64_t> checksums;
   std::uint64_t total_bytes = 0;
-  for (std::uint32_t s = 0; s < shards; ++s) {
-    std::vector<std::uint32_t> items = owned[s];
-    std::vector<std::uint8_t> part_flags = flags;
-    for (auto i : owned[s]) {
-      part_flags[i] |= PartInfo::kComplete;
-      builder.named_by(i, items);
-    }
-    PartInfo shard_info = info;
-    shard_info.shard = s;
-    BundleContent part = builder.build(std::move(items), part_flags, false, shard_info);
-    part.meta = {{"part", "shard " + std::to_string(s) + " of " + std::to_string(shards)}};
-    auto bytes = encode_bundle(part);
-    const auto sum = checksum_of(bytes);
-    map.checksums.push_back(sum);
-    total_bytes += bytes.size();
-    out.shards.push_back({"shard-" + hex(s, 5) + "-" + hex(sum, 16) + ".blb", std::move(bytes)});
-  }
+  auto emit = [&](PartKind kind, std::uint32_t index, BundleContent part) {
+    part.part.kind = kind;
+    part.part.index = index;
+    out.parts.push_back({part_path(info.run, kind, index), encode_bundle(part)});
+    total_bytes += out.parts.back().bytes.size();
+  };
 
-  std::vector<std::uint32_t> global_items(info.popular_head);
-  std::iota(global_items.begin(), global_items.end(), 0u);
-  global_items.insert(global_items.end(), head_items.begin(), head_items.end());
-  BundleContent global = builder.build(std::move(global_items), flags, true, info);
+  std::vector<std::uint32_t> head(info.popular_head);
+  std::iota(head.begin(), head.end(), 0u);
+  BundleContent global = cutter.build(head, {}, {}, {}, info);
   global.meta = c.meta;
   global.meta.emplace_back("part", "global");
-  global.meta.emplace_back("shards", std::to_string(shards));
-  global.category_popularity = c.category_popularity;
-  global.category_rules = c.category_rules;
-  global.shard_map = std::move(map);
-  auto bytes = encode_bundle(global);
-  const auto global_sum = checksum_of(bytes);
-  total_bytes += bytes.size();
-  out.global = {"global-" + hex(global_sum, 16) + ".blb", std::move(bytes)};
+  emit(PartKind::Global, 0, std::move(global));
 
-  std::string m = "{\n  \"format\": \"" + std::string(kManifestFormat) +
-                  "\",\n  \"version\": 1,\n  \"items\": " + std::to_string(n) +
-                  ",\n  \"bytes\": " + std::to_string(total_bytes) + ",\n  \"global\": \"" +
-                  out.global.name + "\",\n  \"shards\": [";
-  for (std::uint32_t s = 0; s < shards; ++s)
-    m += (s ? ",\n    \"" : "\n    \"") + out.shards[s].name + "\"";
-  m += "\n  ]\n}\n";
-  out.manifest = std::move(m);
+  std::vector<std::vector<std::uint32_t>> owned(shards);
+  for (std::uint32_t i = 0; i < n; ++i) owned[cutter.owner(i)].push_back(i);
+  for (std::uint32_t s = 0; s < shards; ++s) {
+    std::vector<std::uint32_t> items;
+    for (auto i : owned[s]) cutter.named_by(i, items);
+    emit(PartKind::Shard, s, cutter.build(std::move(items), owned[s], {}, {}, info));
+  }
+  for (std::uint32_t k = 0; k < n_cat; ++k) {
+    std::vector<std::uint32_t> categories, items;
+    cutter.named_by_category(k, categories, items);
+    emit(PartKind::Category, k,
+         cutter.build(std::move(items), {}, std::move(categories), {k}, info));
+  }
+
+  out.manifest = "{\n  \"format\": \"" + std::string(kManifestFormat) +
+                 "\",\n  \"version\": 1,\n  \"items\": " + std::to_string(n) +
+                 ",\n  \"shards\": " + std::to_string(shards) +
+                 ",\n  \"categories\": " + std::to_string(n_cat) +
+                 ",\n  \"bytes\": " + std::to_string(total_bytes) + ",\n  \"global\": \"" +
+                 out.parts.front().path + "\"\n}\n";
   return out;
 }
 
@@ -316,8 +358,7 @@ BundleContent content_of(const Bundle& b) {
 std::unique_ptr<ShardSet> ShardSet::open(std::vector<std::uint8_t> global, std::string& error) {
   auto bundle = Bundle::load(std::move(global), error);
   if (!bundle) return nullptr;
-  if (!bundle->is_part() || bundle->part().shard != kGlobalPart ||
-      bundle->shard_map().checksums.empty()) {
+  if (!bundle->is_part() || bundle->part().kind != PartKind::Global) {
     error = "not the global part of a sharded bundle";
     return nullptr;
   }
@@ -326,115 +367,171 @@ std::unique_ptr<ShardSet> ShardSet::open(std::vector<std::uint8_t> global, std::
   return set;
 }
 
-std::span<const std::uint32_t> ShardSet::category_shards(std::uint32_t category) const {
-  const auto& m = global_->shard_map();
-  if (category + 1 >= m.category_shard_offsets.size()) return {};
-  return std::span(m.category_shards)
-      .subspan(m.category_shard_offsets[category],
-               m.category_shard_offsets[category + 1] - m.category_shard_offsets[category]);
-}
-
-bool ShardSet::add(std::uint32_t shard, std::vector<std::uint8_t> bytes, std::string& error) {
-  const auto& info = global_->part();
-  if (shard >= info.shard_count) {
-    error = "shard " + std::to_string(shard) + " does not exist (the bundle has " +
-            std::to_string(info.shard_count) + ")";
+bool ShardSet::add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t> bytes,
+                   std::string& error) {
+  const std::string what = path(kind, index);
+  if ((kind != PartKind::Shard && kind != PartKind::Category) ||
+      index >= (kind == PartKind::Shard ? info().shard_count : info().total_categories)) {
+    error = what + ": no such part in this bundle";
     return false;
   }
-  auto bundle = Bundle::load(std::move(bytes), error);
-  if (!bundle) {
-    error = "shard " + std::to_string(shard) + ": " + error;
+  auto part = Bundle::load(std::move(bytes), error);
+  if (!part) {
+    error = what + ": " + error;
     return false;
   }
-  if (bundle->checksum() != global_->shard_map().checksums[shard] || !bundle->is_part() ||
-      bundle->part().shard != shard) {
-    error = "shard " + std::to_string(shard) +
-            ": not the shard this bundle's global part lists (a stale or foreign file)";
+  const auto& p = part->part();
+  if (!part->is_part() || p.run != info().run || p.kind != kind || p.index != index ||
+      p.total_items != info().total_items || p.total_categories != info().total_categories ||
+      p.shard_count != info().shard_count || p.popular_head != info().popular_head) {
+    error = what + ": not that part of this bundle (a file of another run, or misplaced)";
     return false;
   }
-  shards_[shard] = std::move(bundle);
+  parts_[{kind, index}] = std::move(part);
   merged_.reset();
   return true;
 }
 
+std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for(
+    std::span<const std::string_view> labels) const {
+  std::vector<std::pair<PartKind, std::uint32_t>> out;
+  for (auto label : labels) {
+    const std::pair<PartKind, std::uint32_t> key{PartKind::Shard,
+                                                 shard_of(label, info().shard_count)};
+    if (!parts_.count(key) && std::find(out.begin(), out.end(), key) == out.end())
+      out.push_back(key);
+  }
+  return out;
+}
+
+std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_of(
+    std::uint32_t item) {
+  std::vector<std::pair<PartKind, std::uint32_t>> out;
+  std::string error;
+  const Bundle* b = bundle(error);
+  if (!b || item >= b->item_count() || b->item_category(item) == kNoCategory) return out;
+  const auto k = b->item_category(item);
+  const auto& cat = b->part().categories[k];
+  if (!cat.complete) {
+    out.push_back({PartKind::Category, cat.global});
+    return out;
+  }
+  const auto& p = b->part();
+  for (auto at = p.category_shard_offsets[k]; at < p.category_shard_offsets[k + 1]; ++at)
+    if (!parts_.count({PartKind::Shard, p.category_shards[at]}))
+      out.push_back({PartKind::Shard, p.category_shards[at]});
+  return out;
+}
+
 const Bundle* ShardSet::bundle(std::string& error) {
   if (merged_) return merged_.get();
-  // Every item any part names, once, in global id order; a shard's complete items bring their
-  // lists, the global part its heads and the category data.
+  // Every item and category any part names, once, in global order; shards bring their items'
+  // lists, category parts their categories' rules, shards and heads.
   struct Source {
     const Bundle* part;
-    std::uint32_t item;
+    std::uint32_t index;
   };
-  std::vector<std::pair<std::uint32_t, Source>> all;
+  std::vector<std::pair<std::uint32_t, Source>> items, categories;
   auto collect = [&](const Bundle& p) {
     for (std::uint32_t i = 0; i < p.item_count(); ++i)
-      all.push_back({p.part().global_ids[i], {&p, i}});
+      items.push_back({p.part().global_ids[i], {&p, i}});
+    for (std::uint32_t k = 0; k < p.part().categories.size(); ++k)
+      categories.push_back({p.part().categories[k].global, {&p, k}});
   };
   collect(*global_);
-  for (const auto& [s, p] : shards_) collect(*p);
-  std::stable_sort(all.begin(), all.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [key, p] : parts_) collect(*p);
+  auto by_global = [](const auto& x, const auto& y) { return x.first < y.first; };
+  std::stable_sort(items.begin(), items.end(), by_global);
+  std::stable_sort(categories.begin(), categories.end(), by_global);
 
   const auto& g = *global_;
   BundleContent c;
   c.meta = g.meta();
   c.transactions = g.transactions();
-  c.part.total_items = g.part().total_items;
-  c.part.shard = kAssembledPart;
-  c.part.shard_count = g.part().shard_count;
-  c.part.popular_head = g.part().popular_head;
-  std::vector<Source> complete;  // local id -> the part holding its lists
-  std::vector<std::pair<const Bundle*, std::vector<std::uint32_t>>> local_of;  // per part
-  auto local_table = [&](const Bundle* p) -> std::vector<std::uint32_t>& {
-    for (auto& [q, t] : local_of)
-      if (q == p) return t;
-    local_of.emplace_back(p, std::vector<std::uint32_t>(p->item_count(), kNoItem));
-    return local_of.back().second;
-  };
-  for (std::size_t at = 0; at < all.size();) {
-    const auto id = all[at].first;
-    const auto local = static_cast<std::uint32_t>(c.labels.size());
-    const auto& first = all[at].second;
+  c.part = g.part();
+  c.part.kind = PartKind::Assembled;
+  c.part.global_ids.clear();
+  c.part.flags.clear();
+  c.part.categories.clear();
+  c.part.category_shard_offsets = {0};
+  c.part.category_shards.clear();
+
+  // Categories first: each part's local category k becomes local_category[part][k].
+  std::map<const Bundle*, std::vector<std::uint32_t>> local_item, local_category;
+  for (const auto& [key, p] : parts_) {
+    local_item[p.get()].assign(p->item_count(), kNoItem);
+    local_category[p.get()].assign(p->category_count(), kNoCategory);
+  }
+  local_item[&g].assign(g.item_count(), kNoItem);
+  local_category[&g].assign(g.category_count(), kNoCategory);
+  std::vector<Source> category_rules_from;
+  for (std::size_t at = 0; at < categories.size();) {
+    const auto id = categories[at].first;
+    const auto k = static_cast<std::uint32_t>(c.categories.size());
+    const auto first = categories[at].second;
+    Source complete{nullptr, 0};
+    for (; at < categories.size() && categories[at].first == id; ++at) {
+      const auto src = categories[at].second;
+      local_category[src.part][src.index] = k;
+      if (src.part->part().categories[src.index].complete) complete = src;
+    }
+    c.categories.emplace_back(first.part->category_label(first.index));
+    auto info = first.part->part().categories[first.index];
+    info.complete = complete.part != nullptr;
+    c.part.categories.push_back(info);
+    if (complete.part) {
+      const auto& p = complete.part->part();
+      c.part.category_shards.insert(
+          c.part.category_shards.end(),
+          p.category_shards.begin() + p.category_shard_offsets[complete.index],
+          p.category_shards.begin() + p.category_shard_offsets[complete.index + 1]);
+    }
+    c.part.category_shard_offsets.push_back(
+        static_cast<std::uint32_t>(c.part.category_shards.size()));
+    category_rules_from.push_back(complete);
+    if (g.has_category_rules()) c.category_popularity.push_back(info.popularity);
+  }
+
+  std::vector<Source> lists_from;
+  for (std::size_t at = 0; at < items.size();) {
+    const auto id = items[at].first;
+    const auto i = static_cast<std::uint32_t>(c.labels.size());
+    const auto first = items[at].second;
     std::uint8_t flags = 0;
     Source lists{nullptr, 0};
-    for (; at < all.size() && all[at].first == id; ++at) {
-      const auto& src = all[at].second;
-      local_table(src.part)[src.item] = local;
-      flags |= src.part->part().flags[src.item];
-      if (src.part->part().flags[src.item] & PartInfo::kComplete) lists = src;
+    for (; at < items.size() && items[at].first == id; ++at) {
+      const auto src = items[at].second;
+      local_item[src.part][src.index] = i;
+      flags |= src.part->part().flags[src.index];
+      if (src.part->part().flags[src.index] & PartInfo::kComplete) lists = src;
     }
-    c.labels.emplace_back(first.part->label(first.item));
-    c.popularity.push_back(first.part->popularity(first.item));
+    c.labels.emplace_back(first.part->label(first.index));
+    c.popularity.push_back(first.part->popularity(first.index));
     c.part.global_ids.push_back(id);
     c.part.flags.push_back(flags);
-    complete.push_back(lists);
-    if (!first.part->recommendable(first.item)) c.unrecommendable.push_back(local);
+    lists_from.push_back(lists);
+    if (!first.part->recommendable(first.index)) c.unrecommendable.push_back(i);
     if (g.has_catalog()) {
-      const auto k = first.part->item_category(first.item);
-      c.item_category.push_back(k == kNoCategory ? kNoCategory
-                                                 : first.part->part().global_categories[k]);
-      c.names.emplace_back(first.part->name(first.item));
-      c.prices.push_back(first.part->price(first.item));
+      const auto k = first.part->item_category(first.index);
+      c.item_category.push_back(k == kNoCategory ? kNoCategory : local_category[first.part][k]);
+      c.names.emplace_back(first.part->name(first.index));
+      c.prices.push_back(first.part->price(first.index));
     }
   }
-  if (g.has_catalog()) {
-    for (std::uint32_t k = 0; k < g.category_count(); ++k) {
-      c.categories.emplace_back(g.category_label(k));
-      c.part.global_categories.push_back(k);
-    }
-  }
-  if (g.has_category_rules())
-    for (std::uint32_t k = 0; k < g.category_count(); ++k) {
-      c.category_popularity.push_back(g.category_popularity(k));
-      for (const auto& r : g.category_rules(k)) c.category_rules.push_back({k, r});
-    }
-  bool repurchase = false;
-  for (const auto& [s, p] : shards_) repurchase |= p->has_repurchase();
-  if (repurchase) c.repurchase.resize(c.labels.size());
-  for (std::uint32_t i = 0; i < complete.size(); ++i) {
-    const auto [p, item] = complete[i];
+
+  for (std::uint32_t k = 0; k < category_rules_from.size(); ++k) {
+    const auto [p, index] = category_rules_from[k];
     if (!p) continue;
-    const auto& to = local_table(p);
+    for (const auto& r : p->category_rules(index))
+      c.category_rules.push_back({k, {local_category[p][r.consequent], r.count}});
+  }
+  bool repurchase = false;
+  for (const auto& [key, p] : parts_) repurchase |= p->has_repurchase();
+  if (repurchase) c.repurchase.resize(c.labels.size());
+  for (std::uint32_t i = 0; i < lists_from.size(); ++i) {
+    const auto [p, item] = lists_from[i];
+    if (!p) continue;
+    const auto& to = local_item[p];
     auto map = [&](RuleEntry r) { return RuleEntry{to[r.consequent], r.count}; };
     for (const auto& r : p->single_rules(item)) c.single_rules.push_back({i, map(r)});
     for (const auto& r : p->neighbours(item)) c.neighbours.push_back({i, map(r)});
@@ -444,11 +541,10 @@ const Bundle* ShardSet::bundle(std::string& error) {
     });
     if (repurchase) c.repurchase[i] = p->repurchase(item);
   }
-  c.shard_map = g.shard_map();
   // Each part was valid on its own; parts that contradict each other (a writer's bug, or files
-  // of two runs with forged checksums) make the union invalid, which the reader reports.
+  // of two runs with forged run ids) make the union invalid, which the reader reports.
   merged_ = Bundle::load(encode_bundle(c), error);
-  if (!merged_) error = "the loaded shards contradict each other: " + error;
+  if (!merged_) error = "the loaded parts contradict each other: " + error;
   return merged_.get();
 }
 

@@ -1,9 +1,11 @@
-// Sharded bundles: a bundle split so a page fetches only what its cart needs. One global part
-// (the popular and category heads, the category rules, the shard map) and per-item shards (each
-// item's rules, neighbours, similar names and statistics, with the label and catalog fields of
-// every item they name). Every part is itself a bundle, validated by Bundle::load; ShardSet
+// Sharded bundles: a bundle split so a page fetches only what its cart needs. A small global
+// part (the popular head), per-item shards (each item's rules, neighbours, similar names and
+// statistics, with the label and catalog fields of every item they name) and per-category parts
+// (a category's rules, the shards of its items, the first offered items of it and of the
+// categories its rules name). Every part is itself a bundle, validated by Bundle::load; ShardSet
 // merges the parts a page has into one bundle the Scorer reads unchanged, so a sharded bundle
-// answers exactly as the single file it was cut from. Format: docs/bundle-format.md.
+// answers exactly as the single file it was cut from, and the scorer says when the parts at hand
+// do not suffice. Format: docs/bundle-format.md, "Sharded bundles".
 #pragma once
 
 #include <cstdint>
@@ -19,31 +21,32 @@
 namespace basketlift {
 
 struct ShardOptions {
-  // 0: about one shard per kShardTargetBytes of the whole bundle.
-  std::uint32_t shards = 0;
-  // The global part holds the first popular_head items of the popular order (the fill) and each
-  // category's first category_head offered items (the category answer).
+  std::uint32_t shards = 0;  // 0: one per kShardItems items
+  // The global part holds the first popular_head items of the popular order (the fill); a
+  // category part holds the first category_head offered items of each category it names.
   std::uint32_t popular_head = 256;
   std::uint32_t category_head = 16;
 };
-// Small enough that a cart of five items costs a few kilobytes gzipped per item, large enough
-// that a store of a million items is not a million files.
-inline constexpr std::uint64_t kShardTargetBytes = 16 * 1024;
+// Items per shard by default: a shard is then a few kilobytes gzipped, so a cart of five costs
+// about as much as one small image, and a store of a million items is 62,500 files.
+inline constexpr std::uint32_t kShardItems = 16;
 
-struct ShardFile {
-  std::string name;  // content-hashed: a CDN may cache it forever
+struct PartFile {
+  std::string path;  // relative to the manifest
   std::vector<std::uint8_t> bytes;
 };
 struct ShardedBundle {
   std::string manifest;  // manifest.json
-  ShardFile global;
-  std::vector<ShardFile> shards;
+  std::vector<PartFile> parts;
 };
 inline constexpr std::string_view kManifestFormat = "basketlift-sharded-bundle";
 
 // Cuts a bundle's content into parts. Items are renumbered in popular order first.
 ShardedBundle shard_bundle(const BundleContent& content, const ShardOptions& options);
-// The shard holding an item's data: the same function for the writer and every reader.
+// Where a part lives, relative to the manifest: a folder per run (its id in hexadecimal), so
+// every file name changes with the content and a CDN may cache them forever.
+std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index);
+// The shard holding an item's lists: the same function for the writer and every reader.
 std::uint32_t shard_of(std::string_view label, std::uint32_t shard_count);
 // A loaded bundle's content, for cutting a bundle that was already written.
 BundleContent content_of(const Bundle& bundle);
@@ -53,16 +56,23 @@ class ShardSet {
  public:
   // nullptr and `error` unless `global` is the global part of a sharded bundle.
   static std::unique_ptr<ShardSet> open(std::vector<std::uint8_t> global, std::string& error);
-  std::uint32_t shard_count() const { return global_->part().shard_count; }
-  std::uint32_t shard_of(std::string_view label) const {
-    return basketlift::shard_of(label, shard_count());
+  const PartInfo& info() const { return global_->part(); }
+  std::string path(PartKind kind, std::uint32_t index) const {
+    return part_path(info().run, kind, index);
   }
-  bool has(std::uint32_t shard) const { return shards_.count(shard) != 0; }
-  // Adds shard `shard` after checking it is that shard of this bundle (its checksum is the one
-  // the global part lists); false and `error` otherwise, and nothing changes.
-  bool add(std::uint32_t shard, std::vector<std::uint8_t> bytes, std::string& error);
-  // The shards upsell needs for an item of `category` (an index of bundle()'s catalog).
-  std::span<const std::uint32_t> category_shards(std::uint32_t category) const;
+  bool has(PartKind kind, std::uint32_t index) const { return parts_.count({kind, index}) != 0; }
+  // Adds the part `kind` `index` after checking the bytes are that part of this run; false and
+  // `error` otherwise, and nothing changes.
+  bool add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t> bytes, std::string& error);
+
+  // What a request needs that is not here yet, as (kind, index) pairs: the shards of these
+  // labels (cart, history, an upsell's item).
+  std::vector<std::pair<PartKind, std::uint32_t>> missing_for(
+      std::span<const std::string_view> labels) const;
+  // After bundle() holds an item's shard: the category parts the category answer and upsell
+  // read for it, and (once its category part is here) the shards of its category.
+  std::vector<std::pair<PartKind, std::uint32_t>> missing_for_category_of(std::uint32_t item);
+
   // Everything loaded so far as one bundle (rebuilt after add(); valid until the next add()).
   // nullptr and `error` when the parts contradict each other.
   const Bundle* bundle(std::string& error);
@@ -70,7 +80,7 @@ class ShardSet {
  private:
   ShardSet() = default;
   std::unique_ptr<Bundle> global_;
-  std::map<std::uint32_t, std::unique_ptr<Bundle>> shards_;
+  std::map<std::pair<PartKind, std::uint32_t>, std::unique_ptr<Bundle>> parts_;
   std::unique_ptr<Bundle> merged_;
 };
 

@@ -115,7 +115,8 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
   }
   sections.emplace_back(SectionId::PairRules, std::move(pr));
 
-  if (!c.item_category.empty()) {
+  // (A part of a sharded bundle may name categories and no item.)
+  if (!c.item_category.empty() || !c.categories.empty()) {
     Buffer cat;
     cat.u32(n);
     cat.u32(static_cast<std::uint32_t>(c.categories.size()));
@@ -183,31 +184,23 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
   if (c.part.total_items != 0) {
     const auto& p = c.part;
     Buffer part;
-    part.u32(n);
-    part.u32(p.total_items);
-    part.u32(p.shard);
-    part.u32(p.shard_count);
-    part.u32(p.popular_head);
-    part.u32(static_cast<std::uint32_t>(p.global_categories.size()));
+    part.u64(p.run);
+    for (auto v :
+         {n, static_cast<std::uint32_t>(p.kind), p.index, p.total_items, p.total_categories,
+          p.shard_count, p.popular_head, static_cast<std::uint32_t>(p.categories.size())})
+      part.u32(v);
     for (auto g : p.global_ids) part.u32(g);
-    for (auto g : p.global_categories) part.u32(g);
+    for (const auto& k : p.categories)
+      for (auto v : {k.global, k.popularity, k.offered, k.items, std::uint32_t{k.complete}})
+        part.u32(v);
+    if (p.category_shard_offsets.empty())
+      for (std::size_t k = 0; k <= p.categories.size(); ++k) part.u32(0);
+    for (auto o : p.category_shard_offsets) part.u32(o);
+    for (auto v : p.category_shards) part.u32(v);
     part.bytes(std::string_view(reinterpret_cast<const char*>(p.flags.data()), p.flags.size()));
     part.pad4();
     sections.emplace_back(SectionId::Part, std::move(part));
   }
-  if (!c.shard_map.checksums.empty()) {
-    const auto& m = c.shard_map;
-    Buffer map;
-    map.u32(static_cast<std::uint32_t>(m.checksums.size()));
-    map.u32(static_cast<std::uint32_t>(m.category_size.size()));
-    for (auto sum : m.checksums) map.u64(sum);
-    for (auto v : m.category_size) map.u32(v);
-    for (auto v : m.category_items) map.u32(v);
-    for (auto o : m.category_shard_offsets) map.u32(o);
-    for (auto v : m.category_shards) map.u32(v);
-    sections.emplace_back(SectionId::ShardMap, std::move(map));
-  }
-
   // Header, section table, then each section 8-byte aligned.
   const std::uint64_t header = 32, table = 24 * sections.size();
   Buffer out;

@@ -1,5 +1,6 @@
 #include "bundle_args.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -14,6 +15,44 @@ std::unique_ptr<Bundle> load_bundle(const std::string& path) {
   auto bundle = Bundle::load(read_file_bytes(path), error);
   if (!bundle) throw InputError(path + ": " + error);
   return bundle;
+}
+
+ShardOptions read_shard_options(const Args& args) {
+  ShardOptions o;
+  const std::uint64_t max = UINT32_MAX;
+  o.shards = static_cast<std::uint32_t>(args.get_uint("--shard-count", max).value_or(o.shards));
+  o.popular_head =
+      static_cast<std::uint32_t>(args.get_uint("--popular-head", max).value_or(o.popular_head));
+  o.category_head =
+      static_cast<std::uint32_t>(args.get_uint("--category-head", max).value_or(o.category_head));
+  return o;
+}
+
+std::string shard_options_help() {
+  const ShardOptions d;
+  return "  --shard-count N            shards (default: one per " + std::to_string(kShardItems) +
+         " items)\n"
+         "  --popular-head N           items of the popular order in the global part (default " +
+         std::to_string(d.popular_head) +
+         ")\n"
+         "  --category-head N          offered items per category in a category part (default " +
+         std::to_string(d.category_head) + ")\n";
+}
+
+std::string write_shards(const std::string& dir, const ShardedBundle& s) {
+  auto files = write_sharded(dir, s);
+  std::vector<AtomicFile*> pending;
+  for (auto& f : files) pending.push_back(f.get());
+  commit_together(pending);
+  std::size_t total = 0, largest = 0;
+  for (const auto& part : s.parts) {
+    total += part.bytes.size();
+    if (&part != &s.parts.front()) largest = std::max(largest, part.bytes.size());
+  }
+  return dir + "/manifest.json: a global part of " + std::to_string(s.parts.front().bytes.size()) +
+         " bytes and " + std::to_string(s.parts.size() - 1) + " more (largest " +
+         std::to_string(largest) + " bytes, all " + std::to_string(total) + ") in " + dir + "/" +
+         s.parts.front().path.substr(0, s.parts.front().path.find('/')) + "/\n";
 }
 
 namespace {

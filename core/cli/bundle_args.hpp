@@ -10,6 +10,7 @@
 
 #include "args.hpp"
 #include "bundle/bundle.hpp"
+#include "bundle/shards.hpp"
 #include "score/filters.hpp"
 
 namespace basketlift::cli {
@@ -22,6 +23,14 @@ std::vector<std::uint32_t> ids_of(const Bundle& b, const std::optional<std::stri
                                   const char* option);
 // Category labels -> category ids; an unknown category is an error.
 std::vector<std::uint32_t> category_ids(const Bundle& b, const std::optional<std::string>& list);
+
+// How `mine --shards` and `shard` cut a bundle: --shard-count, --popular-head, --category-head.
+inline const std::set<std::string> kShardOptions = {"--shard-count", "--popular-head",
+                                                    "--category-head"};
+ShardOptions read_shard_options(const Args& args);
+std::string shard_options_help();  // their lines of --help, with the core's defaults
+// A sharded bundle's files written and committed; returns the summary line for stdout.
+std::string write_shards(const std::string& dir, const ShardedBundle& s);
 
 // Options every kind accepts.
 inline const std::set<std::string> kFilterOptions = {"--exclude", "--categories", "--min-price",

@@ -53,6 +53,7 @@ const char* kUsage = R"(usage: basketlift <command> [options]
 commands:
   mine INPUT        mine an order log into frequent itemsets, rules and a rule bundle (-o)
   inspect BUNDLE    show a bundle's header, sections, counts and mining parameters
+  shard BUNDLE      cut a bundle into a sharded bundle (--out DIR) that pages fetch in parts
   recommend BUNDLE  score a cart against a bundle
   upsell BUNDLE     pricier substitutes of an item, from its category
   categories BUNDLE categories bought together with a category
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "mine") return basketlift::cli::run_mine(argc, argv);
     if (command == "inspect") return basketlift::cli::run_inspect(argc, argv);
+    if (command == "shard") return basketlift::cli::run_shard(argc, argv);
     if (command == "recommend") return basketlift::cli::run_recommend(argc, argv);
     if (command == "catalog") return basketlift::cli::run_catalog(argc, argv);
     if (command == "customers") return basketlift::cli::run_customers(argc, argv);

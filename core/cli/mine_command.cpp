@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "args.hpp"
+#include "bundle_args.hpp"
 #include "commands.hpp"
 #include "io/atomic_file.hpp"
 #include "io/files.hpp"
@@ -61,6 +62,9 @@ output:
                              (default {rules_per_antecedent}; 0 = all)
   --neighbours K             each item's K most co-purchased items (cosine, no support
                              threshold) kept for the scorer (default {neighbours}; 0 = none)
+  --shards DIR               also the bundle as a sharded bundle in DIR (manifest.json and
+                             its parts), for pages that fetch only what the cart needs;
+                             cut with the options of `basketlift shard --help`
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
   --rules-out FILE.csv       rules with mlxtend's columns
   --summary json             one JSON object on stdout instead of the human summary
@@ -146,7 +150,8 @@ void print_top_rules(std::FILE* out, const MineResult& r, std::size_t top) {
 int run_mine(int argc, char** argv) {
   Args args(argc, argv, 2,
             with_mine_options({"--itemsets-out", "--rules-out", "--summary", "--top", "-o",
-                               "--output", "--catalog"}),
+                               "--output", "--catalog", "--shards", "--shard-count",
+                               "--popular-head", "--category-head"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs((help() + max_record_bytes_help()).c_str(), stdout);
@@ -175,6 +180,12 @@ int run_mine(int argc, char** argv) {
   if (auto path = args.get("--itemsets-out")) outputs.push_back({"--itemsets-out", *path});
   if (auto path = args.get("--rules-out")) outputs.push_back({"--rules-out", *path});
   if (bundle_path) outputs.push_back({bundle_option, *bundle_path});
+  const auto shards_dir = args.get("--shards");
+  const auto shard_options = read_shard_options(args);
+  if (shards_dir) {
+    make_output_dir(*shards_dir, "--shards");
+    outputs.push_back({"--shards", *shards_dir + "/manifest.json"});
+  }
   const auto targets = check_outputs(outputs, inputs);
   // With an output on stdout, the summary must not be mixed into it.
   std::FILE* report = stdout;
@@ -198,9 +209,10 @@ int run_mine(int argc, char** argv) {
   // Only the rules an output needs: all of them for --rules-out, or when the summary is the only
   // output (its rule count is what was asked); the shapes a bundle stores for -o; none for
   // itemsets alone. The summary says which ("rule_shapes").
-  const bool any_file = bundle_path || args.get("--itemsets-out") || args.get("--rules-out");
+  const bool any_bundle = bundle_path || shards_dir;
+  const bool any_file = any_bundle || args.get("--itemsets-out") || args.get("--rules-out");
   opt.rule_shapes = args.get("--rules-out") || !any_file ? RuleShapes::All
-                    : bundle_path                        ? RuleShapes::Bundle
+                    : any_bundle                         ? RuleShapes::Bundle
                                                          : RuleShapes::None;
   const char* shapes = opt.rule_shapes == RuleShapes::All      ? "all"
                        : opt.rule_shapes == RuleShapes::Bundle ? "bundle"
@@ -226,11 +238,19 @@ int run_mine(int argc, char** argv) {
     files.push_back(std::make_unique<AtomicFile>(*path));
     write_rules_csv(*files.back(), r.rules, r.itemsets, r.data.db.items, r.data.db.size());
   }
-  if (bundle_path) {
+  std::optional<ShardedBundle> sharded;
+  if (any_bundle) {
     const auto slash = input.find_last_of('/');
-    files.push_back(std::make_unique<AtomicFile>(*bundle_path));
-    write_bundle(*files.back(), make_bundle_content(r, opt, input.substr(slash + 1), utc_now(),
-                                                    catalog ? &*catalog : nullptr));
+    const auto content = make_bundle_content(r, opt, input.substr(slash + 1), utc_now(),
+                                             catalog ? &*catalog : nullptr);
+    if (bundle_path) {
+      files.push_back(std::make_unique<AtomicFile>(*bundle_path));
+      write_bundle(*files.back(), content);
+    }
+    if (shards_dir) {
+      sharded = shard_bundle(content, shard_options);
+      for (auto& f : write_sharded(*shards_dir, *sharded)) files.push_back(std::move(f));
+    }
   }
   std::vector<AtomicFile*> pending;
   for (auto& f : files) pending.push_back(f.get());

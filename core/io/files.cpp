@@ -1,5 +1,7 @@
 #include "io/files.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +20,38 @@ void write_bundle(const std::string& path, const BundleContent& content) {
   AtomicFile file(path);
   file.write(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   file.commit();
+}
+
+void make_output_dir(const std::string& dir, const char* option) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw InputError(std::string(option) + " " + dir + ": not a directory");
+    return;
+  }
+  if (::mkdir(dir.c_str(), 0777) != 0)
+    throw InputError(std::string(option) + " " + dir + ": cannot make the directory (" +
+                     std::strerror(errno) + ")");
+}
+
+std::vector<std::unique_ptr<AtomicFile>> write_sharded(const std::string& dir,
+                                                       const ShardedBundle& sharded) {
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  auto add = [&](const std::string& name, std::string_view bytes) {
+    files.push_back(std::make_unique<AtomicFile>(dir + "/" + name));
+    files.back()->write(bytes);
+  };
+  auto view = [](const std::vector<std::uint8_t>& b) {
+    return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  for (const auto& part : sharded.parts) {
+    const auto slash = part.path.find_last_of('/');
+    if (slash != std::string::npos)
+      make_output_dir(dir + "/" + part.path.substr(0, slash), "--out");
+    add(part.path, view(part.bytes));
+  }
+  add("manifest.json", sharded.manifest);
+  return files;
 }
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {

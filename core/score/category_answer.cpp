@@ -41,6 +41,10 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
   for (auto item : cart_) {
     const auto a = category_[item];
     if (a == kNoCategory) continue;
+    if (!bundle_.category_complete(a)) {  // a part of a sharded bundle without a's rules
+      incomplete_ = true;
+      continue;
+    }
     weigh(a, 1.0);
     const double count_a = bundle_.category_popularity(a);
     for (const auto& r : bundle_.category_rules(a)) weigh(r.consequent, r.count / count_a);
@@ -66,7 +70,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     // A part of a sharded bundle holds each category's head only: past it, the whole bundle
     // has items this one lacks.
     if (taken < need && bundle_.is_part() &&
-        category_first_[b + 1] - category_first_[b] < bundle_.shard_map().category_size[b])
+        category_first_[b + 1] - category_first_[b] < bundle_.part().categories[b].offered)
       incomplete_ = true;
   }
   // Ranked by the boosted score, then the estimate, popularity and id.

@@ -45,7 +45,8 @@ bool upsell_complete(const Bundle& bundle, std::uint32_t item) {
   const auto category = bundle.item_category(item);
   if (category == kNoCategory) return true;
   const auto items = bundle.category_items(category);
-  return items.size() == bundle.shard_map().category_items[category] &&
+  return bundle.category_complete(category) &&
+         items.size() == bundle.part().categories[category].items &&
          std::all_of(items.begin(), items.end(),
                      [&](std::uint32_t c) { return bundle.complete(c); });
 }
