@@ -8,10 +8,12 @@
 #include <cstdint>
 
 #include "wasm/session.hpp"
+#include "wasm/shard_session.hpp"
 
 using basketlift::wasm::BundleStart;
 using basketlift::wasm::BundleSummary;
 using basketlift::wasm::Session;
+using basketlift::wasm::ShardSession;
 
 namespace {
 
@@ -79,7 +81,28 @@ EMSCRIPTEN_BINDINGS(basketlift) {
       .function("items", &Session::items)
       .function("labels", &Session::labels)
       .function("releaseLabels", &Session::release_labels)
-      .function("summary", &Session::summary);
+      .function("summary", &Session::summary)
+      .function("incomplete", &Session::incomplete);
+#ifdef BASKETLIFT_SHARDS
+  emscripten::class_<ShardSession>("ShardSession")
+      .constructor<>()
+      .function("open", &ShardSession::open)
+      .function("message", &ShardSession::message)
+      .function("shardCount", &ShardSession::shard_count)
+      .function("items", &ShardSession::items)
+      .function("shardOf", &ShardSession::shard_of)
+      .function("has", &ShardSession::has)
+      .function("path", &ShardSession::path)
+      .function("add", &ShardSession::add)
+      .function("remove", &ShardSession::remove)
+      .function("categoryNeeds", &ShardSession::category_needs)
+      .function("needKind", &ShardSession::need_kind)
+      .function("needIndex", &ShardSession::need_index)
+      .function("nextPopularPage", &ShardSession::next_popular_page)
+      .function("merge", &ShardSession::merge)
+      .function(
+          "mergedData", +[](const ShardSession& s) { return address(s.merged_data()); });
+#endif
   // Bytes malloc holds right now: lets tests (and curious callers) see that dispose() frees.
   emscripten::function(
       "allocatedBytes", +[] { return static_cast<std::uint32_t>(mallinfo().uordblks); });

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "bundle/shards.hpp"
 #include "model/ids.hpp"
 #include "score/complements.hpp"
 #include "score/next_purchase.hpp"
@@ -127,7 +128,10 @@ constexpr std::uint32_t fingerprint() {
                                  kItemNumbers,
                                  kNoItem,
                                  kNoCategory,
-                                 static_cast<std::uint32_t>(RecommendationKind::Similar)};
+                                 static_cast<std::uint32_t>(RecommendationKind::Similar),
+                                 static_cast<std::uint32_t>(PartKind::Shard),
+                                 static_cast<std::uint32_t>(PartKind::Category),
+                                 static_cast<std::uint32_t>(PartKind::Popular)};
   std::uint32_t h = 2166136261u;  // FNV-1a over the facts' bytes
   for (std::uint32_t f : facts)
     for (int b = 0; b < 4; ++b) h = (h ^ ((f >> (8 * b)) & 0xff)) * 16777619u;

@@ -72,6 +72,11 @@ int main() {
   constant("ITEM_NUMBERS", kItemNumbers);
   constant("NO_ITEM", kNoItem);
   constant("NO_CATEGORY", kNoCategory);
+  constant("PART_SHARD", static_cast<double>(PartKind::Shard));
+  constant("PART_CATEGORY", static_cast<double>(PartKind::Category));
+  constant("PART_POPULAR", static_cast<double>(PartKind::Popular));
+  std::printf("export const MANIFEST_FORMAT = '%.*s';\n", static_cast<int>(kManifestFormat.size()),
+              kManifestFormat.data());
   std::printf(
       "// By RecommendationKind (score/recommend.hpp).\nexport const KINDS = Object.freeze([");
   for (int k = 0; k <= static_cast<int>(RecommendationKind::Similar); ++k)

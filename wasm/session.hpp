@@ -98,6 +98,9 @@ class Session {
   void release_labels();
 
   BundleSummary summary() const;
+  // Whether the last recommend() needed parts of a sharded bundle that are not here
+  // (Scorer::incomplete()).
+  bool incomplete() const { return scorer_ && scorer_->incomplete(); }
 
  private:
   void clear();

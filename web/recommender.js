@@ -1,7 +1,9 @@
 // loadRecommender and the Recommender it returns: the whole JS API. browser.js and node.js only
 // say how a URL becomes bytes. All scoring and validation of bundles is in the C++ core; this
 // file checks the caller's arguments and moves ids and results across the wasm boundary.
-import createBasketlift from '../build/wasm/basketlift.mjs';
+// The Emscripten glue of the entry's wasm build: scripts/build.sh aliases this name to
+// build/wasm/basketlift.mjs, or to basketlift-sharded.mjs for the `basketlift/sharded` entries.
+import createBasketlift from 'basketlift-wasm-glue';
 // Every number the wasm module and this file must agree on, generated from wasm/layout.hpp and
 // the core's defaults at build time (scripts/build.sh).
 import * as L from '../build/wasm/layout.js';
@@ -9,7 +11,7 @@ import { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from
 
 const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, TRIM, KINDS, DEFAULTS } = L;
 const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
-const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes']);
+const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes', 'maxCacheBytes']);
 const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange', 'maxPerFamily']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
 const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
@@ -21,6 +23,8 @@ const ITEM_IDS = 'an array of item id strings';
 const CATEGORY_NAMES = 'an array of category name strings';
 // Ours is a few hundred KB; a download past this is something else, and is not read to its end.
 export const MAX_WASM_BYTES = 64 << 20;
+// A sharded bundle's parts kept beyond what the current request needs (maxCacheBytes).
+const DEFAULT_MAX_CACHE_BYTES = 8 << 20;
 
 // The caller's arguments are copied into these before any wasm memory is touched: reading an
 // element may run the caller's code (a getter, a Proxy), which may change the array, call into
@@ -96,7 +100,24 @@ export async function load(env, bundle, options = {}) {
       `basketlift: maxBundleBytes must be an integer from 1 to ${L.MAX_BUNDLE_BYTES}, got ${describeValue(maxBundleBytes)}`,
     );
   }
+  const maxCache = options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES;
+  if (!Number.isSafeInteger(maxCache) || maxCache < 0) {
+    throw new RangeError(`basketlift: maxCacheBytes must be a non-negative integer, got ${describeValue(maxCache)}`);
+  }
   const ready = wasm === undefined ? packageInstance(env, fetch) : instanceFor(env, wasm, fetch);
+  // A URL ending in .json is a sharded bundle's manifest (basketlift shard, mine --shards).
+  if (typeof bundle === 'string' || bundle instanceof URL) {
+    const url = typeof bundle === 'string' ? env.resolve(bundle) : bundle;
+    if (url.pathname.endsWith('.json')) {
+      if (!env.loadSharded) {
+        throw new BundleError(
+          `${url} is the manifest of a sharded bundle: load it with the basketlift/sharded entry (import { loadRecommender } from 'basketlift/sharded')`,
+        );
+      }
+      const [instance, bytes] = await Promise.all([ready, env.read(url, fetch, 'manifest', { max: 1 << 20 })]);
+      return env.loadSharded(instance, env, url, bytes, fetch, max, maxCache);
+    }
+  }
   // A download's header is checked by the core as soon as it arrives, so something that is not a
   // bundle, or declares more than `max` bytes, is not read to its end.
   const limits = { max, start: (head, size) => ready.then((instance) => checkStart(instance, head, size, max)) };
@@ -226,7 +247,11 @@ function notThisBuild(why, cause) {
   );
 }
 
-function open(instance, bytes, max) {
+// Recommender[INCOMPLETE](): whether its last recommend() needed parts of a sharded bundle it
+// lacks (web/sharded.js asks; not part of the public API).
+export const INCOMPLETE = Symbol('incomplete');
+
+export function open(instance, bytes, max) {
   instance.check();
   if (bytes.length > max) throw tooLarge(`${bytes.length} bytes`, max);
   // The header first: a gigabyte of something else is refused before it is copied into wasm.
@@ -595,6 +620,14 @@ export class Recommender {
     if (this.#instance.failure) return;
     try {
       native.delete();
+    } catch (e) {
+      throw this.#instance.fail(e);
+    }
+  }
+
+  [INCOMPLETE]() {
+    try {
+      return this.#live('recommend').incomplete();
     } catch (e) {
       throw this.#instance.fail(e);
     }

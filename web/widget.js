@@ -159,6 +159,10 @@ export function mountRecommendations(element, rec, options = {}) {
   // the filters' own.
   const excluded = () => [...(filters.exclude ?? []), ...(getExclude?.() ?? [])];
 
+  // A sharded bundle's recommender answers with promises (it may fetch parts first); the widget
+  // renders when they settle, the newest request winning.
+  const then = (value, f) => (typeof value?.then === 'function' ? value.then(f) : f(value));
+
   function query() {
     if (kind === 'upsell') {
       const cart = getCart();
@@ -169,11 +173,14 @@ export function mountRecommendations(element, rec, options = {}) {
       const item = getItem();
       if (!item) return { results: [] };
       // The viewed item first, then its complements (never what is in the cart already).
-      const complements = rec.recommend([item], {
+      const answer = rec.recommend([item], {
         n, maxPerFamily: DEFAULTS.widget.maxPerFamily, ...filters, exclude: [...excluded(), ...getCart()],
-      })
-        .filter((r) => r.kind !== 'popular');
-      return { results: complements.length ? [{ item, kind: 'viewed', because: [] }, ...complements] : [], from: item };
+      });
+      const results = then(answer, (all) => {
+        const complements = all.filter((r) => r.kind !== 'popular');
+        return complements.length ? [{ item, kind: 'viewed', because: [] }, ...complements] : [];
+      });
+      return { results, from: item };
     }
     const history = getHistory?.();
     const options = { n, maxPerFamily: DEFAULTS.widget.maxPerFamily, ...(history ? { history } : {}), ...filters, exclude: excluded() };
@@ -222,15 +229,25 @@ export function mountRecommendations(element, rec, options = {}) {
     else for (const id of chosen) onAdd?.(id, results.find((r) => r.item === id));
   });
 
+  let latest = 0;
   function update() {
-    // Keep keyboard focus on the same row when a click on "Add" makes the list re-render.
-    const focused = [...list.querySelectorAll('button')].indexOf(shadow.activeElement);
     let answer;
     try {
       answer = query();
     } catch (e) {
       answer = { error: e.message };
     }
+    if (typeof answer.results?.then !== 'function') return render(answer);
+    const request = ++latest;
+    return answer.results.then(
+      (r) => (request === latest ? render({ ...answer, results: r }) : results),
+      (e) => (request === latest ? render({ error: e.message }) : results),
+    );
+  }
+
+  function render(answer) {
+    // Keep keyboard focus on the same row when a click on "Add" makes the list re-render.
+    const focused = [...list.querySelectorAll('button')].indexOf(shadow.activeElement);
     results = answer.results ?? [];
     list.replaceChildren(
       ...results.map((r) => {

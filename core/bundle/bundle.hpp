@@ -42,6 +42,7 @@ enum class PartKind : std::uint32_t {
   Shard = 1,      // the lists of the items whose label hashes to it
   Category = 2,   // a category's rules, its shards, and the heads of it and its rule targets
   Assembled = 3,  // the parts a reader has, merged (never a file)
+  Popular = 4,    // page `index` of the popular order past the head: where a long fill goes on
 };
 struct PartInfo {
   PartKind kind = PartKind::Global;
@@ -52,7 +53,9 @@ struct PartInfo {
   std::uint32_t total_items = 0;  // of the whole bundle, whose ids are its popular order
   std::uint32_t total_categories = 0;
   std::uint32_t shard_count = 0;
-  std::uint32_t popular_head = 0;  // the whole bundle's first `popular_head` ids are all here
+  // The whole bundle's first `popular_head` ids are all here. In the global part, the size of
+  // the head and of each popular page.
+  std::uint32_t popular_head = 0;
   std::vector<std::uint32_t> global_ids;  // per item here, ascending
   // Per item: kComplete when its rules, pair rules (as the smaller item), neighbours, similar
   // names and repurchase statistics are here, not only its label and catalog fields;
@@ -181,6 +184,7 @@ class Bundle {
   std::uint64_t checksum() const { return checksum_; }
   const std::vector<SectionInfo>& sections() const { return sections_; }
   std::size_t byte_size() const { return bytes_.size(); }
+  const std::vector<std::uint8_t>& bytes() const { return bytes_; }
 
   std::uint64_t transactions() const { return transactions_; }
   std::uint32_t item_count() const { return n_items_; }

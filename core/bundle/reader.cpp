@@ -546,10 +546,12 @@ bool Bundle::validate_parts(std::string& error) {
         !c.skip(k_local, 20, cats) || !c.skip(k_local + 1ull, 4, offsets))
       return bad(part->id, "item count differs from the items section or exceeds the section");
     p.kind = static_cast<PartKind>(kind);
-    if (kind > static_cast<std::uint32_t>(PartKind::Assembled) || p.total_items == 0 ||
+    if (kind > static_cast<std::uint32_t>(PartKind::Popular) || p.total_items == 0 ||
         p.total_items < n || p.popular_head > p.total_items || p.shard_count == 0 ||
         (p.kind == PartKind::Shard && p.index >= p.shard_count) ||
-        (p.kind == PartKind::Category && p.index >= p.total_categories))
+        (p.kind == PartKind::Category && p.index >= p.total_categories) ||
+        (p.kind == PartKind::Popular &&
+         (p.index == 0 || std::uint64_t{p.index} * p.popular_head >= p.total_items)))
       return bad(part->id, "inconsistent counts");
     if (k_local != n_categories_) return bad(part->id, "category count differs from the catalog");
     const std::uint32_t n_shards = u32(offsets + 4ull * k_local);

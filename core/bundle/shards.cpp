@@ -246,6 +246,8 @@ std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index) {
       return dir + "s" + std::to_string(index) + ".blb";
     case PartKind::Category:
       return dir + "c" + std::to_string(index) + ".blb";
+    case PartKind::Popular:
+      return dir + "p" + std::to_string(index) + ".blb";
     case PartKind::Assembled:
       break;
   }
@@ -297,6 +299,14 @@ ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& op
   global.meta.emplace_back("part", "global");
   emit(PartKind::Global, 0, std::move(global));
 
+  // The rest of the popular order in pages of the head's size, for fills that run past it.
+  for (std::uint32_t p = 1; info.popular_head && std::uint64_t{p} * info.popular_head < n; ++p) {
+    std::vector<std::uint32_t> page;
+    for (auto i = p * info.popular_head;
+         i < std::min<std::uint64_t>(n, (p + 1ull) * info.popular_head); ++i)
+      page.push_back(i);
+    emit(PartKind::Popular, p, cutter.build(std::move(page), {}, {}, {}, info));
+  }
   std::vector<std::vector<std::uint32_t>> owned(shards);
   for (std::uint32_t i = 0; i < n; ++i) owned[cutter.owner(i)].push_back(i);
   for (std::uint32_t s = 0; s < shards; ++s) {
@@ -370,8 +380,11 @@ std::unique_ptr<ShardSet> ShardSet::open(std::vector<std::uint8_t> global, std::
 bool ShardSet::add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t> bytes,
                    std::string& error) {
   const std::string what = path(kind, index);
-  if ((kind != PartKind::Shard && kind != PartKind::Category) ||
-      index >= (kind == PartKind::Shard ? info().shard_count : info().total_categories)) {
+  const std::uint64_t limit = kind == PartKind::Shard      ? info().shard_count
+                              : kind == PartKind::Category ? info().total_categories
+                              : kind == PartKind::Popular  ? popular_pages()
+                                                           : 0;
+  if (index >= limit || (kind == PartKind::Popular && index == 0)) {
     error = what + ": no such part in this bundle";
     return false;
   }
@@ -387,7 +400,8 @@ bool ShardSet::add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t>
     error = what + ": not that part of this bundle (a file of another run, or misplaced)";
     return false;
   }
-  parts_[{kind, index}] = std::move(part);
+  if (auto at = find(kind, index); at != parts_.end()) parts_.erase(at);
+  parts_.push_back({kind, index, std::move(part)});
   merged_.reset();
   return true;
 }
@@ -398,7 +412,7 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for(
   for (auto label : labels) {
     const std::pair<PartKind, std::uint32_t> key{PartKind::Shard,
                                                  shard_of(label, info().shard_count)};
-    if (!parts_.count(key) && std::find(out.begin(), out.end(), key) == out.end())
+    if (!has(key.first, key.second) && std::find(out.begin(), out.end(), key) == out.end())
       out.push_back(key);
   }
   return out;
@@ -418,7 +432,7 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_o
   }
   const auto& p = b->part();
   for (auto at = p.category_shard_offsets[k]; at < p.category_shard_offsets[k + 1]; ++at)
-    if (!parts_.count({PartKind::Shard, p.category_shards[at]}))
+    if (!has(PartKind::Shard, p.category_shards[at]))
       out.push_back({PartKind::Shard, p.category_shards[at]});
   return out;
 }
@@ -426,23 +440,29 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_o
 const Bundle* ShardSet::bundle(std::string& error) {
   if (merged_) return merged_.get();
   // Every item and category any part names, once, in global order; shards bring their items'
-  // lists, category parts their categories' rules, shards and heads.
+  // lists, category parts their categories' rules, shards and heads. Parts are numbered: 0 the
+  // global part, then parts_ in order.
+  std::vector<const Bundle*> parts{global_.get()};
+  for (const auto& e : parts_) parts.push_back(e.part.get());
   struct Source {
-    const Bundle* part;
-    std::uint32_t index;
+    std::uint32_t id, part, index;  // the whole bundle's id; where it is
+    bool operator<(const Source& o) const {
+      return id != o.id ? id < o.id : part != o.part ? part < o.part : index < o.index;
+    }
   };
-  std::vector<std::pair<std::uint32_t, Source>> items, categories;
-  auto collect = [&](const Bundle& p) {
-    for (std::uint32_t i = 0; i < p.item_count(); ++i)
-      items.push_back({p.part().global_ids[i], {&p, i}});
-    for (std::uint32_t k = 0; k < p.part().categories.size(); ++k)
-      categories.push_back({p.part().categories[k].global, {&p, k}});
-  };
-  collect(*global_);
-  for (const auto& [key, p] : parts_) collect(*p);
-  auto by_global = [](const auto& x, const auto& y) { return x.first < y.first; };
-  std::stable_sort(items.begin(), items.end(), by_global);
-  std::stable_sort(categories.begin(), categories.end(), by_global);
+  std::vector<Source> items, categories;
+  std::vector<std::vector<std::uint32_t>> local_item(parts.size()), local_category(parts.size());
+  for (std::uint32_t p = 0; p < parts.size(); ++p) {
+    const auto& info = parts[p]->part();
+    for (std::uint32_t i = 0; i < parts[p]->item_count(); ++i)
+      items.push_back({info.global_ids[i], p, i});
+    for (std::uint32_t k = 0; k < info.categories.size(); ++k)
+      categories.push_back({info.categories[k].global, p, k});
+    local_item[p].resize(parts[p]->item_count());
+    local_category[p].resize(info.categories.size());
+  }
+  std::sort(items.begin(), items.end());
+  std::sort(categories.begin(), categories.end());
 
   const auto& g = *global_;
   BundleContent c;
@@ -450,37 +470,32 @@ const Bundle* ShardSet::bundle(std::string& error) {
   c.transactions = g.transactions();
   c.part = g.part();
   c.part.kind = PartKind::Assembled;
+  // The head, and the popular pages after it that are here without a gap.
+  const auto pages = next_popular_page();
+  c.part.popular_head = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+      c.part.total_items, std::uint64_t{pages ? pages : popular_pages()} * c.part.popular_head));
   c.part.global_ids.clear();
   c.part.flags.clear();
   c.part.categories.clear();
   c.part.category_shard_offsets = {0};
   c.part.category_shards.clear();
 
-  // Categories first: each part's local category k becomes local_category[part][k].
-  std::map<const Bundle*, std::vector<std::uint32_t>> local_item, local_category;
-  for (const auto& [key, p] : parts_) {
-    local_item[p.get()].assign(p->item_count(), kNoItem);
-    local_category[p.get()].assign(p->category_count(), kNoCategory);
-  }
-  local_item[&g].assign(g.item_count(), kNoItem);
-  local_category[&g].assign(g.category_count(), kNoCategory);
-  std::vector<Source> category_rules_from;
+  std::vector<Source> rules_from;  // per local category: the part with its rules, if any
   for (std::size_t at = 0; at < categories.size();) {
-    const auto id = categories[at].first;
     const auto k = static_cast<std::uint32_t>(c.categories.size());
-    const auto first = categories[at].second;
-    Source complete{nullptr, 0};
-    for (; at < categories.size() && categories[at].first == id; ++at) {
-      const auto src = categories[at].second;
+    const auto first = categories[at];
+    Source complete{0, kNoItem, 0};
+    for (; at < categories.size() && categories[at].id == first.id; ++at) {
+      const auto src = categories[at];
       local_category[src.part][src.index] = k;
-      if (src.part->part().categories[src.index].complete) complete = src;
+      if (parts[src.part]->part().categories[src.index].complete) complete = src;
     }
-    c.categories.emplace_back(first.part->category_label(first.index));
-    auto info = first.part->part().categories[first.index];
-    info.complete = complete.part != nullptr;
+    c.categories.emplace_back(parts[first.part]->category_label(first.index));
+    auto info = parts[first.part]->part().categories[first.index];
+    info.complete = complete.part != kNoItem;
     c.part.categories.push_back(info);
-    if (complete.part) {
-      const auto& p = complete.part->part();
+    if (info.complete) {
+      const auto& p = parts[complete.part]->part();
       c.part.category_shards.insert(
           c.part.category_shards.end(),
           p.category_shards.begin() + p.category_shard_offsets[complete.index],
@@ -488,58 +503,60 @@ const Bundle* ShardSet::bundle(std::string& error) {
     }
     c.part.category_shard_offsets.push_back(
         static_cast<std::uint32_t>(c.part.category_shards.size()));
-    category_rules_from.push_back(complete);
+    rules_from.push_back(complete);
     if (g.has_category_rules()) c.category_popularity.push_back(info.popularity);
   }
 
-  std::vector<Source> lists_from;
+  std::vector<Source> lists_from;  // per local item: the part with its lists, if any
   for (std::size_t at = 0; at < items.size();) {
-    const auto id = items[at].first;
     const auto i = static_cast<std::uint32_t>(c.labels.size());
-    const auto first = items[at].second;
+    const auto first = items[at];
+    const Bundle& b = *parts[first.part];
     std::uint8_t flags = 0;
-    Source lists{nullptr, 0};
-    for (; at < items.size() && items[at].first == id; ++at) {
-      const auto src = items[at].second;
+    Source lists{0, kNoItem, 0};
+    for (; at < items.size() && items[at].id == first.id; ++at) {
+      const auto src = items[at];
+      const auto f = parts[src.part]->part().flags[src.index];
       local_item[src.part][src.index] = i;
-      flags |= src.part->part().flags[src.index];
-      if (src.part->part().flags[src.index] & PartInfo::kComplete) lists = src;
+      flags |= f;
+      if (f & PartInfo::kComplete) lists = src;
     }
-    c.labels.emplace_back(first.part->label(first.index));
-    c.popularity.push_back(first.part->popularity(first.index));
-    c.part.global_ids.push_back(id);
+    c.labels.emplace_back(b.label(first.index));
+    c.popularity.push_back(b.popularity(first.index));
+    c.part.global_ids.push_back(first.id);
     c.part.flags.push_back(flags);
     lists_from.push_back(lists);
-    if (!first.part->recommendable(first.index)) c.unrecommendable.push_back(i);
+    if (!b.recommendable(first.index)) c.unrecommendable.push_back(i);
     if (g.has_catalog()) {
-      const auto k = first.part->item_category(first.index);
+      const auto k = b.item_category(first.index);
       c.item_category.push_back(k == kNoCategory ? kNoCategory : local_category[first.part][k]);
-      c.names.emplace_back(first.part->name(first.index));
-      c.prices.push_back(first.part->price(first.index));
+      c.names.emplace_back(b.name(first.index));
+      c.prices.push_back(b.price(first.index));
     }
   }
 
-  for (std::uint32_t k = 0; k < category_rules_from.size(); ++k) {
-    const auto [p, index] = category_rules_from[k];
-    if (!p) continue;
-    for (const auto& r : p->category_rules(index))
-      c.category_rules.push_back({k, {local_category[p][r.consequent], r.count}});
+  for (std::uint32_t k = 0; k < rules_from.size(); ++k) {
+    const auto src = rules_from[k];
+    if (src.part == kNoItem) continue;
+    for (const auto& r : parts[src.part]->category_rules(src.index))
+      c.category_rules.push_back({k, {local_category[src.part][r.consequent], r.count}});
   }
   bool repurchase = false;
-  for (const auto& [key, p] : parts_) repurchase |= p->has_repurchase();
+  for (const auto* p : parts) repurchase |= p->has_repurchase();
   if (repurchase) c.repurchase.resize(c.labels.size());
   for (std::uint32_t i = 0; i < lists_from.size(); ++i) {
-    const auto [p, item] = lists_from[i];
-    if (!p) continue;
-    const auto& to = local_item[p];
+    const auto src = lists_from[i];
+    if (src.part == kNoItem) continue;
+    const Bundle& p = *parts[src.part];
+    const auto& to = local_item[src.part];
     auto map = [&](RuleEntry r) { return RuleEntry{to[r.consequent], r.count}; };
-    for (const auto& r : p->single_rules(item)) c.single_rules.push_back({i, map(r)});
-    for (const auto& r : p->neighbours(item)) c.neighbours.push_back({i, map(r)});
-    for (const auto& r : p->similar(item)) c.similar.push_back({i, map(r)});
-    p->for_each_pair(item, [&](std::uint32_t other, std::uint32_t count, auto rules) {
+    for (const auto& r : p.single_rules(src.index)) c.single_rules.push_back({i, map(r)});
+    for (const auto& r : p.neighbours(src.index)) c.neighbours.push_back({i, map(r)});
+    for (const auto& r : p.similar(src.index)) c.similar.push_back({i, map(r)});
+    p.for_each_pair(src.index, [&](std::uint32_t other, std::uint32_t count, auto rules) {
       for (const auto& r : rules) c.pair_rules.push_back({i, to[other], count, map(r)});
     });
-    if (repurchase) c.repurchase[i] = p->repurchase(item);
+    if (repurchase) c.repurchase[i] = p.repurchase(src.index);
   }
   // Each part was valid on its own; parts that contradict each other (a writer's bug, or files
   // of two runs with forged run ids) make the union invalid, which the reader reports.

@@ -8,8 +8,8 @@
 // do not suffice. Format: docs/bundle-format.md, "Sharded bundles".
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -60,10 +60,17 @@ class ShardSet {
   std::string path(PartKind kind, std::uint32_t index) const {
     return part_path(info().run, kind, index);
   }
-  bool has(PartKind kind, std::uint32_t index) const { return parts_.count({kind, index}) != 0; }
+  bool has(PartKind kind, std::uint32_t index) const { return find(kind, index) != parts_.end(); }
   // Adds the part `kind` `index` after checking the bytes are that part of this run; false and
   // `error` otherwise, and nothing changes.
   bool add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t> bytes, std::string& error);
+  // Forgets a part (a reader with a bounded cache); the global part stays.
+  void remove(PartKind kind, std::uint32_t index) {
+    if (auto at = find(kind, index); at != parts_.end()) {
+      parts_.erase(at);
+      merged_.reset();
+    }
+  }
 
   // What a request needs that is not here yet, as (kind, index) pairs: the shards of these
   // labels (cart, history, an upsell's item).
@@ -73,14 +80,36 @@ class ShardSet {
   // read for it, and (once its category part is here) the shards of its category.
   std::vector<std::pair<PartKind, std::uint32_t>> missing_for_category_of(std::uint32_t item);
 
+  // Pages of the popular order (the global part's head is page 0), and the first one not here
+  // (0 when all are): what to fetch when the fill ran past what is here.
+  std::uint32_t popular_pages() const {
+    const auto head = info().popular_head;
+    return head ? static_cast<std::uint32_t>((std::uint64_t{info().total_items} + head - 1) / head)
+                : 1;
+  }
+  std::uint32_t next_popular_page() const {
+    for (std::uint32_t p = 1; p < popular_pages(); ++p)
+      if (!has(PartKind::Popular, p)) return p;
+    return 0;
+  }
   // Everything loaded so far as one bundle (rebuilt after add(); valid until the next add()).
   // nullptr and `error` when the parts contradict each other.
   const Bundle* bundle(std::string& error);
 
  private:
   ShardSet() = default;
+  // A vector, not a map: a page holds at most a few thousand parts, and the wasm stays smaller.
+  struct Entry {
+    PartKind kind;
+    std::uint32_t index;
+    std::unique_ptr<Bundle> part;
+  };
+  std::vector<Entry>::const_iterator find(PartKind kind, std::uint32_t index) const {
+    return std::find_if(parts_.begin(), parts_.end(),
+                        [&](const Entry& e) { return e.kind == kind && e.index == index; });
+  }
   std::unique_ptr<Bundle> global_;
-  std::map<std::pair<PartKind, std::uint32_t>, std::unique_ptr<Bundle>> parts_;
+  std::vector<Entry> parts_;
   std::unique_ptr<Bundle> merged_;
 };
 

@@ -93,7 +93,7 @@ struct Reader {
 };
 
 struct Counts {
-  std::size_t carts = 0, answers = 0, second_round = 0;
+  std::size_t carts = 0, answers = 0, second_round = 0, popular_pages = 0;
 };
 
 // Random carts of 1-6 items of real baskets, half with a history of 8 random items: recommend
@@ -123,7 +123,8 @@ Counts check_equal(const BundleContent& content,
     reader.need(history);
     const auto whole_cart = ids(*whole, cart), whole_history = ids(*whole, history);
     for (std::uint32_t limit : {0u, 1u}) {
-      auto request = bltest::request_for(whole_cart, whole_history, {}, 10);
+      // 16 results, the category head: with one per family, fills run past the popular head.
+      auto request = bltest::request_for(whole_cart, whole_history, {}, 10 + 6 * limit);
       request.max_per_family = limit;
       const auto expected = answers(*whole, whole_scorer, whole_scorer.recommend(request));
       // As a page does: score with what is here; when the scorer says it needed more (the
@@ -143,6 +144,12 @@ Counts check_equal(const BundleContent& content,
       if (incomplete) {
         ++counts.second_round;
         for (const auto& label : cart) reader.need_category_of(label);
+        got = score(incomplete);
+      }
+      // A fill past the popular head: the next pages of the popular order, one at a time.
+      for (std::uint32_t page; incomplete && (page = reader.set->next_popular_page());) {
+        ++counts.popular_pages;
+        reader.fetch({{PartKind::Popular, page}});
         got = score(incomplete);
       }
       REQUIRE_FALSE(incomplete);
@@ -368,6 +375,11 @@ TEST_CASE("retail.dat: a sharded bundle answers 300 random carts as the single f
   const auto counts = check_equal(content, labelled(mined.data.db), ShardOptions{}, 300, 23);
   CHECK(counts.carts == 300);
   CHECK(counts.answers >= 300 * 2 * 10);
+  // A popular head of 8: fills of 10 or 16 items run past it, into the pages.
+  ShardOptions small_head;
+  small_head.popular_head = 8;
+  const auto paged = check_equal(content, labelled(mined.data.db), small_head, 50, 24);
+  CHECK(paged.popular_pages > 0);
 }
 
 }  // namespace

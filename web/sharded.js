@@ -1,0 +1,282 @@
+// A sharded bundle (loadRecommender('…/manifest.json')): the global part at load, then the
+// parts each request needs, fetched in parallel, once, into a bounded cache. Which parts a
+// request needs, whether a part belongs to this bundle and how the parts merge are the core's
+// (wasm/shard_session.hpp); the merged parts are scored by an ordinary Recommender, so every
+// answer is the one the single-file bundle gives (docs/bundle-format.md, "Sharded bundles").
+import * as L from '../build/wasm/layout.js';
+import { BundleError } from './errors.js';
+import { INCOMPLETE, open } from './recommender.js';
+
+// One part (a shard or a category part) is a few to a few hundred KB; more is something else.
+const MAX_PART_BYTES = 16 << 20;
+
+export async function loadSharded(instance, env, url, manifestBytes, fetch, max, maxCache) {
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (e) {
+    throw new BundleError(`invalid sharded bundle manifest ${url}: not JSON (${e.message})`);
+  }
+  if (manifest?.format !== L.MANIFEST_FORMAT || manifest.version !== 1 || typeof manifest.global !== 'string') {
+    throw new BundleError(
+      `invalid sharded bundle manifest ${url}: expected "format": "${L.MANIFEST_FORMAT}", "version": 1 and a "global" part`,
+    );
+  }
+  const partUrl = (path) => new URL(path, url);
+  const globalBytes = await env.read(partUrl(manifest.global), fetch, 'bundle part', { max: MAX_PART_BYTES });
+  const mod = instance.mod;
+  let native;
+  let status;
+  let message;
+  try {
+    native = new mod.ShardSession();
+    status = native.open(globalBytes);
+    if (status < 0) {
+      message = native.message();
+      native.delete();
+    }
+  } catch (e) {
+    throw instance.fail(e);
+  }
+  if (status < 0) throw new BundleError(`${manifest.global}: ${message}`);
+  return new ShardedRecommender(instance, native, { env, partUrl, fetch, max, maxCache, manifest }, globalBytes.length);
+}
+
+export class ShardedRecommender {
+  #instance;
+  #native;
+  #load; // { env, partUrl, fetch, max, maxCache }
+  #current = null; // the Recommender on the parts merged so far
+  #parts = new Map(); // "kind/index" -> { kind, index, bytes }, least recently used first
+  #pending = new Map(); // "kind/index" -> Promise of the part's arrival
+  #failed = new Map(); // "kind/index" -> the Error of its last attempt
+  #transferred = 0;
+  #fetches = 0;
+
+  constructor(instance, native, load, globalBytes) {
+    this.#instance = instance;
+    this.#native = native;
+    this.#load = load;
+    this.#transferred = globalBytes;
+    this.#fetches = 1;
+    this.manifest = load.manifest;
+  }
+
+  // What this page fetched so far: the parts' bytes as decoded (a server's compression makes the
+  // wire bytes fewer) and how many files.
+  get transfer() {
+    return { bytes: this.#transferred, files: this.#fetches, cachedParts: this.#parts.size };
+  }
+
+  // The shards of these items (labels), fetched in parallel unless here; resolves when they are.
+  // A part that fails is left out and named in the result: those items score as unknown ones.
+  async prefetch(items) {
+    const byShard = new Map();
+    for (const label of this.#labels(items, 'items')) {
+      const shard = this.#call((n) => n.shardOf(label));
+      byShard.set(shard, [...(byShard.get(shard) ?? []), label]);
+    }
+    const unavailable = await this.#ensure([...byShard.keys()].map((shard) => [L.PART_SHARD, shard]));
+    for (const u of unavailable) u.items = byShard.get(u.index) ?? [];
+    return unavailable;
+  }
+
+  // recommend(cart, options) of the Recommender API, once the parts it reads are here.
+  async recommend(cart, options = {}) {
+    const history = options?.history ?? [];
+    const unavailable = await this.prefetch([...this.#labels(cart, 'cart'), ...this.#labels(history, 'history')]);
+    let result = this.#recommender().recommend(cart, options);
+    if (this.#current[INCOMPLETE]()) {
+      // The category answer ran: the cart's category parts, then score again.
+      unavailable.push(...(await this.#categoryParts(this.#labels(cart, 'cart'))));
+      result = this.#recommender().recommend(cart, options);
+      // The fill ran past the popular order here: its next pages, one at a time.
+      for (let page; this.#current[INCOMPLETE]() && (page = this.#call((n) => n.nextPopularPage())); ) {
+        unavailable.push(...(await this.#ensure([[L.PART_POPULAR, page]])));
+        if (!this.#call((n) => n.has(L.PART_POPULAR, page))) break;
+        result = this.#recommender().recommend(cart, options);
+      }
+      // Still short (a part failed): say so beside it.
+      if (this.#current[INCOMPLETE]()) Object.defineProperty(result, 'complete', { value: false });
+    }
+    return withUnavailable(result, unavailable);
+  }
+
+  // The synchronous recommend on the parts already here (after prefetch): throws when the answer
+  // would need parts that are not, rather than answer differently from the whole bundle.
+  recommendLoaded(cart, options) {
+    const result = this.#recommender().recommend(cart, options);
+    if (this.#current[INCOMPLETE]()) {
+      throw new BundleError('recommendLoaded: this cart needs parts not loaded yet (await recommend() or prefetch() first)', 'BASKETLIFT_PARTS_NOT_LOADED');
+    }
+    return result;
+  }
+
+  async upsell(item, options) {
+    const unavailable = await this.prefetch([item]);
+    unavailable.push(...(await this.#categoryParts([item])));
+    return withUnavailable(this.#recommender().upsell(item, options), unavailable);
+  }
+
+  async nextPurchases(history, options) {
+    const items = Array.isArray(history) ? history.map((e) => e?.item).filter((x) => typeof x === 'string') : [];
+    const unavailable = await this.prefetch(items);
+    return withUnavailable(this.#recommender().nextPurchases(history, options), unavailable);
+  }
+
+  // The items' labels, names, categories and prices come with their parts: after a request.
+  get info() {
+    return this.#recommender().info;
+  }
+
+  // The catalog entry of an item whose parts are here (after a request that named it).
+  product(item) {
+    return this.#recommender().product(item);
+  }
+
+  dispose() {
+    this.#current?.dispose();
+    this.#current = null;
+    const native = this.#native;
+    if (!native) return;
+    this.#native = null;
+    if (this.#instance.failure) return;
+    try {
+      native.delete();
+    } catch (e) {
+      throw this.#instance.fail(e);
+    }
+  }
+
+  // Category parts (and then the shards they list) for the categories of `labels`, until the
+  // core needs nothing more; two rounds at most (the category part names the shards).
+  async #categoryParts(labels) {
+    const unavailable = [];
+    for (let round = 0; round < 2; round++) {
+      const wanted = [];
+      for (const label of labels) {
+        this.#merged();
+        const count = this.#call((n) => n.categoryNeeds(label));
+        for (let i = 0; i < count; i++) wanted.push([this.#native.needKind(i), this.#native.needIndex(i)]);
+      }
+      if (!wanted.length) break;
+      unavailable.push(...(await this.#ensure(wanted)));
+    }
+    return unavailable;
+  }
+
+  // Fetches and adds the parts not here, in parallel; a part already on its way is awaited, not
+  // fetched twice. Returns [{ part, error }] for those that failed.
+  async #ensure(parts) {
+    const keys = new Set();
+    const waits = [];
+    for (const [kind, index] of parts) {
+      const key = `${kind}/${index}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      const here = this.#parts.get(key);
+      if (here) {
+        this.#parts.delete(key); // most recently used: to the end
+        this.#parts.set(key, here);
+        continue;
+      }
+      let pending = this.#pending.get(key);
+      if (!pending) {
+        pending = this.#fetchPart(kind, index, key).finally(() => this.#pending.delete(key));
+        this.#pending.set(key, pending);
+      }
+      waits.push(pending);
+    }
+    await Promise.all(waits);
+    const unavailable = [];
+    for (const key of keys) {
+      const error = this.#failed.get(key);
+      if (error && !this.#parts.has(key)) unavailable.push({ part: error.part, index: error.index, error });
+    }
+    this.#evict(keys);
+    return unavailable;
+  }
+
+  async #fetchPart(kind, index, key) {
+    const path = this.#call((n) => n.path(kind, index));
+    const { env, partUrl, fetch } = this.#load;
+    let bytes;
+    try {
+      bytes = await env.read(partUrl(path), fetch, 'bundle part', { max: MAX_PART_BYTES });
+    } catch (e) {
+      this.#failed.set(key, Object.assign(e, { part: path, index }));
+      return;
+    }
+    this.#transferred += bytes.length;
+    this.#fetches++;
+    if (!this.#native) return; // disposed meanwhile
+    const status = this.#call((n) => n.add(kind, index, bytes));
+    if (status < 0) {
+      this.#failed.set(key, Object.assign(new BundleError(this.#native.message()), { part: path, index }));
+      return;
+    }
+    this.#failed.delete(key);
+    this.#parts.set(key, { kind, index, bytes: bytes.length });
+    this.#stale();
+  }
+
+  // Least recently used parts go once the cache holds more than maxCache bytes; never those the
+  // current request needs.
+  #evict(keep) {
+    let total = 0;
+    for (const part of this.#parts.values()) total += part.bytes;
+    for (const [key, part] of this.#parts) {
+      if (total <= this.#load.maxCache) break;
+      if (keep.has(key)) continue;
+      this.#call((n) => n.remove(part.kind, part.index));
+      this.#parts.delete(key);
+      total -= part.bytes;
+      this.#stale();
+    }
+  }
+
+  #stale() {
+    this.#current?.dispose();
+    this.#current = null;
+  }
+
+  #merged() {
+    const size = this.#call((n) => n.merge());
+    if (size < 0) throw new BundleError(this.#native.message());
+    return size;
+  }
+
+  // The Recommender on the parts here, made again after parts came or went.
+  #recommender() {
+    if (!this.#native) throw new Error('basketlift: called after dispose()');
+    if (!this.#current) {
+      const size = this.#merged();
+      const at = this.#call((n) => n.mergedData());
+      const bytes = this.#instance.mod.HEAPU8.slice(at, at + size);
+      this.#current = open(this.#instance, bytes, Math.max(this.#load.max, bytes.length));
+    }
+    return this.#current;
+  }
+
+  #call(f) {
+    if (!this.#native) throw new Error('basketlift: called after dispose()');
+    this.#instance.check();
+    try {
+      return f(this.#native);
+    } catch (e) {
+      throw this.#instance.fail(e);
+    }
+  }
+
+  #labels(list, what) {
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) throw new TypeError(`basketlift: ${what} must be an array of item id strings`);
+    return list.filter((x) => typeof x === 'string');
+  }
+}
+
+// The answer, with the parts that could not be had named beside it (not in its JSON).
+function withUnavailable(result, unavailable) {
+  if (unavailable.length) Object.defineProperty(result, 'unavailable', { value: unavailable, enumerable: false });
+  return result;
+}
