@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <numeric>
@@ -13,6 +14,13 @@ namespace basketlift {
 namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
+
+// A part is handed over once it holds this many rows or items: small enough to stay in cache
+// and for a few to wait in memory, big enough that handing over costs nothing measurable.
+constexpr std::size_t kPartRows = 4096;
+constexpr std::size_t kPartItems = 1 << 16;
+// Parts mined ahead of the one being written wait up to this many bytes; then their threads wait.
+constexpr std::size_t kQueuedBytes = std::size_t{8} << 20;
 
 struct Node {
   std::uint32_t item;
@@ -80,13 +88,12 @@ struct Tree {
 // top-level tree read-only (each with its own deeper trees, scratch and output).
 class Miner {
  public:
-  Miner(const MiningParams& params, ItemsetTable& out) : params_(params), out_(&out) {
+  explicit Miner(const MiningParams& params) : params_(params) {
     trees_.emplace_back();
     top_ = &trees_[0];
   }
   // A worker over another miner's top-level tree.
-  Miner(const MiningParams& params, const Miner& main)
-      : params_(params), out_(nullptr), top_(main.top_) {
+  Miner(const MiningParams& params, const Miner& main) : params_(params), top_(main.top_) {
     trees_.emplace_back();
   }
 
@@ -137,7 +144,12 @@ class Miner {
     return true;
   }
 
-  void mine_all() { mine(0); }
+  // The rows go to `out`; `full` is called whenever it holds a part's worth (and may empty it).
+  void mine_all(ItemsetTable& out, const std::function<void()>& full) {
+    out_ = &out;
+    full_ = &full;
+    mine(0);
+  }
 
   // The top-level items in the order mine_all() visits them, and whether they can be mined
   // one by one (a single-path top-level tree is enumerated in one go instead).
@@ -145,8 +157,9 @@ class Miner {
   bool top_is_single_path() const { return top_->single_path; }
 
   // Everything mine_all() emits for top-level item `it` (the item, then its conditional tree).
-  void mine_top_item(std::uint32_t it, ItemsetTable& out) {
+  void mine_top_item(std::uint32_t it, ItemsetTable& out, const std::function<void()>& full) {
     out_ = &out;
+    full_ = &full;
     mine_item(0, it);
   }
 
@@ -164,6 +177,7 @@ class Miner {
     out_->items.insert(out_->items.end(), prefix_.rbegin(), prefix_.rend());
     out_->offsets.push_back(out_->items.size());
     out_->counts.push_back(count);
+    if (out_->size() >= kPartRows || out_->items.size() >= kPartItems) (*full_)();
   }
 
   void mine(std::size_t depth) {
@@ -251,7 +265,8 @@ class Miner {
   }
 
   const MiningParams& params_;
-  ItemsetTable* out_;
+  ItemsetTable* out_ = nullptr;
+  const std::function<void()>* full_ = nullptr;
   std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
   Tree* top_;
   std::vector<ItemId> prefix_, chain_items_;
@@ -267,36 +282,113 @@ void append(ItemsetTable& out, const ItemsetTable& part) {
   out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
 }
 
+void clear(ItemsetPart& part) {  // keeps the buffers, for the next part
+  part.table.items.clear();
+  part.table.offsets.resize(1);
+  part.table.counts.clear();
+  part.text.clear();
+}
+
+std::size_t bytes(const ItemsetPart& p) {
+  return p.table.items.capacity() * sizeof(ItemId) + p.table.offsets.capacity() * 8 +
+         p.table.counts.capacity() * 4 + p.text.capacity();
+}
+
+// Hands the parts over in claim order: the top-level items in the order the workers claim them,
+// and each item's parts in the order they were found. The parts of the earliest unfinished
+// claim go straight to on_part; those of later claims queue, and once the queue holds
+// kQueuedBytes their workers wait, so that memory stays bounded whichever items finish first.
+class Handover {
+ public:
+  Handover(std::uint32_t claims, const std::function<void(ItemsetPart&)>& prepare,
+           const std::function<void(ItemsetPart&)>& on_part)
+      : prepare_(prepare), on_part_(on_part), queued_(claims), done_(claims, 0) {}
+
+  // A part of `claim` (`last`: its final one); `part` comes back empty, ready to be refilled.
+  void put(std::uint32_t claim, ItemsetPart& part, bool last) {
+    if (prepare_) prepare_(part);
+    std::unique_lock lock(mutex_);
+    if (stopped_) return clear(part);
+    if (claim != head_) {
+      queued_bytes_ += bytes(part);
+      queued_[claim].push_back(std::move(part));
+      part = spare();
+      done_[claim] = last;
+      changed_.wait(lock,
+                    [&] { return stopped_ || claim == head_ || queued_bytes_ < kQueuedBytes; });
+      return;
+    }
+    on_part_(part);
+    clear(part);
+    if (!last) return;
+    // The next claims' queued parts, up to one still being mined.
+    while (++head_ < queued_.size()) {
+      for (auto& p : queued_[head_]) {
+        queued_bytes_ -= bytes(p);
+        on_part_(p);
+        clear(p);
+        spares_.push_back(std::move(p));
+      }
+      queued_[head_].clear();
+      if (!done_[head_]) break;
+    }
+    changed_.notify_all();
+  }
+
+  // After a failure: the waiting workers return, and what is put from now on is dropped.
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  ItemsetPart spare() {
+    if (spares_.empty()) return {};
+    auto p = std::move(spares_.back());
+    spares_.pop_back();
+    return p;
+  }
+
+  const std::function<void(ItemsetPart&)>& prepare_;
+  const std::function<void(ItemsetPart&)>& on_part_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::deque<ItemsetPart>> queued_;
+  std::vector<char> done_;
+  std::vector<ItemsetPart> spares_;  // emptied parts whose buffers the workers reuse
+  std::uint32_t head_ = 0;           // the earliest claim not yet handed over in full
+  std::size_t queued_bytes_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, unsigned threads,
-                         const std::function<void(ItemsetTable&)>& on_part) {
-  ItemsetTable whole;
-  Miner main(params, whole);
+                         const std::function<void(ItemsetPart&)>& prepare,
+                         const std::function<void(ItemsetPart&)>& on_part) {
+  Miner main(params);
   if (!main.build(db)) return;
   const std::uint32_t n = main.top_items();
   if (n <= 1 || main.top_is_single_path()) {
-    main.mine_all();
-    on_part(whole);
+    Handover handover(1, prepare, on_part);
+    ItemsetPart part;
+    const std::function<void()> full = [&] { handover.put(0, part, false); };
+    main.mine_all(part.table, full);
+    handover.put(0, part, true);
     return;
   }
-  // Each top-level item's itemsets go to a part of their own, mined by whichever worker claims
-  // the item (in mine_all()'s order, so the parts end up in its row order). A finished part is
-  // handed over as soon as every part before it has been, then freed.
-  std::vector<ItemsetTable> parts(n);
-  std::vector<char> done(n, 0);
-  std::uint32_t handed = 0;  // parts handed over, in claim order
-  std::mutex order;
+  // Each top-level item is claimed by one worker, in mine_all()'s order, so that the parts
+  // handed over in claim order are in its row order.
+  Handover handover(n, prepare, on_part);
   std::atomic<std::uint32_t> next{0};
   auto work = [&](Miner& miner) {
-    for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
-      miner.mine_top_item(n - 1 - k, parts[k]);
-      std::lock_guard lock(order);
-      done[k] = 1;
-      for (; handed < n && done[handed]; ++handed) {
-        on_part(parts[handed]);
-        parts[handed] = ItemsetTable();
-      }
+    ItemsetPart part;
+    std::uint32_t k;
+    const std::function<void()> full = [&] { handover.put(k, part, false); };
+    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < n) {
+      miner.mine_top_item(n - 1 - k, part.table, full);
+      handover.put(k, part, true);
     }
   };
   run_workers(
@@ -306,18 +398,15 @@ void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, un
         Miner miner(params, main);
         work(miner);
       },
-      [&] { next.store(n); });  // the others stop early
+      [&] {  // the others stop early
+        next.store(n);
+        handover.stop();
+      });
 }
 
 ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, unsigned threads) {
   ItemsetTable out;
-  mine_fpgrowth_parts(db, params, threads, [&](ItemsetTable& part) {
-    if (out.size() == 0) {
-      out = std::move(part);
-    } else {
-      append(out, part);
-    }
-  });
+  mine_fpgrowth_parts(db, params, threads, {}, [&](ItemsetPart& part) { append(out, part.table); });
   return out;
 }
 
