@@ -86,15 +86,25 @@ struct Tree {
 // Mines one FP-tree. The top-level tree is built once; each of its items' conditional trees is
 // then mined on its own, by this miner or, in parallel, by miners of their own that share the
 // top-level tree read-only (each with its own deeper trees, scratch and output).
+//
+// Perfect extensions (Borgelt's FP-growth): an item in every basket that holds the prefix adds
+// nothing to the prefix's count, nor to that of any itemset grown from it. Such items are left
+// out of the conditional trees, which shrinks them the most on dense data, and every itemset
+// found below is emitted with each subset of them instead.
 class Miner {
  public:
   explicit Miner(const MiningParams& params) : params_(params) {
     trees_.emplace_back();
     top_ = &trees_[0];
   }
-  // A worker over another miner's top-level tree.
-  Miner(const MiningParams& params, const Miner& main) : params_(params), top_(main.top_) {
+  // A worker over another miner's top-level tree (after build()).
+  Miner(const MiningParams& params, const Miner& main)
+      : params_(params),
+        top_(main.top_),
+        root_perfect_(main.root_perfect_),
+        baskets_(main.baskets_) {
     trees_.emplace_back();
+    found_perfect_ = perfect_ = root_perfect_;
   }
 
   // Builds the top-level tree; false when no item is frequent.
@@ -103,9 +113,17 @@ class Miner {
     while (n_frequent < db.support.size() && db.support[n_frequent] >= params_.min_count)
       ++n_frequent;
     if (n_frequent == 0) return false;
+    // The items in every basket (the most frequent ids) are the empty prefix's perfect
+    // extensions; the tree holds the others, with local id = global id - n_perfect.
+    std::uint32_t n_perfect = 0;
+    while (n_perfect < n_frequent && db.support[n_perfect] == db.size()) ++n_perfect;
+    baskets_ = static_cast<std::uint32_t>(db.size());
+    root_perfect_.resize(n_perfect);
+    std::iota(root_perfect_.begin(), root_perfect_.end(), ItemId{0});
+    found_perfect_ = perfect_ = root_perfect_;
     Tree& top = *top_;
-    top.reset(n_frequent);
-    std::iota(top.global.begin(), top.global.end(), ItemId{0});
+    top.reset(n_frequent - n_perfect);
+    std::iota(top.global.begin(), top.global.end(), ItemId{n_perfect});
     // Insert rows (distinct baskets, with their weights) in lexicographic order so each one
     // shares its prefix with the previous path; no child search needed.
     const std::size_t n_rows = db.rows();
@@ -117,14 +135,16 @@ class Miner {
                                           items.begin());
       order[r] = static_cast<std::uint32_t>(r);
     }
+    // Every row starts with the items in every basket.
+    auto row = [&](std::uint32_t r) { return db.row(r).subspan(n_perfect, len[r] - n_perfect); };
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      auto x = db.row(a).first(len[a]), y = db.row(b).first(len[b]);
+      auto x = row(a), y = row(b);
       return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
     });
     std::vector<std::uint32_t> path_nodes;  // nodes of the previous row's path
     std::span<const ItemId> prev;
     for (auto r : order) {
-      auto items = db.row(r).first(len[r]);
+      const auto items = row(r);
       const std::uint32_t w = db.weight(r);
       std::size_t common = 0;
       while (common < prev.size() && common < items.size() && prev[common] == items[common])
@@ -132,12 +152,12 @@ class Miner {
       path_nodes.resize(common);
       std::uint32_t cur = common ? path_nodes.back() : 0;
       for (std::size_t k = common; k < items.size(); ++k) {
-        cur = top.child(cur, items[k]);
+        cur = top.child(cur, items[k] - n_perfect);
         path_nodes.push_back(cur);
       }
       for (std::size_t k = 0; k < items.size(); ++k) {
         top.nodes[path_nodes[k]].count += w;
-        top.support[items[k]] += w;
+        top.support[items[k] - n_perfect] += w;
       }
       prev = items;
     }
@@ -149,6 +169,7 @@ class Miner {
     out_ = &out;
     full_ = &full;
     mine(0);
+    mine_root_perfect(out, full);
   }
 
   // The top-level items in the order mine_all() visits them, and whether they can be mined
@@ -163,6 +184,14 @@ class Miner {
     mine_item(0, it);
   }
 
+  // What mine_all() emits last: the itemsets made of items in every basket alone.
+  bool has_root_perfect() const { return !root_perfect_.empty(); }
+  void mine_root_perfect(ItemsetTable& out, const std::function<void()>& full) {
+    out_ = &out;
+    full_ = &full;
+    if (has_root_perfect()) emit(baskets_);
+  }
+
  private:
   Tree& level(std::size_t depth) { return depth == 0 ? *top_ : trees_[depth]; }
   Tree& tree(std::size_t depth) {  // creates the levels up to `depth`; references stay valid
@@ -172,9 +201,36 @@ class Miner {
 
   bool may_grow() const { return params_.max_len == 0 || prefix_.size() < params_.max_len; }
 
+  // The prefix with each subset of the perfect extensions (but not the empty itemset).
   void emit(std::uint32_t count) {
     // prefix_ is in descending id order; the table wants ascending.
-    out_->items.insert(out_->items.end(), prefix_.rbegin(), prefix_.rend());
+    if (perfect_.empty()) return add(prefix_.rbegin(), prefix_.rend(), count);
+    ascending_.assign(prefix_.rbegin(), prefix_.rend());
+    before_.clear();
+    for (const ItemId e : perfect_)
+      before_.push_back(static_cast<std::uint32_t>(
+          std::lower_bound(ascending_.begin(), ascending_.end(), e) - ascending_.begin()));
+    before_.push_back(static_cast<std::uint32_t>(ascending_.size()));
+    line_.resize(ascending_.size() + perfect_.size());
+    const std::size_t room = params_.max_len ? params_.max_len - prefix_.size() : SIZE_MAX;
+    emit_subsets(0, 0, room, count);
+  }
+  // line_[0, n) holds the prefix items before perfect_[k - 1] and the chosen perfect extensions
+  // before it; `room`: how many more of them the line may take (--max-len).
+  void emit_subsets(std::size_t k, std::size_t n, std::size_t room, std::uint32_t count) {
+    for (auto j = k ? before_[k - 1] : 0; j < before_[k]; ++j) line_[n++] = ascending_[j];
+    if (k == perfect_.size()) {
+      if (n) add(line_.data(), line_.data() + n, count);
+      return;
+    }
+    emit_subsets(k + 1, n, room, count);  // without perfect_[k]
+    if (room == 0) return;
+    line_[n] = perfect_[k];
+    emit_subsets(k + 1, n + 1, room - 1, count);
+  }
+  template <class It>
+  void add(It begin, It end, std::uint32_t count) {
+    out_->items.insert(out_->items.end(), begin, end);
     out_->offsets.push_back(out_->items.size());
     out_->counts.push_back(count);
     if (out_->size() >= kPartRows || out_->items.size() >= kPartItems) (*full_)();
@@ -190,8 +246,15 @@ class Miner {
     Tree& t = level(depth);
     if (t.support[it] < params_.min_count) return;
     prefix_.push_back(t.global[it]);
+    const auto n_perfect = found_perfect_.size();
+    // The conditional tree first: it finds the prefix's perfect extensions, emitted with it.
+    const bool grow = may_grow() && build_conditional(depth, it);
     emit(t.support[it]);
-    if (may_grow() && build_conditional(depth, it)) mine(depth + 1);
+    if (grow) mine(depth + 1);
+    if (found_perfect_.size() != n_perfect) {
+      found_perfect_.resize(n_perfect);
+      sort_perfect();
+    }
     prefix_.pop_back();
   }
 
@@ -232,8 +295,15 @@ class Miner {
       }
     }
     frequent_.clear();
-    for (auto i : touched_)
-      if (cnt[i] >= params_.min_count) frequent_.push_back(i);
+    const auto n_perfect = found_perfect_.size();
+    for (auto i : touched_) {
+      if (cnt[i] == t.support[item]) {
+        found_perfect_.push_back(t.global[i]);
+      } else if (cnt[i] >= params_.min_count) {
+        frequent_.push_back(i);
+      }
+    }
+    if (found_perfect_.size() != n_perfect) sort_perfect();
     if (frequent_.empty()) {
       for (auto i : touched_) cnt[i] = 0;
       return false;
@@ -264,12 +334,23 @@ class Miner {
     return true;
   }
 
+  void sort_perfect() {
+    perfect_ = found_perfect_;
+    std::sort(perfect_.begin(), perfect_.end());
+  }
+
   const MiningParams& params_;
   ItemsetTable* out_ = nullptr;
   const std::function<void()>* full_ = nullptr;
   std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
   Tree* top_;
   std::vector<ItemId> prefix_, chain_items_;
+  std::vector<ItemId> root_perfect_;      // the items in every basket
+  std::vector<ItemId> found_perfect_;     // the prefix's perfect extensions, as found, deepest last
+  std::vector<ItemId> perfect_;           // the same, ascending
+  std::vector<ItemId> ascending_, line_;  // the prefix, and an itemset emit() makes of it
+  std::vector<std::uint32_t> before_;     // of each perfect extension: prefix items below it
+  std::uint32_t baskets_ = 0;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
 };
@@ -379,27 +460,32 @@ void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, un
     return;
   }
   // Each top-level item is claimed by one worker, in mine_all()'s order, so that the parts
-  // handed over in claim order are in its row order.
-  Handover handover(n, prepare, on_part);
+  // handed over in claim order are in its row order; the items in every basket come last.
+  const std::uint32_t claims = n + main.has_root_perfect();
+  Handover handover(claims, prepare, on_part);
   std::atomic<std::uint32_t> next{0};
   auto work = [&](Miner& miner) {
     ItemsetPart part;
     std::uint32_t k;
     const std::function<void()> full = [&] { handover.put(k, part, false); };
-    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < n) {
-      miner.mine_top_item(n - 1 - k, part.table, full);
+    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < claims) {
+      if (k < n) {
+        miner.mine_top_item(n - 1 - k, part.table, full);
+      } else {
+        miner.mine_root_perfect(part.table, full);
+      }
       handover.put(k, part, true);
     }
   };
   run_workers(
-      std::max(1u, std::min(threads, n)),
+      std::max(1u, std::min(threads, claims)),
       [&](unsigned w) {
         if (w == 0) return work(main);
         Miner miner(params, main);
         work(miner);
       },
       [&] {  // the others stop early
-        next.store(n);
+        next.store(claims);
         handover.stop();
       });
 }
