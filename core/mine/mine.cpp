@@ -47,6 +47,7 @@ void mine_db(MineResult& result, const MineOptions& options) {
                                                                          : 0;
     auto take = [&](const ItemsetTable& part) {
       result.itemsets_found += part.size();
+      if (keep == 0) return;
       for (std::size_t r = 0; r < part.size(); ++r)
         if (part.itemset(r).size() <= keep) result.itemsets.add(part.itemset(r), part.counts[r]);
     };
