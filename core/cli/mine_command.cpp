@@ -227,7 +227,7 @@ int run_mine(int argc, char** argv) {
   if (auto path = args.get("--itemsets-out")) {
     files.push_back(std::make_unique<AtomicFile>(*path));
     itemsets_writer.emplace(*files.back(), r.data.db.items);
-    opt.itemsets_sink = [&w = *itemsets_writer](const ItemsetTable& part) { w.write(part); };
+    opt.itemsets_out = &*itemsets_writer;
   }
   if (tty) std::fputs("\r\033[Kmining...\r", stderr);
   const auto mining_start = Clock::now();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <numeric>
@@ -13,6 +14,13 @@ namespace basketlift {
 namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
+
+// A part is handed over once it holds this many rows or items: small enough to stay in cache
+// and for a few to wait in memory, big enough that handing over costs nothing measurable.
+constexpr std::size_t kPartRows = 4096;
+constexpr std::size_t kPartItems = 1 << 16;
+// Parts mined ahead of the one being written wait up to this many bytes; then their threads wait.
+constexpr std::size_t kQueuedBytes = std::size_t{8} << 20;
 
 struct Node {
   std::uint32_t item;
@@ -78,16 +86,25 @@ struct Tree {
 // Mines one FP-tree. The top-level tree is built once; each of its items' conditional trees is
 // then mined on its own, by this miner or, in parallel, by miners of their own that share the
 // top-level tree read-only (each with its own deeper trees, scratch and output).
+//
+// Perfect extensions (Borgelt's FP-growth): an item in every basket that holds the prefix adds
+// nothing to the prefix's count, nor to that of any itemset grown from it. Such items are left
+// out of the conditional trees, which shrinks them the most on dense data, and every itemset
+// found below is emitted with each subset of them instead.
 class Miner {
  public:
-  Miner(const MiningParams& params, ItemsetTable& out) : params_(params), out_(&out) {
+  explicit Miner(const MiningParams& params) : params_(params) {
     trees_.emplace_back();
     top_ = &trees_[0];
   }
-  // A worker over another miner's top-level tree.
+  // A worker over another miner's top-level tree (after build()).
   Miner(const MiningParams& params, const Miner& main)
-      : params_(params), out_(nullptr), top_(main.top_) {
+      : params_(params),
+        top_(main.top_),
+        root_perfect_(main.root_perfect_),
+        baskets_(main.baskets_) {
     trees_.emplace_back();
+    found_perfect_ = perfect_ = root_perfect_;
   }
 
   // Builds the top-level tree; false when no item is frequent.
@@ -96,9 +113,17 @@ class Miner {
     while (n_frequent < db.support.size() && db.support[n_frequent] >= params_.min_count)
       ++n_frequent;
     if (n_frequent == 0) return false;
+    // The items in every basket (the most frequent ids) are the empty prefix's perfect
+    // extensions; the tree holds the others, with local id = global id - n_perfect.
+    std::uint32_t n_perfect = 0;
+    while (n_perfect < n_frequent && db.support[n_perfect] == db.size()) ++n_perfect;
+    baskets_ = static_cast<std::uint32_t>(db.size());
+    root_perfect_.resize(n_perfect);
+    std::iota(root_perfect_.begin(), root_perfect_.end(), ItemId{0});
+    found_perfect_ = perfect_ = root_perfect_;
     Tree& top = *top_;
-    top.reset(n_frequent);
-    std::iota(top.global.begin(), top.global.end(), ItemId{0});
+    top.reset(n_frequent - n_perfect);
+    std::iota(top.global.begin(), top.global.end(), ItemId{n_perfect});
     // Insert rows (distinct baskets, with their weights) in lexicographic order so each one
     // shares its prefix with the previous path; no child search needed.
     const std::size_t n_rows = db.rows();
@@ -110,14 +135,16 @@ class Miner {
                                           items.begin());
       order[r] = static_cast<std::uint32_t>(r);
     }
+    // Every row starts with the items in every basket.
+    auto row = [&](std::uint32_t r) { return db.row(r).subspan(n_perfect, len[r] - n_perfect); };
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      auto x = db.row(a).first(len[a]), y = db.row(b).first(len[b]);
+      auto x = row(a), y = row(b);
       return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
     });
     std::vector<std::uint32_t> path_nodes;  // nodes of the previous row's path
     std::span<const ItemId> prev;
     for (auto r : order) {
-      auto items = db.row(r).first(len[r]);
+      const auto items = row(r);
       const std::uint32_t w = db.weight(r);
       std::size_t common = 0;
       while (common < prev.size() && common < items.size() && prev[common] == items[common])
@@ -125,19 +152,25 @@ class Miner {
       path_nodes.resize(common);
       std::uint32_t cur = common ? path_nodes.back() : 0;
       for (std::size_t k = common; k < items.size(); ++k) {
-        cur = top.child(cur, items[k]);
+        cur = top.child(cur, items[k] - n_perfect);
         path_nodes.push_back(cur);
       }
       for (std::size_t k = 0; k < items.size(); ++k) {
         top.nodes[path_nodes[k]].count += w;
-        top.support[items[k]] += w;
+        top.support[items[k] - n_perfect] += w;
       }
       prev = items;
     }
     return true;
   }
 
-  void mine_all() { mine(0); }
+  // The rows go to `out`; `full` is called whenever it holds a part's worth (and may empty it).
+  void mine_all(ItemsetTable& out, const std::function<void()>& full) {
+    out_ = &out;
+    full_ = &full;
+    mine(0);
+    mine_root_perfect(out, full);
+  }
 
   // The top-level items in the order mine_all() visits them, and whether they can be mined
   // one by one (a single-path top-level tree is enumerated in one go instead).
@@ -145,9 +178,18 @@ class Miner {
   bool top_is_single_path() const { return top_->single_path; }
 
   // Everything mine_all() emits for top-level item `it` (the item, then its conditional tree).
-  void mine_top_item(std::uint32_t it, ItemsetTable& out) {
+  void mine_top_item(std::uint32_t it, ItemsetTable& out, const std::function<void()>& full) {
     out_ = &out;
+    full_ = &full;
     mine_item(0, it);
+  }
+
+  // What mine_all() emits last: the itemsets made of items in every basket alone.
+  bool has_root_perfect() const { return !root_perfect_.empty(); }
+  void mine_root_perfect(ItemsetTable& out, const std::function<void()>& full) {
+    out_ = &out;
+    full_ = &full;
+    if (has_root_perfect()) emit(baskets_);
   }
 
  private:
@@ -159,11 +201,39 @@ class Miner {
 
   bool may_grow() const { return params_.max_len == 0 || prefix_.size() < params_.max_len; }
 
+  // The prefix with each subset of the perfect extensions (but not the empty itemset).
   void emit(std::uint32_t count) {
     // prefix_ is in descending id order; the table wants ascending.
-    out_->items.insert(out_->items.end(), prefix_.rbegin(), prefix_.rend());
+    if (perfect_.empty()) return add(prefix_.rbegin(), prefix_.rend(), count);
+    ascending_.assign(prefix_.rbegin(), prefix_.rend());
+    before_.clear();
+    for (const ItemId e : perfect_)
+      before_.push_back(static_cast<std::uint32_t>(
+          std::lower_bound(ascending_.begin(), ascending_.end(), e) - ascending_.begin()));
+    before_.push_back(static_cast<std::uint32_t>(ascending_.size()));
+    line_.resize(ascending_.size() + perfect_.size());
+    const std::size_t room = params_.max_len ? params_.max_len - prefix_.size() : SIZE_MAX;
+    emit_subsets(0, 0, room, count);
+  }
+  // line_[0, n) holds the prefix items before perfect_[k - 1] and the chosen perfect extensions
+  // before it; `room`: how many more of them the line may take (--max-len).
+  void emit_subsets(std::size_t k, std::size_t n, std::size_t room, std::uint32_t count) {
+    for (auto j = k ? before_[k - 1] : 0; j < before_[k]; ++j) line_[n++] = ascending_[j];
+    if (k == perfect_.size()) {
+      if (n) add(line_.data(), line_.data() + n, count);
+      return;
+    }
+    emit_subsets(k + 1, n, room, count);  // without perfect_[k]
+    if (room == 0) return;
+    line_[n] = perfect_[k];
+    emit_subsets(k + 1, n + 1, room - 1, count);
+  }
+  template <class It>
+  void add(It begin, It end, std::uint32_t count) {
+    out_->items.insert(out_->items.end(), begin, end);
     out_->offsets.push_back(out_->items.size());
     out_->counts.push_back(count);
+    if (out_->size() >= kPartRows || out_->items.size() >= kPartItems) (*full_)();
   }
 
   void mine(std::size_t depth) {
@@ -176,8 +246,15 @@ class Miner {
     Tree& t = level(depth);
     if (t.support[it] < params_.min_count) return;
     prefix_.push_back(t.global[it]);
+    const auto n_perfect = found_perfect_.size();
+    // The conditional tree first: it finds the prefix's perfect extensions, emitted with it.
+    const bool grow = may_grow() && build_conditional(depth, it);
     emit(t.support[it]);
-    if (may_grow() && build_conditional(depth, it)) mine(depth + 1);
+    if (grow) mine(depth + 1);
+    if (found_perfect_.size() != n_perfect) {
+      found_perfect_.resize(n_perfect);
+      sort_perfect();
+    }
     prefix_.pop_back();
   }
 
@@ -218,8 +295,15 @@ class Miner {
       }
     }
     frequent_.clear();
-    for (auto i : touched_)
-      if (cnt[i] >= params_.min_count) frequent_.push_back(i);
+    const auto n_perfect = found_perfect_.size();
+    for (auto i : touched_) {
+      if (cnt[i] == t.support[item]) {
+        found_perfect_.push_back(t.global[i]);
+      } else if (cnt[i] >= params_.min_count) {
+        frequent_.push_back(i);
+      }
+    }
+    if (found_perfect_.size() != n_perfect) sort_perfect();
     if (frequent_.empty()) {
       for (auto i : touched_) cnt[i] = 0;
       return false;
@@ -250,11 +334,23 @@ class Miner {
     return true;
   }
 
+  void sort_perfect() {
+    perfect_ = found_perfect_;
+    std::sort(perfect_.begin(), perfect_.end());
+  }
+
   const MiningParams& params_;
-  ItemsetTable* out_;
+  ItemsetTable* out_ = nullptr;
+  const std::function<void()>* full_ = nullptr;
   std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
   Tree* top_;
   std::vector<ItemId> prefix_, chain_items_;
+  std::vector<ItemId> root_perfect_;      // the items in every basket
+  std::vector<ItemId> found_perfect_;     // the prefix's perfect extensions, as found, deepest last
+  std::vector<ItemId> perfect_;           // the same, ascending
+  std::vector<ItemId> ascending_, line_;  // the prefix, and an itemset emit() makes of it
+  std::vector<std::uint32_t> before_;     // of each perfect extension: prefix items below it
+  std::uint32_t baskets_ = 0;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
 };
@@ -267,57 +363,136 @@ void append(ItemsetTable& out, const ItemsetTable& part) {
   out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
 }
 
+void clear(ItemsetPart& part) {  // keeps the buffers, for the next part
+  part.table.items.clear();
+  part.table.offsets.resize(1);
+  part.table.counts.clear();
+  part.text.clear();
+}
+
+std::size_t bytes(const ItemsetPart& p) {
+  return p.table.items.capacity() * sizeof(ItemId) + p.table.offsets.capacity() * 8 +
+         p.table.counts.capacity() * 4 + p.text.capacity();
+}
+
+// Hands the parts over in claim order: the top-level items in the order the workers claim them,
+// and each item's parts in the order they were found. The parts of the earliest unfinished
+// claim go straight to on_part; those of later claims queue, and once the queue holds
+// kQueuedBytes their workers wait, so that memory stays bounded whichever items finish first.
+class Handover {
+ public:
+  Handover(std::uint32_t claims, const std::function<void(ItemsetPart&)>& prepare,
+           const std::function<void(ItemsetPart&)>& on_part)
+      : prepare_(prepare), on_part_(on_part), queued_(claims), done_(claims, 0) {}
+
+  // A part of `claim` (`last`: its final one); `part` comes back empty, ready to be refilled.
+  void put(std::uint32_t claim, ItemsetPart& part, bool last) {
+    if (prepare_) prepare_(part);
+    std::unique_lock lock(mutex_);
+    if (stopped_) return clear(part);
+    if (claim != head_) {
+      queued_bytes_ += bytes(part);
+      queued_[claim].push_back(std::move(part));
+      part = spare();
+      done_[claim] = last;
+      changed_.wait(lock,
+                    [&] { return stopped_ || claim == head_ || queued_bytes_ < kQueuedBytes; });
+      return;
+    }
+    on_part_(part);
+    clear(part);
+    if (!last) return;
+    // The next claims' queued parts, up to one still being mined.
+    while (++head_ < queued_.size()) {
+      for (auto& p : queued_[head_]) {
+        queued_bytes_ -= bytes(p);
+        on_part_(p);
+        clear(p);
+        spares_.push_back(std::move(p));
+      }
+      queued_[head_].clear();
+      if (!done_[head_]) break;
+    }
+    changed_.notify_all();
+  }
+
+  // After a failure: the waiting workers return, and what is put from now on is dropped.
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  ItemsetPart spare() {
+    if (spares_.empty()) return {};
+    auto p = std::move(spares_.back());
+    spares_.pop_back();
+    return p;
+  }
+
+  const std::function<void(ItemsetPart&)>& prepare_;
+  const std::function<void(ItemsetPart&)>& on_part_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::deque<ItemsetPart>> queued_;
+  std::vector<char> done_;
+  std::vector<ItemsetPart> spares_;  // emptied parts whose buffers the workers reuse
+  std::uint32_t head_ = 0;           // the earliest claim not yet handed over in full
+  std::size_t queued_bytes_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, unsigned threads,
-                         const std::function<void(ItemsetTable&)>& on_part) {
-  ItemsetTable whole;
-  Miner main(params, whole);
+                         const std::function<void(ItemsetPart&)>& prepare,
+                         const std::function<void(ItemsetPart&)>& on_part) {
+  Miner main(params);
   if (!main.build(db)) return;
   const std::uint32_t n = main.top_items();
   if (n <= 1 || main.top_is_single_path()) {
-    main.mine_all();
-    on_part(whole);
+    Handover handover(1, prepare, on_part);
+    ItemsetPart part;
+    const std::function<void()> full = [&] { handover.put(0, part, false); };
+    main.mine_all(part.table, full);
+    handover.put(0, part, true);
     return;
   }
-  // Each top-level item's itemsets go to a part of their own, mined by whichever worker claims
-  // the item (in mine_all()'s order, so the parts end up in its row order). A finished part is
-  // handed over as soon as every part before it has been, then freed.
-  std::vector<ItemsetTable> parts(n);
-  std::vector<char> done(n, 0);
-  std::uint32_t handed = 0;  // parts handed over, in claim order
-  std::mutex order;
+  // Each top-level item is claimed by one worker, in mine_all()'s order, so that the parts
+  // handed over in claim order are in its row order; the items in every basket come last.
+  const std::uint32_t claims = n + main.has_root_perfect();
+  Handover handover(claims, prepare, on_part);
   std::atomic<std::uint32_t> next{0};
   auto work = [&](Miner& miner) {
-    for (std::uint32_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
-      miner.mine_top_item(n - 1 - k, parts[k]);
-      std::lock_guard lock(order);
-      done[k] = 1;
-      for (; handed < n && done[handed]; ++handed) {
-        on_part(parts[handed]);
-        parts[handed] = ItemsetTable();
+    ItemsetPart part;
+    std::uint32_t k;
+    const std::function<void()> full = [&] { handover.put(k, part, false); };
+    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < claims) {
+      if (k < n) {
+        miner.mine_top_item(n - 1 - k, part.table, full);
+      } else {
+        miner.mine_root_perfect(part.table, full);
       }
+      handover.put(k, part, true);
     }
   };
   run_workers(
-      std::max(1u, std::min(threads, n)),
+      std::max(1u, std::min(threads, claims)),
       [&](unsigned w) {
         if (w == 0) return work(main);
         Miner miner(params, main);
         work(miner);
       },
-      [&] { next.store(n); });  // the others stop early
+      [&] {  // the others stop early
+        next.store(claims);
+        handover.stop();
+      });
 }
 
 ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params, unsigned threads) {
   ItemsetTable out;
-  mine_fpgrowth_parts(db, params, threads, [&](ItemsetTable& part) {
-    if (out.size() == 0) {
-      out = std::move(part);
-    } else {
-      append(out, part);
-    }
-  });
+  mine_fpgrowth_parts(db, params, threads, {}, [&](ItemsetPart& part) { append(out, part.table); });
   return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "model/itemsets.hpp"
 #include "model/transactions.hpp"
@@ -15,11 +16,20 @@ namespace basketlift {
 ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params,
                            unsigned threads = 1);
 
-// The same rows in the same order, handed over a part at a time (a top-level item's itemsets)
-// instead of kept: memory holds the parts being mined, and those mined ahead of one still being
-// mined, not the whole table. `on_part` is called from one thread at a time and may move the
-// rows out of the part; what it throws stops the mining and is rethrown.
+// A run of consecutive rows of the table, as mine_fpgrowth_parts() hands them over.
+struct ItemsetPart {
+  ItemsetTable table;
+  std::string text;  // for `prepare` to fill
+};
+
+// The same rows in the same order, handed over a part at a time (at most a few thousand rows)
+// instead of kept. `prepare` (may be empty) is called on each part by the thread that mined
+// it, several at once; `on_part` then gets the parts in order, from one thread at a time, and
+// may move their contents out. What either throws stops the mining and is rethrown. Parts
+// mined ahead of one still being mined wait for it, up to a few MiB before their threads wait
+// too: memory holds the trees and those, not the table.
 void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, unsigned threads,
-                         const std::function<void(ItemsetTable&)>& on_part);
+                         const std::function<void(ItemsetPart&)>& prepare,
+                         const std::function<void(ItemsetPart&)>& on_part);
 
 }  // namespace basketlift

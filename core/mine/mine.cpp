@@ -9,6 +9,7 @@
 #include "mine/fpgrowth.hpp"
 #include "mine/repurchase.hpp"
 #include "mine/similar_names.hpp"
+#include "mine/writers.hpp"
 #include "model/error.hpp"
 #include "model/format.hpp"
 
@@ -36,7 +37,7 @@ void mine_db(MineResult& result, const MineOptions& options) {
     result.min_count = min_count_for_support(f, n);
   }
   const MiningParams mining{result.min_count, options.max_len};
-  if (!options.itemsets_sink) {
+  if (!options.itemsets_out) {
     result.itemsets = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
     result.itemsets_found = result.itemsets.size();
   } else {
@@ -44,17 +45,25 @@ void mine_db(MineResult& result, const MineOptions& options) {
     const std::size_t keep = options.rule_shapes == RuleShapes::All      ? SIZE_MAX
                              : options.rule_shapes == RuleShapes::Bundle ? 3
                                                                          : 0;
-    auto take = [&](ItemsetTable& part) {
-      options.itemsets_sink(part);
+    auto take = [&](const ItemsetTable& part) {
       result.itemsets_found += part.size();
+      if (keep == 0) return;
       for (std::size_t r = 0; r < part.size(); ++r)
         if (part.itemset(r).size() <= keep) result.itemsets.add(part.itemset(r), part.counts[r]);
     };
+    auto& out = *options.itemsets_out;
     if (options.algorithm == Algorithm::Eclat) {
       auto table = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
+      out.write(table);
       take(table);
     } else {
-      mine_fpgrowth_parts(result.data.db, mining, options.threads, take);
+      mine_fpgrowth_parts(
+          result.data.db, mining, options.threads,
+          [&](ItemsetPart& part) { out.format(part.table, part.text); },
+          [&](ItemsetPart& part) {
+            out.write(part.text);
+            take(part.table);
+          });
     }
     result.itemsets.sort_canonical();
   }

@@ -18,6 +18,8 @@
 
 namespace basketlift {
 
+class ItemsetsWriter;
+
 enum class Algorithm { FpGrowth, Eclat };
 
 // Frequent means in at least 1 % of the baskets unless a caller says otherwise.
@@ -47,17 +49,17 @@ struct MineOptions {
   // Each unsold catalog item's this many most similarly named items (core/similar_names.hpp).
   std::uint32_t similar_per_item = kDefaultSimilarPerItem;
   unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
-  // When set, every frequent itemset is handed here, a part at a time, in the order FP-growth
+  // When set, every frequent itemset is written here, a part at a time, in the order FP-growth
   // finds them (the canonical order with Eclat), and MineResult::itemsets keeps only the ones
   // the rules need (RuleShapes: all, up to three items for a bundle's, none): memory then grows
-  // with the tree and those, not with every itemset found.
-  std::function<void(const ItemsetTable&)> itemsets_sink;
+  // with the tree and those, not with every itemset found. The mining threads format the lines.
+  ItemsetsWriter* itemsets_out = nullptr;
 };
 
 struct MineResult {
   Ingested data;
   std::uint32_t min_count = 0;
-  ItemsetTable itemsets;  // canonical order; with an itemsets_sink only those the rules need
+  ItemsetTable itemsets;           // canonical order; with itemsets_out only those the rules need
   std::size_t itemsets_found = 0;  // every frequent itemset, kept or not
   std::vector<Rule> rules;
 };

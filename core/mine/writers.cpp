@@ -1,5 +1,8 @@
 #include "mine/writers.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -9,29 +12,57 @@
 namespace basketlift {
 
 ItemsetsWriter::ItemsetsWriter(AtomicFile& file, const ItemDictionary& dict)
-    : file_(file), escaped_(dict.size()) {
-  for (std::size_t i = 0; i < escaped_.size(); ++i)
-    escaped_[i] = escape_id(dict.label(static_cast<ItemId>(i)), " \t");
+    : file_(file), slots_(dict.size()), lengths_(dict.size()), escaped_(dict.size()) {
+  for (std::size_t i = 0; i < dict.size(); ++i) {
+    auto label = escape_id(dict.label(static_cast<ItemId>(i)), " \t");
+    lengths_[i] = static_cast<std::uint32_t>(label.size() + 1);
+    if (label.size() < kSlot) {
+      std::memcpy(slots_[i].data(), label.data(), label.size());
+      slots_[i][label.size()] = ' ';
+    } else {
+      escaped_[i] = std::move(label);
+    }
+  }
+}
+
+void ItemsetsWriter::format(const ItemsetTable& table, std::size_t begin, std::size_t end,
+                            std::string& text) const {
+  // Sized for the longest it can be (counts of 10 digits), then cut to what was written.
+  std::size_t most = (end - begin) * 12 + kSlot;
+  for (auto k = table.offsets[begin]; k < table.offsets[end]; ++k) most += lengths_[table.items[k]];
+  const auto start = text.size();
+  text.resize(start + most);
+  char* p = text.data() + start;
+  for (std::size_t r = begin; r < end; ++r) {
+    const auto items = table.itemset(r);
+    for (const ItemId i : items) {
+      if (lengths_[i] <= kSlot) {
+        std::memcpy(p, slots_[i].data(), kSlot);
+      } else {
+        std::memcpy(p, escaped_[i].data(), lengths_[i] - 1);
+        p[lengths_[i] - 1] = ' ';
+      }
+      p += lengths_[i];
+    }
+    if (items.empty()) ++p;
+    p[-1] = '\t';
+    p = std::to_chars(p, p + 10, table.counts[r]).ptr;
+    *p++ = '\n';
+  }
+  text.resize(static_cast<std::size_t>(p - text.data()));
+}
+
+void ItemsetsWriter::format(const ItemsetTable& table, std::string& text) const {
+  format(table, 0, table.size(), text);
 }
 
 void ItemsetsWriter::write(const ItemsetTable& table) {
-  for (std::size_t r = 0; r < table.size(); ++r) {
-    bool first = true;
-    for (const ItemId i : table.itemset(r)) {
-      if (!first) buf_ += ' ';
-      first = false;
-      buf_ += escaped_[i];
-    }
-    buf_ += '\t';
-    buf_ += std::to_string(table.counts[r]);
-    buf_ += '\n';
-    if (buf_.size() > (1 << 16)) {
-      file_.write(buf_);
-      buf_.clear();
-    }
+  std::string text;
+  for (std::size_t r = 0; r < table.size(); r += 4096) {
+    format(table, r, std::min(table.size(), r + 4096), text);
+    file_.write(text);
+    text.clear();
   }
-  file_.write(buf_);
-  buf_.clear();
 }
 
 void write_itemsets(AtomicFile& file, const ItemsetTable& table, const ItemDictionary& dict) {

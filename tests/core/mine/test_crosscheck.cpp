@@ -293,3 +293,44 @@ TEST_CASE("edge cases: thresholds above every count, min_count 1, empty baskets"
   check_all_agree(all_empty, 3, db3, MiningParams{1, 0});
   CHECK(mine_fpgrowth(db3, MiningParams{1, 0}).size() == 0);
 }
+
+TEST_CASE("perfect extensions: items in every basket, items always bought together",
+          "[crosscheck]") {
+  // Item 0 is in every basket (the empty prefix's perfect extension, like mushroom's veil
+  // type); 1, 2 and 3 always come together; 4 always brings 5 and 6, which also come alone;
+  // 7..11 are random. FP-growth leaves such items out of its conditional trees and adds them
+  // back to every itemset found below, which must give brute force's itemsets and counts.
+  std::mt19937 rng(2020);
+  const unsigned k = 12;
+  for (int round = 0; round < 30; ++round) {
+    std::vector<Mask> baskets(5 + rng() % 40);
+    for (auto& b : baskets) {
+      b = Mask{1} | (static_cast<Mask>(rng()) & 0b111110000000);
+      if (rng() % 2) b |= 0b1110;
+      if (rng() % 3 == 0) b |= 0b1110000;
+      if (rng() % 3 == 0) b |= 0b1100000;
+    }
+    if (round % 3 == 0) baskets.push_back(0b1);  // item 0 alone too
+    const TransactionDb db = build_db(baskets, k, identity(k), rng, false);
+    const auto n = static_cast<std::uint32_t>(baskets.size());
+    for (std::uint32_t min_count : {1u, 2u, n / 3 + 1, n / 2 + 1, n}) {
+      for (std::uint32_t max_len : {0u, 1u, 2u, 3u, 5u}) {
+        const MiningParams params{min_count, max_len};
+        check_all_agree(baskets, k, db, params);
+        // Row for row the same with threads: the order of the itemsets added back is fixed.
+        const auto one = mine_fpgrowth(db, params, 1);
+        for (unsigned threads : {2u, 4u}) {
+          const auto many = mine_fpgrowth(db, params, threads);
+          REQUIRE(many.offsets == one.offsets);
+          REQUIRE(many.items == one.items);
+          REQUIRE(many.counts == one.counts);
+        }
+      }
+    }
+  }
+  // Every item in every basket: nothing is left for the tree.
+  const std::vector<Mask> all(5, 0b111);
+  const TransactionDb db = build_db(all, 3, identity(3), rng, false);
+  for (std::uint32_t max_len : {0u, 1u, 2u}) check_all_agree(all, 3, db, {5, max_len});
+  CHECK(mine_fpgrowth(db, {5, 0}, 2).size() == 7);
+}

@@ -69,6 +69,38 @@ TEST_CASE("fpgrowth: 2 and 4 threads give one thread's table on retail.dat", "[m
   CHECK(mine_itemsets(db, {9, 0}, Algorithm::FpGrowth, 2).size() == 240852);
 }
 
+TEST_CASE("fpgrowth: mushroom.dat's parts, prepared on the workers, arrive in one order",
+          "[mining][large]") {
+  // 576,309 itemsets, tens of MiB as parts: the parts mined ahead of the one being handed over
+  // fill their queue, so workers wait for it, and the text each worker prepares must still
+  // come out in one thread's order.
+  BLTEST_SKIP_WITHOUT_DATA("fimi/mushroom.dat");
+  const auto in = read_transactions(bltest::data_file("fimi/mushroom.dat"), {});
+  auto run = [&](unsigned threads) {
+    std::string all;
+    std::size_t rows = 0;
+    mine_fpgrowth_parts(
+        in.db, {800, 0}, threads,
+        [](ItemsetPart& part) {
+          for (std::size_t r = 0; r < part.table.size(); ++r) {
+            for (const ItemId i : part.table.itemset(r)) part.text += std::to_string(i) + ' ';
+            part.text += std::to_string(part.table.counts[r]) + '\n';
+          }
+        },
+        [&](ItemsetPart& part) {
+          all += part.text;
+          rows += part.table.size();
+        });
+    CHECK(rows == 576309);
+    return all;
+  };
+  const auto one = run(1);
+  for (unsigned threads : {2u, 4u}) {
+    CAPTURE(threads);
+    CHECK(run(threads) == one);
+  }
+}
+
 TEST_CASE("mine: Online Retail gives the same itemsets, rules and bundle bytes for any threads",
           "[mining][large][retail]") {
   const char* kOnlineRetail = "online-retail/online_retail.csv.gz";
