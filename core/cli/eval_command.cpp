@@ -1,7 +1,6 @@
 // `eval`: offline evaluation on a held-out split, and `--tune` to choose scoring defaults on a
 // validation split carved from the training part (never from the test split).
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -122,39 +121,15 @@ void print_table(const EvalReport& r) {
       u(r.no_recommendable_target));
 }
 
-constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
-// The k --knn-k auto tries on the validation split.
-constexpr std::array<std::uint32_t, 10> kKnnGrid = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
-
-int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::string>& supports) {
-  const auto train = training_part(data, opt);
-  const auto v = validation_options(train, opt, kValidationDays);
-  std::vector<ScoringParams> grid;
-  for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
-                         {Aggregation::Max, Evidence::Confidence},
-                         {Aggregation::Max, Evidence::Lift},
-                         {Aggregation::Max, Evidence::ConfidenceLift},
-                         {Aggregation::Sum, Evidence::ConfidenceLift},
-                         {Aggregation::Sum, Evidence::Confidence},
-                         {Aggregation::Sum, Evidence::Lift}})
-    for (double pair : {0.0, 0.5, 1.0})
-      for (double affinity : {0.0, 1.0})
-        for (double smoothing : {0.0, 30.0, 100.0, 300.0}) {
-          ScoringParams p;
-          p.smoothing = smoothing;
-          p.aggregation = agg;
-          p.evidence = ev;
-          p.pair_weight = pair;
-          p.affinity_weight = affinity;
-          grid.push_back(p);
-        }
+int tune(const Ingested& data, const EvalOptions& opt) {
+  const auto grid = scoring_tuning_grid();
   std::printf("validation split of the training part; HR@10 per setting\n");
   std::printf("%-12s %-15s %5s %8s %7s %7s %7s\n", "min-support", "aggregation", "pair", "affinity",
               "HR@5", "HR@10", "MRR@10");
-  for (const auto& s : supports) {
-    EvalOptions o = v;
+  for (const std::string s : kTuningMinSupports) {
+    EvalOptions o = opt;
     o.mine.min_support = parse_fraction(s, "--min-support");
-    const auto report = evaluate(train, o, grid);
+    const auto report = evaluate_validation(data, o, grid);
     for (std::size_t i = 0; i < grid.size(); ++i) {
       const auto& m = report.methods[i].metrics;
       std::printf("%-12s %-20s %5.1f %8.1f %9.1f %7.4f %7.4f %7.4f\n", s.c_str(),
@@ -253,7 +228,7 @@ int run_eval(int argc, char** argv) {
   if (auto w = args.get("--similar-weight"))
     scoring.similar_weight = parse_fraction(*w, "--similar-weight").value();
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
-  if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.003"});
+  if (args.flag("--tune")) return tune(data, opt);
   if (args.flag("--tune-next")) return tune_next(data, opt);
   if (args.flag("--next-only")) {
     if (opt.split != SplitKind::Temporal || data.basket_user.empty())
@@ -270,10 +245,9 @@ int run_eval(int argc, char** argv) {
     return 0;
   }
   if (args.flag("--validation")) {
-    const auto train = training_part(data, opt);
-    auto v = validation_options(train, opt, kValidationDays);
-    if (knn_auto) v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};  // each reported
-    const auto report = evaluate(train, v, {scoring});
+    auto v = opt;
+    if (knn_auto) v.knn_k_grid = {std::begin(kKnnKGrid), std::end(kKnnKGrid)};  // each reported
+    const auto report = evaluate_validation(data, v, {scoring});
     if (args.flag("--json"))
       print_json(report, std::nullopt);
     else
@@ -282,17 +256,11 @@ int run_eval(int argc, char** argv) {
   }
   std::optional<double> knn_validation_hr10;
   if (knn_auto) {
-    // The best of a grid on the validation split (ties: the smaller k); then the test split.
-    const auto train = training_part(data, opt);
-    auto v = validation_options(train, opt, kValidationDays);
-    v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};
-    const auto tuned = evaluate(train, v, {scoring});
-    for (const auto& m : tuned.methods)
-      if (m.name.starts_with("item-knn@") &&
-          (!knn_validation_hr10 || m.metrics.hr10 > *knn_validation_hr10)) {
-        knn_validation_hr10 = m.metrics.hr10;
-        opt.knn_k = static_cast<std::uint32_t>(std::stoul(m.name.substr(9)));
-      }
+    BaselineGrids grids;
+    grids.knn_k = {std::begin(kKnnKGrid), std::end(kKnnKGrid)};
+    const auto chosen = choose_on_validation(data, opt, grids, scoring);
+    opt = chosen.options;
+    knn_validation_hr10 = chosen.knn_hr10;
   }
   const auto report = evaluate(data, opt, {scoring});
   if (knn_validation_hr10)

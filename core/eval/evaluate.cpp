@@ -232,6 +232,58 @@ EvalOptions validation_options(const Ingested& train, const EvalOptions& o,
   return v;
 }
 
+EvalReport evaluate_validation(const Ingested& data, const EvalOptions& o,
+                               const std::vector<ScoringParams>& configs) {
+  const auto train = training_part(data, o);
+  return evaluate(train, validation_options(train, o, kValidationDays), configs);
+}
+
+std::vector<ScoringParams> scoring_tuning_grid() {
+  std::vector<ScoringParams> grid;
+  for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Lift},
+                         {Aggregation::Max, Evidence::ConfidenceLift},
+                         {Aggregation::Sum, Evidence::ConfidenceLift},
+                         {Aggregation::Sum, Evidence::Confidence},
+                         {Aggregation::Sum, Evidence::Lift}})
+    for (double pair : {0.0, 0.5, 1.0})
+      for (double affinity : {0.0, 1.0})
+        for (double smoothing : {0.0, 30.0, 100.0, 300.0}) {
+          ScoringParams p;
+          p.smoothing = smoothing;
+          p.aggregation = agg;
+          p.evidence = ev;
+          p.pair_weight = pair;
+          p.affinity_weight = affinity;
+          grid.push_back(p);
+        }
+  return grid;
+}
+
+ValidationChoice choose_on_validation(const Ingested& data, const EvalOptions& options,
+                                      const BaselineGrids& grids, const ScoringParams& scoring) {
+  EvalOptions v = options;
+  v.knn_k_grid = grids.knn_k;
+  const auto report = evaluate_validation(data, v, {scoring});
+  ValidationChoice out{options, std::nullopt};
+  // Each candidate is its own row, named by its setting.
+  auto best = [&](const std::string& prefix, const auto& grid, auto& setting,
+                  std::optional<double>& hr10) {
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      const auto name = prefix + std::to_string(grid[g]);
+      const auto m = std::find_if(report.methods.begin(), report.methods.end(),
+                                  [&](const EvalResult& r) { return r.name == name; });
+      if (m != report.methods.end() && (!hr10 || m->metrics.hr10 > *hr10)) {
+        hr10 = m->metrics.hr10;
+        setting = grid[g];
+      }
+    }
+  };
+  best("item-knn@", grids.knn_k, out.options.knn_k, out.knn_hr10);
+  return out;
+}
+
 EvalReport evaluate(const Ingested& data, const EvalOptions& o,
                     const std::vector<ScoringParams>& configs) {
   require_dates(data, o);

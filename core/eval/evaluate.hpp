@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,5 +119,39 @@ NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOption
 Ingested training_part(const Ingested& data, const EvalOptions& options);
 EvalOptions validation_options(const Ingested& train, const EvalOptions& options,
                                std::int32_t validation_days);
+
+// The validation split's length on a temporal split (`eval --tune`, `--validation`, `auto`).
+inline constexpr std::int32_t kValidationDays = 60;
+
+// evaluate() on the validation split of `options` (the training part, split again: temporal,
+// its last kValidationDays days) instead of its test split.
+EvalReport evaluate_validation(const Ingested& data, const EvalOptions& options,
+                               const std::vector<ScoringParams>& configs);
+
+// The scoring settings `eval --tune` compares on the validation split, and the min supports it
+// mines them at (docs/EVALUATION.md, "How the scoring defaults were chosen").
+std::vector<ScoringParams> scoring_tuning_grid();
+inline constexpr const char* kTuningMinSupports[] = {"0.0015", "0.003"};
+
+// The k `--knn-k auto` tries on the validation split.
+inline constexpr std::uint32_t kKnnKGrid[] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
+
+// Baseline settings to choose on the validation split; an empty grid keeps the option's value.
+struct BaselineGrids {
+  std::vector<std::uint32_t> knn_k;
+};
+
+// What choose_on_validation chose: `options` with each chosen setting in place, and the
+// validation HR@10 it was chosen for (empty where its grid was).
+struct ValidationChoice {
+  EvalOptions options;
+  std::optional<double> knn_hr10;
+};
+
+// Evaluates every candidate of `grids` on the validation split of `options` (one run; as
+// evaluate_validation with the grids as EvalOptions' *_grid) and chooses, per grid, the one with
+// the best HR@10 (ties: the earlier candidate, so grids go from cheap to costly).
+ValidationChoice choose_on_validation(const Ingested& data, const EvalOptions& options,
+                                      const BaselineGrids& grids, const ScoringParams& scoring);
 
 }  // namespace basketlift
