@@ -41,17 +41,17 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --knn-k K                 the item-kNN baseline's k: each item's K most similar items
                             (default {knn_k}); auto: the best of 1 to 500 on the validation
                             split (another mining run), named on stderr
-  --ease-lambda L           the EASE baseline's L2 weight (default auto: the best of
-                            {ease_grid} on the validation split, named on stderr)
+  --ease-lambda L           the EASE baseline's L2 weight (default auto: the best on the
+                            validation split of {ease_grid})
   --ease-max-items N        EASE models the N most popular training items (default
                             {ease_max_items}; memory and time grow as N² and N³); 0: no EASE
   --session-k K             the session-kNN baseline's neighbour baskets (default auto: the
-                            best of {session_grid} on the validation split)
+                            best on the validation split of {session_grid})
   --next-only               temporal split: only the next-purchase evaluation
   --tune-next               temporal split: evaluate a grid of next-purchase settings on the
                             training part's last 84 days (bundle mined on the days before)
 mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
---threads N as for mine (reading and FP-growth)
+--threads N as for mine (reading, FP-growth and EASE's solve)
 )";
 
 const char* aggregation_name(const ScoringParams& p) {
