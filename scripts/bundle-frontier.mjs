@@ -23,7 +23,9 @@ for (const f of [cli, orders, catalog]) {
 }
 const COLUMNS = ['--format', 'csv', '--order-col', 'InvoiceNo', '--item-col', 'StockCode', '--quantity-col', 'Quantity',
   '--user-col', 'CustomerID', '--date-col', 'InvoiceDate'];
-const EVAL = [...COLUMNS, '--split', 'temporal', '--train-before', '2011-10-01', '--catalog', catalog, '--json', '--threads', '1'];
+// Only basketlift's figures are read: no EASE fits, no session-kNN grid.
+const EVAL = [...COLUMNS, '--split', 'temporal', '--train-before', '2011-10-01', '--catalog', catalog, '--json', '--threads', '1',
+  '--ease-max-items', '0', '--session-k', '100'];
 // The demo's settings (demo/prepare.mjs) are one point of the grid.
 const GRID = [];
 // (A first, wider round over min-support 0.002-0.012, min-confidence 0.05-0.2 and caps of

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config zlib1g-dev libboost1.81-dev catch2 emscripten chromium
-          clang clang-format libclang-rt-14-dev gzip time)
+          clang clang-format libclang-rt-14-dev gzip time libeigen3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

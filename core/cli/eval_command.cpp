@@ -1,7 +1,6 @@
 // `eval`: offline evaluation on a held-out split, and `--tune` to choose scoring defaults on a
 // validation split carved from the training part (never from the test split).
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -42,11 +41,17 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --knn-k K                 the item-kNN baseline's k: each item's K most similar items
                             (default {knn_k}); auto: the best of 1 to 500 on the validation
                             split (another mining run), named on stderr
+  --ease-lambda L           the EASE baseline's L2 weight (default auto: the best on the
+                            validation split of {ease_grid})
+  --ease-max-items N        EASE models the N most popular training items (default
+                            {ease_max_items}; memory and time grow as N² and N³); 0: no EASE
+  --session-k K             the session-kNN baseline's neighbour baskets (default auto: the
+                            best on the validation split of {session_grid})
   --next-only               temporal split: only the next-purchase evaluation
   --tune-next               temporal split: evaluate a grid of next-purchase settings on the
                             training part's last 84 days (bundle mined on the days before)
 mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
---threads N as for mine (reading and FP-growth)
+--threads N as for mine (reading, FP-growth and EASE's solve)
 )";
 
 const char* aggregation_name(const ScoringParams& p) {
@@ -83,17 +88,18 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
         format_double(next->frequent_p5).c_str());
   const auto& un = r.unserved;
   std::printf(
-      "}, \"knn_k\": %u, \"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
+      "}, \"knn_k\": %u, \"ease_lambda\": %s, \"ease_items\": %u, \"session_k\": %u, "
+      "\"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"bundle_gzip_bytes\": %llu, \"min_count\": %llu, "
       "\"unknown_targets\": %llu, "
       "\"no_recommendable_target\": %llu, "
       "\"served_without_rules\": %llu, \"unserved\": {\"unknown_items\": %llu, "
       "\"below_support\": %llu, \"no_rules\": %llu, "
       "\"all_excluded\": %llu}}\n",
-      r.knn_k, u(r.test_carts), u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes),
-      u(r.bundle_gzip_bytes), u(r.min_count), u(r.unknown_targets), u(r.no_recommendable_target),
-      u(r.served_without_rules), u(un.unknown_items), u(un.below_support), u(un.no_rules),
-      u(un.all_excluded));
+      r.knn_k, format_double(r.ease_lambda).c_str(), r.ease_items, r.session_k, u(r.test_carts),
+      u(r.train_baskets), u(r.bundle_rules), u(r.bundle_bytes), u(r.bundle_gzip_bytes),
+      u(r.min_count), u(r.unknown_targets), u(r.no_recommendable_target), u(r.served_without_rules),
+      u(un.unknown_items), u(un.below_support), u(un.no_rules), u(un.all_excluded));
 }
 
 void print_table(const EvalReport& r) {
@@ -122,39 +128,15 @@ void print_table(const EvalReport& r) {
       u(r.no_recommendable_target));
 }
 
-constexpr std::int32_t kValidationDays = 60;  // --tune and --validation, temporal split
-// The k --knn-k auto tries on the validation split.
-constexpr std::array<std::uint32_t, 10> kKnnGrid = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
-
-int tune(const Ingested& data, const EvalOptions& opt, const std::vector<std::string>& supports) {
-  const auto train = training_part(data, opt);
-  const auto v = validation_options(train, opt, kValidationDays);
-  std::vector<ScoringParams> grid;
-  for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
-                         {Aggregation::Max, Evidence::Confidence},
-                         {Aggregation::Max, Evidence::Lift},
-                         {Aggregation::Max, Evidence::ConfidenceLift},
-                         {Aggregation::Sum, Evidence::ConfidenceLift},
-                         {Aggregation::Sum, Evidence::Confidence},
-                         {Aggregation::Sum, Evidence::Lift}})
-    for (double pair : {0.0, 0.5, 1.0})
-      for (double affinity : {0.0, 1.0})
-        for (double smoothing : {0.0, 30.0, 100.0, 300.0}) {
-          ScoringParams p;
-          p.smoothing = smoothing;
-          p.aggregation = agg;
-          p.evidence = ev;
-          p.pair_weight = pair;
-          p.affinity_weight = affinity;
-          grid.push_back(p);
-        }
+int tune(const Ingested& data, const EvalOptions& opt) {
+  const auto grid = scoring_tuning_grid();
   std::printf("validation split of the training part; HR@10 per setting\n");
   std::printf("%-12s %-15s %5s %8s %7s %7s %7s\n", "min-support", "aggregation", "pair", "affinity",
               "HR@5", "HR@10", "MRR@10");
-  for (const auto& s : supports) {
-    EvalOptions o = v;
+  for (const std::string s : kTuningMinSupports) {
+    EvalOptions o = opt;
     o.mine.min_support = parse_fraction(s, "--min-support");
-    const auto report = evaluate(train, o, grid);
+    const auto report = evaluate_validation(data, o, grid);
     for (std::size_t i = 0; i < grid.size(); ++i) {
       const auto& m = report.methods[i].metrics;
       std::printf("%-12s %-20s %5.1f %8.1f %9.1f %7.4f %7.4f %7.4f\n", s.c_str(),
@@ -204,15 +186,26 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
 int run_eval(int argc, char** argv) {
   Args args(argc, argv, 2,
             with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog",
-                               "--similar-weight", "--max-per-family", "--knn-k"}),
+                               "--similar-weight", "--max-per-family", "--knn-k", "--ease-lambda",
+                               "--ease-max-items", "--session-k"}),
             {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
              "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    // The core's default in place of {knn_k}.
-    const std::string text = kHelp;
-    const auto at = text.find("{knn_k}");
-    const std::string help =
-        text.substr(0, at) + std::to_string(kDefaultKnnK) + text.substr(at + 7);
+    // The core's defaults and grids in place of the {placeholders}.
+    std::string help = kHelp;
+    auto put = [&](const std::string& key, const std::string& value) {
+      const auto at = help.find(key);
+      help = help.substr(0, at) + value + help.substr(at + key.size());
+    };
+    auto list = [](const auto& grid) {
+      std::string out;
+      for (const auto g : grid) out += (out.empty() ? "" : ", ") + format_double(g);
+      return out;
+    };
+    put("{knn_k}", std::to_string(kDefaultKnnK));
+    put("{ease_grid}", list(kEaseLambdaGrid));
+    put("{ease_max_items}", std::to_string(kEaseMaxItems));
+    put("{session_grid}", list(kSessionKGrid));
     std::fputs((help + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
@@ -244,6 +237,26 @@ int run_eval(int argc, char** argv) {
       if (*k == 0) throw InputError("--knn-k: must be at least 1 or auto");
       opt.knn_k = static_cast<std::uint32_t>(*k);
     }
+  const bool ease_auto = args.get_or("--ease-lambda", "auto") == "auto";
+  if (!ease_auto) {
+    const auto l = *args.get("--ease-lambda");
+    opt.ease_lambda = parse_fraction(l, "--ease-lambda").value();
+    if (!(opt.ease_lambda > 0))
+      throw InputError("--ease-lambda: expected a positive number or auto, got '" + l + "'");
+  }
+  if (auto n = args.get_uint("--ease-max-items", UINT32_MAX))
+    opt.ease_max_items = static_cast<std::uint32_t>(*n);
+  const bool session_auto = args.get_or("--session-k", "auto") == "auto";
+  if (!session_auto)
+    if (auto k = args.get_uint("--session-k", UINT32_MAX)) {
+      if (*k == 0) throw InputError("--session-k: must be at least 1 or auto");
+      opt.session_k = static_cast<std::uint32_t>(*k);
+    }
+  BaselineGrids grids;  // the settings left to the validation split
+  if (knn_auto) grids.knn_k = {std::begin(kKnnKGrid), std::end(kKnnKGrid)};
+  if (ease_auto && opt.ease_max_items > 0)
+    grids.ease_lambda = {std::begin(kEaseLambdaGrid), std::end(kEaseLambdaGrid)};
+  if (session_auto) grids.session_k = {std::begin(kSessionKGrid), std::end(kSessionKGrid)};
   std::optional<Catalog> catalog;
   if (auto path = args.get("--catalog")) {
     catalog = read_catalog(*path, opt.mine.ingest.max_record_bytes);
@@ -253,7 +266,7 @@ int run_eval(int argc, char** argv) {
   if (auto w = args.get("--similar-weight"))
     scoring.similar_weight = parse_fraction(*w, "--similar-weight").value();
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
-  if (args.flag("--tune")) return tune(data, opt, {"0.0015", "0.003"});
+  if (args.flag("--tune")) return tune(data, opt);
   if (args.flag("--tune-next")) return tune_next(data, opt);
   if (args.flag("--next-only")) {
     if (opt.split != SplitKind::Temporal || data.basket_user.empty())
@@ -270,34 +283,39 @@ int run_eval(int argc, char** argv) {
     return 0;
   }
   if (args.flag("--validation")) {
-    const auto train = training_part(data, opt);
-    auto v = validation_options(train, opt, kValidationDays);
-    if (knn_auto) v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};  // each reported
-    const auto report = evaluate(train, v, {scoring});
+    // Each candidate of an `auto` setting is reported as its own row.
+    auto v = opt;
+    v.knn_k_grid = grids.knn_k;
+    v.ease_lambda_grid = grids.ease_lambda;
+    v.session_k_grid = grids.session_k;
+    const auto report = evaluate_validation(data, v, {scoring});
     if (args.flag("--json"))
       print_json(report, std::nullopt);
     else
       print_table(report);
     return 0;
   }
-  std::optional<double> knn_validation_hr10;
-  if (knn_auto) {
-    // The best of a grid on the validation split (ties: the smaller k); then the test split.
-    const auto train = training_part(data, opt);
-    auto v = validation_options(train, opt, kValidationDays);
-    v.knn_k_grid = {kKnnGrid.begin(), kKnnGrid.end()};
-    const auto tuned = evaluate(train, v, {scoring});
-    for (const auto& m : tuned.methods)
-      if (m.name.starts_with("item-knn@") &&
-          (!knn_validation_hr10 || m.metrics.hr10 > *knn_validation_hr10)) {
-        knn_validation_hr10 = m.metrics.hr10;
-        opt.knn_k = static_cast<std::uint32_t>(std::stoul(m.name.substr(9)));
-      }
+  std::optional<ValidationChoice> chosen;
+  if (!grids.knn_k.empty() || !grids.ease_lambda.empty() || !grids.session_k.empty()) {
+    chosen = choose_on_validation(data, opt, grids, scoring);
+    opt = chosen->options;
   }
   const auto report = evaluate(data, opt, {scoring});
-  if (knn_validation_hr10)
-    std::fprintf(stderr, "eval: item-knn k = %u, the best on the validation split (HR@10 %s)\n",
-                 opt.knn_k, format_double(*knn_validation_hr10).c_str());
+  if (chosen) {
+    auto say = [](const char* what, const std::string& value, const std::optional<double>& hr10) {
+      if (hr10)
+        std::fprintf(stderr, "eval: %s = %s, the best on the validation split (HR@10 %s)\n", what,
+                     value.c_str(), format_double(*hr10).c_str());
+    };
+    say("item-knn k", std::to_string(opt.knn_k), chosen->knn_hr10);
+    say("ease lambda", format_double(opt.ease_lambda), chosen->ease_hr10);
+    say("session-knn k", std::to_string(opt.session_k), chosen->session_hr10);
+  }
+  if (report.ease_items > 0 && report.ease_items < report.sold_items)
+    std::fprintf(stderr,
+                 "eval: ease models the %u most popular of the %u training items "
+                 "(--ease-max-items); the others get no EASE score\n",
+                 report.ease_items, report.sold_items);
   std::optional<NextPurchaseReport> next;
   if (opt.split == SplitKind::Temporal && !data.basket_user.empty())
     next = evaluate_next_purchase(data, opt);

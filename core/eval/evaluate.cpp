@@ -9,8 +9,10 @@
 #include <span>
 #include <utility>
 
+#include "eval/baselines.hpp"
 #include "mine/bundle_content.hpp"
 #include "model/error.hpp"
+#include "model/format.hpp"
 #include "score/next_purchase.hpp"
 
 namespace basketlift {
@@ -232,6 +234,66 @@ EvalOptions validation_options(const Ingested& train, const EvalOptions& o,
   return v;
 }
 
+EvalReport evaluate_validation(const Ingested& data, const EvalOptions& o,
+                               const std::vector<ScoringParams>& configs) {
+  const auto train = training_part(data, o);
+  return evaluate(train, validation_options(train, o, kValidationDays), configs);
+}
+
+std::vector<ScoringParams> scoring_tuning_grid() {
+  std::vector<ScoringParams> grid;
+  for (auto [agg, ev] : {std::pair{Aggregation::NoisyOr, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Confidence},
+                         {Aggregation::Max, Evidence::Lift},
+                         {Aggregation::Max, Evidence::ConfidenceLift},
+                         {Aggregation::Sum, Evidence::ConfidenceLift},
+                         {Aggregation::Sum, Evidence::Confidence},
+                         {Aggregation::Sum, Evidence::Lift}})
+    for (double pair : {0.0, 0.5, 1.0})
+      for (double affinity : {0.0, 1.0})
+        for (double smoothing : {0.0, 30.0, 100.0, 300.0}) {
+          ScoringParams p;
+          p.smoothing = smoothing;
+          p.aggregation = agg;
+          p.evidence = ev;
+          p.pair_weight = pair;
+          p.affinity_weight = affinity;
+          grid.push_back(p);
+        }
+  return grid;
+}
+
+std::string grid_row_name(const std::string& method, double setting) {
+  return method + "@" + format_double(setting);
+}
+
+ValidationChoice choose_on_validation(const Ingested& data, const EvalOptions& options,
+                                      const BaselineGrids& grids, const ScoringParams& scoring) {
+  EvalOptions v = options;
+  v.knn_k_grid = grids.knn_k;
+  v.ease_lambda_grid = grids.ease_lambda;
+  v.session_k_grid = grids.session_k;
+  const auto report = evaluate_validation(data, v, {scoring});
+  ValidationChoice out{options, std::nullopt, std::nullopt, std::nullopt};
+  // Each candidate is its own row, named by its setting.
+  auto best = [&](const std::string& method, const auto& grid, auto& setting,
+                  std::optional<double>& hr10) {
+    for (const auto candidate : grid) {
+      const auto name = grid_row_name(method, candidate);
+      const auto m = std::find_if(report.methods.begin(), report.methods.end(),
+                                  [&](const EvalResult& r) { return r.name == name; });
+      if (m != report.methods.end() && (!hr10 || m->metrics.hr10 > *hr10)) {
+        hr10 = m->metrics.hr10;
+        setting = candidate;
+      }
+    }
+  };
+  best("item-knn", grids.knn_k, out.options.knn_k, out.knn_hr10);
+  best("ease", grids.ease_lambda, out.options.ease_lambda, out.ease_hr10);
+  best("session-knn", grids.session_k, out.options.session_k, out.session_hr10);
+  return out;
+}
+
 EvalReport evaluate(const Ingested& data, const EvalOptions& o,
                     const std::vector<ScoringParams>& configs) {
   require_dates(data, o);
@@ -271,7 +333,23 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   report.bundle_gzip_bytes = bundle_gzip_bytes;
   report.knn_k = o.knn_k;
   report.min_count = trained.min_count;
-  const std::size_t n_methods = configs.size() + 4 + o.knn_k_grid.size();
+  report.sold_items = sold;
+  report.session_k = o.session_k;
+  std::optional<Ease> ease;
+  if (o.ease_max_items > 0) {
+    ease.emplace(train, o.ease_max_items);
+    report.ease_lambda = o.ease_lambda;
+    report.ease_items = ease->items();
+  }
+  SessionKnn session(train);
+  // Rows: configs, seed, popularity, cooccurrence, item-knn, [ease], session-knn, then the
+  // grids' rows: item-knn@, ease@, session-knn@.
+  const std::size_t seed_row = configs.size(), popular_row = seed_row + 1, cooc_row = seed_row + 2,
+                    knn_row = seed_row + 3, ease_row = seed_row + 4,
+                    session_row = ease_row + (ease ? 1 : 0), knn_grid_row = session_row + 1,
+                    ease_grid_row = knn_grid_row + o.knn_k_grid.size(),
+                    session_grid_row = ease_grid_row + (ease ? o.ease_lambda_grid.size() : 0),
+                    n_methods = session_grid_row + o.session_k_grid.size();
   std::vector<Tally> tallies(n_methods);
   for (auto& t : tallies) {
     t.shown.assign(n_items, false);
@@ -294,6 +372,46 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   // Stamped marks: in_cart[i] == cart_stamp (cart or history: excluded), seen[i] == seen_stamp.
   std::vector<std::uint32_t> in_cart(n_items + 1, 0), seen(n_items + 1, 0);
   std::uint32_t cart_stamp = 0, seen_stamp = 0;
+  // Every method gets the same exclusions: the cart and, where known, the customer's earlier
+  // purchases (a cross-sell list never offers what the shopper already buys).
+  auto exclude = [&](const std::vector<std::uint32_t>& cart_items,
+                     const std::vector<std::uint32_t>& history_items) {
+    ++cart_stamp;
+    for (auto i : cart_items) in_cart[std::min(i, n_items)] = cart_stamp;
+    for (auto i : history_items) in_cart[i] = cart_stamp;
+    for (auto i : bundle->unrecommendable()) in_cart[i] = cart_stamp;
+  };
+  // A method's list: its scores summed per item (excluded items skipped), then the top 10.
+  auto add_score = [&](std::uint32_t item, double s) {
+    if (in_cart[item] == cart_stamp) return;
+    if (seen[item] != seen_stamp) {
+      seen[item] = seen_stamp;
+      score[item] = 0;
+      candidates.push_back(item);
+    }
+    score[item] += s;
+  };
+  auto start_list = [&] {
+    candidates.clear();
+    ++seen_stamp;
+  };
+  auto finish_list = [&](Tally& tally, std::uint32_t target) {
+    top10(candidates, score, list);
+    tally.add(list, target, !list.empty());
+  };
+  auto scored = [&](auto&& for_each_score, Tally& tally, std::uint32_t target) {
+    start_list();
+    for_each_score(add_score);
+    finish_list(tally, target);
+  };
+  // Session-kNN's rows by k: a larger k only adds neighbours, so one pass over a cart's nearest
+  // baskets serves every k, each taking its list when its k-th neighbour is in.
+  std::vector<std::pair<std::uint32_t, Tally*>> session_rows{{o.session_k, &tallies[session_row]}};
+  for (std::size_t g = 0; g < o.session_k_grid.size(); ++g)
+    session_rows.emplace_back(o.session_k_grid[g], &tallies[session_grid_row + g]);
+  std::stable_sort(session_rows.begin(), session_rows.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<SessionKnn::Neighbour> nearest;
   for (std::size_t b = 0; b < data.db.size(); ++b) {
     const auto basket = data.db.basket(b);
     if (!is_test(data, o, b) || basket.size() < 2) continue;
@@ -329,27 +447,7 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
 
     cases.push_back({cart, history, target});
 
-    // Every method gets the same exclusions: the cart and, where known, the customer's earlier
-    // purchases (a cross-sell list never offers what the shopper already buys).
-    ++cart_stamp;
-    for (auto i : cart) in_cart[std::min(i, n_items)] = cart_stamp;
-    for (auto i : history) in_cart[i] = cart_stamp;
-    for (auto i : bundle->unrecommendable()) in_cart[i] = cart_stamp;
-    auto scored = [&](auto&& for_each_score, Tally& tally) {
-      candidates.clear();
-      ++seen_stamp;
-      for_each_score([&](std::uint32_t item, double s) {
-        if (in_cart[item] == cart_stamp) return;
-        if (seen[item] != seen_stamp) {
-          seen[item] = seen_stamp;
-          score[item] = 0;
-          candidates.push_back(item);
-        }
-        score[item] += s;
-      });
-      top10(candidates, score, list);
-      tally.add(list, target, !list.empty());
-    };
+    exclude(cart, history);
     const double n = static_cast<double>(bundle->transactions());
     scored(
         [&](auto&& add) {
@@ -360,14 +458,14 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
                                       (static_cast<double>(bundle->popularity(a)) *
                                        bundle->popularity(r.consequent)));
         },
-        tallies[configs.size()]);
+        tallies[seed_row], target);
     scored(
         [&](auto&& add) {
           for (auto a : cart)
             if (a < sold)
               for (const auto& nb : cooc.of(a)) add(nb.item, nb.sim);
         },
-        tallies[configs.size() + 2]);
+        tallies[cooc_row], target);
     auto knn = [&](std::uint32_t k, Tally& tally) {
       scored(
           [&](auto&& add) {
@@ -378,17 +476,54 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
                   add(nb.item, nb.sim);
               }
           },
-          tally);
+          tally, target);
     };
-    knn(o.knn_k, tallies[configs.size() + 3]);
+    knn(o.knn_k, tallies[knn_row]);
     for (std::size_t g = 0; g < o.knn_k_grid.size(); ++g)
-      knn(o.knn_k_grid[g], tallies[configs.size() + 4 + g]);
+      knn(o.knn_k_grid[g], tallies[knn_grid_row + g]);
+    session.neighbours(cart, session_rows.back().first, nearest);
+    start_list();
+    std::size_t used = 0;
+    for (auto [k, tally] : session_rows) {
+      const auto upto = std::min<std::size_t>(k, nearest.size());
+      session.score(std::span(nearest).subspan(used, upto - used), k, add_score);
+      used = upto;
+      finish_list(*tally, target);  // reorders candidates, keeps them
+    }
     list.clear();
     for (auto i : bundle->popular_order()) {
       if (list.size() == 10) break;
       if (in_cart[i] != cart_stamp) list.push_back(i);
     }
-    tallies[configs.size() + 1].add(list, target, true);
+    tallies[popular_row].add(list, target, true);
+  }
+
+  // EASE one λ at a time over all carts: each fit replaces the last (n² floats).
+  if (ease) {
+    std::vector<float> ease_scores;
+    auto run_ease = [&](double lambda, Tally& tally) {
+      ease->fit(lambda, o.mine.threads);
+      for (const auto& k : cases) {
+        exclude(k.cart, k.history);
+        const bool any = ease->score(k.cart, ease_scores);
+        scored(
+            [&](auto&& add) {
+              if (any)
+                for (std::uint32_t j = 0; j < ease_scores.size(); ++j) add(j, ease_scores[j]);
+            },
+            tally, k.target);
+      }
+    };
+    // A fit per distinct λ (each is an n³ factorisation): the main row copies a grid row's tally.
+    bool main_in_grid = false;
+    for (std::size_t g = 0; g < o.ease_lambda_grid.size(); ++g) {
+      run_ease(o.ease_lambda_grid[g], tallies[ease_grid_row + g]);
+      if (o.ease_lambda_grid[g] == o.ease_lambda && !main_in_grid) {
+        tallies[ease_row] = tallies[ease_grid_row + g];
+        main_in_grid = true;
+      }
+    }
+    if (!main_in_grid) run_ease(o.ease_lambda, tallies[ease_row]);
   }
 
   // One configuration at a time over all carts: the scorer prepares each rule's evidence once
@@ -417,14 +552,23 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
   for (std::size_t c = 0; c < configs.size(); ++c)
     report.methods.push_back({c == 0 ? "basketlift" : "basketlift[" + std::to_string(c) + "]",
                               tallies[c].metrics(report.test_carts)});
-  report.methods.push_back({"seed", tallies[configs.size()].metrics(report.test_carts)});
-  report.methods.push_back({"popularity", tallies[configs.size() + 1].metrics(report.test_carts)});
-  report.methods.push_back(
-      {"cooccurrence", tallies[configs.size() + 2].metrics(report.test_carts)});
-  report.methods.push_back({"item-knn", tallies[configs.size() + 3].metrics(report.test_carts)});
+  const auto carts = report.test_carts;
+  report.methods.push_back({"seed", tallies[seed_row].metrics(carts)});
+  report.methods.push_back({"popularity", tallies[popular_row].metrics(carts)});
+  report.methods.push_back({"cooccurrence", tallies[cooc_row].metrics(carts)});
+  report.methods.push_back({"item-knn", tallies[knn_row].metrics(carts)});
+  if (ease) report.methods.push_back({"ease", tallies[ease_row].metrics(carts)});
+  report.methods.push_back({"session-knn", tallies[session_row].metrics(carts)});
   for (std::size_t g = 0; g < o.knn_k_grid.size(); ++g)
-    report.methods.push_back({"item-knn@" + std::to_string(o.knn_k_grid[g]),
-                              tallies[configs.size() + 4 + g].metrics(report.test_carts)});
+    report.methods.push_back(
+        {grid_row_name("item-knn", o.knn_k_grid[g]), tallies[knn_grid_row + g].metrics(carts)});
+  if (ease)
+    for (std::size_t g = 0; g < o.ease_lambda_grid.size(); ++g)
+      report.methods.push_back({grid_row_name("ease", o.ease_lambda_grid[g]),
+                                tallies[ease_grid_row + g].metrics(carts)});
+  for (std::size_t g = 0; g < o.session_k_grid.size(); ++g)
+    report.methods.push_back({grid_row_name("session-knn", o.session_k_grid[g]),
+                              tallies[session_grid_row + g].metrics(carts)});
   // basketlift over each baseline (methods[i] is tallies[i]), with its bootstrap interval.
   for (std::size_t i = configs.size(); i < report.methods.size(); ++i)
     hr10_ratio(tallies[0], tallies[i], o.seed, report.methods[i].metrics);

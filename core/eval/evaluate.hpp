@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,18 @@ enum class SplitKind { Random, Temporal };
 // validation split (temporal, with the catalog); see docs/EVALUATION.md.
 inline constexpr std::uint32_t kDefaultKnnK = 3;
 
+// The EASE baseline's λ when not chosen on the validation split, and the grid `auto` chooses
+// from (docs/EVALUATION.md, "EASE and session-kNN").
+inline constexpr double kDefaultEaseLambda = 250;
+inline constexpr double kEaseLambdaGrid[] = {5, 10, 25, 50, 100, 250, 500, 1000};
+// EASE models at most this many of the most popular training items: G, B and the inverse take
+// n² floats each and every λ an n³ solve, so 5,000 items take 3 × 100 MB while fitting and
+// about 12 s per λ on one core (7 s on two: --threads); the other items get no EASE score.
+inline constexpr std::uint32_t kEaseMaxItems = 5000;
+// The session-kNN baseline's k (neighbour baskets) when not chosen, and the grid `auto` uses.
+inline constexpr std::uint32_t kDefaultSessionK = 100;
+inline constexpr std::uint32_t kSessionKGrid[] = {10, 20, 50, 100, 200, 500, 1000};
+
 struct EvalOptions {
   MineOptions mine;  // how the training split is mined
   SplitKind split = SplitKind::Random;
@@ -37,6 +50,14 @@ struct EvalOptions {
   std::uint32_t knn_k = kDefaultKnnK;
   // More item-kNN baselines, one per k here, reported as "item-knn@K" (for choosing k).
   std::vector<std::uint32_t> knn_k_grid;
+  // The EASE baseline: its λ, the items it models (the most popular; 0: no EASE rows), and
+  // more EASE rows, one per λ here, reported as "ease@λ".
+  double ease_lambda = kDefaultEaseLambda;
+  std::uint32_t ease_max_items = kEaseMaxItems;
+  std::vector<double> ease_lambda_grid;
+  // The session-kNN baseline's k, and more rows, one per k here, as "session-knn@K".
+  std::uint32_t session_k = kDefaultSessionK;
+  std::vector<std::uint32_t> session_k_grid;
 };
 
 struct MethodMetrics {
@@ -76,6 +97,10 @@ struct EvalReport {
   std::uint64_t train_baskets = 0, test_carts = 0, bundle_rules = 0, bundle_bytes = 0;
   std::uint64_t bundle_gzip_bytes = 0;  // what a visitor downloads when the server gzips it (-9)
   std::uint32_t knn_k = 0;              // the item-kNN baseline's k
+  double ease_lambda = 0;               // the EASE baseline's λ
+  std::uint32_t ease_items = 0;         // the items EASE models (0: no EASE rows)
+  std::uint32_t sold_items = 0;         // the items of the training baskets
+  std::uint32_t session_k = 0;          // the session-kNN baseline's k
   std::uint32_t min_count = 0;          // the mining's absolute support threshold, in baskets
   std::uint64_t unknown_targets = 0;    // carts whose hidden item never occurs in training
   // Test baskets that hold only items the catalog marks as not recommendable (no cart: such an
@@ -91,9 +116,10 @@ struct EvalReport {
 // The evaluation of every scorer configuration in `configs` (reported as "basketlift" for the
 // first, "basketlift[i]" for the others) plus the baselines: "seed" (single-item rules, sum of
 // lifts, no fallback), "popularity", "cooccurrence" (item-item cosine kNN over the training
-// baskets, no fallback). Carts come with the customer's earlier purchases as history when the
-// data has users and dates; no method may recommend them (basketlift also uses them to
-// personalise).
+// baskets, no fallback), "item-knn" (the same, each item's knn_k best), "ease" and
+// "session-knn" (eval/baselines.hpp; no fallback), then the grids' rows. Carts come with the
+// customer's earlier purchases as history when the data has users and dates; no method may
+// recommend them (basketlift also uses them to personalise).
 EvalReport evaluate(const Ingested& data, const EvalOptions& options,
                     const std::vector<ScoringParams>& configs);
 
@@ -118,5 +144,44 @@ NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOption
 Ingested training_part(const Ingested& data, const EvalOptions& options);
 EvalOptions validation_options(const Ingested& train, const EvalOptions& options,
                                std::int32_t validation_days);
+
+// The validation split's length on a temporal split (`eval --tune`, `--validation`, `auto`).
+inline constexpr std::int32_t kValidationDays = 60;
+
+// evaluate() on the validation split of `options` (the training part, split again: temporal,
+// its last kValidationDays days) instead of its test split.
+EvalReport evaluate_validation(const Ingested& data, const EvalOptions& options,
+                               const std::vector<ScoringParams>& configs);
+
+// The scoring settings `eval --tune` compares on the validation split, and the min supports it
+// mines them at (docs/EVALUATION.md, "How the scoring defaults were chosen").
+std::vector<ScoringParams> scoring_tuning_grid();
+
+// A grid row's name: "item-knn@3", "ease@250".
+std::string grid_row_name(const std::string& method, double setting);
+inline constexpr const char* kTuningMinSupports[] = {"0.0015", "0.003"};
+
+// The k `--knn-k auto` tries on the validation split.
+inline constexpr std::uint32_t kKnnKGrid[] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
+
+// Baseline settings to choose on the validation split; an empty grid keeps the option's value.
+struct BaselineGrids {
+  std::vector<std::uint32_t> knn_k;
+  std::vector<double> ease_lambda;
+  std::vector<std::uint32_t> session_k;
+};
+
+// What choose_on_validation chose: `options` with each chosen setting in place, and the
+// validation HR@10 it was chosen for (empty where its grid was).
+struct ValidationChoice {
+  EvalOptions options;
+  std::optional<double> knn_hr10, ease_hr10, session_hr10;
+};
+
+// Evaluates every candidate of `grids` on the validation split of `options` (one run; as
+// evaluate_validation with the grids as EvalOptions' *_grid) and chooses, per grid, the one with
+// the best HR@10 (ties: the earlier candidate, so grids go from cheap to costly).
+ValidationChoice choose_on_validation(const Ingested& data, const EvalOptions& options,
+                                      const BaselineGrids& grids, const ScoringParams& scoring);
 
 }  // namespace basketlift

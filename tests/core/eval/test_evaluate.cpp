@@ -2,7 +2,12 @@
 // breakdown), carts whose hidden item never occurs in training, and --validation (the split
 // --tune uses: the training part's last 60 days). Every test basket has two items whose roles
 // are symmetric, so the counts hold whichever item the seed hides.
+#include <algorithm>
+#include <iterator>
+
+#include "eval/evaluate.hpp"
 #include "kinds_util.hpp"
+#include "model/format.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -127,7 +132,8 @@ TEST_CASE("eval: basketlift's HR@10 over each baseline's, with a bootstrap inter
   const double ours = methods.at("basketlift").at("hr@10").number();
   CHECK(!methods.at("basketlift").object().count("basketlift_hr@10_ratio"));
   int with_ratio = 0;
-  for (const char* name : {"seed", "popularity", "cooccurrence", "item-knn"}) {
+  for (const char* name :
+       {"seed", "popularity", "cooccurrence", "item-knn", "ease", "session-knn"}) {
     CAPTURE(name);
     const auto& m = methods.at(name);
     const double theirs = m.at("hr@10").number();
@@ -159,6 +165,41 @@ TEST_CASE("eval --validation: the training part's last 60 days, never the test c
   CHECK(j.at("methods").at("basketlift").at("served").number() == 1);
   CHECK(j.at("methods").at("basketlift").at("hr@10").number() == 1);
   CHECK(!j.object().count("next_purchase"));
+}
+
+TEST_CASE("eval: EASE's lambda and session-kNN's k chosen on the validation split or given",
+          "[eval]") {
+  bltest::TempDir dir;
+  auto args = eval_args(dir);
+  args.push_back("--json");
+  const auto r = run_cli(args);
+  REQUIRE(r.status == 0);
+  const auto j = kindstest::parse_json(r.out);
+  const double lambda = j.at("ease_lambda").number();
+  const auto& grid = basketlift::kEaseLambdaGrid;
+  CHECK(std::find(std::begin(grid), std::end(grid), lambda) != std::end(grid));
+  CHECK_THAT(r.err, Catch::Contains("ease lambda = " + basketlift::format_double(lambda) +
+                                    ", the best on the validation split"));
+  CHECK_THAT(r.err, Catch::Contains("session-knn k = "));
+  CHECK(j.at("ease_items").number() == 10);  // every training item: a-d, f-h, f2-h2
+  // Given: no validation run for them, the values as given; 0 items: no EASE row.
+  auto fixed = eval_args(dir);
+  fixed.insert(fixed.end(), {"--ease-lambda", "7.5", "--session-k", "4"});
+  const auto f = run_json(fixed);
+  CHECK(f.at("ease_lambda").number() == 7.5);
+  CHECK(f.at("session_k").number() == 4);
+  auto none = eval_args(dir);
+  none.insert(none.end(), {"--ease-max-items", "0"});
+  const auto n = run_json(none);
+  CHECK(!n.at("methods").object().count("ease"));
+  CHECK(n.at("ease_items").number() == 0);
+  for (const char* bad : {"0", "-1", "x"}) {
+    auto b = eval_args(dir);
+    b.insert(b.end(), {"--ease-lambda", bad});
+    const auto e = run_cli(b);
+    CHECK(e.status == 2);
+    CHECK_THAT(e.err, Catch::Contains("--ease-lambda"));
+  }
 }
 
 }  // namespace
