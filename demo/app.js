@@ -1,6 +1,7 @@
 // The demo storefront. It uses the basketlift package only through its public API, exactly as a
-// shop would: `import … from 'basketlift'`, resolved by esbuild to the package's browser build.
-import { loadRecommender, mountRecommendations } from 'basketlift';
+// shop would: `import … from 'basketlift/sharded'`, resolved by esbuild to the package's browser
+// build for sharded bundles: the page fetches the parts of the bundle its cart needs.
+import { loadRecommender, mountRecommendations } from 'basketlift/sharded';
 import { $, formatInt, formatPrice, note, timeMicros } from './dom.js';
 import { createCart, renderCart } from './cart.js';
 import { mountCatalog } from './catalog.js';
@@ -15,10 +16,17 @@ const showTime = ({ micros, calls }, what) => {
 
 const getJson = (url) => fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
 
-// Bytes the page fetched for a URL (compressed, as on the wire), from Resource Timing.
+// Bytes the page fetched (compressed, as on the wire), from Resource Timing: for one URL, or for
+// every URL under a prefix.
 function transferred(url) {
   const entry = performance.getEntriesByName(new URL(url, location.href).href).at(-1);
   return entry?.transferSize || entry?.encodedBodySize || 0;
+}
+function transferredUnder(prefix) {
+  const base = new URL(prefix, location.href).href;
+  return performance.getEntriesByType('resource')
+    .filter((e) => e.name.startsWith(base))
+    .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);
 }
 
 async function main() {
@@ -43,7 +51,7 @@ async function main() {
   let rec;
   let customers;
   try {
-    [rec, customers] = await Promise.all([loadRecommender('rules.blb'), getJson('customers.json').catch(() => [])]);
+    [rec, customers] = await Promise.all([loadRecommender('shards/manifest.json'), getJson('customers.json').catch(() => [])]);
   } catch (e) {
     // The shop stays usable; only the suggestions are missing, and the page says so.
     $('fbt').replaceChildren();
@@ -53,22 +61,40 @@ async function main() {
     throw e;
   }
   const t1 = performance.now();
-  $('stat-bundle').textContent = `${formatInt(rec.info.rules.total)} rules · ${formatInt(rec.info.items)} items · ${(rec.info.bytes / 1e6).toFixed(2)} MB`;
+  const m = rec.manifest;
+  $('stat-bundle').textContent = `${formatInt(m.items)} items in ${formatInt(m.shards)} shards · ${(m.bytes / 1e6).toFixed(2)} MB on the server`;
   $('stat-load').textContent = `${(t1 - t0).toFixed(0)} ms`;
-  const fetched = ['rules.blb', 'basketlift.wasm', 'products.json'].reduce((sum, f) => sum + transferred(f), 0);
-  $('stat-fetched').textContent = `${(fetched / 1e3).toFixed(0)} KB`;
+  // What this page fetched for suggestions so far: the wasm, the manifest and the bundle's parts.
+  const showFetched = () => {
+    const kb = (transferred('basketlift-sharded.wasm') + transferredUnder('shards/')) / 1e3;
+    $('stat-fetched').textContent = `${kb.toFixed(0)} KB (${formatInt(rec.transfer.files)} parts)`;
+  };
+  showFetched();
   if (!rec.info.catalog) note($('catalog-note'), 'This bundle was mined without --catalog: items show as ids, without prices.');
 
   detail.attach(rec);
   // The package's widget; it re-renders itself on the cart's change event.
   $('fbt').replaceChildren();
   mountRecommendations($('fbt'), rec, { getCart: cart.ids, onAdd: (id) => cart.add(id), n: 4, getProduct: product, formatPrice });
-  const timeCart = () => showTime(timeMicros(() => rec.recommend(cart.ids(), { n: 4 })), `recommend(), ${cart.ids().length} in cart`);
+  // Timed on the parts already here (fetching is not scoring): after the widget's own request.
+  const timeCart = async () => {
+    const ids = cart.ids();
+    const answer = await rec.recommend(ids, { n: 4 });
+    // Not timed when a part could not be had (the widget says so), or the cart changed meanwhile.
+    if (answer.complete === false || answer.unavailable || ids.join() !== cart.ids().join()) return showFetched();
+    try {
+      showTime(timeMicros(() => rec.recommendLoaded(ids, { n: 4 })), `recommend(), ${ids.length} in cart`);
+    } catch {
+      // Another request's parts pushed this cart's out of the cache meanwhile: timed next time.
+    }
+    showFetched();
+  };
   cart.subscribe(timeCart);
   timeCart();
 
   const restock = mountRestock(rec, customers, { product, cart, onTimed: (t) => showTime(t, 'nextPurchases()') });
-  const rules = mountRules(rec, { product, openDetail: detail.open });
+  // The rules explorer shows every rule: it loads the whole bundle file, when first opened.
+  const rules = mountRules(() => loadRecommender('rules.blb'), { product, openDetail: detail.open });
   setupTabs({ restock, rules });
   document.body.dataset.ready = 'true'; // for the end-to-end tests
 }

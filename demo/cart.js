@@ -1,6 +1,6 @@
 // The cart: item id -> quantity, kept in localStorage. Every change notifies the page's listeners
 // and dispatches the package's cart-change event, which re-renders the recommendation widgets.
-import { CART_CHANGE_EVENT, titleCase } from 'basketlift';
+import { CART_CHANGE_EVENT, titleCase } from 'basketlift/sharded';
 import { $, h, formatPrice } from './dom.js';
 
 const KEY = 'basketlift-demo-cart';

@@ -1,7 +1,7 @@
 // The product grid: search, category filter, sort and paging over ~4,000 products. Filtering is
 // one pass over precomputed lower-case strings and only one page of cards is in the DOM, so each
 // keystroke costs well under a millisecond of script.
-import { titleCase } from 'basketlift';
+import { titleCase } from 'basketlift/sharded';
 import { $, h, formatInt, formatPrice } from './dom.js';
 
 const PAGE = 24;

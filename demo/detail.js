@@ -2,7 +2,7 @@
 // opener) with two widgets from the package: a bundle block ("Frequently bought together": the
 // item and its best complements, checkboxes and one button) and "A step up" (kind 'upsell').
 // Each hides itself when it has nothing to show; neither suggests what is in the cart already.
-import { mountRecommendations, titleCase } from 'basketlift';
+import { mountRecommendations, titleCase } from 'basketlift/sharded';
 import { sellable } from './catalog.js';
 import { $, formatPrice } from './dom.js';
 

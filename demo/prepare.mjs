@@ -6,7 +6,9 @@
 // Exit code 3 (and a message) when ../shared/data is absent, so callers can skip.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,7 +49,7 @@ if (!existsSync(orders)) {
   console.error(`prepare: ${relative(process.cwd(), orders)} not found: ../shared/data must sit beside this checkout`);
   process.exit(3);
 }
-for (const f of [cli, at('dist/basketlift.js'), at('dist/basketlift.wasm')]) {
+for (const f of [cli, at('dist/sharded.js'), at('dist/basketlift-sharded.wasm')]) {
   if (!existsSync(f)) {
     console.error(`prepare: ${relative(root, f)} is missing: run npm run build first`);
     process.exit(1);
@@ -79,11 +81,27 @@ if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   log(`exported the demo customers in ${Date.now() - t} ms`);
   // The bundle's precompressed copies take seconds at brotli's best level: made once, here.
   compress(dataDir, 'rules.blb');
+  // The same bundle sharded, as the shop loads it: each part fetched when a cart needs it.
+  // Gzip only: brotli's best level on a thousand small files would take a minute.
+  t = Date.now();
+  const shards = join(dataDir, 'shards');
+  rmSync(shards, { recursive: true, force: true });
+  run(['shard', join(dataDir, 'rules.blb'), '--out', shards]);
+  let parts = 0;
+  for (const entry of readdirSync(shards, { recursive: true })) {
+    if (!String(entry).endsWith('.blb')) continue;
+    const path = join(shards, String(entry));
+    writeFileSync(`${path}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+    parts++;
+  }
+  log(`sharded the bundle into ${parts} parts in ${Date.now() - t} ms`);
   writeFileSync(stampFile + '.tmp', stamp);
   renameSync(stampFile + '.tmp', stampFile); // last: an interrupted run is redone next time
 }
 
-// The site: cheap, so always rebuilt (demo/ edits show up on the next start).
+// The site: cheap, so always rebuilt from nothing (demo/ edits show up on the next start, and no
+// file of an earlier layout stays behind).
+rmSync(siteDir, { recursive: true, force: true });
 mkdirSync(siteDir, { recursive: true });
 await esbuild.build({
   entryPoints: [at('demo/app.js')],
@@ -96,8 +114,10 @@ await esbuild.build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(at('demo', f), join(siteDir, f));
-// The package's default wasm location is beside the bundled JS (new URL('./basketlift.wasm', import.meta.url)).
-copyFileSync(at('dist/basketlift.wasm'), join(siteDir, 'basketlift.wasm'));
+// The package's default wasm location is beside the bundled JS (new URL('./basketlift-sharded.wasm',
+// import.meta.url) for the sharded entry the shop imports).
+copyFileSync(at('dist/basketlift-sharded.wasm'), join(siteDir, 'basketlift-sharded.wasm'));
+cpSync(join(dataDir, 'shards'), join(siteDir, 'shards'), { recursive: true });
 for (const f of ['rules.blb', 'rules.blb.br', 'rules.blb.gz', 'customers.json']) copyFileSync(join(dataDir, f), join(siteDir, f));
 
 // The product list the grid shows before the bundle arrives, read from the bundle by the package
@@ -107,7 +127,7 @@ const rec = await loadRecommender(join(siteDir, 'rules.blb'));
 writeFileSync(join(siteDir, 'products.json'), JSON.stringify({ products: rec.products(), categories: rec.categories() }));
 rec.dispose();
 
-for (const f of ['products.json', 'customers.json', 'app.js', 'basketlift.wasm']) compress(siteDir, f);
+for (const f of ['products.json', 'customers.json', 'app.js', 'basketlift-sharded.wasm']) compress(siteDir, f);
 const size = (f) => statSync(join(siteDir, f)).size;
 log(`site ready in ${relative(root, siteDir)}/ (rules.blb ${(size('rules.blb') / 1e6).toFixed(2)} MB, ` +
   `${(size('rules.blb.br') / 1e3).toFixed(0)} KB brotli, ${(size('rules.blb.gz') / 1e3).toFixed(0)} KB gzip)`);

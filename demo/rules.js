@@ -14,7 +14,9 @@ function colour(t) {
   return `rgb(${r},${g},${b})`;
 }
 
-export function mountRules(rec, { product, openDetail }) {
+// `whole`: loads the whole bundle (every rule), called once, when the view is first shown.
+export function mountRules(whole, { product, openDetail }) {
+  let rec = null;
   let rules = [];
   let shown = [];
   let sort = { key: 'lift', dir: -1 };
@@ -22,7 +24,8 @@ export function mountRules(rec, { product, openDetail }) {
   const canvas = $('scatter');
   const name = (id) => product(id)?.name || id;
 
-  function load() {
+  async function load() {
+    rec ??= await whole();
     rules = rec.topRules({ limit: Number($('rules-limit').value) }).map((r) => ({
       ...r,
       text: [...r.antecedent, r.consequent].flatMap((id) => [id, name(id)]).join(' ').toLowerCase(),
@@ -141,10 +144,13 @@ export function mountRules(rec, { product, openDetail }) {
   }
   new ResizeObserver(() => draw()).observe(canvas);
 
-  let loaded = false;
-  return function show() {
-    if (!loaded) load();
-    loaded = true;
+  let loading = null;
+  return async function show() {
+    loading ??= load().catch((e) => {
+      loading = null; // a failed download may work next time
+      $('rules-count').textContent = `Could not load the rules: ${e.message}`;
+    });
+    await loading;
     draw();
   };
 }

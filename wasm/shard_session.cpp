@@ -25,10 +25,10 @@ std::int32_t ShardSession::add(std::uint32_t kind, std::uint32_t index, const st
   return 0;
 }
 
-std::uint32_t ShardSession::category_needs(const std::string& label) {
+std::uint32_t ShardSession::category_needs(const std::string& label, bool upsell) {
   needs_.clear();
   const Bundle* b = set_->bundle(message_);
-  if (b) needs_ = set_->missing_for_category_of(b->find(label));
+  if (b) needs_ = set_->missing_for_category_of(b->find(label), upsell);
   return static_cast<std::uint32_t>(needs_.size());
 }
 

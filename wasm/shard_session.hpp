@@ -36,9 +36,10 @@ class ShardSession {
     set_->remove(static_cast<PartKind>(kind), index);
     merged_ = nullptr;
   }
-  // The parts the category answer and upsell read for `label`'s category, given those here:
+  // The parts the category answer (or upsell, which also reads every item of the category)
+  // reads for `label`'s category, given those here:
   // their count; need_kind(i) / need_index(i) name them.
-  std::uint32_t category_needs(const std::string& label);
+  std::uint32_t category_needs(const std::string& label, bool upsell);
   std::uint32_t need_kind(std::uint32_t i) const {
     return static_cast<std::uint32_t>(needs_[i].first);
   }

@@ -37,6 +37,8 @@ export interface ShardedRecommender {
   /** recommend() on the parts already here; throws a BundleError with code
    *  'BASKETLIFT_PARTS_NOT_LOADED' when the answer would need more. */
   recommendLoaded(cart: string[], options?: RecommendOptions): Recommendation[];
+  /** The Recommender on the parts here (valid until the next request fetches or evicts parts). */
+  loaded(): Recommender;
   /** The catalog entry of an item whose shard (or a shard naming it) is here. */
   product(item: string): Product | null;
   /** Bytes and files fetched so far (the manifest not counted), and parts cached. */

@@ -88,7 +88,7 @@ export class ShardedRecommender {
     let result = this.#recommender().recommend(cart, options);
     if (this.#current[INCOMPLETE]()) {
       // The category answer ran: the cart's category parts, then score again.
-      unavailable.push(...(await this.#categoryParts(this.#labels(cart, 'cart'))));
+      unavailable.push(...(await this.#categoryParts(this.#labels(cart, 'cart'), false)));
       result = this.#recommender().recommend(cart, options);
       // The fill ran past the popular order here: its next pages, one at a time.
       for (let page; this.#current[INCOMPLETE]() && (page = this.#call((n) => n.nextPopularPage())); ) {
@@ -114,7 +114,7 @@ export class ShardedRecommender {
 
   async upsell(item, options) {
     const unavailable = await this.prefetch([item]);
-    unavailable.push(...(await this.#categoryParts([item])));
+    unavailable.push(...(await this.#categoryParts([item], true)));
     return withUnavailable(this.#recommender().upsell(item, options), unavailable);
   }
 
@@ -122,6 +122,12 @@ export class ShardedRecommender {
     const items = Array.isArray(history) ? history.map((e) => e?.item).filter((x) => typeof x === 'string') : [];
     const unavailable = await this.prefetch(items);
     return withUnavailable(this.#recommender().nextPurchases(history, options), unavailable);
+  }
+
+  // The Recommender on the parts here: the synchronous API on what is loaded (valid until the
+  // next request brings or evicts parts), e.g. to time scoring apart from fetching.
+  loaded() {
+    return this.#recommender();
   }
 
   // The items' labels, names, categories and prices come with their parts: after a request.
@@ -148,15 +154,15 @@ export class ShardedRecommender {
     }
   }
 
-  // Category parts (and then the shards they list) for the categories of `labels`, until the
-  // core needs nothing more; two rounds at most (the category part names the shards).
-  async #categoryParts(labels) {
+  // Category parts for the categories of `labels`, and for upsell then the shards they list (the
+  // category part names them): two rounds at most.
+  async #categoryParts(labels, upsell) {
     const unavailable = [];
     for (let round = 0; round < 2; round++) {
       const wanted = [];
       for (const label of labels) {
         this.#merged();
-        const count = this.#call((n) => n.categoryNeeds(label));
+        const count = this.#call((n) => n.categoryNeeds(label, upsell));
         for (let i = 0; i < count; i++) wanted.push([this.#native.needKind(i), this.#native.needIndex(i)]);
       }
       if (!wanted.length) break;

@@ -419,7 +419,7 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for(
 }
 
 std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_of(
-    std::uint32_t item) {
+    std::uint32_t item, bool upsell) {
   std::vector<std::pair<PartKind, std::uint32_t>> out;
   std::string error;
   const Bundle* b = bundle(error);
@@ -430,6 +430,7 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_o
     out.push_back({PartKind::Category, cat.global});
     return out;
   }
+  if (!upsell) return out;
   const auto& p = b->part();
   for (auto at = p.category_shard_offsets[k]; at < p.category_shard_offsets[k + 1]; ++at)
     if (!has(PartKind::Shard, p.category_shards[at]))

@@ -76,9 +76,10 @@ class ShardSet {
   // labels (cart, history, an upsell's item).
   std::vector<std::pair<PartKind, std::uint32_t>> missing_for(
       std::span<const std::string_view> labels) const;
-  // After bundle() holds an item's shard: the category parts the category answer and upsell
-  // read for it, and (once its category part is here) the shards of its category.
-  std::vector<std::pair<PartKind, std::uint32_t>> missing_for_category_of(std::uint32_t item);
+  // After bundle() holds an item's shard: the category part the category answer reads for it,
+  // and for upsell (`upsell`) then also the shards of every item of its category.
+  std::vector<std::pair<PartKind, std::uint32_t>> missing_for_category_of(std::uint32_t item,
+                                                                          bool upsell);
 
   // Pages of the popular order (the global part's head is page 0), and the first one not here
   // (0 when all are): what to fetch when the fill ran past what is here.

@@ -55,6 +55,8 @@ async function buildFixture() {
   await esbuild.build({ entryPoints: [join(fixtures, 'widget-xss.js')], outfile: join(dir, 'widget-xss.js'),
     bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'warning' });
   for (const f of ['widget-xss.html', 'widget-xss.css']) copyFileSync(join(fixtures, f), join(dir, f));
+  // It imports 'basketlift' (one bundle file): that entry's wasm beside it.
+  copyFileSync(join(root, 'dist/basketlift.wasm'), join(dir, 'basketlift.wasm'));
   return dir;
 }
 
@@ -79,7 +81,7 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
   });
 
   await t.test('server: wasm type, strict CSP, no directory traversal', async () => {
-    const wasm = await fetch(new URL('basketlift.wasm', server.url));
+    const wasm = await fetch(new URL('basketlift-sharded.wasm', server.url));
     assert.equal(wasm.headers.get('content-type'), 'application/wasm');
     assert.match(wasm.headers.get('content-security-policy'), /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'/);
     assert.equal((await fetch(new URL('rules.blb', server.url))).headers.get('content-type'), 'application/octet-stream');
@@ -229,7 +231,7 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
       // Hold the bundle back: the products must show while it is on its way.
       let release;
       const held = new Promise((r) => (release = r));
-      await page.route('**/rules.blb', async (route) => {
+      await page.route('**/shards/manifest.json', async (route) => {
         await held;
         await route.continue();
       });
@@ -265,6 +267,8 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
     // beside it), on the demo's own bundle: every kind, scored in Chromium.
     await page.route('**/basketlift.js', (route) =>
       route.fulfill({ path: join(root, 'dist/basketlift.js'), contentType: 'text/javascript' }));
+    await page.route('**/basketlift.wasm', (route) =>
+      route.fulfill({ path: join(root, 'dist/basketlift.wasm'), contentType: 'application/wasm' }));
     await openShop(page, server.url);
     const flag = new Map(rows.map((r) => [r[0], r[4]]));
     const flagged = [...flag].filter(([, f]) => f === '0').map(([item]) => item);
@@ -316,7 +320,7 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
 
   await t.test('a bundle that fails to download leaves a usable shop and says so', async () => {
     const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
-    await page.route('**/rules.blb', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    await page.route('**/shards/manifest.json', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready="failed"]', { timeout: 15000 });
     assert.match(await page.textContent('#suggestions-error'), /Suggestions are unavailable/);
@@ -325,7 +329,34 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
     await page.close();
   });
 
-  await t.test('the bundle is sent compressed: the bytes on the wire are the brotli file', async () => {
+  await t.test('the shop fetches only the parts of the sharded bundle its cart needs, gzipped', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+    const parts = [];
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/shards/') && path.endsWith('.blb')) {
+        const headers = await response.allHeaders();
+        parts.push({ path, encoding: headers['content-encoding'], length: Number(headers['content-length']) });
+      }
+    });
+    await openShop(page, server.url);
+    await addFromGrid(page, A);
+    await addFromGrid(page, B);
+    await until(async () => assert.deepEqual(await widgetIds(page), recommended([A, B])));
+    assert.ok(parts.length >= 2, `${parts.length} parts`); // the global part and a shard at least
+    for (const p of parts) {
+      assert.equal(p.encoding, 'gzip', p.path);
+      assert.equal(p.length, readFileSync(join(siteDir, `${p.path}.gz`)).length, p.path);
+    }
+    const fetched = parts.reduce((sum, p) => sum + p.length, 0);
+    const whole = readFileSync(join(siteDir, 'rules.blb.gz')).length;
+    assert.ok(fetched < whole / 4, `${fetched} bytes of parts, the whole bundle gzipped is ${whole}`);
+    // The developer panel says what the page fetched.
+    assert.match(await page.textContent('#stat-fetched'), /^\d+ KB \(\d+ parts\)$/);
+    await page.close();
+  });
+
+  await t.test('the whole bundle (the rules explorer) is sent compressed: the bytes on the wire are the brotli file', async () => {
     const page = await browser.newPage({ viewport: VIEWPORTS.desktop });
     const sizes = new Map();
     page.on('response', async (response) => {
@@ -335,7 +366,8 @@ test('storefront demo and widget in chromium', { skip: reason ?? false, timeout:
         sizes.set('length', Number(headers['content-length']));
       }
     });
-    await openShop(page, server.url);
+    await openShop(page, `${server.url}#rules`);
+    await until(async () => assert.ok((await page.locator('#rules-rows tr').count()) > 0));
     const brotli = readFileSync(join(siteDir, 'rules.blb.br')).length;
     assert.equal(sizes.get('encoding'), 'br');
     assert.equal(sizes.get('length'), brotli);

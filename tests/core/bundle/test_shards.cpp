@@ -76,10 +76,10 @@ struct Reader {
     std::vector<std::string_view> views(labels.begin(), labels.end());
     fetch(set->missing_for(views));
   }
-  // Until the category answer and upsell have what they read for `label`'s category.
-  void need_category_of(const std::string& label) {
+  // Until the category answer (or upsell) has what it reads for `label`'s category.
+  void need_category_of(const std::string& label, bool upsell) {
     for (;;) {
-      const auto missing = set->missing_for_category_of(bundle().find(label));
+      const auto missing = set->missing_for_category_of(bundle().find(label), upsell);
       if (missing.empty()) return;
       fetch(missing);
     }
@@ -143,7 +143,7 @@ Counts check_equal(const BundleContent& content,
       auto got = score(incomplete);
       if (incomplete) {
         ++counts.second_round;
-        for (const auto& label : cart) reader.need_category_of(label);
+        for (const auto& label : cart) reader.need_category_of(label, false);
         got = score(incomplete);
       }
       // A fill past the popular head: the next pages of the popular order, one at a time.
@@ -176,7 +176,7 @@ Counts check_equal(const BundleContent& content,
       CHECK(got_next[k].probability == expected_next[k].probability);
     }
     // Upsell reads the item's whole category: its category part, then the shards it lists.
-    reader.need_category_of(cart.front());
+    reader.need_category_of(cart.front(), true);
     const Bundle& upsell_part = reader.bundle();
     const auto up_item = upsell_part.find(cart.front());
     REQUIRE(upsell_complete(upsell_part, up_item));
