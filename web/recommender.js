@@ -11,7 +11,8 @@ import { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from
 
 const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, TRIM, KINDS, DEFAULTS } = L;
 const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
-const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes', 'maxCacheBytes']);
+const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes']);
+const SHARDED_LOAD_OPTIONS = new Set([...LOAD_OPTIONS, 'maxCacheBytes']); // basketlift/sharded
 const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange', 'maxPerFamily']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
 const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
@@ -89,7 +90,7 @@ export async function load(env, bundle, options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('basketlift: loadRecommender options must be an object');
   }
-  checkKeys(options, LOAD_OPTIONS, 'loadRecommender');
+  checkKeys(options, env.loadSharded ? SHARDED_LOAD_OPTIONS : LOAD_OPTIONS, 'loadRecommender');
   const { wasm, fetch, maxBundleBytes } = options;
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new TypeError('basketlift: options.fetch must be a function');

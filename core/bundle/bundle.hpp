@@ -43,6 +43,7 @@ enum class PartKind : std::uint32_t {
   Category = 2,   // a category's rules, its shards, and the heads of it and its rule targets
   Assembled = 3,  // the parts a reader has, merged (never a file)
   Popular = 4,    // page `index` of the popular order past the head: where a long fill goes on
+  Upsell = 5,     // every item of category `index` with its single-item rules: what upsell reads
 };
 struct PartInfo {
   PartKind kind = PartKind::Global;
@@ -59,9 +60,10 @@ struct PartInfo {
   std::vector<std::uint32_t> global_ids;  // per item here, ascending
   // Per item: kComplete when its rules, pair rules (as the smaller item), neighbours, similar
   // names and repurchase statistics are here, not only its label and catalog fields;
-  // kCategoryHead when it is among its category's first `category_head` offered items.
+  // kCategoryHead when it is among its category's first `category_head` offered items;
+  // kRules when its single-item rules are here (the complete ones' are too).
   std::vector<std::uint8_t> flags;
-  static constexpr std::uint8_t kComplete = 1, kCategoryHead = 2;
+  static constexpr std::uint8_t kComplete = 1, kCategoryHead = 2, kRules = 4;
   // Per category of this part's catalog: its index in the whole bundle, baskets holding it, its
   // offered items (those the category answer may offer) and all its items; complete when its
   // rules, its shards and the heads of it and of every category its rules name are here.

@@ -546,10 +546,11 @@ bool Bundle::validate_parts(std::string& error) {
         !c.skip(k_local, 20, cats) || !c.skip(k_local + 1ull, 4, offsets))
       return bad(part->id, "item count differs from the items section or exceeds the section");
     p.kind = static_cast<PartKind>(kind);
-    if (kind > static_cast<std::uint32_t>(PartKind::Popular) || p.total_items == 0 ||
+    if (kind > static_cast<std::uint32_t>(PartKind::Upsell) || p.total_items == 0 ||
         p.total_items < n || p.popular_head > p.total_items || p.shard_count == 0 ||
         (p.kind == PartKind::Shard && p.index >= p.shard_count) ||
-        (p.kind == PartKind::Category && p.index >= p.total_categories) ||
+        ((p.kind == PartKind::Category || p.kind == PartKind::Upsell) &&
+         p.index >= p.total_categories) ||
         (p.kind == PartKind::Popular &&
          (p.index == 0 || std::uint64_t{p.index} * p.popular_head >= p.total_items)))
       return bad(part->id, "inconsistent counts");
@@ -562,7 +563,7 @@ bool Bundle::validate_parts(std::string& error) {
       p.global_ids[i] = u32(ids + 4ull * i);
       p.flags[i] = bytes_[flags + i];
       if (p.global_ids[i] >= p.total_items || (i > 0 && p.global_ids[i] <= p.global_ids[i - 1]) ||
-          p.flags[i] > (PartInfo::kComplete | PartInfo::kCategoryHead))
+          p.flags[i] > (PartInfo::kComplete | PartInfo::kCategoryHead | PartInfo::kRules))
         return bad(part->id, "item " + std::to_string(i) + " is out of range or out of order");
     }
     p.categories.resize(k_local);

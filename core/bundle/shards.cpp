@@ -127,17 +127,29 @@ class Cutter {
     for (auto b : categories) items.insert(items.end(), heads_[b].begin(), heads_[b].end());
   }
 
-  // One part: `items` with their labels and catalog fields, the lists of those in `complete`,
-  // and the categories they name plus `categories` (the rules and shards of those in
-  // `complete_categories`).
+  // Every item of a category and the items their single-item rules name: an upsell part.
+  void upsell_items(std::uint32_t k, std::vector<std::uint32_t>& members,
+                    std::vector<std::uint32_t>& named) const {
+    for (std::uint32_t i = 0; i < n_; ++i)
+      if (w_.item_category[i] == k) members.push_back(i);
+    for (auto i : members)
+      singles_.each(
+          i, [&](std::uint32_t e) { named.push_back(w_.single_rules[e].second.consequent); });
+  }
+
+  // One part: `items` with their labels and catalog fields, the lists of those in `complete`
+  // (only the single-item rules of those in `rules_only`), and the categories they name plus
+  // `categories` (the rules and shards of those in `complete_categories`).
   BundleContent build(std::vector<std::uint32_t> items, const std::vector<std::uint32_t>& complete,
                       std::vector<std::uint32_t> categories,
-                      const std::vector<std::uint32_t>& complete_categories, PartInfo info) const {
+                      const std::vector<std::uint32_t>& complete_categories, PartInfo info,
+                      const std::vector<std::uint32_t>& rules_only = {}) const {
     auto unique = [](std::vector<std::uint32_t>& v) {
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
     };
     items.insert(items.end(), complete.begin(), complete.end());
+    items.insert(items.end(), rules_only.begin(), rules_only.end());
     unique(items);
     std::vector<std::uint32_t> local(n_, kNoItem);
     for (std::uint32_t i = 0; i < items.size(); ++i) local[items[i]] = i;
@@ -149,7 +161,8 @@ class Cutter {
       info.global_ids.push_back(g);
       info.flags.push_back(flags_[g]);
     }
-    for (auto g : complete) info.flags[local[g]] |= PartInfo::kComplete;
+    for (auto g : complete) info.flags[local[g]] |= PartInfo::kComplete | PartInfo::kRules;
+    for (auto g : rules_only) info.flags[local[g]] |= PartInfo::kRules;
     if (!w_.item_category.empty()) {
       for (auto g : items)
         if (w_.item_category[g] != kNoCategory) categories.push_back(w_.item_category[g]);
@@ -187,6 +200,11 @@ class Cutter {
     }
     for (auto u : w_.unrecommendable)
       if (local[u] != kNoItem) c.unrecommendable.push_back(local[u]);
+    for (auto g : rules_only)
+      singles_.each(g, [&](std::uint32_t e) {
+        const auto& r = w_.single_rules[e].second;
+        c.single_rules.push_back({local[g], {local[r.consequent], r.count}});
+      });
     for (auto g : complete) {
       const auto i = local[g];
       auto copy = [&](const auto& list, const ByKey& by, auto& out) {
@@ -248,6 +266,8 @@ std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index) {
       return dir + "c" + std::to_string(index) + ".blb";
     case PartKind::Popular:
       return dir + "p" + std::to_string(index) + ".blb";
+    case PartKind::Upsell:
+      return dir + "u" + std::to_string(index) + ".blb";
     case PartKind::Assembled:
       break;
   }
@@ -320,6 +340,11 @@ ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& op
     emit(PartKind::Category, k,
          cutter.build(std::move(items), {}, std::move(categories), {k}, info));
   }
+  for (std::uint32_t k = 0; k < n_cat; ++k) {
+    std::vector<std::uint32_t> members, named;
+    cutter.upsell_items(k, members, named);
+    emit(PartKind::Upsell, k, cutter.build(std::move(named), {}, {k}, {}, info, members));
+  }
 
   out.manifest = "{\n  \"format\": \"" + std::string(kManifestFormat) +
                  "\",\n  \"version\": 1,\n  \"items\": " + std::to_string(n) +
@@ -380,10 +405,11 @@ std::unique_ptr<ShardSet> ShardSet::open(std::vector<std::uint8_t> global, std::
 bool ShardSet::add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t> bytes,
                    std::string& error) {
   const std::string what = path(kind, index);
-  const std::uint64_t limit = kind == PartKind::Shard      ? info().shard_count
-                              : kind == PartKind::Category ? info().total_categories
-                              : kind == PartKind::Popular  ? popular_pages()
-                                                           : 0;
+  const std::uint64_t limit = kind == PartKind::Shard     ? info().shard_count
+                              : kind == PartKind::Popular ? popular_pages()
+                              : kind == PartKind::Category || kind == PartKind::Upsell
+                                  ? info().total_categories
+                                  : 0;
   if (index >= limit || (kind == PartKind::Popular && index == 0)) {
     error = what + ": no such part in this bundle";
     return false;
@@ -424,17 +450,9 @@ std::vector<std::pair<PartKind, std::uint32_t>> ShardSet::missing_for_category_o
   std::string error;
   const Bundle* b = bundle(error);
   if (!b || item >= b->item_count() || b->item_category(item) == kNoCategory) return out;
-  const auto k = b->item_category(item);
-  const auto& cat = b->part().categories[k];
-  if (!cat.complete) {
-    out.push_back({PartKind::Category, cat.global});
-    return out;
-  }
-  if (!upsell) return out;
-  const auto& p = b->part();
-  for (auto at = p.category_shard_offsets[k]; at < p.category_shard_offsets[k + 1]; ++at)
-    if (!has(PartKind::Shard, p.category_shards[at]))
-      out.push_back({PartKind::Shard, p.category_shards[at]});
+  const auto global = b->part().categories[b->item_category(item)].global;
+  const auto kind = upsell ? PartKind::Upsell : PartKind::Category;
+  if (!has(kind, global)) out.push_back({kind, global});
   return out;
 }
 
@@ -508,25 +526,28 @@ const Bundle* ShardSet::bundle(std::string& error) {
     if (g.has_category_rules()) c.category_popularity.push_back(info.popularity);
   }
 
-  std::vector<Source> lists_from;  // per local item: the part with its lists, if any
+  std::vector<Source> lists_from;       // per local item: the part with its lists, if any
+  std::vector<Source> rules_from_item;  // and the part with its single-item rules
   for (std::size_t at = 0; at < items.size();) {
     const auto i = static_cast<std::uint32_t>(c.labels.size());
     const auto first = items[at];
     const Bundle& b = *parts[first.part];
     std::uint8_t flags = 0;
-    Source lists{0, kNoItem, 0};
+    Source lists{0, kNoItem, 0}, rules{0, kNoItem, 0};
     for (; at < items.size() && items[at].id == first.id; ++at) {
       const auto src = items[at];
       const auto f = parts[src.part]->part().flags[src.index];
       local_item[src.part][src.index] = i;
       flags |= f;
       if (f & PartInfo::kComplete) lists = src;
+      if (f & PartInfo::kRules) rules = src;
     }
     c.labels.emplace_back(b.label(first.index));
     c.popularity.push_back(b.popularity(first.index));
     c.part.global_ids.push_back(first.id);
     c.part.flags.push_back(flags);
     lists_from.push_back(lists);
+    rules_from_item.push_back(lists.part != kNoItem ? lists : rules);
     if (!b.recommendable(first.index)) c.unrecommendable.push_back(i);
     if (g.has_catalog()) {
       const auto k = b.item_category(first.index);
@@ -542,6 +563,13 @@ const Bundle* ShardSet::bundle(std::string& error) {
     for (const auto& r : parts[src.part]->category_rules(src.index))
       c.category_rules.push_back({k, {local_category[src.part][r.consequent], r.count}});
   }
+  for (std::uint32_t i = 0; i < rules_from_item.size(); ++i) {
+    const auto src = rules_from_item[i];
+    if (src.part == kNoItem) continue;
+    const auto& to = local_item[src.part];
+    for (const auto& r : parts[src.part]->single_rules(src.index))
+      c.single_rules.push_back({i, {to[r.consequent], r.count}});
+  }
   bool repurchase = false;
   for (const auto* p : parts) repurchase |= p->has_repurchase();
   if (repurchase) c.repurchase.resize(c.labels.size());
@@ -551,7 +579,6 @@ const Bundle* ShardSet::bundle(std::string& error) {
     const Bundle& p = *parts[src.part];
     const auto& to = local_item[src.part];
     auto map = [&](RuleEntry r) { return RuleEntry{to[r.consequent], r.count}; };
-    for (const auto& r : p.single_rules(src.index)) c.single_rules.push_back({i, map(r)});
     for (const auto& r : p.neighbours(src.index)) c.neighbours.push_back({i, map(r)});
     for (const auto& r : p.similar(src.index)) c.similar.push_back({i, map(r)});
     p.for_each_pair(src.index, [&](std::uint32_t other, std::uint32_t count, auto rules) {

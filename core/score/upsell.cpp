@@ -41,14 +41,15 @@ double cosine(const Bundle& bundle, std::uint32_t a, std::uint32_t b) {
 
 bool upsell_complete(const Bundle& bundle, std::uint32_t item) {
   if (!bundle.is_part()) return true;
-  if (item >= bundle.item_count() || !bundle.complete(item)) return false;
+  if (item >= bundle.item_count()) return false;
+  const auto& part = bundle.part();
+  auto rules_here = [&](std::uint32_t c) { return (part.flags[c] & PartInfo::kRules) != 0; };
+  if (!rules_here(item)) return false;
   const auto category = bundle.item_category(item);
   if (category == kNoCategory) return true;
   const auto items = bundle.category_items(category);
-  return bundle.category_complete(category) &&
-         items.size() == bundle.part().categories[category].items &&
-         std::all_of(items.begin(), items.end(),
-                     [&](std::uint32_t c) { return bundle.complete(c); });
+  return items.size() == part.categories[category].items &&
+         std::all_of(items.begin(), items.end(), rules_here);
 }
 
 std::vector<Upsell> upsell(const Bundle& bundle, const UpsellRequest& req) {

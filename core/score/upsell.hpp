@@ -32,8 +32,8 @@ std::vector<Upsell> upsell(const Bundle& bundle, const UpsellRequest& request);
 
 inline constexpr double kSubstitutionWeight = 0.7;
 
-// On a part of a sharded bundle: whether it holds all upsell() reads for `item` (its lists and
-// those of every item of its category). Always true on a whole bundle.
+// On a part of a sharded bundle: whether it holds all upsell() reads for `item` (the single-item
+// rules of it and of every item of its category). Always true on a whole bundle.
 bool upsell_complete(const Bundle& bundle, std::uint32_t item);
 
 }  // namespace basketlift

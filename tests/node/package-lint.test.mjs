@@ -27,15 +27,16 @@ test('Are the Types Wrong: every module entry point resolves with types, ESM and
   const attw = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
   // Excluded entry points are files, not modules: `basketlift/global` is the classic script
   // (<script src>, it exports nothing and defines window.basketlift) and `basketlift/basketlift.wasm`
-  // the wasm, both exported so that tools and pages can locate them. Every other entry point,
+  // (and basketlift-sharded.wasm) the wasm, both exported so that tools and pages can locate them. Every other entry point,
   // including any added later, is checked under the strict profile.
-  const args = [attw, join(work, packed.filename), '--format', 'json', '--exclude-entrypoints', './global', './basketlift.wasm'];
+  const args = [attw, join(work, packed.filename), '--format', 'json', '--exclude-entrypoints', './global', './basketlift.wasm',
+    './basketlift-sharded.wasm'];
   // attw exits 1 when it finds a problem; the JSON says which.
   const { stdout, code } = await run(process.execPath, args, { maxBuffer: 64 << 20 }).catch((e) => e);
   const { analysis } = JSON.parse(stdout);
   const entryPoints = Object.keys(analysis.entrypoints);
   t.diagnostic(`attw checked ${entryPoints.join(', ')}`);
-  assert.deepEqual(entryPoints.sort(), ['.', './adapters', './element', './package.json', './react']);
+  assert.deepEqual(entryPoints.sort(), ['.', './adapters', './element', './package.json', './react', './sharded']);
   assert.deepEqual(analysis.problems, []);
   assert.equal(code, undefined, 'attw exited 0');
 });

@@ -35,10 +35,12 @@ test('npm pack → install in an empty folder → import, types, browser', async
   assert.deepEqual(
     files.filter((f) => f !== 'README.md' && f !== 'LICENSE'),
     [
-      'dist/adapters.cjs', 'dist/adapters.d.cts', 'dist/adapters.d.ts', 'dist/adapters.js', 'dist/basketlift.global.js',
-      'dist/basketlift.js', 'dist/basketlift.wasm', 'dist/element.cjs', 'dist/element.d.cts', 'dist/element.d.ts',
-      'dist/element.js', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/node.cjs', 'dist/node.js', 'dist/react.cjs',
-      'dist/react.d.cts', 'dist/react.d.ts', 'dist/react.js', 'dist/wasm-inline.js', 'dist/workerd.js', 'package.json',
+      'dist/adapters.cjs', 'dist/adapters.d.cts', 'dist/adapters.d.ts', 'dist/adapters.js', 'dist/basketlift-sharded.wasm',
+      'dist/basketlift.global.js', 'dist/basketlift.js', 'dist/basketlift.wasm', 'dist/element.cjs', 'dist/element.d.cts',
+      'dist/element.d.ts', 'dist/element.js', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/node.cjs', 'dist/node.js',
+      'dist/react.cjs', 'dist/react.d.cts', 'dist/react.d.ts', 'dist/react.js', 'dist/sharded-node.cjs',
+      'dist/sharded-node.js', 'dist/sharded.d.cts', 'dist/sharded.d.ts', 'dist/sharded.js', 'dist/wasm-inline.js',
+      'dist/wasm-sharded-inline.js', 'dist/workerd.js', 'package.json',
     ],
   );
 
