@@ -67,6 +67,10 @@ EMSCRIPTEN_BINDINGS(basketlift) {
           "staging", +[](Session& s) { return address(s.staging()); })
       .function(
           "load", +[](Session& s) { return s.load(heap_room()); })
+#ifdef BASKETLIFT_SHARDS
+      .function(
+          "loadMerged", +[](Session& s) { return s.load_merged(heap_room()); })
+#endif
       .function("message", &Session::message)
       .function(
           "header", +[](const Session& s) { return address(s.header()); })

@@ -65,6 +65,15 @@ std::int32_t Session::stage(std::uint32_t size, std::uint64_t room) {
 std::int32_t Session::load(std::uint64_t room) {
   BundleFault fault = BundleFault::None;
   bundle_ = Bundle::load(std::move(staging_), message_, &fault);
+  return loaded(room, fault);
+}
+
+std::int32_t Session::load_merged(std::uint64_t room) {
+  bundle_ = Bundle::load_part(std::move(staging_), message_);
+  return loaded(room, BundleFault::Structure);
+}
+
+std::int32_t Session::loaded(std::uint64_t room, BundleFault fault) {
   staging_ = {};
   if (!bundle_) {
     if (message_.empty()) message_ = "unreadable bundle";

@@ -57,6 +57,8 @@ class Session {
   // its maximum, and a failed allocation there aborts the instance, so a scorer that would not fit
   // is refused instead).
   std::int32_t load(std::uint64_t room);
+  // The same for the merged parts of a sharded bundle (ShardSession::merge()'s bytes).
+  std::int32_t load_merged(std::uint64_t room);
   const std::string& message() const { return message_; }
   // Addresses of the buffers (enum Slot); pointer-sized, so 32 bits in wasm32 (read as HEAPU32).
   const std::uintptr_t* header() const { return header_; }
@@ -104,6 +106,7 @@ class Session {
 
  private:
   void clear();
+  std::int32_t loaded(std::uint64_t room, BundleFault fault);
   void publish();
   bool holds_extra() const;
 

@@ -24,8 +24,6 @@ const ITEM_IDS = 'an array of item id strings';
 const CATEGORY_NAMES = 'an array of category name strings';
 // Ours is a few hundred KB; a download past this is something else, and is not read to its end.
 export const MAX_WASM_BYTES = 64 << 20;
-// A sharded bundle's parts kept beyond what the current request needs (maxCacheBytes).
-const DEFAULT_MAX_CACHE_BYTES = 8 << 20;
 
 // The caller's arguments are copied into these before any wasm memory is touched: reading an
 // element may run the caller's code (a getter, a Proxy), which may change the array, call into
@@ -101,23 +99,11 @@ export async function load(env, bundle, options = {}) {
       `basketlift: maxBundleBytes must be an integer from 1 to ${L.MAX_BUNDLE_BYTES}, got ${describeValue(maxBundleBytes)}`,
     );
   }
-  const maxCache = options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES;
-  if (!Number.isSafeInteger(maxCache) || maxCache < 0) {
-    throw new RangeError(`basketlift: maxCacheBytes must be a non-negative integer, got ${describeValue(maxCache)}`);
-  }
   const ready = wasm === undefined ? packageInstance(env, fetch) : instanceFor(env, wasm, fetch);
-  // A URL ending in .json is a sharded bundle's manifest (basketlift shard, mine --shards).
-  if (typeof bundle === 'string' || bundle instanceof URL) {
+  // basketlift/sharded: a URL ending in .json is a sharded bundle's manifest (web/sharded.js).
+  if (env.loadSharded && (typeof bundle === 'string' || bundle instanceof URL)) {
     const url = typeof bundle === 'string' ? env.resolve(bundle) : bundle;
-    if (url.pathname.endsWith('.json')) {
-      if (!env.loadSharded) {
-        throw new BundleError(
-          `${url} is the manifest of a sharded bundle: load it with the basketlift/sharded entry (import { loadRecommender } from 'basketlift/sharded')`,
-        );
-      }
-      const [instance, bytes] = await Promise.all([ready, env.read(url, fetch, 'manifest', { max: 1 << 20 })]);
-      return env.loadSharded(instance, env, url, bytes, fetch, max, maxCache);
-    }
+    if (url.pathname.endsWith('.json')) return env.loadSharded(ready, env, url, fetch, max, options.maxCacheBytes);
   }
   // A download's header is checked by the core as soon as it arrives, so something that is not a
   // bundle, or declares more than `max` bytes, is not read to its end.
@@ -252,7 +238,8 @@ function notThisBuild(why, cause) {
 // lacks (web/sharded.js asks; not part of the public API).
 export const INCOMPLETE = Symbol('incomplete');
 
-export function open(instance, bytes, max) {
+// `merged`: the merged parts of a sharded bundle (web/sharded.js), read with their part section.
+export function open(instance, bytes, max, merged = false) {
   instance.check();
   if (bytes.length > max) throw tooLarge(`${bytes.length} bytes`, max);
   // The header first: a gigabyte of something else is refused before it is copied into wasm.
@@ -266,7 +253,7 @@ export function open(instance, bytes, max) {
     status = native.stage(bytes.length);
     if (status === 0) {
       mod.HEAPU8.set(bytes, native.staging());
-      status = native.load();
+      status = merged ? native.loadMerged() : native.load();
     }
     if (status < 0) {
       message = native.message();

@@ -10,7 +10,15 @@ import { INCOMPLETE, open } from './recommender.js';
 // One part (a shard or a category part) is a few to a few hundred KB; more is something else.
 const MAX_PART_BYTES = 16 << 20;
 
-export async function loadSharded(instance, env, url, manifestBytes, fetch, max, maxCache) {
+// Parts kept beyond what the current request needs, by their bytes (maxCacheBytes).
+const DEFAULT_MAX_CACHE_BYTES = 8 << 20;
+
+export async function loadSharded(ready, env, url, fetch, max, maxCacheBytes = DEFAULT_MAX_CACHE_BYTES) {
+  const maxCache = maxCacheBytes;
+  if (!Number.isSafeInteger(maxCache) || maxCache < 0) {
+    throw new RangeError(`basketlift: maxCacheBytes must be a non-negative integer, got ${String(maxCacheBytes)}`);
+  }
+  const [instance, manifestBytes] = await Promise.all([ready, env.read(url, fetch, 'manifest', { max: 1 << 20 })]);
   let manifest;
   try {
     manifest = JSON.parse(new TextDecoder().decode(manifestBytes));
@@ -259,7 +267,7 @@ export class ShardedRecommender {
       const size = this.#merged();
       const at = this.#call((n) => n.mergedData());
       const bytes = this.#instance.mod.HEAPU8.slice(at, at + size);
-      this.#current = open(this.#instance, bytes, Math.max(this.#load.max, bytes.length));
+      this.#current = open(this.#instance, bytes, Math.max(this.#load.max, bytes.length), true);
     }
     return this.#current;
   }

@@ -179,8 +179,11 @@ class Bundle {
   // Returns nullptr and sets `error` when the bytes are not a valid bundle.
   // `fault`, when given, says which kind of failure it was, so callers can treat a checksum
   // mismatch (a damaged download: fall back to the previous bundle) apart from the rest.
+  // A part of a sharded bundle (section 12) is refused here: see load_part().
   static std::unique_ptr<Bundle> load(std::vector<std::uint8_t> bytes, std::string& error,
                                       BundleFault* fault = nullptr);
+  // The same for the parts of a sharded bundle (ShardSet), whose part section is read too.
+  static std::unique_ptr<Bundle> load_part(std::vector<std::uint8_t> bytes, std::string& error);
 
   std::uint32_t version() const { return version_; }
   std::uint64_t checksum() const { return checksum_; }
@@ -329,6 +332,8 @@ class Bundle {
   std::vector<std::pair<std::string, std::string>> meta_;
   PartInfo part_;
   bool validate_parts(std::string& error);
+  static std::unique_ptr<Bundle> load_with(std::vector<std::uint8_t> bytes, std::string& error,
+                                           BundleFault* fault, bool (Bundle::*parts)(std::string&));
   // Sorted (label, id) for lookups by label.
   std::vector<std::uint32_t> by_label_;
 };

@@ -155,10 +155,28 @@ bool read_bundle_header(std::span<const std::uint8_t> bytes, BundleHeader& h, st
 
 std::unique_ptr<Bundle> Bundle::load(std::vector<std::uint8_t> bytes, std::string& error,
                                      BundleFault* fault) {
+  return load_with(std::move(bytes), error, fault, nullptr);
+}
+
+std::unique_ptr<Bundle> Bundle::load_part(std::vector<std::uint8_t> bytes, std::string& error) {
+  return load_with(std::move(bytes), error, nullptr, &Bundle::validate_parts);
+}
+
+// `parts`: how to read a part section, or nullptr to refuse one. Only load_part() names
+// validate_parts, so a build that never loads parts (the wasm for single-file bundles) leaves
+// it out.
+std::unique_ptr<Bundle> Bundle::load_with(std::vector<std::uint8_t> bytes, std::string& error,
+                                          BundleFault* fault, bool (Bundle::*parts)(std::string&)) {
   std::unique_ptr<Bundle> b(new Bundle());
   b->bytes_ = std::move(bytes);
   BundleFault found = BundleFault::None;
-  const bool ok = b->validate(error, found);
+  bool ok = b->validate(error, found);
+  if (ok && std::any_of(b->sections_.begin(), b->sections_.end(),
+                        [](const SectionInfo& s) { return s.id == SectionId::Part; })) {
+    if (!parts) error = "a part of a sharded bundle: load its manifest.json instead";
+    ok = parts && (b.get()->*parts)(error);
+    if (!ok) found = BundleFault::Structure;
+  }
   if (fault) *fault = found;
   if (!ok) {
     error = "invalid bundle: " + error;
@@ -522,7 +540,7 @@ bool Bundle::validate_optional(std::string& error) {
       unrecommendable_flags_[item] = 1;
     }
   }
-  return validate_parts(error);
+  return true;
 }
 
 // Section 12: only in the parts of a sharded bundle.

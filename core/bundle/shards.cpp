@@ -391,7 +391,7 @@ BundleContent content_of(const Bundle& b) {
 }
 
 std::unique_ptr<ShardSet> ShardSet::open(std::vector<std::uint8_t> global, std::string& error) {
-  auto bundle = Bundle::load(std::move(global), error);
+  auto bundle = Bundle::load_part(std::move(global), error);
   if (!bundle) return nullptr;
   if (!bundle->is_part() || bundle->part().kind != PartKind::Global) {
     error = "not the global part of a sharded bundle";
@@ -414,7 +414,7 @@ bool ShardSet::add(PartKind kind, std::uint32_t index, std::vector<std::uint8_t>
     error = what + ": no such part in this bundle";
     return false;
   }
-  auto part = Bundle::load(std::move(bytes), error);
+  auto part = Bundle::load_part(std::move(bytes), error);
   if (!part) {
     error = what + ": " + error;
     return false;
@@ -588,7 +588,7 @@ const Bundle* ShardSet::bundle(std::string& error) {
   }
   // Each part was valid on its own; parts that contradict each other (a writer's bug, or files
   // of two runs with forged run ids) make the union invalid, which the reader reports.
-  merged_ = Bundle::load(encode_bundle(c), error);
+  merged_ = Bundle::load_part(encode_bundle(c), error);
   if (!merged_) error = "the loaded parts contradict each other: " + error;
   return merged_.get();
 }

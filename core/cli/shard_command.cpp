@@ -25,9 +25,7 @@ int run_shard(int argc, char** argv) {
   const auto dir = args.get("--out");
   if (!dir) throw InputError("shard: --out DIR is required (see basketlift shard --help)");
   const auto shard_options = read_shard_options(args);
-  const auto bundle = load_bundle(path);
-  if (bundle->is_part())
-    throw InputError(path + ": a part of a sharded bundle, not a whole bundle");
+  const auto bundle = load_bundle(path);  // refuses a part of a sharded bundle
   make_output_dir(*dir, "--out");
   const NamedPath outputs[] = {{"--out", *dir + "/manifest.json"}};
   const NamedPath inputs[] = {{"the bundle", path}};

@@ -215,8 +215,11 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
   const auto files = shard_bundle(content, options);
   REQUIRE(files.parts.size() == 4);  // global + 3 shards (no catalog: no category parts)
   std::string error;
-  auto global = Bundle::load(files.parts[0].bytes, error);
+  auto global = Bundle::load_part(files.parts[0].bytes, error);
   REQUIRE(global);
+  // A part is not a whole bundle: the plain reader refuses it rather than answer from a part.
+  CHECK_FALSE(Bundle::load(files.parts[0].bytes, error));
+  CHECK(error == "invalid bundle: a part of a sharded bundle: load its manifest.json instead");
   CHECK(global->part().kind == PartKind::Global);
   CHECK(global->part().total_items == content.labels.size());
   CHECK(global->part().shard_count == 3);
@@ -225,7 +228,7 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
   for (std::uint32_t s = 0; s < 3; ++s) {
     const auto& file = files.parts[1 + s];
     CHECK(file.path == part_path(global->part().run, PartKind::Shard, s));
-    auto part = Bundle::load(file.bytes, error);
+    auto part = Bundle::load_part(file.bytes, error);
     REQUIRE(part);
     CHECK(part->part().run == global->part().run);
     for (std::uint32_t i = 0; i < part->item_count(); ++i)
