@@ -11,9 +11,10 @@ import { mining } from './mining.mjs';
 import { dense } from './dense.mjs';
 import { large } from './large.mjs';
 import { scoring } from './scoring.mjs';
+import { sharded } from './sharded.mjs';
 
 // A new section is an async ({root, dataDir, quick}) => results function added here.
-const SECTIONS = { mining, dense, scoring, large };
+const SECTIONS = { mining, dense, scoring, large, sharded };
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dataDir = resolve(root, '..', 'shared', 'data');

@@ -1,0 +1,174 @@
+// Section "sharded" (issue 22): catalogs of any size. A synthetic store per size (gen_store.mjs)
+// is mined with `--shards`; the table gives mining time and peak RSS, the sharded bundle's bytes
+// and largest part, and what a visitor pays for the first suggestion in headless Chromium: bytes
+// transferred (gzip, headers included) and time, on a product page (1 item) and a 5-item cart,
+// over a throttled network (1.6 Mbit/s down, 150 ms latency, via the DevTools protocol) and again
+// with a warm cache; and how often the planted complements are found.
+// Sizes: 10k items / 1M lines (--quick), 100k / 10M, 1M / 50M (BENCH_SHARDED_FULL=1: hours and
+// several GB of disk on 2 cores).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { GROUP, generateStore } from './gen_store.mjs';
+import { formatTable, measureOnce } from './measure.mjs';
+
+const THROTTLE = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
+const TARGET = { coldBytes: 150_000, coldMs: 1500, warmMs: 100 };
+
+export async function sharded({ root, quick }) {
+  const cli = join(root, 'build', 'native', 'basketlift');
+  const dist = join(root, 'dist');
+  if (!existsSync(cli) || !existsSync(join(dist, 'sharded.js'))) throw new Error('run npm run build first');
+  const sizes = quick ? [[10_000, 1_000_000]] : [[10_000, 1_000_000], [100_000, 10_000_000]];
+  if (process.env.BENCH_SHARDED_FULL) sizes.push([1_000_000, 50_000_000]);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const rows = [];
+  try {
+    for (const [items, lines] of sizes) rows.push(await measureSize({ cli, dist, browser, items, lines }));
+  } finally {
+    await browser.close();
+  }
+  print(rows);
+  return { rows, target: TARGET };
+}
+
+async function measureSize({ cli, dist, browser, items, lines }) {
+  process.stderr.write(`sharded: store of ${items} items, ${lines} lines ...\n`);
+  const store = generateStore({ items, lines });
+  const out = mkdtempSync(join(tmpdir(), 'bench-sharded-'));
+  try {
+    const shards = join(out, 'shards');
+    const mined = await measureOnce(cli, ['mine', store.log, '--catalog', store.catalog, '--min-count', '10',
+      '--max-len', '3', '--threads', '2', '--shards', shards, '-o', join(out, 'rules.blb'), '--summary', 'json'],
+    { timeoutMs: 4 * 3600_000 });
+    if (mined.timeout) throw new Error(`mining ${store.log} timed out`);
+    const [run] = readdirSync(shards).filter((f) => f !== 'manifest.json');
+    let total = 0;
+    let largest = 0;
+    let files = 0;
+    for (const f of readdirSync(join(shards, run))) {
+      const size = statSync(join(shards, run, f)).size;
+      total += size;
+      files++;
+      if (f !== 'global.blb') largest = Math.max(largest, size);
+    }
+    const server = await serve({ '/dist/': dist, '/store/': shards });
+    try {
+      const product = ['i0'];
+      const cart = ['i0', `i${3 * GROUP}`, `i${30 * GROUP}`, `i${300 * GROUP}`, `i${Math.floor(items / 2)}`];
+      const page = await visit(browser, server.url, product);
+      const cartPage = await visit(browser, server.url, cart);
+      const found = await planted(dist, join(shards, 'manifest.json'), items);
+      return {
+        items, lines, mineSeconds: mined.seconds, mineMiB: mined.mib, files, totalMB: total / 1e6,
+        largestKB: largest / 1e3, wholeMB: statSync(join(out, 'rules.blb')).size / 1e6, product: page, cart: cartPage, found,
+      };
+    } finally {
+      server.close();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// A page that loads the package's sharded entry and asks for suggestions for `cart`: cold on a
+// throttled network, then warm (the same page again, its cache kept).
+async function visit(browser, url, cart) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', THROTTLE);
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
+  const once = async () => {
+    bytes = 0;
+    await page.goto(`${url}?cart=${encodeURIComponent(cart.join(','))}`);
+    await page.waitForFunction(() => window.result, null, { timeout: 120_000 });
+    const result = await page.evaluate(() => window.result);
+    if (result.error) throw new Error(result.error);
+    return { ms: result.ms, bytes, suggestions: result.items.length };
+  };
+  const cold = await once();
+  const warm = await once();
+  await context.close();
+  return { cold, warm };
+}
+
+// How often a group's other items come first: recommend([first item of group g]) for 50 groups
+// spread over the popularity ranks; found when the top 4 hold another item of the group.
+async function planted(dist, manifest, items) {
+  const { loadRecommender } = await import(pathToFileURL(join(dist, 'sharded-node.js')).href);
+  const rec = await loadRecommender(manifest);
+  const groups = Math.floor(items / GROUP);
+  let found = 0;
+  const tried = 50;
+  for (let k = 0; k < tried; k++) {
+    const g = Math.floor((k / tried) ** 3 * groups);
+    const top = (await rec.recommend([`i${g * GROUP}`], { n: 4 })).map((r) => r.item);
+    if (top.some((i) => i === `i${g * GROUP + 1}` || i === `i${g * GROUP + 2}`)) found++;
+  }
+  rec.dispose();
+  return found / tried;
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module">
+const cart = new URLSearchParams(location.search).get('cart').split(',');
+try {
+  const { loadRecommender } = await import('/dist/sharded.js');
+  const rec = await loadRecommender('/store/manifest.json');
+  const items = (await rec.recommend(cart, { n: 4 })).map((r) => r.item);
+  window.result = { ms: performance.now(), items };
+} catch (e) {
+  window.result = { error: String(e) };
+}
+</script>`;
+
+// Serves the page, dist/ and the shards, gzipped; every file but the page and the manifest as
+// immutable (their names change with their content), as a CDN would.
+function serve(mounts) {
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.blb': 'application/octet-stream' };
+  const cache = new Map();
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache' }).end(PAGE);
+    const mount = Object.keys(mounts).find((m) => path.startsWith(m));
+    const file = mount && normalize(join(mounts[mount], path.slice(mount.length)));
+    if (!file || !file.startsWith(mounts[mount]) || !existsSync(file)) return res.writeHead(404).end();
+    let body = cache.get(file);
+    if (!body) cache.set(file, (body = gzipSync(readFileSync(file), { level: 6 })));
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'content-encoding': 'gzip',
+      'cache-control': path.endsWith('manifest.json') ? 'no-cache' : 'public, max-age=31536000, immutable',
+    }).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () =>
+    resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() })));
+}
+
+function print(rows) {
+  const kb = (b) => `${(b / 1e3).toFixed(0)} KB`;
+  const ms = (x) => `${x.toFixed(0)} ms`;
+  console.log('\nsharded: a synthetic store per size, mined with --shards; the first suggestion in headless Chromium');
+  console.log(`(cold: ${THROTTLE.downloadThroughput * 8 / 1e6} Mbit/s, ${THROTTLE.latency} ms latency; warm: the same page again)`);
+  console.log(formatTable(
+    ['items', 'lines', 'mine', 'peak RSS', 'parts', 'all parts', 'largest', 'one file', 'product page cold', 'warm', '5-item cart cold', 'warm', 'planted found'],
+    rows.map((r) => [
+      r.items.toLocaleString('en'), r.lines.toLocaleString('en'), `${r.mineSeconds.toFixed(1)} s`, `${r.mineMiB.toFixed(0)} MiB`,
+      r.files.toLocaleString('en'), `${r.totalMB.toFixed(1)} MB`, `${r.largestKB.toFixed(0)} KB`, `${r.wholeMB.toFixed(1)} MB`,
+      `${kb(r.product.cold.bytes)}, ${ms(r.product.cold.ms)}`, ms(r.product.warm.ms),
+      `${kb(r.cart.cold.bytes)}, ${ms(r.cart.cold.ms)}`, ms(r.cart.warm.ms), `${(r.found * 100).toFixed(0)} %`,
+    ]),
+  ));
+  for (const r of rows) {
+    const pass = (ok) => (ok ? 'met' : 'NOT met');
+    console.log(`${r.items.toLocaleString('en')} items: first suggestion <= ${TARGET.coldBytes / 1000} KB: ${pass(r.product.cold.bytes <= TARGET.coldBytes && r.cart.cold.bytes <= TARGET.coldBytes)}; ` +
+      `<= ${TARGET.coldMs} ms cold: ${pass(r.product.cold.ms <= TARGET.coldMs && r.cart.cold.ms <= TARGET.coldMs)}; ` +
+      `<= ${TARGET.warmMs} ms warm: ${pass(r.product.warm.ms <= TARGET.warmMs && r.cart.warm.ms <= TARGET.warmMs)}`);
+  }
+}
