@@ -234,6 +234,35 @@ function notThisBuild(why, cause) {
   );
 }
 
+// A wasm object made by make(mod), then start(object): a status >= 0, or < 0 with the core's
+// message (the object is then freed). A throw on the way means the instance failed.
+export function startNative(instance, make, start) {
+  let native;
+  let status;
+  let message;
+  try {
+    native = make(instance.mod);
+    status = start(native);
+    if (status < 0) {
+      message = native.message();
+      native.delete();
+    }
+  } catch (e) {
+    throw instance.fail(e);
+  }
+  return { native, status, message };
+}
+
+// Frees a wasm object; on a failed instance there is nothing to free.
+export function freeNative(instance, native) {
+  if (instance.failure) return;
+  try {
+    native.delete();
+  } catch (e) {
+    throw instance.fail(e);
+  }
+}
+
 // Recommender[INCOMPLETE](): whether its last recommend() needed parts of a sharded bundle it
 // lacks (web/sharded.js asks; not part of the public API).
 export const INCOMPLETE = Symbol('incomplete');
@@ -244,24 +273,12 @@ export function open(instance, bytes, max, merged = false) {
   if (bytes.length > max) throw tooLarge(`${bytes.length} bytes`, max);
   // The header first: a gigabyte of something else is refused before it is copied into wasm.
   checkStart(instance, bytes.subarray(0, Math.min(bytes.length, L.BUNDLE_HEADER_BYTES)), bytes.length, max);
-  const mod = instance.mod;
-  let native;
-  let status;
-  let message;
-  try {
-    native = new mod.Session();
-    status = native.stage(bytes.length);
-    if (status === 0) {
-      mod.HEAPU8.set(bytes, native.staging());
-      status = merged ? native.loadMerged() : native.load();
-    }
-    if (status < 0) {
-      message = native.message();
-      native.delete();
-    }
-  } catch (e) {
-    throw instance.fail(e);
-  }
+  const { native, status, message } = startNative(instance, (mod) => new mod.Session(), (session) => {
+    const status = session.stage(bytes.length);
+    if (status !== 0) return status;
+    instance.mod.HEAPU8.set(bytes, session.staging());
+    return merged ? session.loadMerged() : session.load();
+  });
   if (status === L.CHECKSUM_MISMATCH) throw new BundleChecksumError(message);
   if (status === L.TOO_LARGE) throw new BundleTooLargeError(message);
   if (status < 0) throw new BundleError(message);
@@ -605,12 +622,7 @@ export class Recommender {
     if (!native) return;
     freeLater?.unregister(this);
     this.#native = null;
-    if (this.#instance.failure) return;
-    try {
-      native.delete();
-    } catch (e) {
-      throw this.#instance.fail(e);
-    }
+    freeNative(this.#instance, native);
   }
 
   [INCOMPLETE]() {

@@ -5,7 +5,7 @@
 // answer is the one the single-file bundle gives (docs/bundle-format.md, "Sharded bundles").
 import * as L from '../build/wasm/layout.js';
 import { BundleError } from './errors.js';
-import { INCOMPLETE, open } from './recommender.js';
+import { freeNative, INCOMPLETE, open, startNative } from './recommender.js';
 
 // One part (a shard or a category part) is a few to a few hundred KB; more is something else.
 const MAX_PART_BYTES = 16 << 20;
@@ -32,20 +32,7 @@ export async function loadSharded(ready, env, url, fetch, max, maxCacheBytes = D
   }
   const partUrl = (path) => new URL(path, url);
   const globalBytes = await env.read(partUrl(manifest.global), fetch, 'bundle part', { max: MAX_PART_BYTES });
-  const mod = instance.mod;
-  let native;
-  let status;
-  let message;
-  try {
-    native = new mod.ShardSession();
-    status = native.open(globalBytes);
-    if (status < 0) {
-      message = native.message();
-      native.delete();
-    }
-  } catch (e) {
-    throw instance.fail(e);
-  }
+  const { native, status, message } = startNative(instance, (mod) => new mod.ShardSession(), (s) => s.open(globalBytes));
   if (status < 0) throw new BundleError(`${manifest.global}: ${message}`);
   return new ShardedRecommender(instance, native, { env, partUrl, fetch, max, maxCache, manifest }, globalBytes.length);
 }
@@ -154,12 +141,7 @@ export class ShardedRecommender {
     const native = this.#native;
     if (!native) return;
     this.#native = null;
-    if (this.#instance.failure) return;
-    try {
-      native.delete();
-    } catch (e) {
-      throw this.#instance.fail(e);
-    }
+    freeNative(this.#instance, native);
   }
 
   // Category parts for the categories of `labels`, and for upsell then the shards they list (the

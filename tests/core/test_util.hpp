@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/catalog.hpp"
+#include "ingest/order_log.hpp"
 #include "model/error.hpp"
 #include "model/transactions.hpp"
 
@@ -35,6 +37,23 @@ std::string error_of(F&& f) {
 }
 
 namespace fs = std::filesystem;
+
+// The catalog `basketlift catalog` derives from an order log, as mine --catalog reads it.
+inline basketlift::Catalog derived_catalog(const std::string& path) {
+  const auto derived = basketlift::derive_catalog(path, basketlift::DeriveCatalogOptions{});
+  basketlift::Catalog catalog;
+  for (const auto& [item, e] : derived.rows) catalog.by_item.emplace(item, e);
+  return catalog;
+}
+
+// How the tests read Online Retail's order log: its column names, customers and dates.
+inline void online_retail_columns(basketlift::IngestOptions& in) {
+  in.order_col = "InvoiceNo";
+  in.item_col = "StockCode";
+  in.quantity_col = "Quantity";
+  in.user_col = "CustomerID";
+  in.date_col = "InvoiceDate";
+}
 
 // ../shared/data, as configured by CMake.
 inline std::string data_file(const std::string& relative) {

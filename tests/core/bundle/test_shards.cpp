@@ -205,11 +205,15 @@ std::vector<std::vector<std::string>> labelled(const TransactionDb& db) {
   return out;
 }
 
-TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[shards]") {
-  const auto mined = bltest::mined_shop();
+// shop_baskets() mined at min count 2, as a bundle's content.
+BundleContent shop_content() {
   MineOptions opt;
   opt.min_count = 2;
-  const auto content = make_bundle_content(mined, opt, "shop", "T");
+  return make_bundle_content(bltest::mined_shop(), opt, "shop", "T");
+}
+
+TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[shards]") {
+  const auto content = shop_content();
   ShardOptions options;
   options.shards = 3;
   const auto files = shard_bundle(content, options);
@@ -248,10 +252,7 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
 
 TEST_CASE("a sharded bundle answers as the single file once its cart's shards are there",
           "[shards]") {
-  const auto mined = bltest::mined_shop();
-  MineOptions opt;
-  opt.min_count = 2;
-  const auto content = make_bundle_content(mined, opt, "shop", "T");
+  const auto content = shop_content();
   ShardOptions options;
   options.shards = 4;
   options.popular_head = 2;
@@ -309,10 +310,7 @@ TEST_CASE("a sharded bundle answers as the single file once its cart's shards ar
 }
 
 TEST_CASE("a part is refused unless it is that part of the same run", "[shards]") {
-  const auto mined = bltest::mined_shop();
-  MineOptions opt;
-  opt.min_count = 2;
-  auto content = make_bundle_content(mined, opt, "shop", "T");
+  auto content = shop_content();
   ShardOptions options;
   options.shards = 2;
   const auto files = shard_bundle(content, options);
@@ -345,15 +343,9 @@ TEST_CASE("Online Retail: a sharded bundle answers 300 random carts as the singl
   const char* kOnlineRetail = "online-retail/online_retail.csv.gz";
   BLTEST_SKIP_WITHOUT_DATA(kOnlineRetail);
   const auto path = bltest::data_file(kOnlineRetail);
-  const auto derived = derive_catalog(path, DeriveCatalogOptions{});
-  Catalog catalog;
-  for (const auto& [item, e] : derived.rows) catalog.by_item.emplace(item, e);
+  const auto catalog = bltest::derived_catalog(path);
   MineOptions opt;
-  opt.ingest.order_col = "InvoiceNo";
-  opt.ingest.item_col = "StockCode";
-  opt.ingest.quantity_col = "Quantity";
-  opt.ingest.user_col = "CustomerID";
-  opt.ingest.date_col = "InvoiceDate";
+  bltest::online_retail_columns(opt.ingest);
   opt.min_support = parse_fraction("0.005", "--min-support");
   opt.rules.min_confidence = parse_fraction("0.3", "--min-confidence");
   opt.threads = opt.ingest.threads = 2;

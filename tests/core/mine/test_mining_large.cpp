@@ -106,11 +106,7 @@ TEST_CASE("mine: Online Retail gives the same itemsets, rules and bundle bytes f
   const char* kOnlineRetail = "online-retail/online_retail.csv.gz";
   BLTEST_SKIP_WITHOUT_DATA(kOnlineRetail);
   MineOptions opt;
-  opt.ingest.order_col = "InvoiceNo";
-  opt.ingest.item_col = "StockCode";
-  opt.ingest.quantity_col = "Quantity";
-  opt.ingest.user_col = "CustomerID";
-  opt.ingest.date_col = "InvoiceDate";
+  bltest::online_retail_columns(opt.ingest);
   opt.min_support = parse_fraction("0.004", "--min-support");
   opt.max_len = 0;
   const auto path = bltest::data_file(kOnlineRetail);

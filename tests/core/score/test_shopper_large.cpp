@@ -35,11 +35,7 @@ TEST_CASE("Online Retail: non-merchandise is never recommended for 200 random ca
   CHECK(catalog.find("85168B")->recommendable);  // BLACK BAROQUE CARRIAGE CLOCK
 
   MineOptions opt;
-  opt.ingest.order_col = "InvoiceNo";
-  opt.ingest.item_col = "StockCode";
-  opt.ingest.quantity_col = "Quantity";
-  opt.ingest.user_col = "CustomerID";
-  opt.ingest.date_col = "InvoiceDate";
+  bltest::online_retail_columns(opt.ingest);
   opt.min_support = parse_fraction("0.003", "--min-support");
   opt.rules.min_confidence = parse_fraction("0.01", "--min-confidence");
   opt.threads = opt.ingest.threads = 2;
