@@ -1,9 +1,13 @@
 // `import-spark`: a rule bundle from Spark MLlib FPGrowth's freqItemsets and associationRules.
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "args.hpp"
+#include "bundle/shards.hpp"
+#include "bundle_args.hpp"
 #include "commands.hpp"
 #include "ingest/catalog.hpp"
 #include "io/atomic_file.hpp"
@@ -28,6 +32,8 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
   --catalog FILE.csv        item_id,name,category,price: names, categories and prices in the
                             bundle (no category rules: those need the baskets)
  -o, --output FILE.blb      the rule bundle ('-': stdout, the summary then goes to stderr)
+  --shards DIR               the bundle as a sharded bundle in DIR (with -o or instead), cut
+                             with the options of `basketlift shard --help`
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
                             (default 20, as mine; 0 = all)
   --transactions N          the number of baskets, checked against every rule's support
@@ -51,7 +57,8 @@ std::string utc_now() {
 int run_import_spark(int argc, char** argv) {
   Args args(argc, argv, 2,
             {"--rules", "--itemsets", "--catalog", "-o", "--output", "--max-rules-per-antecedent",
-             "--transactions", "--summary", "--max-record-bytes"},
+             "--transactions", "--summary", "--max-record-bytes", "--shards", "--shard-count",
+             "--popular-head", "--category-head"},
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
     std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
@@ -65,8 +72,11 @@ int run_import_spark(int argc, char** argv) {
   if (!out) out = args.get("--output");
   SparkImportOptions opt;
   const auto rules = args.get("--rules"), itemsets = args.get("--itemsets");
-  if (!rules || !itemsets || !out)
-    throw InputError("import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb");
+  const auto shards_dir = args.get("--shards");
+  const auto shard_options = read_shard_options(args);
+  if (!rules || !itemsets || (!out && !shards_dir))
+    throw InputError(
+        "import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb (or --shards DIR)");
   opt.rules_path = *rules;
   opt.itemsets_path = *itemsets;
   if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
@@ -86,11 +96,27 @@ int run_import_spark(int argc, char** argv) {
   for (const auto& part : spark_part_files(*rules)) inputs.push_back({"--rules", part});
   for (const auto& part : spark_part_files(*itemsets)) inputs.push_back({"--itemsets", part});
   if (auto path = args.get("--catalog")) inputs.push_back({"--catalog", *path});
-  const NamedPath outputs[] = {{out_option, *out}};
+  std::vector<NamedPath> outputs;
+  if (out) outputs.push_back({out_option, *out});
+  if (shards_dir) {
+    make_output_dir(*shards_dir, "--shards");
+    outputs.push_back({"--shards", *shards_dir + "/manifest.json"});
+  }
   std::FILE* report = check_outputs(outputs, inputs)[0].is_stdout() ? stderr : stdout;
 
   const auto imported = import_spark(opt, utc_now(), catalog ? &*catalog : nullptr);
-  write_bundle(*out, imported.content);
+  // Both outputs appear together, or neither (docs/cli-outputs.md).
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  if (out) {
+    files.push_back(std::make_unique<AtomicFile>(*out));
+    write_bundle(*files.back(), imported.content);
+  }
+  if (shards_dir)
+    for (auto& f : write_sharded(*shards_dir, shard_bundle(imported.content, shard_options)))
+      files.push_back(std::move(f));
+  std::vector<AtomicFile*> pending;
+  for (auto& f : files) pending.push_back(f.get());
+  commit_together(pending);
 
   const auto& r = imported.report;
   for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());

@@ -105,6 +105,11 @@ inline std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+inline std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  const auto text = read_file(path);
+  return {text.begin(), text.end()};
+}
+
 // `text` as one gzip member (what `gzip` writes), made here so no binary fixture is committed.
 inline std::string gzip(std::string_view text) {
   z_stream z{};

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "bundle/bundle.hpp"
+#include "bundle/shards.hpp"
 #include "mine/bundle_content.hpp"
 #include "mine/mine.hpp"
 #include "model/error.hpp"
@@ -684,6 +685,44 @@ TEST_CASE("spark: CSV parts need the header; items joined by '|'", "[spark]") {
     auto e = expected;
     e[0] = (in_rules ? d.rules : d.itemsets) + "/part-00000.csv" + e[0];
     require_error(d, e);
+  }
+}
+
+TEST_CASE("spark: import-spark --shards writes a sharded bundle that answers as -o's file",
+          "[spark][shards]") {
+  bltest::TempDir dir;
+  const auto out = dir.file("rules.blb"), shards = dir.file("shards");
+  auto r = run_cli({"import-spark", "--rules", fixture("groceries/json/associationRules"),
+                    "--itemsets", fixture("groceries/json/freqItemsets"), "-o", out, "--shards",
+                    shards, "--shard-count", "4"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto manifest = bltest::read_file(shards + "/manifest.json");
+  CHECK(contains(manifest, "\"shards\": 4"));
+  std::string error;
+  auto whole = Bundle::load(bltest::read_bytes(out), error);
+  REQUIRE(whole);
+  const auto at = manifest.find("\"global\": \"") + 11;
+  const auto global_path = manifest.substr(at, manifest.find('"', at) - at);
+  auto set = ShardSet::open(bltest::read_bytes(shards + "/" + global_path), error);
+  REQUIRE(set);
+  for (std::uint32_t s = 0; s < 4; ++s)
+    REQUIRE(set->add(PartKind::Shard, s,
+                     bltest::read_bytes(shards + "/" + set->path(PartKind::Shard, s)), error));
+  const Bundle* part = set->bundle(error);
+  REQUIRE(part);
+  // Every one-item cart: the same items, scores and kinds from all shards as from the file.
+  Scorer whole_scorer(*whole), part_scorer(*part);
+  for (std::uint32_t i = 0; i < whole->item_count(); ++i) {
+    const std::uint32_t a = i, b = part->find(whole->label(i));
+    const auto x = whole_scorer.recommend(bltest::request_for({&a, 1}, {}, {}, 5));
+    std::vector<std::pair<std::string, double>> expected;
+    for (const auto& e : x) expected.emplace_back(whole->label(e.item), e.score);
+    const auto y = part_scorer.recommend(bltest::request_for({&b, 1}, {}, {}, 5));
+    std::vector<std::pair<std::string, double>> got;
+    for (const auto& e : y) got.emplace_back(part->label(e.item), e.score);
+    CHECK_FALSE(part_scorer.incomplete());
+    CHECK(got == expected);
   }
 }
 
