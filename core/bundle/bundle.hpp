@@ -40,7 +40,7 @@ enum class SectionId : std::uint32_t {
 enum class PartKind : std::uint32_t {
   Global = 0,     // the popular head and the map of the other parts
   Shard = 1,      // the lists of the items whose label hashes to it
-  Category = 2,   // a category's rules, its shards, and the heads of it and its rule targets
+  Category = 2,   // a category's rules, and the heads of it and of its rule targets
   Assembled = 3,  // the parts a reader has, merged (never a file)
   Popular = 4,    // page `index` of the popular order past the head: where a long fill goes on
   Upsell = 5,     // every item of category `index` with its single-item rules: what upsell reads
@@ -66,15 +66,13 @@ struct PartInfo {
   static constexpr std::uint8_t kComplete = 1, kCategoryHead = 2, kRules = 4;
   // Per category of this part's catalog: its index in the whole bundle, baskets holding it, its
   // offered items (those the category answer may offer) and all its items; complete when its
-  // rules, its shards and the heads of it and of every category its rules name are here.
+  // rules and the heads of it and of every category its rules name are here.
   struct Category {
     std::uint32_t global = 0, popularity = 0, offered = 0, items = 0;
     bool complete = false;
     bool operator==(const Category&) const = default;
   };
   std::vector<Category> categories;
-  // Per category, CSR: for complete ones, the shards holding its items (what upsell reads).
-  std::vector<std::uint32_t> category_shard_offsets, category_shards;
 };
 
 // Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].

@@ -556,12 +556,12 @@ bool Bundle::validate_parts(std::string& error) {
   {
     Cursor c(bytes_, part->offset, part->size);
     std::uint32_t n, kind, k_local;
-    std::uint64_t ids, cats, offsets, flags, shards;
+    std::uint64_t ids, cats, flags;
     auto& p = part_;
     if (!c.u64(p.run) || !c.u32(n) || n != n_items_ || !c.u32(kind) || !c.u32(p.index) ||
         !c.u32(p.total_items) || !c.u32(p.total_categories) || !c.u32(p.shard_count) ||
         !c.u32(p.popular_head) || !c.u32(k_local) || !c.skip(n, 4, ids) ||
-        !c.skip(k_local, 20, cats) || !c.skip(k_local + 1ull, 4, offsets))
+        !c.skip(k_local, 20, cats))
       return bad(part->id, "item count differs from the items section or exceeds the section");
     p.kind = static_cast<PartKind>(kind);
     if (kind > static_cast<std::uint32_t>(PartKind::Upsell) || p.total_items == 0 ||
@@ -573,8 +573,7 @@ bool Bundle::validate_parts(std::string& error) {
          (p.index == 0 || std::uint64_t{p.index} * p.popular_head >= p.total_items)))
       return bad(part->id, "inconsistent counts");
     if (k_local != n_categories_) return bad(part->id, "category count differs from the catalog");
-    const std::uint32_t n_shards = u32(offsets + 4ull * k_local);
-    if (!c.skip(n_shards, 4, shards) || !c.skip(n, 1, flags)) return bad(part->id, "truncated");
+    if (!c.skip(n, 1, flags)) return bad(part->id, "truncated");
     p.global_ids.resize(n);
     p.flags.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -585,13 +584,6 @@ bool Bundle::validate_parts(std::string& error) {
         return bad(part->id, "item " + std::to_string(i) + " is out of range or out of order");
     }
     p.categories.resize(k_local);
-    p.category_shard_offsets.resize(k_local + 1ull);
-    for (std::uint32_t k = 0; k <= k_local; ++k) {
-      p.category_shard_offsets[k] = u32(offsets + 4ull * k);
-      if ((k == 0 && p.category_shard_offsets[k] != 0) ||
-          (k > 0 && p.category_shard_offsets[k] < p.category_shard_offsets[k - 1]))
-        return bad(part->id, "category shard offsets out of order");
-    }
     for (std::uint32_t k = 0; k < k_local; ++k) {
       auto& x = p.categories[k];
       const auto at = cats + 20ull * k;
@@ -600,12 +592,6 @@ bool Bundle::validate_parts(std::string& error) {
           x.offered > x.items || x.items > p.total_items || x.popularity > transactions_ ||
           u32(at + 16) > 1 || (category_rules_ && category_popularity(k) != x.popularity))
         return bad(part->id, "category " + std::to_string(k) + " is inconsistent");
-    }
-    p.category_shards.resize(n_shards);
-    for (std::uint32_t i = 0; i < n_shards; ++i) {
-      p.category_shards[i] = u32(shards + 4ull * i);
-      if (p.category_shards[i] >= p.shard_count)
-        return bad(part->id, "a category names a shard that does not exist");
     }
   }
   return true;

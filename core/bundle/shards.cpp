@@ -78,7 +78,7 @@ class Cutter {
     const auto n_cat = whole.categories.size();
     categories_.resize(n_cat);
     heads_.resize(n_cat);
-    shards_of_.resize(n_cat);
+    members_.resize(n_cat);
     for (std::uint32_t k = 0; k < n_cat; ++k) {
       categories_[k].global = k;
       if (!whole.category_popularity.empty())
@@ -92,16 +92,12 @@ class Cutter {
       if (k == kNoCategory) continue;
       auto& cat = categories_[k];
       ++cat.items;
-      shards_of_[k].push_back(owner_[i]);
+      members_[k].push_back(i);
       if (whole.popularity[i] == 0 || unrecommendable[i]) continue;
       if (cat.offered++ < options.category_head) {
         flags_[i] |= PartInfo::kCategoryHead;
         heads_[k].push_back(i);
       }
-    }
-    for (auto& s : shards_of_) {
-      std::sort(s.begin(), s.end());
-      s.erase(std::unique(s.begin(), s.end()), s.end());
     }
   }
 
@@ -130,8 +126,7 @@ class Cutter {
   // Every item of a category and the items their single-item rules name: an upsell part.
   void upsell_items(std::uint32_t k, std::vector<std::uint32_t>& members,
                     std::vector<std::uint32_t>& named) const {
-    for (std::uint32_t i = 0; i < n_; ++i)
-      if (w_.item_category[i] == k) members.push_back(i);
+    members = members_[k];
     for (auto i : members)
       singles_.each(
           i, [&](std::uint32_t e) { named.push_back(w_.single_rules[e].second.consequent); });
@@ -169,19 +164,13 @@ class Cutter {
       categories.insert(categories.end(), complete_categories.begin(), complete_categories.end());
       unique(categories);
       std::vector<std::uint32_t> cat_local(w_.categories.size(), kNoCategory);
-      info.category_shard_offsets.push_back(0);
       for (std::uint32_t k = 0; k < categories.size(); ++k) {
         const auto g = categories[k];
         cat_local[g] = k;
         c.categories.push_back(w_.categories[g]);
         info.categories.push_back(categories_[g]);
-        if (std::binary_search(complete_categories.begin(), complete_categories.end(), g)) {
-          info.categories.back().complete = true;
-          info.category_shards.insert(info.category_shards.end(), shards_of_[g].begin(),
-                                      shards_of_[g].end());
-        }
-        info.category_shard_offsets.push_back(
-            static_cast<std::uint32_t>(info.category_shards.size()));
+        info.categories.back().complete =
+            std::binary_search(complete_categories.begin(), complete_categories.end(), g);
       }
       for (auto g : items) {
         const auto k = w_.item_category[g];
@@ -237,7 +226,7 @@ class Cutter {
   std::vector<std::uint32_t> owner_;
   std::vector<std::uint8_t> flags_;
   std::vector<PartInfo::Category> categories_;
-  std::vector<std::vector<std::uint32_t>> heads_, shards_of_;
+  std::vector<std::vector<std::uint32_t>> heads_, members_;  // per category
 };
 
 // `digits` hexadecimal digits of v (no printf: this file is in the wasm too).
@@ -496,8 +485,6 @@ const Bundle* ShardSet::bundle(std::string& error) {
   c.part.global_ids.clear();
   c.part.flags.clear();
   c.part.categories.clear();
-  c.part.category_shard_offsets = {0};
-  c.part.category_shards.clear();
 
   std::vector<Source> rules_from;  // per local category: the part with its rules, if any
   for (std::size_t at = 0; at < categories.size();) {
@@ -513,15 +500,6 @@ const Bundle* ShardSet::bundle(std::string& error) {
     auto info = parts[first.part]->part().categories[first.index];
     info.complete = complete.part != kNoItem;
     c.part.categories.push_back(info);
-    if (info.complete) {
-      const auto& p = parts[complete.part]->part();
-      c.part.category_shards.insert(
-          c.part.category_shards.end(),
-          p.category_shards.begin() + p.category_shard_offsets[complete.index],
-          p.category_shards.begin() + p.category_shard_offsets[complete.index + 1]);
-    }
-    c.part.category_shard_offsets.push_back(
-        static_cast<std::uint32_t>(c.part.category_shards.size()));
     rules_from.push_back(complete);
     if (g.has_category_rules()) c.category_popularity.push_back(info.popularity);
   }

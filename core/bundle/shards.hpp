@@ -1,11 +1,12 @@
 // Sharded bundles: a bundle split so a page fetches only what its cart needs. A small global
 // part (the popular head), per-item shards (each item's rules, neighbours, similar names and
-// statistics, with the label and catalog fields of every item they name) and per-category parts
-// (a category's rules, the shards of its items, the first offered items of it and of the
-// categories its rules name). Every part is itself a bundle, validated by Bundle::load; ShardSet
-// merges the parts a page has into one bundle the Scorer reads unchanged, so a sharded bundle
-// answers exactly as the single file it was cut from, and the scorer says when the parts at hand
-// do not suffice. Format: docs/bundle-format.md, "Sharded bundles".
+// statistics, with the label and catalog fields of every item they name), per-category parts
+// (a category's rules and the first offered items of it and of the categories its rules name),
+// upsell parts (a category's items with their rules) and pages of the popular order. Every part
+// is itself a bundle, validated by Bundle::load_part; ShardSet merges the parts a page has into
+// one bundle the Scorer reads unchanged, so a sharded bundle answers exactly as the single file
+// it was cut from, and the scorer says when the parts at hand do not suffice. Format:
+// docs/bundle-format.md, "Sharded bundles".
 #pragma once
 
 #include <algorithm>

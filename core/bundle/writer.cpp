@@ -193,10 +193,6 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
     for (const auto& k : p.categories)
       for (auto v : {k.global, k.popularity, k.offered, k.items, std::uint32_t{k.complete}})
         part.u32(v);
-    if (p.category_shard_offsets.empty())
-      for (std::size_t k = 0; k <= p.categories.size(); ++k) part.u32(0);
-    for (auto o : p.category_shard_offsets) part.u32(o);
-    for (auto v : p.category_shards) part.u32(v);
     part.bytes(std::string_view(reinterpret_cast<const char*>(p.flags.data()), p.flags.size()));
     part.pad4();
     sections.emplace_back(SectionId::Part, std::move(part));
