@@ -25,9 +25,9 @@ export async function loadSharded(ready, env, url, fetch, max, maxCacheBytes = D
   } catch (e) {
     throw new BundleError(`invalid sharded bundle manifest ${url}: not JSON (${e.message})`);
   }
-  if (manifest?.format !== L.MANIFEST_FORMAT || manifest.version !== 1 || typeof manifest.global !== 'string') {
+  if (manifest?.format !== L.MANIFEST_FORMAT || manifest.version !== L.MANIFEST_VERSION || typeof manifest.global !== 'string') {
     throw new BundleError(
-      `invalid sharded bundle manifest ${url}: expected "format": "${L.MANIFEST_FORMAT}", "version": 1 and a "global" part`,
+      `invalid sharded bundle manifest ${url}: expected "format": "${L.MANIFEST_FORMAT}", "version": ${L.MANIFEST_VERSION} and a "global" part`,
     );
   }
   const partUrl = (path) => new URL(path, url);

@@ -58,7 +58,7 @@ struct PartInfo {
   // the head and of each popular page.
   std::uint32_t popular_head = 0;
   std::vector<std::uint32_t> global_ids;  // per item here, ascending
-  // Per item: kComplete when its rules, pair rules (as the smaller item), neighbours, similar
+  // Per item: kComplete when its rules, pair rules (as the larger item), neighbours, similar
   // names and repurchase statistics are here, not only its label and catalog fields;
   // kCategoryHead when it is among its category's first `category_head` offered items;
   // kRules when its single-item rules are here (the complete ones' are too).

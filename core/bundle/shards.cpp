@@ -71,7 +71,7 @@ class Cutter {
         owner_(n_),
         flags_(n_, 0) {
     for (std::uint32_t p = 0; p < whole.pair_rules.size(); ++p)
-      pairs_of_[whole.pair_rules[p].a].push_back(p);
+      pairs_of_[whole.pair_rules[p].b].push_back(p);
     for (std::uint32_t i = 0; i < n_; ++i) owner_[i] = shard_of(whole.labels[i], shards);
     std::vector<std::uint8_t> unrecommendable(n_, 0);
     for (auto u : whole.unrecommendable) unrecommendable[u] = 1;
@@ -104,13 +104,15 @@ class Cutter {
   std::uint32_t owner(std::uint32_t item) const { return owner_[item]; }
 
   // The items a complete item names: consequents, pair partners, neighbours, similar names.
+  // A pair's rules travel with its less popular item (the larger id): a popular item is bought
+  // with thousands of others, and its shard would otherwise carry a pair for each of them.
   void named_by(std::uint32_t item, std::vector<std::uint32_t>& out) const {
     singles_.each(item,
                   [&](std::uint32_t e) { out.push_back(w_.single_rules[e].second.consequent); });
     near_.each(item, [&](std::uint32_t e) { out.push_back(w_.neighbours[e].second.consequent); });
     similar_.each(item, [&](std::uint32_t e) { out.push_back(w_.similar[e].second.consequent); });
     for (auto p : pairs_of_[item]) {
-      out.push_back(w_.pair_rules[p].b);
+      out.push_back(w_.pair_rules[p].a);
       out.push_back(w_.pair_rules[p].rule.consequent);
     }
   }
@@ -207,7 +209,7 @@ class Cutter {
       for (auto p : pairs_of_[g]) {
         const auto& r = w_.pair_rules[p];
         c.pair_rules.push_back(
-            {i, local[r.b], r.pair_count, {local[r.rule.consequent], r.rule.count}});
+            {local[r.a], i, r.pair_count, {local[r.rule.consequent], r.rule.count}});
       }
     }
     if (!w_.repurchase.empty() && !complete.empty()) {
@@ -222,7 +224,7 @@ class Cutter {
   const BundleContent& w_;
   std::uint32_t n_;
   ByKey singles_, near_, similar_, category_rules_;
-  std::vector<std::vector<std::uint32_t>> pairs_of_;
+  std::vector<std::vector<std::uint32_t>> pairs_of_;  // per item: the pairs it is the larger of
   std::vector<std::uint32_t> owner_;
   std::vector<std::uint8_t> flags_;
   std::vector<PartInfo::Category> categories_;
@@ -282,9 +284,9 @@ ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& op
   const auto n_cat = static_cast<std::uint32_t>(c.categories.size());
 
   PartInfo info;
-  // The run: the whole content and the options, so any change gives new file names.
+  // The run: the whole content, the options and the layout, so any change gives new names.
   auto whole = encode_bundle(c);
-  for (auto v : {shards, options.popular_head, options.category_head})
+  for (auto v : {kManifestVersion, shards, options.popular_head, options.category_head})
     for (int b = 0; b < 4; ++b) whole.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
   info.run = checksum64(whole);
   info.total_items = n;
@@ -336,7 +338,8 @@ ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& op
   }
 
   out.manifest = "{\n  \"format\": \"" + std::string(kManifestFormat) +
-                 "\",\n  \"version\": 1,\n  \"items\": " + std::to_string(n) +
+                 "\",\n  \"version\": " + std::to_string(kManifestVersion) +
+                 ",\n  \"items\": " + std::to_string(n) +
                  ",\n  \"shards\": " + std::to_string(shards) +
                  ",\n  \"categories\": " + std::to_string(n_cat) +
                  ",\n  \"bytes\": " + std::to_string(total_bytes) + ",\n  \"global\": \"" +
@@ -559,10 +562,19 @@ const Bundle* ShardSet::bundle(std::string& error) {
     auto map = [&](RuleEntry r) { return RuleEntry{to[r.consequent], r.count}; };
     for (const auto& r : p.neighbours(src.index)) c.neighbours.push_back({i, map(r)});
     for (const auto& r : p.similar(src.index)) c.similar.push_back({i, map(r)});
-    p.for_each_pair(src.index, [&](std::uint32_t other, std::uint32_t count, auto rules) {
-      for (const auto& r : rules) c.pair_rules.push_back({i, to[other], count, map(r)});
-    });
     if (repurchase) c.repurchase[i] = p.repurchase(src.index);
+  }
+  // A pair's rules are in the part where its larger item is complete (only a shard has complete
+  // items, and an item is complete in one shard only, so each pair comes once).
+  for (std::uint32_t at = 1; at < parts.size(); ++at) {
+    const Bundle& p = *parts[at];
+    const auto& to = local_item[at];
+    for (std::uint32_t a = 0; a < p.item_count(); ++a)
+      p.for_each_pair(a, [&](std::uint32_t b, std::uint32_t count, auto rules) {
+        if (!p.complete(b) || lists_from[to[b]].part != at) return;
+        for (const auto& r : rules)
+          c.pair_rules.push_back({to[a], to[b], count, {to[r.consequent], r.count}});
+      });
   }
   // Each part was valid on its own; parts that contradict each other (a writer's bug, or files
   // of two runs with forged run ids) make the union invalid, which the reader reports.

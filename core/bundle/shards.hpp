@@ -41,6 +41,9 @@ struct ShardedBundle {
   std::vector<PartFile> parts;
 };
 inline constexpr std::string_view kManifestFormat = "basketlift-sharded-bundle";
+// The layout of the parts: 2 since a pair's rules travel with its larger item. Part of the run
+// id, so a new layout never reuses a name a CDN has cached, and readers refuse other versions.
+inline constexpr std::uint32_t kManifestVersion = 2;
 
 // Cuts a bundle's content into parts. Items are renumbered in popular order first.
 ShardedBundle shard_bundle(const BundleContent& content, const ShardOptions& options);

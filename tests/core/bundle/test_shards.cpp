@@ -1,6 +1,7 @@
 // Sharded bundles (issue 22): every part is a valid bundle, a reader with the shards of its cart
 // answers exactly as the single file of the same mining run, and says so when it cannot.
 #include <random>
+#include <set>
 
 #include "bundle/shards.hpp"
 #include "ingest/catalog.hpp"
@@ -228,7 +229,7 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
   CHECK(global->part().total_items == content.labels.size());
   CHECK(global->part().shard_count == 3);
   CHECK(files.parts[0].path == part_path(global->part().run, PartKind::Global, 0));
-  std::size_t owned = 0;
+  std::size_t owned = 0, pairs = 0;
   for (std::uint32_t s = 0; s < 3; ++s) {
     const auto& file = files.parts[1 + s];
     CHECK(file.path == part_path(global->part().run, PartKind::Shard, s));
@@ -240,8 +241,19 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
         ++owned;
         CHECK(shard_of(part->label(i), 3) == s);
       }
+    // A pair's rules travel with its larger (less popular) item, so the best seller's shard
+    // does not hold a pair for every item bought with it.
+    for (std::uint32_t a = 0; a < part->item_count(); ++a)
+      part->for_each_pair(a, [&](std::uint32_t b, std::uint32_t, auto) {
+        ++pairs;
+        CHECK(part->complete(b));
+      });
   }
   CHECK(owned == content.labels.size());  // each item's lists are in exactly one shard
+  std::set<std::pair<std::uint32_t, std::uint32_t>> whole_pairs;
+  for (const auto& p : content.pair_rules) whole_pairs.insert({p.a, p.b});
+  CHECK(pairs > 0);
+  CHECK(pairs == whole_pairs.size());  // and each pair in exactly one
   CHECK(bltest::contains(files.manifest, "\"global\": \"" + files.parts[0].path + "\""));
   CHECK(bltest::contains(files.manifest, "\"format\": \"basketlift-sharded-bundle\""));
   // Another cut of other content is another run: every file name changes.
