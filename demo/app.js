@@ -51,7 +51,7 @@ async function main() {
   let rec;
   let customers;
   try {
-    [rec, customers] = await Promise.all([loadRecommender('shards/manifest.json'), getJson('customers.json').catch(() => [])]);
+    [rec, customers] = await Promise.all([loadRecommender('shards/manifest.json', { prefetch: cart.lines().map(([id]) => id) }), getJson('customers.json').catch(() => [])]);
   } catch (e) {
     // The shop stays usable; only the suggestions are missing, and the page says so.
     $('fbt').replaceChildren();

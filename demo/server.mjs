@@ -36,6 +36,14 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
+// A sharded bundle as docs/js-api.md advises: its parts' names change with every run, so they
+// are cached for good; its manifest is read from the cache and refreshed in the background.
+function cacheControl(path) {
+  if (/\/shards\/[0-9a-f]{16}\/[^/]+\.blb$/.test(path)) return 'public, max-age=31536000, immutable';
+  if (/\/shards\/manifest\.json$/.test(path)) return 'max-age=0, stale-while-revalidate=86400';
+  return HEADERS['Cache-Control'];
+}
+
 if (process.argv.length < 3) {
   console.error('usage: node demo/server.mjs ROOT [ROOT…]');
   process.exit(2);
@@ -117,6 +125,7 @@ async function handle(req, res) {
     ...HEADERS,
     ...extra,
     Vary: 'Accept-Encoding',
+    'Cache-Control': cacheControl(path),
     'Content-Type': TYPES[extname(found.file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': body.size,
   });

@@ -90,6 +90,7 @@ EMSCRIPTEN_BINDINGS(basketlift) {
 #ifdef BASKETLIFT_SHARDS
   emscripten::class_<ShardSession>("ShardSession")
       .constructor<>()
+      .class_function("shardPath", &ShardSession::shard_path)
       .function("open", &ShardSession::open)
       .function("message", &ShardSession::message)
       .function("shardCount", &ShardSession::shard_count)

@@ -16,6 +16,12 @@ namespace basketlift::wasm {
 
 class ShardSession {
  public:
+  // Before open(): the path of the shard holding `label`, from the manifest's "global" and
+  // "shards", so a page fetches its cart's shards beside the global part.
+  static std::string shard_path(const std::string& global, std::uint32_t shards,
+                                const std::string& label) {
+    return basketlift::shard_path(global, shards, label);
+  }
   // The global part: 0, or kInvalidBundle and message().
   std::int32_t open(const std::string& global);
   const std::string& message() const { return message_; }

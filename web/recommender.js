@@ -12,7 +12,7 @@ import { BundleChecksumError, BundleError, BundleTooLargeError, WasmError } from
 const { INPUT, NUMBERS, INTS, BECAUSE, LABEL_BYTES, LABEL_ENDS, TEXT, RESULTS, DETAIL, TRIM, KINDS, DEFAULTS } = L;
 const ABSENT = L.NO_ITEM; // an id the core ignores: unknown labels cost nothing
 const LOAD_OPTIONS = new Set(['wasm', 'fetch', 'maxBundleBytes']);
-const SHARDED_LOAD_OPTIONS = new Set([...LOAD_OPTIONS, 'maxCacheBytes']); // basketlift/sharded
+const SHARDED_LOAD_OPTIONS = new Set([...LOAD_OPTIONS, 'maxCacheBytes', 'prefetch']); // basketlift/sharded
 const RECOMMEND_OPTIONS = new Set(['history', 'n', 'exclude', 'categories', 'priceRange', 'maxPerFamily']);
 const UPSELL_OPTIONS = new Set(['n', 'maxPriceRatio', 'exclude', 'categories', 'priceRange']);
 const CATEGORY_OPTIONS = new Set(['n', 'exclude', 'categories']);
@@ -103,7 +103,7 @@ export async function load(env, bundle, options = {}) {
   // basketlift/sharded: a URL ending in .json is a sharded bundle's manifest (web/sharded.js).
   if (env.loadSharded && (typeof bundle === 'string' || bundle instanceof URL)) {
     const url = typeof bundle === 'string' ? env.resolve(bundle) : bundle;
-    if (url.pathname.endsWith('.json')) return env.loadSharded(ready, env, url, fetch, max, options.maxCacheBytes);
+    if (url.pathname.endsWith('.json')) return env.loadSharded(ready, env, url, fetch, max, options);
   }
   // A download's header is checked by the core as soon as it arrives, so something that is not a
   // bundle, or declares more than `max` bytes, is not read to its end.

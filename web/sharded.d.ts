@@ -22,6 +22,9 @@ export interface UnavailablePart {
 export interface ShardedLoadOptions extends LoadOptions {
   /** Bytes of parts kept beyond what the current request needs (default 8 MiB). */
   maxCacheBytes?: number;
+  /** Items (a product page's item, the cart) whose shards are fetched beside the global part,
+   *  one round trip sooner than the first request would fetch them. */
+  prefetch?: string[];
 }
 
 /** What loadRecommender('…/manifest.json') returns: each method fetches the parts it reads

@@ -13,10 +13,13 @@ const MAX_PART_BYTES = 16 << 20;
 // Parts kept beyond what the current request needs, by their bytes (maxCacheBytes).
 const DEFAULT_MAX_CACHE_BYTES = 8 << 20;
 
-export async function loadSharded(ready, env, url, fetch, max, maxCacheBytes = DEFAULT_MAX_CACHE_BYTES) {
-  const maxCache = maxCacheBytes;
+export async function loadSharded(ready, env, url, fetch, max, options) {
+  const { maxCacheBytes: maxCache = DEFAULT_MAX_CACHE_BYTES, prefetch = [] } = options;
   if (!Number.isSafeInteger(maxCache) || maxCache < 0) {
-    throw new RangeError(`basketlift: maxCacheBytes must be a non-negative integer, got ${String(maxCacheBytes)}`);
+    throw new RangeError(`basketlift: maxCacheBytes must be a non-negative integer, got ${String(maxCache)}`);
+  }
+  if (!Array.isArray(prefetch) || prefetch.some((x) => typeof x !== 'string')) {
+    throw new TypeError('basketlift: options.prefetch must be an array of item id strings');
   }
   const [instance, manifestBytes] = await Promise.all([ready, env.read(url, fetch, 'manifest', { max: 1 << 20 })]);
   let manifest;
@@ -31,16 +34,25 @@ export async function loadSharded(ready, env, url, fetch, max, maxCacheBytes = D
     );
   }
   const partUrl = (path) => new URL(path, url);
-  const globalBytes = await env.read(partUrl(manifest.global), fetch, 'bundle part', { max: MAX_PART_BYTES });
+  const read = (path) => env.read(partUrl(path), fetch, 'bundle part', { max: MAX_PART_BYTES });
+  // The shards of `prefetch` travel beside the global part rather than after it: one round trip
+  // less before the first suggestion. A failure is kept for the request that reads the part.
+  const early = new Map();
+  for (const label of prefetch) {
+    const path = instance.mod.ShardSession.shardPath(manifest.global, manifest.shards >>> 0, label);
+    if (!early.has(path)) early.set(path, read(path).catch((e) => e));
+  }
+  const globalBytes = await read(manifest.global);
   const { native, status, message } = startNative(instance, (mod) => new mod.ShardSession(), (s) => s.open(globalBytes));
   if (status < 0) throw new BundleError(`${manifest.global}: ${message}`);
-  return new ShardedRecommender(instance, native, { env, partUrl, fetch, max, maxCache, manifest }, globalBytes.length);
+  const load = { env, read, fetch, max, maxCache, manifest, early };
+  return new ShardedRecommender(instance, native, load, globalBytes.length);
 }
 
 export class ShardedRecommender {
   #instance;
   #native;
-  #load; // { env, partUrl, fetch, max, maxCache }
+  #load; // { env, read, fetch, max, maxCache, manifest, early: shard path -> Promise of bytes or Error }
   #current = null; // the Recommender on the parts merged so far
   #parts = new Map(); // "kind/index" -> { kind, index, bytes }, least recently used first
   #pending = new Map(); // "kind/index" -> Promise of the part's arrival
@@ -195,10 +207,12 @@ export class ShardedRecommender {
 
   async #fetchPart(kind, index, key) {
     const path = this.#call((n) => n.path(kind, index));
-    const { env, partUrl, fetch } = this.#load;
-    let bytes;
+    const { read, early } = this.#load;
+    let bytes = early.get(path);
+    early.delete(path);
     try {
-      bytes = await env.read(partUrl(path), fetch, 'bundle part', { max: MAX_PART_BYTES });
+      bytes = await (bytes ?? read(path));
+      if (bytes instanceof Error) throw bytes;
     } catch (e) {
       this.#failed.set(key, Object.assign(e, { part: path, index }));
       return;

@@ -246,23 +246,36 @@ std::uint32_t shard_of(std::string_view label, std::uint32_t shard_count) {
   return static_cast<std::uint32_t>(h % shard_count);
 }
 
-std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index) {
-  const std::string dir = hex(run, 16) + "/";
+namespace {
+std::string part_name(PartKind kind, std::uint32_t index) {
   switch (kind) {
     case PartKind::Global:
-      return dir + "global.blb";
+      return "global.blb";
     case PartKind::Shard:
-      return dir + "s" + std::to_string(index) + ".blb";
+      return "s" + std::to_string(index) + ".blb";
     case PartKind::Category:
-      return dir + "c" + std::to_string(index) + ".blb";
+      return "c" + std::to_string(index) + ".blb";
     case PartKind::Popular:
-      return dir + "p" + std::to_string(index) + ".blb";
+      return "p" + std::to_string(index) + ".blb";
     case PartKind::Upsell:
-      return dir + "u" + std::to_string(index) + ".blb";
+      return "u" + std::to_string(index) + ".blb";
     case PartKind::Assembled:
       break;
   }
   return {};
+}
+}  // namespace
+
+std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index) {
+  return hex(run, 16) + "/" + part_name(kind, index);
+}
+
+std::string shard_path(std::string_view global_path, std::uint32_t shard_count,
+                       std::string_view label) {
+  const auto slash = global_path.rfind('/');
+  const auto dir =
+      slash == std::string_view::npos ? std::string_view{} : global_path.substr(0, slash + 1);
+  return std::string(dir) + part_name(PartKind::Shard, shard_of(label, std::max(shard_count, 1u)));
 }
 
 ShardedBundle shard_bundle(const BundleContent& original, const ShardOptions& options) {

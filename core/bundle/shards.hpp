@@ -52,6 +52,10 @@ ShardedBundle shard_bundle(const BundleContent& content, const ShardOptions& opt
 std::string part_path(std::uint64_t run, PartKind kind, std::uint32_t index);
 // The shard holding an item's lists: the same function for the writer and every reader.
 std::uint32_t shard_of(std::string_view label, std::uint32_t shard_count);
+// The path of the shard holding `label` from the manifest alone (its "global" path and
+// "shards"), so a reader can fetch a cart's shards while the global part is on its way.
+std::string shard_path(std::string_view global_path, std::uint32_t shard_count,
+                       std::string_view label);
 // A loaded bundle's content, for cutting a bundle that was already written.
 BundleContent content_of(const Bundle& bundle);
 

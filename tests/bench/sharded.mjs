@@ -17,6 +17,7 @@ import { formatTable, measureOnce } from './measure.mjs';
 
 const THROTTLE = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
 const TARGET = { coldBytes: 150_000, coldMs: 1500, warmMs: 100 };
+const MANIFEST_CACHE = 'max-age=0, stale-while-revalidate=86400';
 
 export async function sharded({ root, quick }) {
   const cli = join(root, 'build', 'native', 'basketlift');
@@ -91,7 +92,7 @@ async function visit(browser, url, cart) {
     await page.waitForFunction(() => window.result, null, { timeout: 120_000 });
     const result = await page.evaluate(() => window.result);
     if (result.error) throw new Error(result.error);
-    return { ms: result.ms, bytes, suggestions: result.items.length };
+    return { ms: result.ms, afterHtml: result.afterHtml, bytes, suggestions: result.items.length };
   };
   const cold = await once();
   const warm = await once();
@@ -120,16 +121,20 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script t
 const cart = new URLSearchParams(location.search).get('cart').split(',');
 try {
   const { loadRecommender } = await import('/dist/sharded.js');
-  const rec = await loadRecommender('/store/manifest.json');
+  const rec = await loadRecommender('/store/manifest.json', { prefetch: cart });
   const items = (await rec.recommend(cart, { n: 4 })).map((r) => r.item);
-  window.result = { ms: performance.now(), items };
+  // Also from the moment the page's own HTML arrived: what the store's page costs anyway.
+  const html = performance.getEntriesByType('navigation')[0].responseEnd;
+  window.result = { ms: performance.now(), afterHtml: performance.now() - html, items };
 } catch (e) {
   window.result = { error: String(e) };
 }
 </script>`;
 
-// Serves the page, dist/ and the shards, gzipped; every file but the page and the manifest as
-// immutable (their names change with their content), as a CDN would.
+// Serves the page, dist/ and the shards, gzipped, as docs/js-api.md advises a store to: every
+// file but the page and the manifest as immutable (their names change with their content), the
+// manifest revalidated in the background (a visit may use the previous run's once, whose parts
+// stay on the server).
 function serve(mounts) {
   const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.blb': 'application/octet-stream' };
   const cache = new Map();
@@ -144,7 +149,7 @@ function serve(mounts) {
     res.writeHead(200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'content-encoding': 'gzip',
-      'cache-control': path.endsWith('manifest.json') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'cache-control': path.endsWith('manifest.json') ? MANIFEST_CACHE : 'public, max-age=31536000, immutable',
     }).end(body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () =>
@@ -154,21 +159,24 @@ function serve(mounts) {
 function print(rows) {
   const kb = (b) => `${(b / 1e3).toFixed(0)} KB`;
   const ms = (x) => `${x.toFixed(0)} ms`;
+  const warm = (w) => `${ms(w.ms)} (${ms(w.afterHtml)})`;
   console.log('\nsharded: a synthetic store per size, mined with --shards; the first suggestion in headless Chromium');
-  console.log(`(cold: ${THROTTLE.downloadThroughput * 8 / 1e6} Mbit/s, ${THROTTLE.latency} ms latency; warm: the same page again)`);
+  console.log(`(cold: ${THROTTLE.downloadThroughput * 8 / 1e6} Mbit/s, ${THROTTLE.latency} ms latency; warm: the same page again;`);
+  console.log(' times from navigation start, and in brackets from the arrival of the page\'s own HTML, which the store pays anyway)');
   console.log(formatTable(
     ['items', 'lines', 'mine', 'peak RSS', 'parts', 'all parts', 'largest', 'one file', 'product page cold', 'warm', '5-item cart cold', 'warm', 'planted found'],
     rows.map((r) => [
       r.items.toLocaleString('en'), r.lines.toLocaleString('en'), `${r.mineSeconds.toFixed(1)} s`, `${r.mineMiB.toFixed(0)} MiB`,
       r.files.toLocaleString('en'), `${r.totalMB.toFixed(1)} MB`, `${r.largestKB.toFixed(0)} KB`, `${r.wholeMB.toFixed(1)} MB`,
-      `${kb(r.product.cold.bytes)}, ${ms(r.product.cold.ms)}`, ms(r.product.warm.ms),
-      `${kb(r.cart.cold.bytes)}, ${ms(r.cart.cold.ms)}`, ms(r.cart.warm.ms), `${(r.found * 100).toFixed(0)} %`,
+      `${kb(r.product.cold.bytes)}, ${ms(r.product.cold.ms)}`, warm(r.product.warm),
+      `${kb(r.cart.cold.bytes)}, ${ms(r.cart.cold.ms)}`, warm(r.cart.warm), `${(r.found * 100).toFixed(0)} %`,
     ]),
   ));
   for (const r of rows) {
     const pass = (ok) => (ok ? 'met' : 'NOT met');
     console.log(`${r.items.toLocaleString('en')} items: first suggestion <= ${TARGET.coldBytes / 1000} KB: ${pass(r.product.cold.bytes <= TARGET.coldBytes && r.cart.cold.bytes <= TARGET.coldBytes)}; ` +
       `<= ${TARGET.coldMs} ms cold: ${pass(r.product.cold.ms <= TARGET.coldMs && r.cart.cold.ms <= TARGET.coldMs)}; ` +
-      `<= ${TARGET.warmMs} ms warm: ${pass(r.product.warm.ms <= TARGET.warmMs && r.cart.warm.ms <= TARGET.warmMs)}`);
+      `<= ${TARGET.warmMs} ms warm: ${pass(r.product.warm.ms <= TARGET.warmMs && r.cart.warm.ms <= TARGET.warmMs)}, ` +
+      `after the page's HTML: ${pass(r.product.warm.afterHtml <= TARGET.warmMs && r.cart.warm.afterHtml <= TARGET.warmMs)}`);
   }
 }

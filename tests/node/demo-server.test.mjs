@@ -53,6 +53,9 @@ function makeSite(t) {
   mkdirSync(outside);
   writeFileSync(join(site, 'index.html'), '<!doctype html><title>shop</title>\n');
   writeFileSync(join(site, 'app.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  mkdirSync(join(site, 'shards', '0123456789abcdef'), { recursive: true });
+  writeFileSync(join(site, 'shards', 'manifest.json'), '{}');
+  writeFileSync(join(site, 'shards', '0123456789abcdef', 's1.blb'), 'part');
   writeFileSync(join(outside, 'secret.txt'), SECRET);
   symlinkSync(join(site, 'index.html'), join(site, 'home.html'));
   symlinkSync(join(outside, 'secret.txt'), join(site, 'secret.txt'));
@@ -101,6 +104,12 @@ test('demo server: malformed and hostile requests get 400/404 and it keeps servi
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   assert.equal(wasm.headers.get('cache-control'), 'no-cache');
+  // A sharded bundle's parts are named by their run: cached for good; its manifest is refreshed
+  // in the background.
+  const part = await fetch(`${server.url}shards/0123456789abcdef/s1.blb`);
+  assert.equal(part.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  const manifest = await fetch(`${server.url}shards/manifest.json`);
+  assert.equal(manifest.headers.get('cache-control'), 'max-age=0, stale-while-revalidate=86400');
   assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
 });
 

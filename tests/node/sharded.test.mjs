@@ -141,6 +141,42 @@ test('parts are fetched once, in parallel, and the synchronous call waits for pr
   }
 });
 
+test('loadRecommender(…, { prefetch }) fetches the cart\'s shards beside the global part', async () => {
+  const bundle = await mineSynthetic(work);
+  const dir = await shard(bundle, 'prefetch-shards', ['--shard-count', '6']);
+  const server = await serve(dir);
+  const whole = await loadRecommender(bundle);
+  const cart = ['a0', 'a3', 'a6', 'a9', 'a12'];
+  const rec = await loadRecommender(`${server.base}manifest.json`, { prefetch: cart });
+  try {
+    const [manifest, ...parts] = server.stats.paths;
+    assert.match(manifest, /manifest\.json$/);
+    assert.ok(parts.some((p) => p.endsWith('/global.blb')) && parts.length >= 3, parts.join());
+    assert.equal(new Set(parts).size, parts.length, 'no part twice');
+    assert.ok(server.stats.most >= 2, 'the shards were on their way with the global part');
+    const before = server.stats.paths.length;
+    assert.deepEqual(await rec.recommend(cart), whole.recommend(cart));
+    assert.equal(server.stats.paths.length, before, 'the request fetched nothing more');
+    assert.equal(rec.transfer.files, parts.length);
+  } finally {
+    rec.dispose();
+    server.close();
+  }
+  // A prefetched shard that fails is named by the request that needs it, as any part is.
+  const [run] = readdirSync(dir).filter((f) => f !== 'manifest.json');
+  const lost = readdirSync(join(dir, run)).find((f) => f.startsWith('s'));
+  rmSync(join(dir, run, lost));
+  const broken = await loadRecommender(join(dir, 'manifest.json'), { prefetch: cart });
+  try {
+    const result = await broken.recommend(cart);
+    assert.ok(result.unavailable?.some((u) => u.part.endsWith(lost)), JSON.stringify(result.unavailable));
+  } finally {
+    broken.dispose();
+    whole.dispose();
+  }
+  await assert.rejects(loadRecommender(join(dir, 'manifest.json'), { prefetch: 'a0' }), TypeError);
+});
+
 test('a part that fails is named with its items, and the other items still score', async () => {
   const bundle = await mineSynthetic(work);
   const dir = await shard(bundle, 'broken-shards', ['--shard-count', '6']);

@@ -240,6 +240,8 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
       if (part->complete(i)) {
         ++owned;
         CHECK(shard_of(part->label(i), 3) == s);
+        // From the manifest alone (the global part's path and the count), the same file.
+        CHECK(shard_path(files.parts[0].path, 3, part->label(i)) == file.path);
       }
     // A pair's rules travel with its larger (less popular) item, so the best seller's shard
     // does not hold a pair for every item bought with it.
