@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "eval/next_baselines.hpp"
+#include "kinds_util.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -73,4 +74,46 @@ TEST_CASE("tifu-knn: Euclidean neighbours and the blend", "[eval][next]") {
   // α = 0: the neighbours alone; C's nearest (E excluded) are A (2), D (2.04), B (2.06).
   CHECK(knn.neighbours(2, 4) == Items{0, 3, 1});
   CHECK(knn.recommend(2, knn.neighbours(2, 4), 1, 0.0, 5) == Items{1});
+}
+
+TEST_CASE("eval --next-only: both baselines on a hand-made log", "[eval][next]") {
+  // Before 2011-03-01: u1 {a b} {a c} {b d}; u2 {a e} {e}; u3 {c d e}. One as-of day, 03-01
+  // (the log ends 03-14, so the 14 days fit), and what follows: u1 {a d y} (y is unknown), u2 {e
+  // b}, u3 {c} {c}. Cases: u1 and u2 (u3 has one earlier order). P-TopFreq: u1 b a d c (a and b in
+  // 2 orders, b later; then d, later than c): a and d hit, 2/5; u2 e a: e hits, 1/5. Mean 0.3.
+  // TIFU-KNN (defaults: the mean of the baskets, alpha 0.7, every other shopper a neighbour):
+  // u1 = {a 2/3, b 2/3, c 1/3, d 1/3}, u2 = {a 1/2, e 1}, u3 = {c 1, d 1, e 1}; u1 scores
+  // 0.7 u1 + 0.15 (u2 + u3): a .54, b .47, c .38, d .38, e .3: all five, a and d hit, 2/5; u2
+  // scores every item too (e .85, a .45, c .2, d .2, b .1): e and b hit, 2/5. Mean 0.4.
+  bltest::TempDir dir;
+  bltest::write_file(dir.file("orders.csv"),
+                     "order,item,qty,customer,date\n"
+                     "1,a,1,u1,2011-01-10\n1,b,1,u1,2011-01-10\n"
+                     "2,a,1,u1,2011-01-20\n2,c,1,u1,2011-01-20\n"
+                     "3,b,1,u1,2011-02-01\n3,d,1,u1,2011-02-01\n"
+                     "4,a,1,u2,2011-01-12\n4,e,1,u2,2011-01-12\n"
+                     "5,e,1,u2,2011-02-05\n"
+                     "6,c,1,u3,2011-01-15\n6,d,1,u3,2011-01-15\n6,e,1,u3,2011-01-15\n"
+                     "7,a,1,u1,2011-03-02\n7,d,1,u1,2011-03-02\n7,y,1,u1,2011-03-02\n"
+                     "8,e,1,u2,2011-03-03\n8,b,1,u2,2011-03-03\n"
+                     "9,c,1,u3,2011-03-04\n10,c,1,u3,2011-03-14\n");
+  const auto r = kindstest::run_cli({"eval",           dir.file("orders.csv"),
+                                     "--format",       "csv",
+                                     "--order-col",    "order",
+                                     "--item-col",     "item",
+                                     "--quantity-col", "qty",
+                                     "--user-col",     "customer",
+                                     "--date-col",     "date",
+                                     "--split",        "temporal",
+                                     "--train-before", "2011-03-01",
+                                     "--min-count",    "1",
+                                     "--next-only",    "--json"});
+  REQUIRE(r.status == 0);
+  const auto j = kindstest::parse_json(r.out).at("next_purchase");
+  CHECK(j.at("cases").number() == 2);
+  CHECK(j.at("p_top_freq_p@5").number() == Approx(0.3));
+  CHECK(j.at("tifu_knn_p@5").number() == Approx(0.4));
+  const double own = j.at("basketlift_p@5").number();
+  // It predicts only items of the shopper's history: at most a and d for u1, e for u2.
+  CHECK((own >= 0 && own <= 0.3 + 1e-12));
 }
