@@ -47,9 +47,11 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             {ease_max_items}; memory and time grow as N² and N³); 0: no EASE
   --session-k K             the session-kNN baseline's neighbour baskets (default auto: the
                             best on the validation split of {session_grid})
-  --next-only               temporal split: only the next-purchase evaluation
-  --tune-next               temporal split: evaluate a grid of next-purchase settings on the
-                            training part's last 84 days (bundle mined on the days before)
+  --next-only               temporal split: only the next-purchase evaluation (nextPurchases
+                            against P-TopFreq and TIFU-KNN)
+  --tune-next               temporal split: evaluate grids of nextPurchases' and TIFU-KNN's
+                            settings on the training part's last 84 days (bundle mined on the
+                            days before)
 mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
 --threads N as for mine (reading, FP-growth and EASE's solve)
 )";
