@@ -1,6 +1,9 @@
 // P-TopFreq and TIFU-KNN (eval/next_baselines.hpp) on small histories whose answers were worked
 // out by hand (the arithmetic is in the comments).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "eval/next_baselines.hpp"
@@ -74,6 +77,78 @@ TEST_CASE("tifu-knn: Euclidean neighbours and the blend", "[eval][next]") {
   // α = 0: the neighbours alone; C's nearest (E excluded) are A (2), D (2.04), B (2.06).
   CHECK(knn.neighbours(2, 4) == Items{0, 3, 1});
   CHECK(knn.recommend(2, knn.neighbours(2, 4), 1, 0.0, 5) == Items{1});
+}
+
+TEST_CASE("tifu-knn: neighbours and rankings agree with a dense brute force", "[eval][next]") {
+  // Random histories (fixed seed) over 12 items; the brute force builds every vector densely from
+  // the definition, compares every pair of shoppers, and sorts every item: nothing shared with
+  // the sparse code under test but the inputs.
+  std::mt19937 rng(2020);
+  const std::uint32_t items = 12, m = 3;
+  const double rb = 0.8, rg = 0.6;
+  std::vector<History> histories(40);
+  std::vector<ItemVector> pool;
+  std::vector<std::vector<double>> dense;
+  for (auto& h : histories) {
+    h.resize(1 + rng() % 8);
+    for (auto& basket : h) {
+      for (std::uint32_t i = 0; i < items; ++i)
+        if (rng() % 4 == 0) basket.push_back(i);
+      if (basket.empty()) basket.push_back(static_cast<std::uint32_t>(rng() % items));
+    }
+    pool.push_back(tifu_vector(h, m, rb, rg));
+    // Dense: basket t (0-based, oldest first) of T lies in group K-1-(T-1-t)/m counted from the
+    // oldest; its position from its group's end is (T-1-t)%m; the oldest group holds T-(K-1)m.
+    const std::size_t t_count = h.size(), k_groups = (t_count + m - 1) / m;
+    std::vector<double> v(items, 0.0);
+    for (std::size_t t = 0; t < t_count; ++t) {
+      const std::size_t back = t_count - 1 - t, group_from_end = back / m;
+      const std::size_t size = group_from_end == k_groups - 1 ? t_count - (k_groups - 1) * m : m;
+      const double w = std::pow(rg, static_cast<double>(group_from_end)) *
+                       std::pow(rb, static_cast<double>(back % m)) / static_cast<double>(size) /
+                       static_cast<double>(k_groups);
+      for (auto i : h[t]) v[i] += w;
+    }
+    for (std::uint32_t i = 0; i < items; ++i) CHECK(weight(pool.back(), i) == Approx(v[i]));
+    dense.push_back(v);
+  }
+  TifuKnn knn(pool);
+  for (std::uint32_t self = 0; self < dense.size(); ++self) {
+    std::vector<std::pair<double, std::uint32_t>> dist;
+    for (std::uint32_t u = 0; u < dense.size(); ++u) {
+      if (u == self) continue;
+      double d = 0;
+      for (std::uint32_t i = 0; i < items; ++i)
+        d += (dense[self][i] - dense[u][i]) * (dense[self][i] - dense[u][i]);
+      dist.push_back({d, u});
+    }
+    std::sort(dist.begin(), dist.end());
+    const auto nearest = knn.neighbours(self, 7);
+    REQUIRE(nearest.size() == 7);
+    // Equal up to rounding: compare distances, not indices, so near-ties cannot flip the check.
+    for (std::size_t r = 0; r < 7; ++r) {
+      double d = 0;
+      for (std::uint32_t i = 0; i < items; ++i)
+        d += (dense[self][i] - dense[nearest[r]][i]) * (dense[self][i] - dense[nearest[r]][i]);
+      CHECK(d == Approx(dist[r].first).margin(1e-12));
+    }
+    // The blend over those neighbours, ranked densely.
+    const double alpha = 0.6;
+    std::vector<std::pair<double, std::uint32_t>> score;
+    for (std::uint32_t i = 0; i < items; ++i) {
+      double s = alpha * dense[self][i];
+      for (std::size_t r = 0; r < 5; ++r) s += (1 - alpha) / 5 * dense[nearest[r]][i];
+      if (s > 0) score.push_back({-s, i});
+    }
+    std::sort(score.begin(), score.end());
+    const auto top = knn.recommend(self, nearest, 5, alpha, 4);
+    REQUIRE(top.size() == std::min<std::size_t>(4, score.size()));
+    for (std::size_t r = 0; r < top.size(); ++r) {
+      double s = alpha * dense[self][top[r]];
+      for (std::size_t q = 0; q < 5; ++q) s += (1 - alpha) / 5 * dense[nearest[q]][top[r]];
+      CHECK(-s == Approx(score[r].first).margin(1e-12));
+    }
+  }
 }
 
 TEST_CASE("eval --next-only: both baselines on a hand-made log", "[eval][next]") {
