@@ -47,9 +47,11 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             {ease_max_items}; memory and time grow as N² and N³); 0: no EASE
   --session-k K             the session-kNN baseline's neighbour baskets (default auto: the
                             best on the validation split of {session_grid})
-  --next-only               temporal split: only the next-purchase evaluation
-  --tune-next               temporal split: evaluate a grid of next-purchase settings on the
-                            training part's last 84 days (bundle mined on the days before)
+  --next-only               temporal split: only the next-purchase evaluation (nextPurchases
+                            against P-TopFreq and TIFU-KNN)
+  --tune-next               temporal split: evaluate grids of nextPurchases' and TIFU-KNN's
+                            settings on the training part's last 84 days (bundle mined on the
+                            days before)
 mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
 --threads N as for mine (reading, FP-growth and EASE's solve)
 )";
@@ -59,6 +61,14 @@ const char* aggregation_name(const ScoringParams& p) {
   static const char* kMax[] = {"max-confidence", "max-lift", "max-conf*sqrt(lift)"};
   static const char* kSum[] = {"sum-confidence", "sum-lift", "sum-conf*sqrt(lift)"};
   return (p.aggregation == Aggregation::Max ? kMax : kSum)[static_cast<int>(p.evidence)];
+}
+
+// The next-purchase figures as a JSON object.
+std::string next_json(const NextPurchaseReport& next) {
+  return "{\"cases\": " + std::to_string(next.cases) +
+         ", \"basketlift_p@5\": " + format_double(next.basketlift_p5) +
+         ", \"p_top_freq_p@5\": " + format_double(next.p_top_freq_p5) +
+         ", \"tifu_knn_p@5\": " + format_double(next.tifu_knn_p5) + "}";
 }
 
 void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& next) {
@@ -81,14 +91,11 @@ void print_json(const EvalReport& r, const std::optional<NextPurchaseReport>& ne
                   bound(m.ratio_hi).c_str());
     std::printf("}");
   }
-  if (next)
-    std::printf(
-        "}, \"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, \"frequent_p@5\": %s",
-        static_cast<unsigned long long>(next->cases), format_double(next->basketlift_p5).c_str(),
-        format_double(next->frequent_p5).c_str());
+  std::printf("}");
+  if (next) std::printf(", \"next_purchase\": %s", next_json(*next).c_str());
   const auto& un = r.unserved;
   std::printf(
-      "}, \"knn_k\": %u, \"ease_lambda\": %s, \"ease_items\": %u, \"session_k\": %u, "
+      ", \"knn_k\": %u, \"ease_lambda\": %s, \"ease_items\": %u, \"session_k\": %u, "
       "\"test_carts\": %llu, \"train_baskets\": %llu, \"bundle_rules\": %llu, "
       "\"bundle_bytes\": %llu, \"bundle_gzip_bytes\": %llu, \"min_count\": %llu, "
       "\"unknown_targets\": %llu, "
@@ -154,8 +161,10 @@ int tune(const Ingested& data, const EvalOptions& opt) {
 void print_next(const NextPurchaseReport& next) {
   std::printf(
       "next purchase, %llu (customer, as-of) cases, precision@5 over the next 14 days:\n"
-      "  basketlift nextPurchases %.4f\n  most frequently bought  %.4f\n",
-      static_cast<unsigned long long>(next.cases), next.basketlift_p5, next.frequent_p5);
+      "  basketlift nextPurchases %.4f\n  P-TopFreq                %.4f\n"
+      "  TIFU-KNN                 %.4f\n",
+      static_cast<unsigned long long>(next.cases), next.basketlift_p5, next.p_top_freq_p5,
+      next.tifu_knn_p5);
 }
 
 constexpr std::int32_t kNextValidationDays = 84;
@@ -170,14 +179,24 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
     for (double half_life : {0.0, 90.0, 180.0, 365.0})
       for (double prior : {0.0, 3.0, 10.0, 30.0, 100.0})
         grid.push_back({interval, half_life, prior});
-  const auto report = evaluate_next_purchase(train, v, grid);
+  std::vector<TifuParams> tifu;
+  for (std::uint32_t m : kTifuGroupSizeGrid)
+    for (double rb : kTifuWithinDecayGrid)
+      for (double rg : kTifuGroupDecayGrid)
+        for (std::uint32_t k : kTifuKGrid)
+          for (double alpha : kTifuAlphaGrid) tifu.push_back({m, rb, rg, k, alpha});
+  const auto report = evaluate_next_purchase(train, v, grid, tifu);
   std::printf("validation: as-of days from %s, %llu (customer, as-of) cases; precision@5\n",
               format_day(v.train_before).c_str(), static_cast<unsigned long long>(report.cases));
   std::printf("%-9s %-10s %-6s %7s\n", "interval", "half-life", "prior", "P@5");
   for (std::size_t i = 0; i < grid.size(); ++i)
     std::printf("%-9.2f %-10.0f %-6.0f %7.4f\n", grid[i].interval_weight, grid[i].half_life_days,
                 grid[i].prior_visits, report.config_p5[i]);
-  std::printf("most frequently bought           %7.4f\n", report.frequent_p5);
+  std::printf("P-TopFreq                        %7.4f\n", report.p_top_freq_p5);
+  std::printf("\nTIFU-KNN\n%-4s %-5s %-5s %-5s %-6s %7s\n", "m", "r_b", "r_g", "k", "alpha", "P@5");
+  for (std::size_t i = 0; i < tifu.size(); ++i)
+    std::printf("%-4u %-5.2f %-5.2f %-5u %-6.2f %7.4f\n", tifu[i].group_size, tifu[i].within_decay,
+                tifu[i].group_decay, tifu[i].k, tifu[i].alpha, report.tifu_p5[i]);
   return 0;
 }
 
@@ -273,11 +292,7 @@ int run_eval(int argc, char** argv) {
       throw InputError("--next-only needs --split temporal with --user-col and --date-col");
     const auto next = evaluate_next_purchase(data, opt);
     if (args.flag("--json"))
-      std::printf(
-          "{\"next_purchase\": {\"cases\": %llu, \"basketlift_p@5\": %s, "
-          "\"frequent_p@5\": %s}}\n",
-          static_cast<unsigned long long>(next.cases), format_double(next.basketlift_p5).c_str(),
-          format_double(next.frequent_p5).c_str());
+      std::printf("{\"next_purchase\": %s}\n", next_json(next).c_str());
     else
       print_next(next);
     return 0;

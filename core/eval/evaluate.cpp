@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "eval/baselines.hpp"
+#include "eval/next_baselines.hpp"
 #include "mine/bundle_content.hpp"
 #include "model/error.hpp"
 #include "model/format.hpp"
@@ -576,10 +577,13 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& o,
 }
 
 NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& o,
-                                          std::vector<NextPurchaseParams> configs) {
+                                          std::vector<NextPurchaseParams> configs,
+                                          std::vector<TifuParams> tifu) {
   NextPurchaseReport report;
   if (configs.empty()) configs.emplace_back();
+  if (tifu.empty()) tifu.emplace_back();
   report.config_p5.assign(configs.size(), 0.0);
+  report.tifu_p5.assign(tifu.size(), 0.0);
   if (o.split != SplitKind::Temporal || data.basket_user.size() != data.db.size())
     throw InputError(
         "next-purchase evaluation needs --split temporal with --user-col and --date-col");
@@ -595,68 +599,121 @@ NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOption
   for (std::uint32_t b = 0; b < data.db.size(); ++b)
     if (data.basket_user[b] != kNoUser) by_user[data.basket_user[b]].push_back(b);
   std::vector<std::uint32_t> users;
-  for (const auto& [u, baskets] : by_user) users.push_back(u);
+  for (auto& [u, baskets] : by_user) {
+    users.push_back(u);
+    std::stable_sort(baskets.begin(), baskets.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return data.basket_day[a] < data.basket_day[b];
+    });
+  }
   std::sort(users.begin(), users.end());
+  // TIFU-KNN's vectors depend on (m, r_b, r_g) only: one pool per distinct triple, its
+  // neighbours found once at the largest k of the settings that share it.
+  std::vector<std::size_t> pool_of(tifu.size());
+  std::vector<std::size_t> pool_setting;  // a setting of each pool
+  std::vector<std::uint32_t> pool_k;
+  for (std::size_t t = 0; t < tifu.size(); ++t) {
+    std::size_t p = 0;
+    while (p < pool_setting.size() &&
+           !(tifu[pool_setting[p]].group_size == tifu[t].group_size &&
+             tifu[pool_setting[p]].within_decay == tifu[t].within_decay &&
+             tifu[pool_setting[p]].group_decay == tifu[t].group_decay))
+      ++p;
+    if (p == pool_setting.size()) {
+      pool_setting.push_back(t);
+      pool_k.push_back(0);
+    }
+    pool_of[t] = p;
+    pool_k[p] = std::max(pool_k[p], tifu[t].k);
+  }
 
-  std::vector<PurchaseEvent> history;
+  struct Shopper {
+    std::vector<std::vector<std::uint32_t>> baskets;  // before as_of, in bundle ids, oldest first
+    std::vector<PurchaseEvent> history;
+    std::vector<std::uint32_t> future;  // bought in [as_of, as_of + 14), sorted
+    bool is_case = false;
+  };
+  std::vector<Shopper> shoppers;
   for (std::int32_t as_of = o.train_before; as_of + 14 <= last_day + 1; as_of += 14) {
+    shoppers.clear();
     for (auto u : users) {
-      history.clear();
-      boost::unordered_flat_map<std::uint32_t, std::pair<std::uint32_t, std::int32_t>> freq;
-      std::vector<std::uint32_t> future;
+      Shopper s;
       std::uint32_t earlier_baskets = 0;
       for (auto b : by_user[u]) {
         const auto day = data.basket_day[b];
-        if (day < as_of) ++earlier_baskets;
+        if (day < as_of) {
+          ++earlier_baskets;
+          s.baskets.emplace_back();
+        }
         for (auto i : data.db.basket(b)) {
           const auto t = bundle->find(data.db.items.label(i));
           if (t == bundle->item_count()) continue;
           if (day < as_of) {
-            history.push_back({t, day});
-            auto& f = freq[t];
-            ++f.first;
-            f.second = std::max(f.second, day);
+            s.history.push_back({t, day});
+            s.baskets.back().push_back(t);
           } else if (day < as_of + 14) {
-            future.push_back(t);
+            s.future.push_back(t);
           }
         }
+        if (day < as_of) {
+          auto& basket = s.baskets.back();
+          std::sort(basket.begin(), basket.end());
+          basket.erase(std::unique(basket.begin(), basket.end()), basket.end());
+          if (basket.empty()) s.baskets.pop_back();
+        }
       }
-      if (earlier_baskets < 2 || future.empty()) continue;
-      std::sort(future.begin(), future.end());
-      auto bought = [&](std::uint32_t item) {
-        return std::binary_search(future.begin(), future.end(), item);
-      };
+      if (earlier_baskets == 0) continue;
+      std::sort(s.future.begin(), s.future.end());
+      s.is_case = earlier_baskets >= 2 && !s.future.empty();
+      shoppers.push_back(std::move(s));
+    }
+    auto precision = [](const Shopper& s, const std::vector<std::uint32_t>& top) {
+      double hits = 0;
+      for (auto i : top) hits += std::binary_search(s.future.begin(), s.future.end(), i);
+      return hits / 5;
+    };
+    std::vector<TifuKnn> pools;
+    for (auto setting : pool_setting) {
+      const auto& t = tifu[setting];
+      std::vector<ItemVector> vectors;
+      for (const auto& s : shoppers)
+        vectors.push_back(tifu_vector(s.baskets, t.group_size, t.within_decay, t.group_decay));
+      pools.emplace_back(std::move(vectors));
+    }
+    for (std::uint32_t c = 0; c < shoppers.size(); ++c) {
+      const auto& s = shoppers[c];
+      if (!s.is_case) continue;
+      ++report.cases;
       // The model asked about the middle of the next 14 days, with a ±7-day window.
       NextPurchaseRequest req;
-      req.history = history;
+      req.history = s.history;
       req.as_of = as_of + 7;
       req.n = 5;
       req.window_days = 7;
-      for (std::size_t c = 0; c < configs.size(); ++c) {
-        req.params = configs[c];
-        double hits = 0;
-        for (const auto& p : next_purchases(*bundle, req)) hits += bought(p.item);
-        report.config_p5[c] += hits / 5;
+      std::vector<std::uint32_t> top;
+      for (std::size_t k = 0; k < configs.size(); ++k) {
+        req.params = configs[k];
+        top.clear();
+        for (const auto& p : next_purchases(*bundle, req)) top.push_back(p.item);
+        report.config_p5[k] += precision(s, top);
       }
-      std::vector<std::pair<std::uint32_t, std::pair<std::uint32_t, std::int32_t>>> ranked(
-          freq.begin(), freq.end());
-      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-        if (a.second.first != b.second.first) return a.second.first > b.second.first;
-        if (a.second.second != b.second.second) return a.second.second > b.second.second;
-        return a.first < b.first;
-      });
-      double base = 0;
-      for (std::size_t k = 0; k < std::min<std::size_t>(5, ranked.size()); ++k)
-        base += bought(ranked[k].first);
-      ++report.cases;
-      report.frequent_p5 += base / 5;
+      report.p_top_freq_p5 += precision(s, p_top_freq(s.baskets, 5));
+      for (std::size_t p = 0; p < pools.size(); ++p) {
+        const auto nearest = pools[p].neighbours(c, pool_k[p]);
+        for (std::size_t t = 0; t < tifu.size(); ++t)
+          if (pool_of[t] == p)
+            report.tifu_p5[t] +=
+                precision(s, pools[p].recommend(c, nearest, tifu[t].k, tifu[t].alpha, 5));
+      }
     }
   }
   if (report.cases) {
-    for (auto& p : report.config_p5) p /= static_cast<double>(report.cases);
-    report.frequent_p5 /= static_cast<double>(report.cases);
+    const auto cases = static_cast<double>(report.cases);
+    for (auto& p : report.config_p5) p /= cases;
+    for (auto& p : report.tifu_p5) p /= cases;
+    report.p_top_freq_p5 /= cases;
   }
   report.basketlift_p5 = report.config_p5[0];
+  report.tifu_knn_p5 = report.tifu_p5[0];
   return report;
 }
 

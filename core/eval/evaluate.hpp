@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/next_baselines.hpp"
 #include "ingest/catalog.hpp"
 #include "ingest/order_log.hpp"
 #include "mine/mine.hpp"
@@ -124,20 +125,25 @@ EvalReport evaluate(const Ingested& data, const EvalOptions& options,
                     const std::vector<ScoringParams>& configs);
 
 struct NextPurchaseReport {
-  std::uint64_t cases = 0;  // (customer, as-of day) pairs evaluated
-  double basketlift_p5 = 0, frequent_p5 = 0;
-  std::vector<double> config_p5;  // per entry of `configs`; basketlift_p5 is the first
+  std::uint64_t cases = 0;        // (customer, as-of day) pairs evaluated
+  double basketlift_p5 = 0;       // config_p5[0]
+  double p_top_freq_p5 = 0;       // P-TopFreq: the customer's 5 items bought in the most orders
+  double tifu_knn_p5 = 0;         // tifu_p5[0]
+  std::vector<double> config_p5;  // per entry of `configs`
+  std::vector<double> tifu_p5;    // per entry of `tifu`
 };
 
 // Repeat purchases, temporal split only: for customers with at least two earlier orders, at
 // as-of days train_before + 0, 14, 28, ... (while the 14 days fit in the data), precision@5 of
 // next_purchases() (asked about the middle of those 14 days, window ±7) against what they bought
-// in the following 14 days, next to "the customer's 5 most frequently bought items" as the
-// baseline. Cases where the customer bought nothing in those 14 days are skipped. The bundle is
-// mined on the baskets before train_before. Each entry of `configs` is evaluated on the same
-// cases (the shipped defaults when empty).
+// in the following 14 days, next to the baselines P-TopFreq and TIFU-KNN
+// (eval/next_baselines.hpp; TIFU-KNN's neighbours are the customers with an order before the
+// as-of day). Cases where the customer bought nothing in those 14 days are skipped. The bundle
+// is mined on the baskets before train_before. Each entry of `configs` and of `tifu` is
+// evaluated on the same cases (the defaults when empty).
 NextPurchaseReport evaluate_next_purchase(const Ingested& data, const EvalOptions& options,
-                                          std::vector<NextPurchaseParams> configs = {});
+                                          std::vector<NextPurchaseParams> configs = {},
+                                          std::vector<TifuParams> tifu = {});
 
 // The split a tuning run validates on: the training part of `options`, split again the same
 // way (temporal: its last `validation_days`; random: test_percent of it).
