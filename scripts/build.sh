@@ -59,6 +59,16 @@ for entry in element adapters react; do
   done
   cp web/$entry.d.ts dist/$entry.d.cts
 done
+# sharded-element.js: the same element on `basketlift/sharded`, so its `bundle` may also be a
+# sharded bundle's manifest.json.
+for format in esm cjs; do
+  out=dist/sharded-element.js
+  [[ $format == cjs ]] && out=dist/sharded-element.cjs
+  "${esbuild[@]}" web/element.js --format=$format --platform=browser \
+    --alias:basketlift=basketlift/sharded --external:basketlift/sharded --outfile=$out
+done
+cp web/sharded-element.d.ts dist/
+cp web/sharded-element.d.ts dist/sharded-element.d.cts
 # - workerd.js: Cloudflare Workers (the `workerd` condition), the wasm imported as a module.
 "${esbuild[@]}" web/workerd.js --format=esm --platform=neutral --external:./basketlift.wasm \
   --outfile=dist/workerd.js

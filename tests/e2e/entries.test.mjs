@@ -4,12 +4,12 @@
 // basketlift/react's hooks and component in a page esbuild bundled, plus its server rendering.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import test from 'node:test';
 import { promisify } from 'node:util';
-import { dist, importPackage, mineSyntheticWithCatalog, root, tempDir } from '../node/helpers.mjs';
+import { dist, importPackage, mineSyntheticWithCatalog, root, runCli, tempDir } from '../node/helpers.mjs';
 import { launchBrowser, watch } from './harness.mjs';
 import { DEFAULTS } from '../../build/wasm/layout.js';
 
@@ -102,6 +102,39 @@ document.addEventListener('basketlift:add', (e) => window.added.push(e.detail.it
     const problems = await watch(page);
     await page.goto(`${shop}/`);
     assert.deepEqual(await widgetNames(page, '#w', 2), expect(['a9', 'a12'], 2));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  await t.test('basketlift/sharded/element: <basketlift-recommendations> on a sharded bundle, in a bundled page', async () => {
+    const shards = join(work, 'element-shards');
+    await runCli(['shard', bundle, '--out', shards, '--shard-count', '6']);
+    const files = { '/shards/manifest.json': join(shards, 'manifest.json') };
+    const [runId] = readdirSync(shards).filter((f) => f !== 'manifest.json');
+    for (const f of readdirSync(join(shards, runId))) files[`/shards/${runId}/${f}`] = join(shards, runId, f);
+    const app = join(work, 'sharded-element-app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'main.js'), "import 'basketlift/sharded/element';\n");
+    const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+    await run(esbuild, [join(app, 'main.js'), '--bundle', '--format=esm', '--minify', `--outfile=${join(app, 'out', 'main.js')}`,
+      `--alias:basketlift/sharded/element=${join(dist, 'sharded-element.js')}`, `--alias:basketlift/sharded=${join(dist, 'sharded.js')}`]);
+    const html = `<!doctype html><meta charset="utf-8"><title>shop</title>
+<basketlift-recommendations id="w" bundle="/shards/manifest.json" n="3" cart="a0,a3"></basketlift-recommendations>
+<script type="module" src="/main.js"></script>`;
+    const fetched = [];
+    const site = await serve(t, {
+      ...files, '/': html, '/main.js': join(app, 'out', 'main.js'), '/basketlift-sharded.wasm': join(dist, 'basketlift-sharded.wasm'),
+    }, { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" });
+    const page = await browser.newPage();
+    const problems = await watch(page);
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${site}/`);
+    // The same suggestions as the single file, from the manifest, the global part and the
+    // cart's shards only.
+    assert.deepEqual(await widgetNames(page, '#w', 3), expect(['a0', 'a3'], 3));
+    const parts = fetched.filter((p) => p.startsWith(`/shards/${runId}/`));
+    assert.ok(parts.includes(`/shards/${runId}/global.blb`), parts.join());
+    assert.ok(parts.length < Object.keys(files).length - 1, `fetched ${parts.length} of ${Object.keys(files).length - 1} parts`);
     assert.deepEqual(problems, []);
     await page.close();
   });
