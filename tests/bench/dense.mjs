@@ -74,6 +74,10 @@ async function runCase(cli, data, c, peers, rounds, out) {
         '--itemsets-out', join(out, 'itemsets.txt'), '--summary', 'json'];
       if (o.bundle) args.push('-o', join(out, 'rules.blb'));
       const m = await measureOnce(cli, args.map(String), { timeoutMs: TIMEOUT_MS });
+      // Every program writes to a path that does not exist yet: replacing a 100 MB file would
+      // charge freeing the old one to whoever renames or truncates over it.
+      rmSync(join(out, 'itemsets.txt'), { force: true });
+      rmSync(join(out, 'rules.blb'), { force: true });
       if (m.timeout) timedOut.add(key(o));
       else {
         samples[key(o)].push(m);
@@ -93,7 +97,7 @@ async function runCase(cli, data, c, peers, rounds, out) {
     }
   }
   const summary = (s) => (s.length === rounds
-    ? { seconds: median(s.map((m) => m.seconds)), mib: median(s.map((m) => m.mib)) }
+    ? { seconds: median(s.map((m) => m.seconds)), cpuSeconds: median(s.map((m) => m.cpuSeconds)), mib: median(s.map((m) => m.mib)) }
     : { timeout: true });
   row.ours = Object.fromEntries(OURS.map((o) => [key(o), summary(samples[key(o)])]));
   row.peers = Object.fromEntries(peers.map((p) => [p.name, summary(samples[p.name])]));
@@ -107,6 +111,14 @@ async function runCase(cli, data, c, peers, rounds, out) {
       if (ours.length !== rounds) return [key(o), null];
       return [key(o), median(ours.map((m, i) => m.seconds / samples[best.name][i].seconds))];
     }));
+    // On a busy machine the wall time is mostly the wait for a core; CPU time is not. At one
+    // thread both programs use one core, so their CPU times compare as the wall times would.
+    const cpuOne = samples[key({ bundle: false, threads: 1 })];
+    const cpuOneBundle = samples[key({ bundle: true, threads: 1 })];
+    const cpuRatio = (ours) => (ours.length === rounds
+      ? median(ours.map((m, i) => m.cpuSeconds / Math.max(0.01, samples[best.name][i].cpuSeconds)))
+      : null);
+    row.cpuRatio = { itemsets: cpuRatio(cpuOne), bundle: cpuRatio(cpuOneBundle) };
     row.countsAgree = finished.every((p) => row.peerItemsets[p.name] === row.itemsets);
   }
   return row;
@@ -119,7 +131,7 @@ function print(rows, rounds, peers) {
   console.log(`\ndense: FIMI files, whole-process wall time and peak RSS, median of ${rounds} round(s), timeout ${TIMEOUT_MS / 1000} s`);
   console.log('(mine FILE --min-count N --max-len 0 --itemsets-out F [-o B] --threads T)\n');
   const header = ['data', 'min-count', 'itemsets', 'writes', '1 thread s', 'MiB', '2 threads s', 'MiB'];
-  if (peers.length) header.push('fastest peer', 's', 'MiB', '1 thread / peer', '2 threads / peer', 'MiB 1 thread / peer');
+  if (peers.length) header.push('fastest peer', 's', 'MiB', '1 thread / peer', '2 threads / peer', 'CPU 1 thread / peer', 'MiB 1 thread / peer');
   const body = [];
   for (const r of rows) {
     for (const bundle of [false, true]) {
@@ -130,7 +142,7 @@ function print(rows, rounds, peers) {
         const p = r.bestPeer ? r.peers[r.bestPeer] : null;
         line.push(r.bestPeer ?? 'timeout', p ? s(p) : 'n/a', p ? mib(p) : 'n/a',
           x(r.ratio?.[key({ bundle, threads: 1 })]), x(r.ratio?.[key({ bundle, threads: 2 })]),
-          p && !one.timeout ? x(one.mib / p.mib) : 'n/a');
+          x(r.cpuRatio?.[bundle ? 'bundle' : 'itemsets']), p && !one.timeout ? x(one.mib / p.mib) : 'n/a');
       }
       body.push(line);
     }
@@ -140,9 +152,10 @@ function print(rows, rounds, peers) {
     console.log('\nNo peers run: set BENCH_PEERS to a folder holding eclat, fpgrowth and lcm (docs/PERFORMANCE.md says how to build them).');
     return;
   }
-  console.log(`\nPeers (one thread each), median s / MiB per row: ${peers.map((p) => p.name).join(', ')}`);
+  console.log(`\nPeers (one thread each), median wall s / CPU s / MiB per row: ${peers.map((p) => p.name).join(', ')}`);
+  const cpu = (m) => (m.timeout ? 'timeout' : m.cpuSeconds.toFixed(2));
   console.log(formatTable(['data', 'min-count', ...peers.map((p) => p.name), 'itemset counts'],
-    rows.map((r) => [r.data, r.minCount, ...peers.map((p) => `${s(r.peers[p.name])} / ${mib(r.peers[p.name])}`),
+    rows.map((r) => [r.data, r.minCount, ...peers.map((p) => `${s(r.peers[p.name])} / ${cpu(r.peers[p.name])} / ${mib(r.peers[p.name])}`),
       r.countsAgree ? 'all agree' : countDifferences(r)])));
   const mismatches = rows.filter((r) => r.countsAgree === false).length;
   if (mismatches) console.log(`\nWARNING: itemset count MISMATCH in ${mismatches} row(s).`);
