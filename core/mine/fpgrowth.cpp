@@ -286,13 +286,19 @@ class Miner {
     auto& cnt = scratch_count_;
     if (cnt.size() < t.head.size()) cnt.resize(t.head.size(), 0);
     touched_.clear();
+    // Each path is walked up once, here, and kept: building the tree below reads the copies in
+    // order instead of chasing the parent links through the tree again.
+    paths_.clear();
+    path_ends_.clear();
     for (auto n = t.head[item]; n != kNone; n = t.nodes[n].link) {
       auto w = t.nodes[n].count;
       for (auto p = t.nodes[n].parent; p != 0; p = t.nodes[p].parent) {
         auto i = t.nodes[p].item;
         if (cnt[i] == 0) touched_.push_back(i);
         cnt[i] += w;
+        paths_.push_back(i);
       }
+      path_ends_.push_back({paths_.size(), w});
     }
     frequent_.clear();
     const auto n_perfect = found_perfect_.size();
@@ -318,14 +324,15 @@ class Miner {
       remap[frequent_[k]] = k;
       c.global[k] = parent.global[frequent_[k]];
     }
-    for (auto n = parent.head[item]; n != kNone; n = parent.nodes[n].link) {
+    std::size_t begin = 0;
+    for (const auto& [end, weight] : path_ends_) {
       path_.clear();
-      for (auto p = parent.nodes[n].parent; p != 0; p = parent.nodes[p].parent) {
-        auto r = remap[parent.nodes[p].item];
+      for (auto k = end; k-- > begin;) {  // the copy runs leaf to root; the tree wants root first
+        auto r = remap[paths_[k]];
         if (r != kNone) path_.push_back(r);
       }
-      std::reverse(path_.begin(), path_.end());
-      if (!path_.empty()) c.insert(path_.data(), path_.size(), parent.nodes[n].count);
+      begin = end;
+      if (!path_.empty()) c.insert(path_.data(), path_.size(), weight);
     }
     for (auto i : touched_) {
       cnt[i] = 0;
@@ -353,6 +360,8 @@ class Miner {
   std::uint32_t baskets_ = 0;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
+  std::vector<std::uint32_t> paths_;  // build_conditional's paths, leaf to root, one after another
+  std::vector<std::pair<std::size_t, std::uint32_t>> path_ends_;  // each path's end and count
 };
 
 void append(ItemsetTable& out, const ItemsetTable& part) {
