@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, measureOnce, median } from './measure.mjs';
-import { countLines, peersFromEnv } from './peers.mjs';
+import { countLines, peersFromVariables } from './peers.mjs';
 
 const TIMEOUT_MS = 300_000;
 const CASES = [
@@ -37,7 +37,7 @@ const key = (c) => `${c.bundle ? 'bundle' : 'itemsets'}:${c.threads}`;
 export async function dense({ root, dataDir, quick }) {
   const cli = join(root, 'build', 'native', 'basketlift');
   if (!existsSync(cli)) throw new Error(`${cli} not found: run npm run build`);
-  const peers = peersFromEnv() ?? [];
+  const peers = peersFromVariables() ?? [];
   const cases = (process.env.BENCH_DENSE_CASES ?? '').split(',').filter(Boolean);
   const out = mkdtempSync(join(tmpdir(), 'bench-dense-'));
   const rounds = quick ? 1 : 5;

@@ -20,8 +20,8 @@ const PEERS = [
 
 // The peers found in BENCH_PEERS, or null when it is not set. A folder that holds none of them
 // is an error rather than a silent run without peers.
-export function peersFromEnv(env = process.env) {
-  const dir = env.BENCH_PEERS;
+export function peersFromVariables(variables = process.env) {
+  const dir = variables.BENCH_PEERS;
   if (!dir) return null;
   const found = PEERS.filter((p) => existsSync(join(dir, p.name))).map((p) => ({ ...p, cmd: join(dir, p.name) }));
   if (!found.length) throw new Error(`BENCH_PEERS=${dir} holds none of ${PEERS.map((p) => p.name).join(', ')}`);
