@@ -309,6 +309,18 @@ void AtomicFile::write(std::string_view bytes) {
   }
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
     fail_errno([&] { return path() + ": write failed"; });
+#ifdef __linux__
+  // finish() waits in fsync for every byte still in the page cache: 70 ms of chess.dat's 0.45 s
+  // for its 100 MB of itemsets. Asking the kernel to start writing each few MiB as they come
+  // lets the disk work while the command goes on, so that wait covers only the tail. Errors
+  // here are fsync's to report.
+  written_ += bytes.size();
+  if (written_ - kicked_ >= kWritebackBytes && std::fflush(file_) == 0) {
+    sync_file_range(fileno(file_), static_cast<off_t>(kicked_),
+                    static_cast<off_t>(written_ - kicked_), SYNC_FILE_RANGE_WRITE);
+    kicked_ = written_;
+  }
+#endif
 }
 
 void AtomicFile::finish() {

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <span>
@@ -93,6 +94,9 @@ class AtomicFile {
   std::string temp_;
   std::string pending_;  // a stream's bytes
   std::FILE* file_ = nullptr;
+  // Bytes written, and those the kernel was asked to start writing to disk (write()).
+  static constexpr std::uint64_t kWritebackBytes = std::uint64_t{8} << 20;
+  std::uint64_t written_ = 0, kicked_ = 0;
   int slot_ = -1;  // in the registry of live temps
   bool published_ = false;
 };

@@ -23,25 +23,33 @@ constexpr std::size_t kPartItems = 1 << 16;
 constexpr std::size_t kQueuedBytes = std::size_t{8} << 20;
 
 struct Node {
-  std::uint32_t item;
   std::uint32_t count;
-  std::uint32_t parent;
   std::uint32_t link;  // next node holding the same item
   std::uint32_t first_child;
   std::uint32_t next_sibling;
+};
+// A node's item and parent, apart from the rest: conditional trees are built by walking up
+// from every node of an item to the root, and this array packs eight steps to a cache line
+// where the whole nodes gave under three.
+struct Up {
+  std::uint32_t item;
+  std::uint32_t parent;
 };
 
 // Items are local ids; a smaller id sits nearer the root. Trees are reused per recursion
 // depth so the mining loop allocates nothing once warmed up.
 struct Tree {
   std::vector<Node> nodes;
+  std::vector<Up> up;  // of each node
   std::vector<std::uint32_t> head, support, root_child;
   std::vector<ItemId> global;  // local -> global id; increasing, so order is preserved
   bool single_path = true;
 
   void reset(std::size_t n_items) {
     nodes.clear();
-    nodes.push_back({kNone, 0, kNone, kNone, kNone, kNone});
+    up.clear();
+    nodes.push_back({0, kNone, kNone, kNone});
+    up.push_back({kNone, kNone});
     head.assign(n_items, kNone);
     support.assign(n_items, 0);
     root_child.assign(n_items, kNone);
@@ -50,7 +58,8 @@ struct Tree {
   }
   std::uint32_t add_node(std::uint32_t item, std::uint32_t parent) {
     auto id = static_cast<std::uint32_t>(nodes.size());
-    nodes.push_back({item, 0, parent, head[item], kNone, kNone});
+    nodes.push_back({0, head[item], kNone, kNone});
+    up.push_back({item, parent});
     head[item] = id;
     return id;
   }
@@ -65,7 +74,7 @@ struct Tree {
       return c;
     }
     for (auto c = nodes[node].first_child; c != kNone; c = nodes[c].next_sibling)
-      if (nodes[c].item == item) return c;
+      if (up[c].item == item) return c;
     auto c = add_node(item, node);
     if (nodes[node].first_child != kNone) single_path = false;
     nodes[c].next_sibling = nodes[node].first_child;
@@ -266,7 +275,7 @@ class Miner {
     chain_counts_.clear();
     for (auto n = t.nodes[0].first_child; n != kNone; n = t.nodes[n].first_child) {
       if (t.nodes[n].count < params_.min_count) break;
-      chain_items_.push_back(t.global[t.nodes[n].item]);
+      chain_items_.push_back(t.global[t.up[n].item]);
       chain_counts_.push_back(t.nodes[n].count);
     }
     combine(chain_items_.size(), kNone);
@@ -286,13 +295,19 @@ class Miner {
     auto& cnt = scratch_count_;
     if (cnt.size() < t.head.size()) cnt.resize(t.head.size(), 0);
     touched_.clear();
+    // Each path is walked up once, here, and kept: building the tree below reads the copies in
+    // order instead of chasing the parent links through the tree again.
+    paths_.clear();
+    path_ends_.clear();
     for (auto n = t.head[item]; n != kNone; n = t.nodes[n].link) {
       auto w = t.nodes[n].count;
-      for (auto p = t.nodes[n].parent; p != 0; p = t.nodes[p].parent) {
-        auto i = t.nodes[p].item;
+      for (auto p = t.up[n].parent; p != 0; p = t.up[p].parent) {
+        auto i = t.up[p].item;
         if (cnt[i] == 0) touched_.push_back(i);
         cnt[i] += w;
+        paths_.push_back(i);
       }
+      path_ends_.push_back({paths_.size(), w});
     }
     frequent_.clear();
     const auto n_perfect = found_perfect_.size();
@@ -318,14 +333,15 @@ class Miner {
       remap[frequent_[k]] = k;
       c.global[k] = parent.global[frequent_[k]];
     }
-    for (auto n = parent.head[item]; n != kNone; n = parent.nodes[n].link) {
+    std::size_t begin = 0;
+    for (const auto& [end, weight] : path_ends_) {
       path_.clear();
-      for (auto p = parent.nodes[n].parent; p != 0; p = parent.nodes[p].parent) {
-        auto r = remap[parent.nodes[p].item];
+      for (auto k = end; k-- > begin;) {  // the copy runs leaf to root; the tree wants root first
+        auto r = remap[paths_[k]];
         if (r != kNone) path_.push_back(r);
       }
-      std::reverse(path_.begin(), path_.end());
-      if (!path_.empty()) c.insert(path_.data(), path_.size(), parent.nodes[n].count);
+      begin = end;
+      if (!path_.empty()) c.insert(path_.data(), path_.size(), weight);
     }
     for (auto i : touched_) {
       cnt[i] = 0;
@@ -353,6 +369,8 @@ class Miner {
   std::uint32_t baskets_ = 0;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
+  std::vector<std::uint32_t> paths_;  // build_conditional's paths, leaf to root, one after another
+  std::vector<std::pair<std::size_t, std::uint32_t>> path_ends_;  // each path's end and count
 };
 
 void append(ItemsetTable& out, const ItemsetTable& part) {

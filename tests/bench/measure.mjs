@@ -6,17 +6,19 @@ import { join } from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
 
-// Runs `cmd args` once under GNU time. Resolves {seconds, mib, stdout}, or
+// Runs `cmd args` once under GNU time. Resolves {seconds, mib, cpuSeconds, stdout}, or
 // {timeout: true}. Wall time comes from hrtime because GNU time's %e has only
-// 10 ms resolution; peak RSS (%M, KiB) has no portable in-process equivalent
-// for a child, so GNU time writes it to a file apart from the child's stderr.
+// 10 ms resolution; peak RSS (%M, KiB) and CPU time (%U + %S, user and system) have
+// no portable in-process equivalent for a child, so GNU time writes them to a file
+// apart from the child's stderr. CPU time is what to compare on a machine busy with
+// other work, where the wall time mostly measures the wait for a core.
 export function measureOnce(cmd, args, { timeoutMs = 120_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const out = join(dir, 'time');
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     // Own process group, so a timeout kills the benchmarked process and not only GNU time.
-    const child = spawn(GNU_TIME, ['-f', '%M', '-o', out, cmd, ...args], {
+    const child = spawn(GNU_TIME, ['-f', '%M %U %S', '-o', out, cmd, ...args], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,8 +38,8 @@ export function measureOnce(cmd, args, { timeoutMs = 120_000 } = {}) {
       try {
         if (timedOut) return resolve({ timeout: true });
         if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`));
-        const kib = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
-        resolve({ seconds, mib: kib / 1024, stdout });
+        const [kib, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        resolve({ seconds, mib: kib / 1024, cpuSeconds: user + sys, stdout });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
