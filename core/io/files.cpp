@@ -37,9 +37,12 @@ void make_output_dir(const std::string& dir, const char* option) {
 std::vector<std::unique_ptr<AtomicFile>> write_sharded(const std::string& dir,
                                                        const ShardedBundle& sharded) {
   std::vector<std::unique_ptr<AtomicFile>> files;
+  // Each part's temp is closed once written (commit_together only renames it): a store of a
+  // million items is over 100,000 parts, far more files than a process may hold open.
   auto add = [&](const std::string& name, std::string_view bytes) {
     files.push_back(std::make_unique<AtomicFile>(dir + "/" + name));
     files.back()->write(bytes);
+    files.back()->finish();
   };
   auto view = [](const std::vector<std::uint8_t>& b) {
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());

@@ -1,10 +1,14 @@
 // Sharded bundles (issue 22): every part is a valid bundle, a reader with the shards of its cart
 // answers exactly as the single file of the same mining run, and says so when it cannot.
+#include <sys/resource.h>
+
+#include <filesystem>
 #include <random>
 #include <set>
 
 #include "bundle/shards.hpp"
 #include "ingest/catalog.hpp"
+#include "io/files.hpp"
 #include "mine/bundle_content.hpp"
 #include "mine/mine.hpp"
 #include "score/next_purchase.hpp"
@@ -262,6 +266,32 @@ TEST_CASE("every part of a sharded bundle is a valid bundle of the same run", "[
   auto changed = content;
   changed.popularity[0] += 1;
   CHECK(shard_bundle(changed, options).parts[1].path != files.parts[1].path);
+}
+
+TEST_CASE("shard writes more parts than the process may hold files open", "[shards][cli]") {
+  // 300 items, a shard each: 300 shards, the global part, a popular page and the manifest.
+  BundleContent content;
+  content.transactions = 1000;
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    content.labels.push_back("item" + std::to_string(i));
+    content.popularity.push_back(1 + i % 7);
+  }
+  bltest::TempDir dir;
+  write_bundle(dir.file("rules.blb"), content);
+  rlimit before{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &before) == 0);
+  rlimit low = before;
+  low.rlim_cur = 64;  // the CLI inherits it
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const auto r = bltest::run_cli(
+      {"shard", dir.file("rules.blb"), "--out", dir.file("shards"), "--shard-count", "300"});
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &before) == 0);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  std::size_t parts = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("shards")))
+    parts += e.is_regular_file() && e.path().extension() == ".blb";
+  CHECK(parts == 302);
 }
 
 TEST_CASE("a sharded bundle answers as the single file once its cart's shards are there",
