@@ -1,5 +1,6 @@
 #include "wasm/session.hpp"
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -21,6 +22,13 @@ constexpr std::size_t kKeptIds = 4096, kKeptBytes = 16384, kKeptResults = 4096;
 template <class V>
 void shrink(V& v, std::size_t keep) {
   if (v.capacity() > keep) V().swap(v);
+}
+
+// One push_back per value: vector::insert(end, {...}) would add an instantiation per element
+// type to the wasm for the same effect.
+template <class V>
+void append(V& v, std::initializer_list<typename V::value_type> values) {
+  for (const auto& x : values) v.push_back(x);
 }
 
 std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20); }
@@ -161,7 +169,7 @@ std::uint32_t Session::upsell(std::uint32_t item, std::uint32_t n, double max_pr
   clear();
   for (const auto& u : results) {
     ints_.push_back(u.item);
-    numbers_.insert(numbers_.end(), {u.score, u.substitution, u.price_ratio});
+    append(numbers_, {u.score, u.substitution, u.price_ratio});
   }
   publish();
   return static_cast<std::uint32_t>(results.size());
@@ -175,7 +183,7 @@ std::uint32_t Session::complementary_categories(std::uint32_t category, std::uin
   clear();
   for (const auto& c : results) {
     ints_.push_back(c.category);
-    numbers_.insert(numbers_.end(), {c.confidence, c.lift, c.support});
+    append(numbers_, {c.confidence, c.lift, c.support});
   }
   publish();
   return static_cast<std::uint32_t>(results.size());
@@ -211,7 +219,7 @@ std::int32_t Session::next_purchases(std::uint32_t n_history, std::uint32_t n_ex
   clear();
   for (const auto& r : results) {
     ints_.push_back(r.item);
-    numbers_.insert(numbers_.end(), {r.probability, r.due_in_days});
+    append(numbers_, {r.probability, r.due_in_days});
   }
   publish();
   return static_cast<std::int32_t>(results.size());
@@ -221,8 +229,8 @@ std::uint32_t Session::top_rules(std::uint32_t limit) {
   auto rules = basketlift::top_rules(*bundle_, limit);
   clear();
   for (const auto& r : rules) {
-    ints_.insert(ints_.end(), {r.a, r.b, r.consequent});
-    numbers_.insert(numbers_.end(), {r.support, r.confidence, r.lift});
+    append(ints_, {r.a, r.b, r.consequent});
+    append(numbers_, {r.support, r.confidence, r.lift});
   }
   publish();
   return static_cast<std::uint32_t>(rules.size());
@@ -231,8 +239,8 @@ std::uint32_t Session::top_rules(std::uint32_t limit) {
 std::uint32_t Session::items() {
   clear();
   for (std::uint32_t i = 0; i < bundle_->item_count(); ++i) {
-    ints_.insert(ints_.end(), {bundle_->item_category(i), bundle_->popularity(i),
-                               static_cast<std::uint32_t>(bundle_->recommendable(i))});
+    append(ints_, {bundle_->item_category(i), bundle_->popularity(i),
+                   static_cast<std::uint32_t>(bundle_->recommendable(i))});
     numbers_.push_back(bundle_->price(i));
   }
   publish();

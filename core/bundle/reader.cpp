@@ -12,12 +12,17 @@ namespace basketlift {
 
 namespace {
 
-// Orders ids by item or category label: one comparator type, so both sorts share one
-// instantiation of std::sort (the wasm stays small).
-struct ByLabel {
+// Orders ids by item or category label, or (label == nullptr) by descending popularity, then id:
+// one comparator type, so the three sorts share one instantiation of std::sort (the wasm stays
+// small).
+struct IdOrder {
   const Bundle* bundle;
   std::string_view (Bundle::*label)(std::uint32_t) const;
   bool operator()(std::uint32_t x, std::uint32_t y) const {
+    if (!label) {
+      const auto px = bundle->popularity(x), py = bundle->popularity(y);
+      return px != py ? px > py : x < y;
+    }
     return (bundle->*label)(x) < (bundle->*label)(y);
   }
 };
@@ -263,7 +268,7 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     }
     by_label_.resize(n_items_);
     std::iota(by_label_.begin(), by_label_.end(), 0u);
-    std::sort(by_label_.begin(), by_label_.end(), ByLabel{this, &Bundle::label});
+    std::sort(by_label_.begin(), by_label_.end(), IdOrder{this, &Bundle::label});
     for (std::uint32_t i = 1; i < n_items_; ++i)
       if (label(by_label_[i - 1]) == label(by_label_[i]))
         return bad(s->id, "duplicate label '" + std::string(label(by_label_[i])) + "'");
@@ -280,15 +285,9 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
       if (popularity(i) > transactions_)
         return bad(s->id, "item " + std::to_string(i) + " count out of range");
     }
-    // Descending popularity, then id: as 64-bit keys, one plain sort (smaller wasm than a
-    // stable sort by popularity).
-    std::vector<std::uint64_t> keys(n_items_);
-    for (std::uint32_t i = 0; i < n_items_; ++i)
-      keys[i] = (std::uint64_t{~popularity(i)} << 32) | i;
-    std::sort(keys.begin(), keys.end());
     popular_order_.resize(n_items_);
-    for (std::uint32_t i = 0; i < n_items_; ++i)
-      popular_order_[i] = static_cast<std::uint32_t>(keys[i]);
+    std::iota(popular_order_.begin(), popular_order_.end(), 0u);
+    std::sort(popular_order_.begin(), popular_order_.end(), IdOrder{this, nullptr});
   }
 
   // A rule list is valid when its consequents are real items, not in the antecedent, and its
@@ -463,7 +462,7 @@ bool Bundle::validate_optional(std::string& error) {
     by_category_label_.resize(n_cat);
     std::iota(by_category_label_.begin(), by_category_label_.end(), 0u);
     std::sort(by_category_label_.begin(), by_category_label_.end(),
-              ByLabel{this, &Bundle::category_label});
+              IdOrder{this, &Bundle::category_label});
     for (std::uint32_t k = 1; k < n_cat; ++k)
       if (category_label(by_category_label_[k - 1]) == category_label(by_category_label_[k]))
         return bad(s->id, "duplicate category '" +

@@ -51,9 +51,12 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
   std::vector<PurchaseEvent> events;
   for (const auto& e : req.history)
     if (e.item < bundle.item_count() && e.day <= req.as_of) events.push_back(e);
-  std::sort(events.begin(), events.end(), [](const PurchaseEvent& a, const PurchaseEvent& b) {
+  // By item, then day. The visit days below are sorted with it too (as events of one item), so
+  // the wasm holds one instantiation of std::sort, not two.
+  auto by_item_then_day = [](const PurchaseEvent& a, const PurchaseEvent& b) {
     return a.item != b.item ? a.item < b.item : a.day < b.day;
-  });
+  };
+  std::sort(events.begin(), events.end(), by_item_then_day);
   const auto& params = req.params;
   // Recency weights: a purchase d days before as_of counts decay^d (1 without decay).
   const double decay =
@@ -66,12 +69,15 @@ std::vector<NextPurchase> next_purchases(const Bundle& bundle, const NextPurchas
   // the same way.
   double visits = 0, exposure = 0;
   if (!events.empty()) {
-    std::vector<std::int32_t> days;
-    for (const auto& e : events) days.push_back(e.day);
-    std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
-    for (auto d : days) visits += weight(req.as_of - d);
-    const std::int32_t span = req.as_of - days.front() + 1;
+    std::vector<PurchaseEvent> days;
+    for (const auto& e : events) days.push_back({0, e.day});
+    std::sort(days.begin(), days.end(), by_item_then_day);
+    days.erase(
+        std::unique(days.begin(), days.end(),
+                    [](const PurchaseEvent& a, const PurchaseEvent& b) { return a.day == b.day; }),
+        days.end());
+    for (const auto& d : days) visits += weight(req.as_of - d.day);
+    const std::int32_t span = req.as_of - days.front().day + 1;
     exposure = params.half_life_days > 0 ? (1.0 - weight(span)) / (1.0 - decay) : span;
   }
   const double transactions = std::max<double>(static_cast<double>(bundle.transactions()), 1.0);

@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "model/cold.hpp"
 #include "model/metrics.hpp"
 
 namespace basketlift {
@@ -25,7 +26,7 @@ std::uint32_t coarse_key(double score) {
 }
 }  // namespace
 
-Scorer::Scorer(const Bundle& bundle)
+BASKETLIFT_COLD Scorer::Scorer(const Bundle& bundle)
     : bundle_(bundle),
       popularity_(bundle.item_count()),
       category_(bundle.item_count()),

@@ -1,7 +1,9 @@
 // The bundle: round trip through encode/load, and rejection (never a crash) of truncated,
 // bit-flipped, wrong-version and hostile bundles whose checksum was recomputed to match.
+#include <algorithm>
 #include <cstring>
 #include <random>
+#include <string>
 
 #include "bundle/bundle.hpp"
 #include "mine/bundle_content.hpp"
@@ -97,6 +99,33 @@ TEST_CASE("bundle round trip keeps items, counts and rules", "[bundle]") {
   CHECK(bundle->pair_rules(jam, milk, &pair_count).empty());  // together in one basket only
   CHECK(bundle->single_rule_count() == content.single_rules.size());
   CHECK(bundle->pair_rule_count() == content.pair_rules.size());
+}
+
+// The fallback order, against its definition: a permutation of the ids in which each item comes
+// before the next (more baskets, or as many and a lower id). Popularities of 0-4: most items tie.
+TEST_CASE("popular order: descending popularity, ties by id", "[bundle]") {
+  std::mt19937 rng(20261207);
+  for (const std::uint32_t n : {1u, 2u, 7u, 300u}) {
+    BundleContent c;
+    c.transactions = 10;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      c.labels.push_back("item" + std::to_string(n - i));  // label order is not id order
+      c.popularity.push_back(std::uniform_int_distribution<std::uint32_t>(0, 4)(rng));
+    }
+    std::string error;
+    auto b = Bundle::load(encode_bundle(c), error);
+    REQUIRE(b);
+    const auto& order = b->popular_order();
+    REQUIRE(order.size() == n);
+    std::vector<int> seen(n, 0);
+    for (auto id : order) ++seen[id];
+    CHECK(std::count(seen.begin(), seen.end(), 1) == static_cast<long>(n));
+    for (std::uint32_t i = 0; i + 1 < n; ++i) {
+      const auto x = order[i], y = order[i + 1];
+      INFO("n = " << n << ", position " << i);
+      CHECK((c.popularity[x] > c.popularity[y] || (c.popularity[x] == c.popularity[y] && x < y)));
+    }
+  }
 }
 
 TEST_CASE("every truncation of a bundle is rejected with a message", "[bundle]") {
