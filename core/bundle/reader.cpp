@@ -88,6 +88,8 @@ const char* section_name(SectionId id) {
       return "neighbours";
     case SectionId::Similar:
       return "similar names";
+    case SectionId::Learned:
+      return "learned weights";
     case SectionId::Unrecommendable:
       return "unrecommendable";
     case SectionId::Part:
@@ -361,6 +363,19 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
                       auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
                       if (c >= n_items_ || c == a || k == 0 || k > kSimilarityScale)
                         return bad(SectionId::Similar, "entry " + std::to_string(r) + " of item " +
+                                                           std::to_string(a) + " is inconsistent");
+                    }
+                    return true;
+                  }))
+    return false;
+  if (!read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
+                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+                    for (std::uint64_t r = 0; r < count; ++r) {
+                      const auto c = u32(begin + 8 * r);
+                      const auto w = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
+                      if (c >= n_items_ || c == a || w == 0 || w > kLearnedMax ||
+                          w < -kLearnedMax || (r && c <= u32(begin + 8 * r - 8)))
+                        return bad(SectionId::Learned, "entry " + std::to_string(r) + " of item " +
                                                            std::to_string(a) + " is inconsistent");
                     }
                     return true;
@@ -666,6 +681,13 @@ std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
   if (!similar_offsets_) return all_similar().first(0);
   auto first = u32(similar_offsets_ + 4ull * item), last = u32(similar_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::learned(std::uint32_t item) const {
+  if (!learned_offsets_) return all_learned().first(0);
+  auto first = u32(learned_offsets_ + 4ull * item), last = u32(learned_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + learned_entries_) + first,
           last - first};
 }
 
