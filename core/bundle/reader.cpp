@@ -209,7 +209,11 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     return false;
   }
   const std::uint64_t data_start = kHeader + kTableEntry * n_sections;
+  // The section count is outside the checksum: one too few would silently drop the last
+  // (optional) section, so the first section must begin where the table ends.
+  std::uint64_t first = size;
   for (const auto& s : h.sections) {
+    first = std::min(first, s.offset);
     const auto id = static_cast<std::uint32_t>(s.id);
     if (s.offset < data_start || s.offset % 8 || s.offset > size || s.size > size - s.offset) {
       error = "section " + std::to_string(id) + " lies outside the file";
@@ -222,6 +226,10 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
       }
     }
     sections_.push_back(s);
+  }
+  if (first != data_start) {
+    error = "section table does not end where the sections begin";
+    return false;
   }
   auto find = [&](SectionId id) -> const SectionInfo* {
     for (const auto& s : sections_)

@@ -66,7 +66,12 @@ Scorer::Scorer(const Bundle& bundle)
   const RuleEntry* learned = bundle.all_learned().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     for (const auto& r : bundle.neighbours(a)) antecedents_[first_neighbour_ + (&r - near)] = a;
-    for (const auto& r : bundle.learned(a)) antecedents_[first_learned_ + (&r - learned)] = a;
+    // Count 0 over the item's baskets: a result reached only by learned weights reports
+    // confidence 0, not 0 / 0.
+    for (const auto& r : bundle.learned(a)) {
+      antecedents_[first_learned_ + (&r - learned)] = a;
+      antecedent_counts_[first_learned_ + (&r - learned)] = std::max(popularity_[a], 1u);
+    }
     for (const auto& r : bundle.similar(a)) antecedents_[first_similar_ + (&r - alike)] = a;
   }
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {

@@ -197,6 +197,8 @@ TEST_CASE("scorer: learned weights are summed over the cart, each result keeps i
   CHECK(rows[0].item == "b");
   CHECK(rows[0].score == Approx(0.5 * w));
   CHECK(rows[0].kind == RecommendationKind::CrossSell);
+  CHECK(rows[0].confidence == 0.0);  // no rule to report
+  CHECK(rows[0].lift == 0.0);
   CHECK(rows[0].because == std::vector<std::string>{"a"});
   CHECK(rows[1].item == "c");
   CHECK(rows[1].score == Approx(0.25 * w));
