@@ -473,18 +473,18 @@ void Scorer::add_neighbours() {
     else
       visit(first, count, at, at, add);
   };
-  if (prepared_.neighbour_weight != 0)
+  // Neighbours, then learned weights: one loop, so the list walk is inlined once (the wasm's
+  // bytes are the page's).
+  for (const bool learned : {false, true}) {
+    if ((learned ? prepared_.learned_weight : prepared_.neighbour_weight) == 0) continue;
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
-      note(l.near_first, l.near_end, i);
-      visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
+      const auto first = learned ? l.learned_first : l.near_first,
+                 end = learned ? l.learned_end : l.near_end;
+      note(first, end, i);
+      visit_list(first, end - first, reason_at_[i]);
     }
-  if (prepared_.learned_weight != 0)
-    for (std::uint32_t i = 0; i < cart_.size(); ++i) {
-      const Lists& l = lists_[cart_[i]];
-      note(l.learned_first, l.learned_end, i);
-      visit_list(l.learned_first, l.learned_end - l.learned_first, reason_at_[i]);
-    }
+  }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
   const auto alike = bundle_.all_similar();
   if (prepared_.similar_weight == 0 || alike.empty()) return;
