@@ -43,7 +43,7 @@ class Ease {
 // learned weights (its rules and neighbours still answer). Chosen on validation splits
 // (docs/EVALUATION.md, "Learned weights").
 inline constexpr std::uint32_t kDefaultLearnedPerItem = 20;
-inline constexpr double kDefaultLearnedLambda = 250;
+inline constexpr double kDefaultLearnedLambda = 50;
 inline constexpr std::uint32_t kLearnedMaxItems = 5000;
 
 // (item, {target, weight * kLearnedScale as int32 bits}) for each modelled item's `per_item`
