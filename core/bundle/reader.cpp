@@ -365,29 +365,26 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
                     return check_rules(SectionId::Neighbours, begin, count, a, a, popularity(a));
                   }))
     return false;
+  // Similar names and learned weights: entries (item, value), items in id order and never the
+  // list's own, values non-zero in [lo, hi]. One checker type, so read_lists is instantiated
+  // once for both (the wasm's bytes).
+  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi) {
+    return [&, id, lo, hi](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+      for (std::uint64_t r = 0; r < count; ++r) {
+        const auto c = u32(begin + 8 * r);
+        const auto v = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
+        if (c >= n_items_ || c == a || v == 0 || v < lo || v > hi ||
+            (r && c <= u32(begin + 8 * r - 8)))
+          return bad(id, "entry " + std::to_string(r) + " of item " + std::to_string(a) +
+                             " is inconsistent");
+      }
+      return true;
+    };
+  };
   if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
-                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
-                    for (std::uint64_t r = 0; r < count; ++r) {
-                      auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
-                      if (c >= n_items_ || c == a || k == 0 || k > kSimilarityScale)
-                        return bad(SectionId::Similar, "entry " + std::to_string(r) + " of item " +
-                                                           std::to_string(a) + " is inconsistent");
-                    }
-                    return true;
-                  }))
-    return false;
-  if (!read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
-                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
-                    for (std::uint64_t r = 0; r < count; ++r) {
-                      const auto c = u32(begin + 8 * r);
-                      const auto w = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
-                      if (c >= n_items_ || c == a || w == 0 || w > kLearnedMax ||
-                          w < -kLearnedMax || (r && c <= u32(begin + 8 * r - 8)))
-                        return bad(SectionId::Learned, "entry " + std::to_string(r) + " of item " +
-                                                           std::to_string(a) + " is inconsistent");
-                    }
-                    return true;
-                  }))
+                  values_in(SectionId::Similar, 1, kSimilarityScale)) ||
+      !read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
+                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax)))
     return false;
 
   if (!(s = find(SectionId::PairRules))) return false;

@@ -475,6 +475,9 @@ void Scorer::add_neighbours() {
   };
   // Neighbours, then learned weights: one loop, so the list walk is inlined once (the wasm's
   // bytes are the page's).
+#if defined(__clang__)  // the wasm's compiler: two unrolled copies would cost the page bytes
+#pragma clang loop unroll(disable)
+#endif
   for (const bool learned : {false, true}) {
     if ((learned ? prepared_.learned_weight : prepared_.neighbour_weight) == 0) continue;
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
