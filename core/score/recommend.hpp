@@ -36,7 +36,7 @@ struct ScoringParams {
   double similar_weight = 1.0;
   // Added for each cart item whose learned weights (bundle section 13: EASE, pruned) list the
   // candidate: weight * the learned weight, negative ones included. 0 turns it off. 8 (with
-  // λ 50 and K 20, mine/learned.hpp): the best on Online Retail's validation split.
+  // λ 50, mine/learned.hpp): the best on Online Retail's validation split.
   double learned_weight = 8.0;
 };
 
