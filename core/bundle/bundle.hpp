@@ -32,6 +32,7 @@ enum class SectionId : std::uint32_t {
   Similar = 10,       // optional: per unsold catalog item, the items with the most similar names
   Unrecommendable = 11,  // optional: items never recommended (postage, fees, adjustments...)
   Part = 12,             // a part of a sharded bundle: global ids and what of each item is here
+  Learned = 13,          // optional: per item, its largest learned item-item weights (EASE, pruned)
 };
 
 // A part of a sharded bundle (docs/bundle-format.md, "Sharded bundles"): which items and
@@ -78,6 +79,12 @@ struct PartInfo {
 // Name similarities are stored as integers: cosine * kSimilarityScale, in [1, kSimilarityScale].
 inline constexpr std::uint32_t kSimilarityScale = 1'000'000;
 
+// Learned weights are stored as integers in the int16 range: weight * kLearnedScale, rounded.
+// A fixed scale rather than one per bundle: EASE weights stay well inside ±8, the 16 bits keep
+// 1/4096 steps, and gzip squeezes the unused high bytes of the 32-bit entry.
+inline constexpr double kLearnedScale = 4096;
+inline constexpr std::int32_t kLearnedMax = 32767;
+
 // One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
 // Confidence, lift and support follow from counts, so they are exact and cost no bytes.
 struct RuleEntry {
@@ -122,6 +129,9 @@ struct BundleContent {
   std::vector<std::pair<std::uint32_t, RuleEntry>> neighbours;
   // Similar (optional: written when non-empty): (item, {item, cosine * kSimilarityScale}).
   std::vector<std::pair<std::uint32_t, RuleEntry>> similar;
+  // Learned (optional: written when non-empty): (item, {target, weight * kLearnedScale as the
+  // bits of an int32 in [-kLearnedMax, kLearnedMax], never 0}).
+  std::vector<std::pair<std::uint32_t, RuleEntry>> learned;
   // Items no kind may recommend (optional: written when non-empty), ascending ids. A section of
   // its own rather than a catalog column, so bundles without it still load and mean "all".
   std::vector<std::uint32_t> unrecommendable;
@@ -227,6 +237,13 @@ class Bundle {
     return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_),
             static_cast<std::size_t>(n_similar_)};
   }
+  // Learned item-item weights of an item ({target, int32 weight * kLearnedScale}, in id order):
+  // what a cart holding the item adds to each target. all_learned() as all_neighbours().
+  std::span<const RuleEntry> learned(std::uint32_t item) const;
+  std::span<const RuleEntry> all_learned() const {
+    return {reinterpret_cast<const RuleEntry*>(bytes_.data() + learned_entries_),
+            static_cast<std::size_t>(n_learned_)};
+  }
   // Rules of the pair {a, b} (any order) and the pair's basket count; empty when absent.
   std::span<const RuleEntry> pair_rules(std::uint32_t a, std::uint32_t b,
                                         std::uint32_t* pair_count) const;
@@ -314,6 +331,7 @@ class Bundle {
   std::uint64_t single_offsets_ = 0, single_entries_ = 0, n_single_ = 0;
   std::uint64_t neighbour_offsets_ = 0, neighbour_entries_ = 0, n_neighbours_ = 0;
   std::uint64_t similar_offsets_ = 0, similar_entries_ = 0, n_similar_ = 0;
+  std::uint64_t learned_offsets_ = 0, learned_entries_ = 0, n_learned_ = 0;
   std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
                 pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
   std::vector<std::uint32_t> popular_order_;

@@ -93,6 +93,8 @@ const char* section_name(SectionId id) {
       return "neighbours";
     case SectionId::Similar:
       return "similar names";
+    case SectionId::Learned:
+      return "learned weights";
     case SectionId::Unrecommendable:
       return "unrecommendable";
     case SectionId::Part:
@@ -212,7 +214,11 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     return false;
   }
   const std::uint64_t data_start = kHeader + kTableEntry * n_sections;
+  // The section count is outside the checksum: one too few would silently drop the last
+  // (optional) section, so the first section must begin where the table ends.
+  std::uint64_t first = size;
   for (const auto& s : h.sections) {
+    first = std::min(first, s.offset);
     const auto id = static_cast<std::uint32_t>(s.id);
     if (s.offset < data_start || s.offset % 8 || s.offset > size || s.size > size - s.offset) {
       error = "section " + std::to_string(id) + " lies outside the file";
@@ -225,6 +231,10 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
       }
     }
     sections_.push_back(s);
+  }
+  if (first != data_start) {
+    error = "section table does not end where the sections begin";
+    return false;
   }
   auto find = [&](SectionId id) -> const SectionInfo* {
     for (const auto& s : sections_)
@@ -354,16 +364,26 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
                     return check_rules(SectionId::Neighbours, begin, count, a, a, popularity(a));
                   }))
     return false;
+  // Similar names and learned weights: entries (item, value), items in id order and never the
+  // list's own, values non-zero in [lo, hi]. One checker type, so read_lists is instantiated
+  // once for both (the wasm's bytes).
+  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi) {
+    return [&, id, lo, hi](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+      for (std::uint64_t r = 0; r < count; ++r) {
+        const auto c = u32(begin + 8 * r);
+        const auto v = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
+        if (c >= n_items_ || c == a || v == 0 || v < lo || v > hi ||
+            (r && c <= u32(begin + 8 * r - 8)))
+          return bad(id, "entry " + std::to_string(r) + " of item " + std::to_string(a) +
+                             " is inconsistent");
+      }
+      return true;
+    };
+  };
   if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
-                  [&](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
-                    for (std::uint64_t r = 0; r < count; ++r) {
-                      auto c = u32(begin + 8 * r), k = u32(begin + 8 * r + 4);
-                      if (c >= n_items_ || c == a || k == 0 || k > kSimilarityScale)
-                        return bad(SectionId::Similar, "entry " + std::to_string(r) + " of item " +
-                                                           std::to_string(a) + " is inconsistent");
-                    }
-                    return true;
-                  }))
+                  values_in(SectionId::Similar, 1, kSimilarityScale)) ||
+      !read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
+                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax)))
     return false;
 
   if (!(s = find(SectionId::PairRules))) return false;
@@ -665,6 +685,13 @@ std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
   if (!similar_offsets_) return all_similar().first(0);
   auto first = u32(similar_offsets_ + 4ull * item), last = u32(similar_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + similar_entries_) + first,
+          last - first};
+}
+
+std::span<const RuleEntry> Bundle::learned(std::uint32_t item) const {
+  if (!learned_offsets_) return all_learned().first(0);
+  auto first = u32(learned_offsets_ + 4ull * item), last = u32(learned_offsets_ + 4ull * item + 4);
+  return {reinterpret_cast<const RuleEntry*>(bytes_.data() + learned_entries_) + first,
           last - first};
 }
 

@@ -24,7 +24,7 @@ BundleContent renumbered(const BundleContent& c, const std::vector<std::uint32_t
     place(r.prices, c.prices);
   }
   if (!c.repurchase.empty()) place(r.repurchase, c.repurchase);
-  for (auto* lists : {&r.single_rules, &r.neighbours, &r.similar})
+  for (auto* lists : {&r.single_rules, &r.neighbours, &r.similar, &r.learned})
     for (auto& [a, e] : *lists) {
       a = to[a];
       e.consequent = to[e.consequent];
@@ -66,6 +66,7 @@ class Cutter {
         singles_(whole.single_rules, n_),
         near_(whole.neighbours, n_),
         similar_(whole.similar, n_),
+        learned_(whole.learned, n_),
         category_rules_(whole.category_rules, whole.categories.size()),
         pairs_of_(n_),
         owner_(n_),
@@ -111,6 +112,7 @@ class Cutter {
                   [&](std::uint32_t e) { out.push_back(w_.single_rules[e].second.consequent); });
     near_.each(item, [&](std::uint32_t e) { out.push_back(w_.neighbours[e].second.consequent); });
     similar_.each(item, [&](std::uint32_t e) { out.push_back(w_.similar[e].second.consequent); });
+    learned_.each(item, [&](std::uint32_t e) { out.push_back(w_.learned[e].second.consequent); });
     for (auto p : pairs_of_[item]) {
       out.push_back(w_.pair_rules[p].a);
       out.push_back(w_.pair_rules[p].rule.consequent);
@@ -206,6 +208,7 @@ class Cutter {
       copy(w_.single_rules, singles_, c.single_rules);
       copy(w_.neighbours, near_, c.neighbours);
       copy(w_.similar, similar_, c.similar);
+      copy(w_.learned, learned_, c.learned);
       for (auto p : pairs_of_[g]) {
         const auto& r = w_.pair_rules[p];
         c.pair_rules.push_back(
@@ -223,7 +226,7 @@ class Cutter {
  private:
   const BundleContent& w_;
   std::uint32_t n_;
-  ByKey singles_, near_, similar_, category_rules_;
+  ByKey singles_, near_, similar_, learned_, category_rules_;
   std::vector<std::vector<std::uint32_t>> pairs_of_;  // per item: the pairs it is the larger of
   std::vector<std::uint32_t> owner_;
   std::vector<std::uint8_t> flags_;
@@ -371,6 +374,7 @@ BundleContent content_of(const Bundle& b) {
     for (const auto& r : b.single_rules(i)) c.single_rules.push_back({i, r});
     for (const auto& r : b.neighbours(i)) c.neighbours.push_back({i, r});
     for (const auto& r : b.similar(i)) c.similar.push_back({i, r});
+    for (const auto& r : b.learned(i)) c.learned.push_back({i, r});
     b.for_each_pair(i, [&](std::uint32_t other, std::uint32_t count, auto rules) {
       for (const auto& r : rules) c.pair_rules.push_back({i, other, count, r});
     });
@@ -575,6 +579,7 @@ const Bundle* ShardSet::bundle(std::string& error) {
     auto map = [&](RuleEntry r) { return RuleEntry{to[r.consequent], r.count}; };
     for (const auto& r : p.neighbours(src.index)) c.neighbours.push_back({i, map(r)});
     for (const auto& r : p.similar(src.index)) c.similar.push_back({i, map(r)});
+    for (const auto& r : p.learned(src.index)) c.learned.push_back({i, map(r)});
     if (repurchase) c.repurchase[i] = p.repurchase(src.index);
   }
   // A pair's rules are in the part where its larger item is complete (only a shard has complete

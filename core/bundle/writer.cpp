@@ -173,6 +173,7 @@ std::vector<std::uint8_t> encode_bundle(const BundleContent& c) {
   if (!c.neighbours.empty())
     sections.emplace_back(SectionId::Neighbours, rule_lists(c.neighbours, n));
   if (!c.similar.empty()) sections.emplace_back(SectionId::Similar, rule_lists(c.similar, n));
+  if (!c.learned.empty()) sections.emplace_back(SectionId::Learned, rule_lists(c.learned, n));
   if (!c.unrecommendable.empty()) {
     Buffer un;
     un.u32(n);

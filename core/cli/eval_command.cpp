@@ -34,6 +34,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
                             default 0: no limit); the report's families@4 shows the effect
   --similar-weight W        the scorer's weight on new products' similar names (default 1;
                             for choosing it with --validation)
+  --learned-weight W        the scorer's weight on the bundle's learned weights (default
+                            {learned_weight}; for choosing it with --validation)
   --validation              evaluate on the validation split --tune uses (the training part,
                             split again; temporal: its last 60 days) instead of the test split
   --tune                    evaluate a grid of scoring settings on a validation split taken
@@ -205,8 +207,8 @@ int tune_next(const Ingested& data, const EvalOptions& opt) {
 int run_eval(int argc, char** argv) {
   Args args(argc, argv, 2,
             with_mine_options({"--split", "--train-before", "--test-percent", "--seed", "--catalog",
-                               "--similar-weight", "--max-per-family", "--knn-k", "--ease-lambda",
-                               "--ease-max-items", "--session-k"}),
+                               "--similar-weight", "--learned-weight", "--max-per-family",
+                               "--knn-k", "--ease-lambda", "--ease-max-items", "--session-k"}),
             {"--json", "--tune", "--tune-next", "--next-only", "--no-history", "--validation",
              "--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
@@ -221,6 +223,7 @@ int run_eval(int argc, char** argv) {
       for (const auto g : grid) out += (out.empty() ? "" : ", ") + format_double(g);
       return out;
     };
+    put("{learned_weight}", format_double(ScoringParams{}.learned_weight));
     put("{knn_k}", std::to_string(kDefaultKnnK));
     put("{ease_grid}", list(kEaseLambdaGrid));
     put("{ease_max_items}", std::to_string(kEaseMaxItems));
@@ -284,6 +287,8 @@ int run_eval(int argc, char** argv) {
   ScoringParams scoring;
   if (auto w = args.get("--similar-weight"))
     scoring.similar_weight = parse_fraction(*w, "--similar-weight").value();
+  if (auto w = args.get("--learned-weight"))
+    scoring.learned_weight = parse_fraction(*w, "--learned-weight").value();
   const auto data = read_transactions(args.positional()[0], opt.mine.ingest);
   if (args.flag("--tune")) return tune(data, opt);
   if (args.flag("--tune-next")) return tune_next(data, opt);

@@ -43,7 +43,8 @@ std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra = with_ingest_options(std::move(extra));
   extra.insert({"--min-support", "--min-count", "--max-len", "--algorithm", "--min-confidence",
                 "--min-lift", "--max-consequent-len", "--max-rules-per-antecedent", "--neighbours",
-                "--catalog-items", "--similar", "--threads"});
+                "--learned", "--learned-lambda", "--learned-items", "--catalog-items", "--similar",
+                "--threads"});
   return extra;
 }
 
@@ -80,6 +81,19 @@ void read_mine_options(const Args& args, MineOptions& opt) {
   if (auto k = args.get_uint("--neighbours")) {
     if (*k > 1000) throw InputError("--neighbours: must be in [0, 1000]");
     opt.neighbours_per_item = static_cast<std::uint32_t>(*k);
+  }
+  if (auto k = args.get_uint("--learned")) {
+    if (*k > 1000) throw InputError("--learned: must be in [0, 1000]");
+    opt.learned_per_item = static_cast<std::uint32_t>(*k);
+  }
+  if (auto l = args.get("--learned-lambda")) {
+    opt.learned_lambda = parse_fraction(*l, "--learned-lambda").value();
+    if (!(opt.learned_lambda > 0))
+      throw InputError("--learned-lambda: expected a positive number, got '" + *l + "'");
+  }
+  if (auto n = args.get_uint("--learned-items")) {
+    if (*n > 65536) throw InputError("--learned-items: must be in [0, 65536]");
+    opt.learned_max_items = static_cast<std::uint32_t>(*n);
   }
   opt.threads = default_threads();
   if (auto n = args.get_uint("--threads")) {

@@ -1,5 +1,5 @@
-// Two baselines from the recommender literature for `eval`: EASE (item-item regression) and
-// session-kNN (similar baskets). Both read the training baskets only.
+// A baseline from the recommender literature for `eval`: session-kNN (similar baskets), on the
+// training baskets only. (EASE, the other, is mine/learned.hpp: the bundle's learned section.)
 #pragma once
 
 #include <cstdint>
@@ -9,31 +9,6 @@
 #include "model/transactions.hpp"
 
 namespace basketlift {
-
-// EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): with X the binary
-// basket × item matrix of the training baskets, G = XᵀX + λI, P = G⁻¹ and
-// B = I − P·diag(1/diag P) (so diag B = 0); a cart scores item j with Σ_{i in cart} B[i][j].
-// The exact solution needs n² floats for n items, and an n³ factorisation per λ, so only the
-// `max_items` most popular items (the first ids of a canonical db) are modelled.
-class Ease {
- public:
-  Ease(const TransactionDb& db, std::uint32_t max_items);
-
-  std::uint32_t items() const { return n_; }  // ids [0, items()) are modelled
-  // Solves for B at this λ (> 0), replacing the previous solution; the inverse's columns are
-  // solved on up to `threads` threads.
-  void fit(double lambda, unsigned threads = 1);
-  // B[from][to] of the last fit; both ids below items().
-  float weight(ItemId from, ItemId to) const;
-  // Σ B[i][j] over the cart's modelled items into scores[j] (j < items(); overwritten). False
-  // when no cart item is modelled: no answer.
-  bool score(std::span<const std::uint32_t> cart, std::vector<float>& scores) const;
-
- private:
-  std::uint32_t n_;
-  std::vector<float> gram_;  // XᵀX, column-major n × n (symmetric)
-  std::vector<float> b_;     // Bᵀ column-major: column i is row i of B, what a cart item adds
-};
 
 // Session-kNN (Jannach & Ludewig 2017, "When Recurrent Neural Networks meet the Neighborhood for
 // Session-Based Recommendation"), for baskets: a cart's neighbours are the training baskets most

@@ -12,6 +12,7 @@
 #include "eval/baselines.hpp"
 #include "eval/next_baselines.hpp"
 #include "mine/bundle_content.hpp"
+#include "mine/learned.hpp"
 #include "model/error.hpp"
 #include "model/format.hpp"
 #include "score/next_purchase.hpp"

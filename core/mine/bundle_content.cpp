@@ -49,6 +49,13 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
     c.similar = similar_names(c, options.similar_per_item);
   }
   c.neighbours = top_neighbours(db, options.neighbours_per_item, options.threads);
+  std::uint32_t learned_items = 0;
+  if (options.learned_per_item > 0 && options.learned_max_items > 0) {
+    Ease ease(db, options.learned_max_items);
+    ease.fit(options.learned_lambda, options.threads);
+    c.learned = learned_weights(ease, options.learned_per_item);
+    learned_items = ease.items();
+  }
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
       {"created_at", created_at},
@@ -62,6 +69,9 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"min_lift", fraction(options.rules.min_lift)},
       {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
       {"neighbours_per_item", std::to_string(options.neighbours_per_item)},
+      {"learned_per_item", std::to_string(options.learned_per_item)},
+      {"learned_lambda", format_double(options.learned_lambda)},
+      {"learned_items", std::to_string(learned_items)},
       {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
       {"similar_per_item", std::to_string(options.similar_per_item)},
       {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},

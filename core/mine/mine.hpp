@@ -10,6 +10,7 @@
 #include "bundle/bundle.hpp"
 #include "ingest/catalog.hpp"
 #include "ingest/order_log.hpp"
+#include "mine/learned.hpp"
 #include "mine/neighbours.hpp"
 #include "mine/rules.hpp"
 #include "mine/similar_names.hpp"
@@ -43,6 +44,11 @@ struct MineOptions {
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   // The bundle keeps each item's this many top neighbours (core/neighbours.hpp); 0 = none.
   std::uint32_t neighbours_per_item = kDefaultNeighboursPerItem;
+  // The bundle's learned section (mine/learned.hpp): each modelled item's this many largest
+  // EASE weights (0 = no section), fitted at this λ on the `learned_max_items` most popular items.
+  std::uint32_t learned_per_item = kDefaultLearnedPerItem;
+  double learned_lambda = kDefaultLearnedLambda;
+  std::uint32_t learned_max_items = kLearnedMaxItems;
   // With a catalog: catalog items that no basket holds are kept in the bundle too (popularity 0),
   // so a cart of new products is answered from their categories.
   bool catalog_unsold_items = true;

@@ -41,7 +41,8 @@ BASKETLIFT_COLD Scorer::Scorer(const Bundle& bundle)
     category_[i] = bundle.item_category(i);
   }
   first_neighbour_ = bundle.single_rule_count() + bundle.pair_rule_count();
-  first_similar_ = first_neighbour_ + bundle.all_neighbours().size();
+  first_learned_ = first_neighbour_ + bundle.all_neighbours().size();
+  first_similar_ = first_learned_ + bundle.all_learned().size();
   // Similar names' entries keep count 0 (their antecedent has popularity 0 anyway).
   antecedent_counts_.resize(first_similar_ + bundle.all_similar().size());
   antecedents_.assign(antecedent_counts_.size(), kNoItem);
@@ -63,17 +64,28 @@ BASKETLIFT_COLD Scorer::Scorer(const Bundle& bundle)
     for (const auto& r : bundle.neighbours(a))
       antecedent_counts_[first_neighbour_ + (&r - near)] = popularity_[a];
   const RuleEntry* alike = bundle.all_similar().data();
+  const RuleEntry* learned = bundle.all_learned().data();
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     for (const auto& r : bundle.neighbours(a)) antecedents_[first_neighbour_ + (&r - near)] = a;
+    // Count 0 over the item's baskets: a result reached only by learned weights reports
+    // confidence 0, not 0 / 0.
+    for (const auto& r : bundle.learned(a)) {
+      antecedents_[first_learned_ + (&r - learned)] = a;
+      antecedent_counts_[first_learned_ + (&r - learned)] = std::max(popularity_[a], 1u);
+    }
     for (const auto& r : bundle.similar(a)) antecedents_[first_similar_ + (&r - alike)] = a;
   }
   for (std::uint32_t a = 0; a < bundle.item_count(); ++a) {
     const auto rules = bundle.single_rules(a);
     const auto list = bundle.neighbours(a);
+    const auto weights = bundle.learned(a);
     const auto first_rule = static_cast<std::uint32_t>(rules.data() - single);
     const auto first_near = static_cast<std::uint32_t>(first_neighbour_ + (list.data() - near));
-    lists_[a] = {first_rule, first_rule + static_cast<std::uint32_t>(rules.size()), first_near,
-                 first_near + static_cast<std::uint32_t>(list.size())};
+    const auto first_learned =
+        static_cast<std::uint32_t>(first_learned_ + (weights.data() - learned));
+    lists_[a] = {first_rule,    first_rule + static_cast<std::uint32_t>(rules.size()),
+                 first_near,    first_near + static_cast<std::uint32_t>(list.size()),
+                 first_learned, first_learned + static_cast<std::uint32_t>(weights.size())};
   }
   group_categories();
   // About four pairs per 64-bit word: ~2 bytes per pair, a few tenths of a percent false hits.
@@ -104,7 +116,8 @@ std::uint64_t Scorer::memory_needed(const Bundle& bundle) {
   using u64 = std::uint64_t;
   const u64 items = u64{bundle.item_count()} + 1;
   const u64 rules = u64{bundle.single_rule_count()} + bundle.pair_rule_count() +
-                    bundle.all_neighbours().size() + bundle.all_similar().size();
+                    bundle.all_neighbours().size() + bundle.all_learned().size() +
+                    bundle.all_similar().size();
   // Per item: popularity, category, slot, lists, in_pair, candidates, by_category, and the
   // per-call buffers that grow with the candidates or the cart (ranked, category pool, keys,
   // cart, its reason bits, paired, results, and `because` for carts of up to 64 items).
@@ -156,7 +169,7 @@ void Scorer::prepare(const ScoringParams& p) {
   if (is_prepared_ && p.aggregation == prepared_.aggregation && p.evidence == prepared_.evidence &&
       p.pair_weight == prepared_.pair_weight && p.smoothing == prepared_.smoothing &&
       p.neighbour_weight == prepared_.neighbour_weight &&
-      p.similar_weight == prepared_.similar_weight)
+      p.similar_weight == prepared_.similar_weight && p.learned_weight == prepared_.learned_weight)
     return;
   const double n = static_cast<double>(bundle_.transactions());
   auto evidence = [&](const RuleEntry& r, std::uint32_t antecedent_count, double weight) {
@@ -186,15 +199,23 @@ void Scorer::prepare(const ScoringParams& p) {
                                                     popularity_[near[i].consequent]);
     rules_[at] = {near[i].consequent, near[i].count, p.neighbour_weight * cosine};
   }
+  const auto learned = bundle_.all_learned();
+  for (std::size_t i = 0, at = first_learned_; i < learned.size(); ++i, ++at)
+    rules_[at] = {learned[i].consequent, 0,
+                  p.learned_weight * static_cast<std::int32_t>(learned[i].count) / kLearnedScale};
   const auto similar = bundle_.all_similar();
   for (std::size_t i = 0, at = first_similar_; i < similar.size(); ++i, ++at)
     rules_[at] = {similar[i].consequent, similar[i].count,
                   p.similar_weight * similar[i].count / kSimilarityScale};
-  // Each item's highest neighbour or similar-name evidence (strongest_reason()'s early exit).
+  // Each item's highest neighbour, learned or similar-name evidence (strongest_reason()'s early
+  // exit).
   near_max_of_.assign(lists_.size(), 0.0);
-  for (std::size_t a = 0; a < lists_.size(); ++a)
+  for (std::size_t a = 0; a < lists_.size(); ++a) {
     for (auto j = lists_[a].near_first; j < lists_[a].near_end; ++j)
       near_max_of_[a] = std::max(near_max_of_[a], rules_[j].evidence);
+    for (auto j = lists_[a].learned_first; j < lists_[a].learned_end; ++j)
+      near_max_of_[a] = std::max(near_max_of_[a], rules_[j].evidence);
+  }
   for (std::size_t a = 0; a < lists_.size() && !similar.empty(); ++a) {
     const auto list = bundle_.similar(static_cast<std::uint32_t>(a));
     const auto first = first_similar_ + static_cast<std::size_t>(list.data() - similar.data());
@@ -204,8 +225,14 @@ void Scorer::prepare(const ScoringParams& p) {
   if (!bundle_.unrecommendable().empty())
     for (auto& r : rules_)
       if (!bundle_.recommendable(r.consequent)) r.consequent = bundle_.item_count();
-  nonnegative_ = std::all_of(rules_.begin(), rules_.end(),
-                             [](const ScoredRule& r) { return r.evidence >= 0.0; });
+  // Learned weights may be negative: they are only summed (sweep<true> needs no sign), so they
+  // do not cost the rules their branch-free Max.
+  auto nonnegative = [](const ScoredRule& r) { return r.evidence >= 0.0; };
+  nonnegative_ =
+      std::all_of(rules_.begin(), rules_.begin() + static_cast<std::ptrdiff_t>(first_learned_),
+                  nonnegative) &&
+      std::all_of(rules_.begin() + static_cast<std::ptrdiff_t>(first_similar_), rules_.end(),
+                  nonnegative);
   prepared_ = p;
   is_prepared_ = true;
 }
@@ -447,12 +474,21 @@ void Scorer::add_neighbours() {
     else
       visit(first, count, at, at, add);
   };
-  if (prepared_.neighbour_weight != 0)
+  // Neighbours, then learned weights: one loop, so the list walk is inlined once (the wasm's
+  // bytes are the page's).
+#if defined(__clang__)  // the wasm's compiler: two unrolled copies would cost the page bytes
+#pragma clang loop unroll(disable)
+#endif
+  for (const bool learned : {false, true}) {
+    if ((learned ? prepared_.learned_weight : prepared_.neighbour_weight) == 0) continue;
     for (std::uint32_t i = 0; i < cart_.size(); ++i) {
       const Lists& l = lists_[cart_[i]];
-      note(l.near_first, l.near_end, i);
-      visit_list(l.near_first, l.near_end - l.near_first, reason_at_[i]);
+      const auto first = learned ? l.learned_first : l.near_first,
+                 end = learned ? l.learned_end : l.near_end;
+      note(first, end, i);
+      visit_list(first, end - first, reason_at_[i]);
     }
+  }
   // After every co-purchase reason, so a candidate any of them reached reports that one.
   const auto alike = bundle_.all_similar();
   if (prepared_.similar_weight == 0 || alike.empty()) return;
@@ -628,7 +664,9 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
       auto& score = slots_[candidates_[i]].score;
       score = 1.0 - score;
     }
-  if (req.params.neighbour_weight != 0 || req.params.similar_weight != 0) add_neighbours();
+  if (req.params.neighbour_weight != 0 || req.params.similar_weight != 0 ||
+      req.params.learned_weight != 0)
+    add_neighbours();
 
   // Business filters apply to the candidates once, not to every firing rule.
   if (filter_) {

@@ -34,6 +34,10 @@ struct ScoringParams {
   // Added for each cart item no basket holds (a new product) whose similar names (bundle
   // section 10) list the candidate: weight * name cosine. 0 turns it off.
   double similar_weight = 1.0;
+  // Added for each cart item whose learned weights (bundle section 13: EASE, pruned) list the
+  // candidate: weight * the learned weight, negative ones included. 0 turns it off. 8 (with
+  // λ 50, mine/learned.hpp): the best on Online Retail's validation split.
+  double learned_weight = 8.0;
 };
 
 // CrossSell: item rules (or neighbours) fired. Similar: only a new product's similar names
@@ -170,14 +174,16 @@ class Scorer {
 
   const Bundle& bundle_;
   // Single-item rules in all_single_rules() order, then pair rules in all_pair_rules() order,
-  // then neighbours in all_neighbours() order (their evidence: weight * cosine), then similar
-  // names in all_similar() order (weight * name cosine).
+  // then neighbours in all_neighbours() order (their evidence: weight * cosine), then learned
+  // weights in all_learned() order (weight * learned weight, count 0: no confidence to report),
+  // then similar names in all_similar() order (weight * name cosine).
   std::vector<ScoredRule> rules_;
   std::vector<std::uint32_t> antecedent_counts_;  // per rule: baskets holding its antecedent
   // Per rule: its antecedent item (the listing item for neighbours and similar names); kNoItem
   // for pair rules. Recommendation::reason in one read.
   std::vector<std::uint32_t> antecedents_;
   std::size_t first_neighbour_ = 0;                   // where the neighbours start in rules_
+  std::size_t first_learned_ = 0;                     // where the learned weights start
   std::size_t first_similar_ = 0;                     // where the similar names start
   std::vector<std::uint32_t> popularity_, category_;  // per item, copied from the bundle
   ScoringParams prepared_;
@@ -201,7 +207,7 @@ class Scorer {
   // Per item: where its single-item rules and its neighbours are in rules_, decoded once from the
   // bundle's offsets (one read per cart item instead of two tables and two calls).
   struct Lists {
-    std::uint32_t single_first, single_end, near_first, near_end;
+    std::uint32_t single_first, single_end, near_first, near_end, learned_first, learned_end;
   };
   std::vector<Lists> lists_;
   std::uint32_t touched_ = 0;  // fire_cart()'s early reads land here, so they are not dropped

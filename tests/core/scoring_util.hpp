@@ -31,6 +31,13 @@ inline std::vector<std::uint32_t> ids_of(const basketlift::Bundle& bundle,
   return out;
 }
 
+// Mining options without the learned section: for the cases whose scores were computed by hand
+// from rules and neighbours (tests/core/score/test_learned.cpp tests the learned weights).
+inline basketlift::MineOptions no_learned(basketlift::MineOptions options = {}) {
+  options.learned_per_item = 0;
+  return options;
+}
+
 // A recommendation with labels instead of ids, for assertions.
 struct Row {
   std::string item;

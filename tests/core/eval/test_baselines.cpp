@@ -7,6 +7,7 @@
 
 #include "eval/baselines.hpp"
 #include "eval/evaluate.hpp"
+#include "mine/learned.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -52,6 +52,7 @@ std::vector<std::string> eval_args(const bltest::TempDir& dir) {
           "--train-before", "2011-03-01",
           "--min-count",    "2",
           "--neighbours",   "0",  // the breakdown of what rules alone leave unserved
+          "--learned",      "0",
           "--threads",      "1"};
 }
 

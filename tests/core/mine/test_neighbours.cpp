@@ -82,7 +82,7 @@ TEST_CASE("top_neighbours equals a brute force on random baskets", "[neighbours]
 
 TEST_CASE("neighbours: the bundle keeps them; a hostile entry is refused", "[neighbours]") {
   auto r = bltest::mined_shop();
-  auto content = make_bundle_content(r, MineOptions{}, "shop", "now");
+  auto content = make_bundle_content(r, bltest::no_learned(), "shop", "now");
   std::string error;
   auto b = load(content, error);
   REQUIRE(b);
@@ -117,7 +117,7 @@ TEST_CASE("neighbours: the bundle keeps them; a hostile entry is refused", "[nei
 TEST_CASE("the scorer adds weight * cosine of the cart items' neighbours", "[neighbours]") {
   auto r = bltest::mined_shop();
   std::string error;
-  auto b = load(make_bundle_content(r, MineOptions{}, "shop", "now"), error);
+  auto b = load(make_bundle_content(r, bltest::no_learned(), "shop", "now"), error);
   REQUIRE(b);
   Scorer s(*b);
   const std::vector<std::uint32_t> cart{b->find("milk")};

@@ -28,7 +28,7 @@ struct Fixture {
   }
 };
 
-Fixture load(const MineResult& r, const MineOptions& options = MineOptions{}) {
+Fixture load(const MineResult& r, const MineOptions& options = bltest::no_learned()) {
   std::string error;
   Fixture f{Bundle::load(encode_bundle(make_bundle_content(r, options, "t", "now")), error)};
   REQUIRE(f.bundle);
@@ -62,7 +62,7 @@ MineOptions groceries_options() {
   MineOptions opt;
   opt.min_support = parse_fraction("0.002", "test");
   opt.rules.min_confidence = parse_fraction("0.05", "test");
-  return opt;
+  return bltest::no_learned(opt);
 }
 
 // Groceries mined and loaded with groceries_options().

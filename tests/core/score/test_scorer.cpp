@@ -55,7 +55,7 @@ Shop shop(bool with_catalog = true) {
   auto r = mined(bltest::shop_baskets(), 2);
   auto cat = shop_catalog();
   return {kindstest::load(
-      make_bundle_content(r, MineOptions{}, "shop", "now", with_catalog ? &cat : nullptr))};
+      make_bundle_content(r, bltest::no_learned(), "shop", "now", with_catalog ? &cat : nullptr))};
 }
 
 // The parameters the hand computations below assume, independent of the tuned defaults.
@@ -163,7 +163,7 @@ TEST_CASE("history category affinity re-ranks candidates with equal base scores"
   auto r = mined({{"x", "a"}, {"x", "a"}, {"x", "b"}, {"x", "b"}, {"a", "h"}, {"h", "k"}}, 1);
   auto cat = kindstest::make_catalog(
       {{"x", "X", 1}, {"a", "CA", 1}, {"b", "CB", 1}, {"h", "CB", 1}, {"k", "CK", 1}});
-  Shop s{kindstest::load(make_bundle_content(r, MineOptions{}, "t", "now", &cat))};
+  Shop s{kindstest::load(make_bundle_content(r, bltest::no_learned(), "t", "now", &cat))};
   auto top2 = [&](const Strings& history, double weight) {
     auto rows = recommend(s, {"x"}, history, ItemFilter{}, noisy_or(weight), 2);
     REQUIRE(rows.size() == 2);
@@ -187,7 +187,7 @@ TEST_CASE("history category affinity re-ranks candidates with equal base scores"
   // Weight 0: history only excludes; the tie goes back to popularity.
   CHECK(items(top2({"h", "k"}, 0.0)) == Strings{"a", "b"});
   // Without a catalog, history cannot personalise.
-  Shop bare{kindstest::load(make_bundle_content(r, MineOptions{}, "t", "now"))};
+  Shop bare{kindstest::load(make_bundle_content(r, bltest::no_learned(), "t", "now"))};
   Scorer scorer(*bare.bundle);
   auto c = bare.ids({"x"}), hist = bare.ids({"h"});
   auto req = bltest::request_for(c, hist, {}, 2);

@@ -72,7 +72,9 @@ BundleContent mine_native(const std::string& set, std::uint32_t cap,
   o.max_len = 3;
   o.rules.min_confidence = parse_fraction(params.at("min_confidence"), "min_confidence");
   o.max_rules_per_antecedent = cap;
-  o.neighbours_per_item = 0;  // Spark has no neighbours: compare the rules alone
+  // Spark has no neighbours and no learned weights: compare the rules alone.
+  o.neighbours_per_item = 0;
+  o.learned_per_item = 0;
   const auto r = mine(fixture(set + "/orders.csv"), o);
   return make_bundle_content(r, o, "orders.csv", "2024-01-01T00:00:00Z", catalog);
 }
