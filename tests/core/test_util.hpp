@@ -221,6 +221,16 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   return r;
 }
 
+// `basketlift eval` on a hand-made dated log (columns order,item,qty,customer,date), trained on
+// the orders before 2011-03-01.
+inline std::vector<std::string> eval_hand_log(const std::string& path,
+                                              const std::string& min_count) {
+  return {"eval",        path,     "--format",       "csv",      "--order-col",    "order",
+          "--item-col",  "item",   "--quantity-col", "qty",      "--user-col",     "customer",
+          "--date-col",  "date",   "--split",        "temporal", "--train-before", "2011-03-01",
+          "--min-count", min_count};
+}
+
 }  // namespace bltest
 
 // Skips the rest of the test case, with a visible warning, when a shared data file is absent.

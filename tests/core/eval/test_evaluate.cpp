@@ -41,19 +41,10 @@ const char* kOrders =
 
 std::vector<std::string> eval_args(const bltest::TempDir& dir) {
   bltest::write_file(dir.file("orders.csv"), kOrders);
-  return {"eval",           dir.file("orders.csv"),
-          "--format",       "csv",
-          "--order-col",    "order",
-          "--item-col",     "item",
-          "--quantity-col", "qty",
-          "--user-col",     "customer",
-          "--date-col",     "date",
-          "--split",        "temporal",
-          "--train-before", "2011-03-01",
-          "--min-count",    "2",
-          "--neighbours",   "0",  // the breakdown of what rules alone leave unserved
-          "--learned",      "0",
-          "--threads",      "1"};
+  auto args = bltest::eval_hand_log(dir.file("orders.csv"), "2");
+  // --neighbours 0 --learned 0: the breakdown of what rules alone leave unserved.
+  args.insert(args.end(), {"--neighbours", "0", "--learned", "0", "--threads", "1"});
+  return args;
 }
 
 Json run_json(std::vector<std::string> args) {

@@ -172,17 +172,9 @@ TEST_CASE("eval --next-only: both baselines on a hand-made log", "[eval][next]")
                      "7,a,1,u1,2011-03-02\n7,d,1,u1,2011-03-02\n7,y,1,u1,2011-03-02\n"
                      "8,e,1,u2,2011-03-03\n8,b,1,u2,2011-03-03\n"
                      "9,c,1,u3,2011-03-04\n10,c,1,u3,2011-03-14\n");
-  const auto r = kindstest::run_cli({"eval",           dir.file("orders.csv"),
-                                     "--format",       "csv",
-                                     "--order-col",    "order",
-                                     "--item-col",     "item",
-                                     "--quantity-col", "qty",
-                                     "--user-col",     "customer",
-                                     "--date-col",     "date",
-                                     "--split",        "temporal",
-                                     "--train-before", "2011-03-01",
-                                     "--min-count",    "1",
-                                     "--next-only",    "--json"});
+  auto args = bltest::eval_hand_log(dir.file("orders.csv"), "1");
+  args.insert(args.end(), {"--next-only", "--json"});
+  const auto r = kindstest::run_cli(args);
   REQUIRE(r.status == 0);
   const auto j = kindstest::parse_json(r.out).at("next_purchase");
   CHECK(j.at("cases").number() == 2);
