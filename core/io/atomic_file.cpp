@@ -134,8 +134,10 @@ std::optional<pid_t> temp_owner(std::string_view entry, std::string_view name) {
   return pid;
 }
 
-std::size_t remove_stale_temps(const std::string& destination) {
-  const auto [dir, name] = split_path(destination);
+namespace {
+// Unlinks the regular files in `dir` that `owner` names as temps of a process that is gone.
+template <class Owner>
+std::size_t remove_dead_temps(const std::string& dir, Owner&& owner) {
   struct CloseDir {
     void operator()(DIR* d) const { closedir(d); }
   };
@@ -143,7 +145,7 @@ std::size_t remove_stale_temps(const std::string& destination) {
   if (!listing) return 0;  // creating the temp there reports the real problem
   std::size_t removed = 0;
   while (const dirent* entry = readdir(listing.get())) {
-    const auto pid = temp_owner(entry->d_name, name);
+    const auto pid = owner(std::string_view(entry->d_name));
     // kill(pid, 0) fails with ESRCH only when no such process exists; EPERM means it does. A pid
     // reused since then keeps the temp: left alone, never wrongly removed.
     if (!pid || *pid == getpid() || kill(*pid, 0) == 0 || errno != ESRCH) continue;
@@ -153,6 +155,21 @@ std::size_t remove_stale_temps(const std::string& destination) {
       ++removed;
   }
   return removed;
+}
+}  // namespace
+
+std::size_t remove_stale_temps(const std::string& destination) {
+  const auto [dir, name] = split_path(destination);
+  return remove_dead_temps(dir, [&](std::string_view entry) { return temp_owner(entry, name); });
+}
+
+std::size_t remove_stale_temps_in(const std::string& dir) {
+  return remove_dead_temps(dir, [](std::string_view entry) -> std::optional<pid_t> {
+    const auto marker = entry.rfind(kTempMarker);
+    if (!entry.starts_with('.') || marker == std::string_view::npos || marker < 2)
+      return std::nullopt;
+    return temp_owner(entry, entry.substr(1, marker - 1));
+  });
 }
 
 OutputTarget resolve_output(const std::string& path) {
@@ -263,9 +280,9 @@ void remove_temp_files() noexcept {
     if (slot.state.load(std::memory_order_acquire) == kLive) unlink(slot.path);
 }
 
-AtomicFile::AtomicFile(std::string path) : target_(resolve_output(path)) {
+AtomicFile::AtomicFile(std::string path, bool sweep) : target_(resolve_output(path)) {
   if (target_.kind == OutputTarget::Kind::Stream) return;
-  remove_stale_temps(target_.real);
+  if (sweep) remove_stale_temps(target_.real);
   // The temp is listed before it is created, so no moment exists where it is on disk but
   // unknown to the signal handler. Its name holds the pid: only this process makes it.
   // 0666: open applies the umask, so the output gets the mode any new file would.

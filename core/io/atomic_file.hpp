@@ -35,6 +35,9 @@ std::optional<pid_t> temp_owner(std::string_view entry, std::string_view name);
 // (kill(pid, 0) fails with ESRCH); only regular files named exactly as temp_name makes them.
 // Returns how many were removed.
 std::size_t remove_stale_temps(const std::string& destination);
+// The same for every destination in `dir` at once: a writer of many files in one directory sweeps
+// it once rather than once per file (each sweep reads the whole directory).
+std::size_t remove_stale_temps_in(const std::string& dir);
 
 // Where an output path leads, decided before anything is written.
 struct OutputTarget {
@@ -76,8 +79,10 @@ std::vector<OutputTarget> check_outputs(std::span<const NamedPath> outputs,
 // in memory until published, so a failure before then sends nothing.
 class AtomicFile {
  public:
-  explicit AtomicFile(std::string path);  // throws InputError when the output cannot be made
-  ~AtomicFile();                          // removes the temp unless published
+  // Throws InputError when the output cannot be made. `sweep`: remove_stale_temps first (false
+  // when the caller has swept the directory with remove_stale_temps_in).
+  explicit AtomicFile(std::string path, bool sweep = true);
+  ~AtomicFile();  // removes the temp unless published
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 

@@ -39,8 +39,14 @@ std::vector<std::unique_ptr<AtomicFile>> write_sharded(const std::string& dir,
   std::vector<std::unique_ptr<AtomicFile>> files;
   // Each part's temp is closed once written (commit_together only renames it): a store of a
   // million items is over 100,000 parts, far more files than a process may hold open.
+  // The run's folder is swept for a dead writer's temps once, not once per part: a sweep reads
+  // the whole folder, and 100,000 parts made that quadratic (hours for a million items).
+  std::string swept;
   auto add = [&](const std::string& name, std::string_view bytes) {
-    files.push_back(std::make_unique<AtomicFile>(dir + "/" + name));
+    const auto slash = name.find_last_of('/');
+    const auto folder = dir + "/" + (slash == std::string::npos ? "" : name.substr(0, slash));
+    if (folder != swept) remove_stale_temps_in(swept = folder);
+    files.push_back(std::make_unique<AtomicFile>(dir + "/" + name, false));
     files.back()->write(bytes);
     files.back()->finish();
   };

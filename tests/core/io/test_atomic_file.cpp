@@ -162,6 +162,25 @@ TEST_CASE("atomic_file: a dead process's temps beside the destination are remove
   CHECK(basketlift::remove_stale_temps(dir.file("out.csv")) == 0);
 }
 
+TEST_CASE("atomic_file: one sweep removes a dead process's temps of every destination", "[io]") {
+  bltest::TempDir dir;
+  using basketlift::temp_name;
+  const pid_t dead = dead_pid();
+  const auto stale = temp_name("s1.blb", dead, 0);
+  const auto stale_other = temp_name("global.blb", dead, 3);
+  const auto live = temp_name("s2.blb", 1, 0);  // pid 1 always exists
+  const auto not_exact = temp_name("s1.blb", dead, 0) + "x";
+  const auto a_directory = temp_name("s3.blb", dead, 1);
+  for (const auto& name : {stale, stale_other, live, not_exact, std::string("s1.blb")})
+    bltest::write_file(dir.file(name), "left by a run");
+  fs::create_directory(dir.file(a_directory));
+
+  CHECK(basketlift::remove_stale_temps_in(dir.path().string()) == 2);
+  std::vector<std::string> expected = {live, not_exact, a_directory, "s1.blb"};
+  std::sort(expected.begin(), expected.end());
+  CHECK(dir.entries() == expected);
+}
+
 TEST_CASE("atomic_file: a symlinked output is followed; its target is replaced", "[io]") {
   bltest::TempDir dir;
   fs::create_directory(dir.file("real"));
