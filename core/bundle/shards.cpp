@@ -150,7 +150,10 @@ class Cutter {
     items.insert(items.end(), complete.begin(), complete.end());
     items.insert(items.end(), rules_only.begin(), rules_only.end());
     unique(items);
-    std::vector<std::uint32_t> local(n_, kNoItem);
+    // Global id -> id in this part (kNoItem elsewhere): one table for every part, its entries
+    // reset after each, since a fresh one per part is parts × items (10^11 at a million items).
+    auto& local = local_;
+    local.resize(n_, kNoItem);
     for (std::uint32_t i = 0; i < items.size(); ++i) local[items[i]] = i;
     BundleContent c;
     c.transactions = w_.transactions;
@@ -167,7 +170,8 @@ class Cutter {
         if (w_.item_category[g] != kNoCategory) categories.push_back(w_.item_category[g]);
       categories.insert(categories.end(), complete_categories.begin(), complete_categories.end());
       unique(categories);
-      std::vector<std::uint32_t> cat_local(w_.categories.size(), kNoCategory);
+      auto& cat_local = category_local_;
+      cat_local.resize(w_.categories.size(), kNoCategory);
       for (std::uint32_t k = 0; k < categories.size(); ++k) {
         const auto g = categories[k];
         cat_local[g] = k;
@@ -190,6 +194,7 @@ class Cutter {
             c.category_rules.push_back({cat_local[g], {cat_local[r.consequent], r.count}});
           });
       }
+      for (auto g : categories) cat_local[g] = kNoCategory;
     }
     for (auto u : w_.unrecommendable)
       if (local[u] != kNoItem) c.unrecommendable.push_back(local[u]);
@@ -219,6 +224,7 @@ class Cutter {
       c.repurchase.resize(items.size());
       for (auto g : complete) c.repurchase[local[g]] = w_.repurchase[g];
     }
+    for (auto g : items) local[g] = kNoItem;
     c.part = std::move(info);
     return c;
   }
@@ -231,7 +237,8 @@ class Cutter {
   std::vector<std::uint32_t> owner_;
   std::vector<std::uint8_t> flags_;
   std::vector<PartInfo::Category> categories_;
-  std::vector<std::vector<std::uint32_t>> heads_, members_;  // per category
+  std::vector<std::vector<std::uint32_t>> heads_, members_;    // per category
+  mutable std::vector<std::uint32_t> local_, category_local_;  // build()'s, reset after each
 };
 
 // `digits` hexadecimal digits of v (no printf: this file is in the wasm too).
