@@ -159,8 +159,10 @@ std::size_t remove_dead_temps(const std::string& dir, Owner&& owner) {
 }  // namespace
 
 std::size_t remove_stale_temps(const std::string& destination) {
-  const auto [dir, name] = split_path(destination);
-  return remove_dead_temps(dir, [&](std::string_view entry) { return temp_owner(entry, name); });
+  const auto where = split_path(destination);  // (clang before 16 cannot capture a binding)
+  const std::string& name = where.second;
+  return remove_dead_temps(where.first,
+                           [&](std::string_view entry) { return temp_owner(entry, name); });
 }
 
 std::size_t remove_stale_temps_in(const std::string& dir) {
