@@ -16,7 +16,7 @@ const out = resolve(process.argv[2] ?? join(root, 'docs/demo.png'));
 const CART = ['85123A', '84879']; // WHITE HANGING HEART T-LIGHT HOLDER, ASSORTED COLOUR BIRD ORNAMENT
 const VIEWPORT = { width: 1366, height: 900 };
 
-for (const file of ['index.html', 'app.js', 'rules.blb', 'basketlift.wasm']) {
+for (const file of ['index.html', 'app.js', 'shards/manifest.json', 'basketlift-sharded.wasm']) {
   if (!existsSync(join(site, file))) {
     console.error(`screenshot: ${join(site, file)} is missing; build the demo first:\n` +
       '  bash scripts/build.sh && node demo/prepare.mjs   (or npm start)');
