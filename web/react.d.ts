@@ -1,24 +1,36 @@
 // Types for basketlift/react. React is a peer dependency.
-import type { LoadOptions, Recommendation, RecommendOptions, Recommender, WidgetOptions } from './index.js';
+import type { Recommendation, RecommendOptions, Recommender, WidgetOptions } from './index.js';
+import type { ShardedLoadOptions, ShardedRecommender } from './sharded.js';
 
-export interface RecommenderState {
-  recommender: Recommender | null;
+export interface RecommenderState<R = Recommender> {
+  recommender: R | null;
   error: unknown;
   loading: boolean;
 }
 
-/** Loads a bundle after the first render; disposes it on unmount or when the URL changes. */
-export function useRecommender(bundle: string, options?: Pick<LoadOptions, 'wasm'>): RecommenderState;
+export interface UseRecommenderOptions<R = Recommender> extends Pick<ShardedLoadOptions, 'wasm' | 'maxCacheBytes' | 'prefetch'> {
+  /** The loadRecommender to use (default basketlift's): basketlift/sharded's for a manifest. */
+  load?: (bundle: string, options?: ShardedLoadOptions) => Promise<R>;
+  // `prefetch` is read once, at load; `maxCacheBytes` is for sharded bundles only.
+}
 
-/** `recommender.recommend(cart, options)`, recomputed when any of them changes by value. */
+/** Loads a bundle after the first render; disposes it on unmount or when the URL, `wasm`,
+ *  `load` or `maxCacheBytes` change. */
+export function useRecommender<R extends Recommender | ShardedRecommender = Recommender>(
+  bundle: string,
+  options?: UseRecommenderOptions<R>,
+): RecommenderState<R>;
+
+/** `recommender.recommend(cart, options)`, recomputed when any of them changes by value; with a
+ *  ShardedRecommender, the answer once the cart's parts are here (the previous one meanwhile). */
 export function useRecommendations(
-  recommender: Recommender | null,
+  recommender: Recommender | ShardedRecommender | null,
   cart: string[],
   options?: RecommendOptions,
 ): Recommendation[];
 
 export interface RecommendationsProps extends Omit<WidgetOptions, 'getCart' | 'listen'> {
-  recommender: Recommender | null;
+  recommender: Recommender | ShardedRecommender | null;
   cart: string[];
 }
 

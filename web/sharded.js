@@ -46,7 +46,12 @@ export async function loadSharded(ready, env, url, fetch, max, options) {
   const { native, status, message } = startNative(instance, (mod) => new mod.ShardSession(), (s) => s.open(globalBytes));
   if (status < 0) throw new BundleError(`${manifest.global}: ${message}`);
   const load = { env, read, fetch, max, maxCache, manifest, early };
-  return new ShardedRecommender(instance, native, load, globalBytes.length);
+  const rec = new ShardedRecommender(instance, native, load, globalBytes.length);
+  // The shards on their way join the cache now, under maxCacheBytes like any part, rather than
+  // wait for a request that may never name them; a failure is kept for the request that does.
+  if (early.size) rec.prefetch(prefetch).catch(() => {});
+  early.clear(); // taken by prefetch() above, which starts every part's read synchronously
+  return rec;
 }
 
 export class ShardedRecommender {

@@ -191,4 +191,56 @@ console.log(renderToString(createElement(App, { bundle: '/rules.blb' })));`);
     const { stdout } = await run(process.execPath, [join(app, 'out', 'server.cjs')]);
     assert.match(stdout, /<p id="state">loading<\/p><div id="w"><div data-basketlift-react=""><\/div><\/div>/);
   });
+
+  await t.test('basketlift/react on a sharded bundle: useRecommender({ load }) from basketlift/sharded, the cart changed', async () => {
+    const shards = join(work, 'react-shards');
+    await runCli(['shard', bundle, '--out', shards, '--shard-count', '6']);
+    const files = { '/shards/manifest.json': join(shards, 'manifest.json') };
+    const [runId] = readdirSync(shards).filter((f) => f !== 'manifest.json');
+    for (const f of readdirSync(join(shards, runId))) files[`/shards/${runId}/${f}`] = join(shards, runId, f);
+    const app = join(work, 'react-sharded-app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'main.js'), `import { createElement as h, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useRecommender, useRecommendations, Recommendations } from 'basketlift/react';
+import { loadRecommender } from 'basketlift/sharded';
+function App() {
+  const [cart, setCart] = useState(['a0', 'a3']);
+  const { recommender } = useRecommender('/shards/manifest.json', { load: loadRecommender, prefetch: cart });
+  const top = useRecommendations(recommender, cart, { n: 3 });
+  return h('main', null,
+    h('p', { id: 'state' }, top.length ? cart.join(',') + ':' + top.map((r) => r.item).join(',') : 'waiting'),
+    h('button', { id: 'other', onClick: () => setCart(['a6']) }, 'other cart'),
+    h('div', { id: 'w' }, h(Recommendations, { recommender, cart, n: 3 })));
+}
+createRoot(document.getElementById('root')).render(h(App));`);
+    const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+    await run(esbuild, [join(app, 'main.js'), '--bundle', '--format=esm', '--minify', `--outfile=${join(app, 'out', 'main.js')}`,
+      `--alias:basketlift/react=${join(dist, 'react.js')}`, `--alias:basketlift/sharded=${join(dist, 'sharded.js')}`,
+      `--alias:basketlift=${join(dist, 'basketlift.js')}`, '--define:process.env.NODE_ENV="production"'],
+    { env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+    const html = `<!doctype html><meta charset="utf-8"><title>react</title><div id="root"></div><script type="module" src="/main.js"></script>`;
+    const fetched = [];
+    // No basketlift.wasm here: a page on a sharded bundle must not fetch the single-file build.
+    const site = await serve(t, {
+      ...files, '/': html, '/main.js': join(app, 'out', 'main.js'), '/basketlift-sharded.wasm': join(dist, 'basketlift-sharded.wasm'),
+    }, { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" });
+    const page = await browser.newPage();
+    const problems = await watch(page);
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${site}/`);
+    const answer = (cart) => `${cart.join(',')}:${rec.recommend(cart, { n: 3 }).map((r) => r.item).join(',')}`;
+    await page.waitForFunction(() => document.getElementById('state')?.textContent !== 'waiting', null, { timeout: 20_000 });
+    assert.equal(await page.textContent('#state'), answer(['a0', 'a3']));
+    assert.deepEqual(await widgetNames(page, '#w', 3), expect(['a0', 'a3'], 3));
+    await page.click('#other');
+    await page.waitForFunction(() => document.getElementById('state')?.textContent.startsWith('a6:'), null, { timeout: 20_000 });
+    assert.equal(await page.textContent('#state'), answer(['a6']));
+    const parts = fetched.filter((p) => p.startsWith(`/shards/${runId}/`));
+    assert.ok(parts.length < Object.keys(files).length - 1, `fetched ${parts.length} of ${Object.keys(files).length - 1} parts`);
+    assert.equal(new Set(parts).size, parts.length, `a part fetched twice: ${parts.join()}`);
+    assert.ok(!fetched.includes('/basketlift.wasm'), fetched.join());
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });

@@ -93,7 +93,16 @@ console.log(JSON.stringify(rec.recommend(${JSON.stringify(CART)}, { n: 4 })));`,
   loadRecommender, BundleError, BundleTooLargeError, WasmError, type Recommendation, type BundleInfo, type Upsell, type ComplementaryCategory,
   type PurchaseEvent, type NextPurchase, type Rule, type Product, type ProductWithPopularity,
 } from 'basketlift';
+import { useRecommender, useRecommendations } from 'basketlift/react';
+import { loadRecommender as loadSharded } from 'basketlift/sharded';
 const rec = await loadRecommender(new Uint8Array(0), { wasm: new ArrayBuffer(0), fetch: globalThis.fetch });
+// The React hooks on either kind of bundle (types only: no React here to run them).
+const shardedState = useRecommender('/shards/manifest.json', { load: loadSharded, prefetch: ['a'], maxCacheBytes: 1 << 20 });
+const shardedTop: Recommendation[] = useRecommendations(shardedState.recommender, ['a'], { n: 3 });
+const fileTop: Recommendation[] = useRecommendations(useRecommender('rules.blb').recommender, ['a']);
+// @ts-expect-error load must return a recommender
+useRecommender('rules.blb', { load: async () => 3 });
+console.log(shardedTop, fileTop);
 const results: Recommendation[] = rec.recommend(['a'], { n: 3, history: [], exclude: ['b'] });
 const kind: 'cross-sell' | 'similar' | 'category' | 'popular' = results[0].kind;
 const info: Readonly<BundleInfo> = rec.info;
