@@ -21,28 +21,22 @@ export async function loadSharded(ready, env, url, fetch, max, options) {
   if (!Array.isArray(prefetch) || prefetch.some((x) => typeof x !== 'string')) {
     throw new TypeError('basketlift: options.prefetch must be an array of item id strings');
   }
-  const [instance, manifestBytes] = await Promise.all([ready, env.read(url, fetch, 'manifest', { max: 1 << 20 })]);
-  let manifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(manifestBytes));
-  } catch (e) {
-    throw new BundleError(`invalid sharded bundle manifest ${url}: not JSON (${e.message})`);
-  }
-  if (manifest?.format !== L.MANIFEST_FORMAT || manifest.version !== L.MANIFEST_VERSION || typeof manifest.global !== 'string') {
-    throw new BundleError(
-      `invalid sharded bundle manifest ${url}: expected "format": "${L.MANIFEST_FORMAT}", "version": ${L.MANIFEST_VERSION} and a "global" part`,
-    );
-  }
   const partUrl = (path) => new URL(path, url);
   const read = (path) => env.read(partUrl(path), fetch, 'bundle part', { max: MAX_PART_BYTES });
+  const manifestRead = env.read(url, fetch, 'manifest', { max: 1 << 20 }).then((bytes) => parseManifest(url, bytes));
+  // The global part is named in the manifest: on its way while the wasm compiles.
+  const globalRead = manifestRead.then((m) => read(m.global));
+  globalRead.catch(() => {}); // awaited below, unless the wasm or the manifest failed first
+  const [instance, manifest] = await Promise.all([ready, manifestRead]);
   // The shards of `prefetch` travel beside the global part rather than after it: one round trip
-  // less before the first suggestion. A failure is kept for the request that reads the part.
+  // less before the first suggestion. Their paths need the core's hash, so the wasm. A failure
+  // is kept for the request that reads the part.
   const early = new Map();
   for (const label of prefetch) {
     const path = instance.mod.ShardSession.shardPath(manifest.global, manifest.shards >>> 0, label);
     if (!early.has(path)) early.set(path, read(path).catch((e) => e));
   }
-  const globalBytes = await read(manifest.global);
+  const globalBytes = await globalRead;
   const { native, status, message } = startNative(instance, (mod) => new mod.ShardSession(), (s) => s.open(globalBytes));
   if (status < 0) throw new BundleError(`${manifest.global}: ${message}`);
   const load = { env, read, fetch, max, maxCache, manifest, early };
@@ -52,6 +46,21 @@ export async function loadSharded(ready, env, url, fetch, max, options) {
   if (early.size) rec.prefetch(prefetch).catch(() => {});
   early.clear(); // taken by prefetch() above, which starts every part's read synchronously
   return rec;
+}
+
+function parseManifest(url, bytes) {
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new BundleError(`invalid sharded bundle manifest ${url}: not JSON (${e.message})`);
+  }
+  if (manifest?.format !== L.MANIFEST_FORMAT || manifest.version !== L.MANIFEST_VERSION || typeof manifest.global !== 'string') {
+    throw new BundleError(
+      `invalid sharded bundle manifest ${url}: expected "format": "${L.MANIFEST_FORMAT}", "version": ${L.MANIFEST_VERSION} and a "global" part`,
+    );
+  }
+  return manifest;
 }
 
 export class ShardedRecommender {
