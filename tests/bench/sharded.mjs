@@ -5,7 +5,10 @@
 // over a throttled network (1.6 Mbit/s down, 150 ms latency, via the DevTools protocol) and again
 // with a warm cache; and how often the planted complements are found.
 // Sizes: 10k items / 1M lines (--quick), 100k / 10M, 1M / 50M (BENCH_SHARDED_FULL=1: hours and
-// several GB of disk on 2 cores).
+// several GB of disk on 2 cores). Then the demo store's own sharded bundle (Online Retail, as
+// `npm start` prepares it): its best seller's page and a cart of popular ranks 0, 20, 200, 1,000
+// and 2,000.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,7 @@ const THROTTLE = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, 
 const TARGET = { coldBytes: 150_000, coldMs: 1500, warmMs: 100 };
 const MANIFEST_CACHE = 'max-age=0, stale-while-revalidate=86400';
 
-export async function sharded({ root, quick }) {
+export async function sharded({ root, dataDir, quick }) {
   const cli = join(root, 'build', 'native', 'basketlift');
   const dist = join(root, 'dist');
   if (!existsSync(cli) || !existsSync(join(dist, 'sharded.js'))) throw new Error('run npm run build first');
@@ -30,6 +33,7 @@ export async function sharded({ root, quick }) {
   const rows = [];
   try {
     for (const [items, lines] of sizes) rows.push(await measureSize({ cli, dist, browser, items, lines }));
+    if (existsSync(join(dataDir, 'online-retail'))) rows.push(await measureDemo({ root, dist, browser }));
   } finally {
     await browser.close();
   }
@@ -47,32 +51,59 @@ async function measureSize({ cli, dist, browser, items, lines }) {
       '--max-len', '3', '--threads', '2', '--shards', shards, '-o', join(out, 'rules.blb'), '--summary', 'json'],
     { timeoutMs: 4 * 3600_000 });
     if (mined.timeout) throw new Error(`mining ${store.log} timed out`);
-    const [run] = readdirSync(shards).filter((f) => f !== 'manifest.json');
-    let total = 0;
-    let largest = 0;
-    let files = 0;
-    for (const f of readdirSync(join(shards, run))) {
-      const size = statSync(join(shards, run, f)).size;
-      total += size;
-      files++;
-      if (f !== 'global.blb') largest = Math.max(largest, size);
-    }
-    const server = await serve({ '/dist/': dist, '/store/': shards });
-    try {
-      const product = ['i0'];
-      const cart = ['i0', `i${3 * GROUP}`, `i${30 * GROUP}`, `i${300 * GROUP}`, `i${Math.floor(items / 2)}`];
-      const page = await visit(browser, server.url, product);
-      const cartPage = await visit(browser, server.url, cart);
-      const found = await planted(dist, join(shards, 'manifest.json'), items);
-      return {
-        items, lines, mineSeconds: mined.seconds, mineMiB: mined.mib, files, totalMB: total / 1e6,
-        largestKB: largest / 1e3, wholeMB: statSync(join(out, 'rules.blb')).size / 1e6, product: page, cart: cartPage, found,
-      };
-    } finally {
-      server.close();
-    }
+    const product = ['i0'];
+    const cart = ['i0', `i${3 * GROUP}`, `i${30 * GROUP}`, `i${300 * GROUP}`, `i${Math.floor(items / 2)}`];
+    const pages = await visitBoth(browser, dist, shards, product, cart);
+    const found = await planted(dist, join(shards, 'manifest.json'), items);
+    return {
+      name: items.toLocaleString('en'), items, lines, mineSeconds: mined.seconds, mineMiB: mined.mib,
+      ...partSizes(shards), wholeMB: statSync(join(out, 'rules.blb')).size / 1e6, ...pages, found,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// The demo store's sharded bundle, prepared as `npm start` does (cached in build/demo-data).
+async function measureDemo({ root, dist, browser }) {
+  process.stderr.write('sharded: the demo store (demo/prepare.mjs) ...\n');
+  execFileSync(process.execPath, [join(root, 'demo', 'prepare.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const data = join(root, 'build', 'demo-data');
+  const { loadRecommender } = await import(pathToFileURL(join(dist, 'node.js')).href);
+  const whole = await loadRecommender(join(data, 'rules.blb'));
+  const byPopularity = whole.products().sort((a, b) => b.popularity - a.popularity || (a.item < b.item ? -1 : 1));
+  const info = whole.info;
+  whole.dispose();
+  const rank = (r) => byPopularity[Math.min(r, byPopularity.length - 1)].item;
+  const shards = join(data, 'shards');
+  const pages = await visitBoth(browser, dist, shards, [rank(0)], [0, 20, 200, 1000, 2000].map(rank));
+  return {
+    name: 'demo', items: info.items, lines: null, ...partSizes(shards), wholeMB: statSync(join(data, 'rules.blb')).size / 1e6,
+    ...pages, found: null,
+  };
+}
+
+// Files, total and largest part (the global part aside) of a sharded bundle.
+function partSizes(shards) {
+  const [run] = readdirSync(shards).filter((f) => f !== 'manifest.json');
+  let total = 0;
+  let largest = 0;
+  let files = 0;
+  for (const f of readdirSync(join(shards, run))) {
+    const size = statSync(join(shards, run, f)).size;
+    total += size;
+    files++;
+    if (f !== 'global.blb') largest = Math.max(largest, size);
+  }
+  return { files, totalMB: total / 1e6, largestKB: largest / 1e3 };
+}
+
+async function visitBoth(browser, dist, shards, product, cart) {
+  const server = await serve({ '/dist/': dist, '/store/': shards });
+  try {
+    return { product: await visit(browser, server.url, product), cart: await visit(browser, server.url, cart) };
+  } finally {
+    server.close();
   }
 }
 
@@ -166,15 +197,16 @@ function print(rows) {
   console.log(formatTable(
     ['items', 'lines', 'mine', 'peak RSS', 'parts', 'all parts', 'largest', 'one file', 'product page cold', 'warm', '5-item cart cold', 'warm', 'planted found'],
     rows.map((r) => [
-      r.items.toLocaleString('en'), r.lines.toLocaleString('en'), `${r.mineSeconds.toFixed(1)} s`, `${r.mineMiB.toFixed(0)} MiB`,
+      r.lines === null ? `${r.name} (${r.items.toLocaleString('en')})` : r.name, r.lines?.toLocaleString('en') ?? 'Online Retail',
+      r.mineSeconds === undefined ? '' : `${r.mineSeconds.toFixed(1)} s`, r.mineMiB === undefined ? '' : `${r.mineMiB.toFixed(0)} MiB`,
       r.files.toLocaleString('en'), `${r.totalMB.toFixed(1)} MB`, `${r.largestKB.toFixed(0)} KB`, `${r.wholeMB.toFixed(1)} MB`,
       `${kb(r.product.cold.bytes)}, ${ms(r.product.cold.ms)}`, warm(r.product.warm),
-      `${kb(r.cart.cold.bytes)}, ${ms(r.cart.cold.ms)}`, warm(r.cart.warm), `${(r.found * 100).toFixed(0)} %`,
+      `${kb(r.cart.cold.bytes)}, ${ms(r.cart.cold.ms)}`, warm(r.cart.warm), r.found === null ? '' : `${(r.found * 100).toFixed(0)} %`,
     ]),
   ));
   for (const r of rows) {
     const pass = (ok) => (ok ? 'met' : 'NOT met');
-    console.log(`${r.items.toLocaleString('en')} items: first suggestion <= ${TARGET.coldBytes / 1000} KB: ${pass(r.product.cold.bytes <= TARGET.coldBytes && r.cart.cold.bytes <= TARGET.coldBytes)}; ` +
+    console.log(`${r.lines === null ? 'the demo store' : `${r.name} items`}: first suggestion <= ${TARGET.coldBytes / 1000} KB: ${pass(r.product.cold.bytes <= TARGET.coldBytes && r.cart.cold.bytes <= TARGET.coldBytes)}; ` +
       `<= ${TARGET.coldMs} ms cold: ${pass(r.product.cold.ms <= TARGET.coldMs && r.cart.cold.ms <= TARGET.coldMs)}; ` +
       `<= ${TARGET.warmMs} ms warm: ${pass(r.product.warm.ms <= TARGET.warmMs && r.cart.warm.ms <= TARGET.warmMs)}, ` +
       `after the page's HTML: ${pass(r.product.warm.afterHtml <= TARGET.warmMs && r.cart.warm.afterHtml <= TARGET.warmMs)}`);
