@@ -75,6 +75,7 @@ int main() {
   constant("PART_SHARD", static_cast<double>(PartKind::Shard));
   constant("PART_CATEGORY", static_cast<double>(PartKind::Category));
   constant("PART_POPULAR", static_cast<double>(PartKind::Popular));
+  constant("INCOMPLETE_MORE_POPULAR", Scorer::kMorePopular);
   constant("MANIFEST_VERSION", kManifestVersion);
   std::printf("export const MANIFEST_FORMAT = '%.*s';\n", static_cast<int>(kManifestFormat.size()),
               kManifestFormat.data());

@@ -100,9 +100,9 @@ class Session {
   void release_labels();
 
   BundleSummary summary() const;
-  // Whether the last recommend() needed parts of a sharded bundle that are not here
-  // (Scorer::incomplete()).
-  bool incomplete() const { return scorer_ && scorer_->incomplete(); }
+  // What the last recommend() needed of a sharded bundle that is not here: Scorer::Incomplete
+  // bits, 0 when nothing.
+  std::uint32_t incomplete() const { return scorer_ ? scorer_->incomplete() : 0; }
 
  private:
   void clear();

@@ -263,8 +263,8 @@ export function freeNative(instance, native) {
   }
 }
 
-// Recommender[INCOMPLETE](): whether its last recommend() needed parts of a sharded bundle it
-// lacks (web/sharded.js asks; not part of the public API).
+// Recommender[INCOMPLETE](): what its last recommend() needed of a sharded bundle that it lacks,
+// as the core's Scorer::Incomplete bits, 0 when nothing (web/sharded.js asks; not public API).
 export const INCOMPLETE = Symbol('incomplete');
 
 // `merged`: the merged parts of a sharded bundle (web/sharded.js), read with their part section.

@@ -111,8 +111,10 @@ export class ShardedRecommender {
       // The category answer ran: the cart's category parts, then score again.
       unavailable.push(...(await this.#categoryParts(this.#labels(cart, 'cart'), false)));
       result = this.#recommender().recommend(cart, options);
-      // The fill ran past the popular order here: its next pages, one at a time.
-      for (let page; this.#current[INCOMPLETE]() && (page = this.#call((n) => n.nextPopularPage())); ) {
+      // The fill ran past the popular order here: its next pages, one at a time (only then: a
+      // category answer past its head is not completed by pages).
+      const fill = () => this.#current[INCOMPLETE]() & L.INCOMPLETE_MORE_POPULAR;
+      for (let page; fill() && (page = this.#call((n) => n.nextPopularPage())); ) {
         unavailable.push(...(await this.#ensure([[L.PART_POPULAR, page]])));
         if (!this.#call((n) => n.has(L.PART_POPULAR, page))) break;
         result = this.#recommender().recommend(cart, options);

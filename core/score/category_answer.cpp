@@ -42,7 +42,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     const auto a = category_[item];
     if (a == kNoCategory) continue;
     if (!bundle_.category_complete(a)) {  // a part of a sharded bundle without a's rules
-      incomplete_ = true;
+      incomplete_ |= kMoreCategory;
       continue;
     }
     weigh(a, 1.0);
@@ -71,7 +71,7 @@ void Scorer::add_category_results(std::uint32_t n, std::uint32_t& because_end) {
     // has items this one lacks.
     if (taken < need && bundle_.is_part() &&
         category_first_[b + 1] - category_first_[b] < bundle_.part().categories[b].offered)
-      incomplete_ = true;
+      incomplete_ |= kMoreCategory;
   }
   // Ranked by the boosted score, then the estimate, popularity and id.
   rank(category_pool_.data(), category_pool_.size());

@@ -623,9 +623,10 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   if (reasons_out_) std::copy(req.cart.begin(), req.cart.end(), request_cart_);
   // A part of a sharded bundle answers as the whole would only if every cart item's lists are
   // here (and the fill and the category answer stay inside the heads, checked where they run).
-  incomplete_ = false;
+  incomplete_ = 0;
   if (bundle_.is_part())
-    for (auto id : cart_) incomplete_ |= !bundle_.complete(id);
+    for (auto id : cart_)
+      if (!bundle_.complete(id)) incomplete_ |= kMissingLists;
   for (auto list : {req.history, req.exclude})
     for (auto id : list)
       if (id < n_items) slots_[id].state = blocked;
@@ -747,7 +748,7 @@ std::span<const Recommendation> Scorer::recommend(const RecommendRequest& req) {
   for (auto c : bundle_.popular_order()) {
     if (results_.size() >= req.n) break;
     if (bundle_.beyond_popular_head(c)) {  // the whole bundle's next items are not all here
-      incomplete_ = true;
+      incomplete_ |= kMorePopular;
       break;
     }
     if (slots_[c].state - stamp_ < 2 ||  // a candidate or blocked

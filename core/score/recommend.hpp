@@ -118,10 +118,12 @@ class Scorer {
   void release_call_memory();
   // Ids >= bundle.item_count() are ignored. Results stay valid until the next call.
   std::span<const Recommendation> recommend(const RecommendRequest& request);
-  // On a part of a sharded bundle (bundle.is_part()): whether the last recommend() needed data
-  // the part lacks (a cart item's lists, or more of the popular or a category's order), so its
-  // answer may differ from the whole bundle's. Always false on a whole bundle.
-  bool incomplete() const { return incomplete_; }
+  // On a part of a sharded bundle (bundle.is_part()): what the last recommend() needed that the
+  // part lacks, as Incomplete bits (0: the answer is the whole bundle's). Each bit names what
+  // to fetch: the cart items' shards, the category parts, or the next popular page; a reader
+  // that fetches pages only for kMorePopular never fetches pages a category answer cannot use.
+  enum Incomplete : std::uint32_t { kMissingLists = 1, kMoreCategory = 2, kMorePopular = 4 };
+  std::uint32_t incomplete() const { return incomplete_; }
   // The cart items (ids) that reached r, in cart order.
   std::vector<std::uint32_t> because(const Recommendation& r) const;
   // What because_begin / because_end index.
@@ -272,7 +274,7 @@ class Scorer {
   std::vector<Recommendation> results_;
   std::vector<std::uint32_t> because_;
   std::uint32_t max_per_family_ = 0;
-  bool incomplete_ = false;
+  std::uint32_t incomplete_ = 0;
   // The cart's neighbour and similar-name lists that fired this call (ranges of rules_; `at`: the
   // cart position, `from`: its item), and their highest evidence: a result whose strongest rule
   // is at least that needs no look at them. Per item, the highest evidence of its lists, from

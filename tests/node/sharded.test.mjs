@@ -84,6 +84,35 @@ test('Online Retail: a sharded bundle answers 200 requests as the single file', 
     rec.dispose();
   }
   assert.ok(transfer.files > 2);
+
+  // A category answer past the category head (2 items per category here) ends as complete:
+  // false, and fetches no page of the popular order for it: those pages cannot complete it (a
+  // request once fetched every page, one at a time, before giving up).
+  const short = await shard(bundle, 'retail-short-heads', ['--category-head', '2', '--popular-head', '64']);
+  const server = await serve(short);
+  const whole = await loadRecommender(bundle);
+  const paged = await loadRecommender(`${server.base}manifest.json`);
+  try {
+    const items = whole.products().map((e) => e.item);
+    const pages = Math.ceil(items.length / 64);
+    let incomplete = 0;
+    let equal = 0;
+    for (const { cart } of requests(items, 43, 30)) {
+      const got = await paged.recommend(cart, { n: 40 });
+      if (got.complete === false) incomplete++;
+      else {
+        equal++;
+        assert.equal(JSON.stringify(got), JSON.stringify(whole.recommend(cart, { n: 40 })), JSON.stringify(cart));
+      }
+    }
+    const fetchedPages = server.stats.paths.filter((p) => /\/p\d+\.blb$/.test(p)).length;
+    assert.ok(incomplete > 0 && equal > 0, `${incomplete} incomplete, ${equal} equal`);
+    assert.ok(fetchedPages < pages / 4, `${fetchedPages} of ${pages} popular pages fetched`);
+  } finally {
+    paged.dispose();
+    whole.dispose();
+    server.close();
+  }
 });
 
 test('retail.dat: a sharded bundle answers 100 requests as the single file', { skip: needData('fimi/retail.dat') }, async () => {

@@ -134,7 +134,7 @@ Counts check_equal(const BundleContent& content,
       const auto expected = answers(*whole, whole_scorer, whole_scorer.recommend(request));
       // As a page does: score with what is here; when the scorer says it needed more (the
       // category answer ran), fetch the cart's category parts and score again.
-      auto score = [&](bool& incomplete) {
+      auto score = [&](std::uint32_t& incomplete) {
         const Bundle& part = reader.bundle();
         Scorer scorer(part);
         const auto part_cart = ids(part, cart), part_history = ids(part, history);
@@ -144,7 +144,7 @@ Counts check_equal(const BundleContent& content,
         incomplete = scorer.incomplete();
         return got;
       };
-      bool incomplete = false;
+      std::uint32_t incomplete = 0;
       auto got = score(incomplete);
       if (incomplete) {
         ++counts.second_round;
@@ -152,7 +152,8 @@ Counts check_equal(const BundleContent& content,
         got = score(incomplete);
       }
       // A fill past the popular head: the next pages of the popular order, one at a time.
-      for (std::uint32_t page; incomplete && (page = reader.set->next_popular_page());) {
+      for (std::uint32_t page;
+           (incomplete & Scorer::kMorePopular) && (page = reader.set->next_popular_page());) {
         ++counts.popular_pages;
         reader.fetch({{PartKind::Popular, page}});
         got = score(incomplete);
@@ -198,6 +199,74 @@ Counts check_equal(const BundleContent& content,
     ++counts.carts;
   }
   return counts;
+}
+
+// A category answer that runs past a part's category head (2 items here) says kMoreCategory,
+// which pages of the popular order do not cure: a reader that fetches pages only while the
+// scorer says kMorePopular fetches a few, not every page (as it did while both were one flag),
+// and the answer equals the whole bundle's whenever the scorer says nothing.
+void check_category_head(const BundleContent& content,
+                         const std::vector<std::vector<std::string>>& baskets, int carts,
+                         unsigned seed) {
+  std::string error;
+  auto whole = Bundle::load(encode_bundle(content), error);
+  REQUIRE(whole);
+  ShardOptions options;
+  options.category_head = 2;
+  options.popular_head = 64;
+  const auto files = shard_bundle(content, options);
+  Scorer whole_scorer(*whole);
+  std::mt19937 rng(seed);
+  std::size_t short_heads = 0, equal = 0;
+  std::uint32_t most_pages = 0;
+  std::size_t category_answers = 0;
+  for (int round = 0; round < carts; ++round) {
+    const auto& basket = baskets[rng() % baskets.size()];
+    std::vector<std::string> cart;
+    for (std::size_t k = 0, take = 1 + rng() % 3; k < take; ++k)
+      cart.push_back(basket[rng() % basket.size()]);
+    CAPTURE(round, cart);
+    Reader reader(files);
+    reader.need(cart);
+    for (const auto& label : cart) reader.need_category_of(label, false);
+    const auto whole_cart = ids(*whole, cart);
+    auto request = bltest::request_for(whole_cart, {}, {}, 40);
+    const auto expected = answers(*whole, whole_scorer, whole_scorer.recommend(request));
+    std::uint32_t incomplete = 0, pages = 0;
+    std::vector<std::uint32_t> part_cart;
+    auto score = [&] {
+      const Bundle& part = reader.bundle();
+      Scorer scorer(part);
+      part_cart = ids(part, cart);
+      request.cart = part_cart;
+      auto got = answers(part, scorer, scorer.recommend(request));
+      incomplete = scorer.incomplete();
+      return got;
+    };
+    auto got = score();
+    for (std::uint32_t page;
+         (incomplete & Scorer::kMorePopular) && (page = reader.set->next_popular_page());) {
+      ++pages;
+      reader.fetch({{PartKind::Popular, page}});
+      got = score();
+    }
+    most_pages = std::max(most_pages, pages);
+    for (const auto& a : expected)
+      if (a.kind == RecommendationKind::Category) ++category_answers;
+    if (incomplete) {
+      ++short_heads;
+      CHECK(incomplete == Scorer::kMoreCategory);
+    } else {
+      ++equal;
+      CHECK(got == expected);
+    }
+  }
+  CHECK(category_answers > 0);
+  CHECK(short_heads > 0);
+  CHECK(equal > 0);
+  const auto all_pages = Reader(files).set->popular_pages();
+  CAPTURE(most_pages, all_pages);
+  CHECK(most_pages * 4 < all_pages);
 }
 
 std::vector<std::vector<std::string>> labelled(const TransactionDb& db) {
@@ -318,7 +387,7 @@ TEST_CASE("a sharded bundle answers as the single file once its cart's shards ar
     const auto cart = ids(part, {first});
     REQUIRE(cart.size() == 1);
     scorer.recommend(bltest::request_for(cart, {}, {}, 3));
-    CHECK(scorer.incomplete());
+    CHECK((scorer.incomplete() & Scorer::kMissingLists));
   }
   // Every cart of one or two items, with all shards: equal to the whole bundle whenever the
   // answer stays inside the popular head of 2, and incomplete exactly when it does not.
@@ -346,6 +415,7 @@ TEST_CASE("a sharded bundle answers as the single file once its cart's shards ar
       CAPTURE(cart);
       if (scorer.incomplete()) {
         ++incomplete;
+        CHECK(scorer.incomplete() == Scorer::kMorePopular);  // no catalog: no category answer
         CHECK(needs_fill_beyond_head);
       } else {
         ++equal;
@@ -403,6 +473,7 @@ TEST_CASE("Online Retail: a sharded bundle answers 300 random carts as the singl
   CHECK(counts.carts == 300);
   CHECK(counts.answers >= 300 * 2 * 10);
   CHECK(counts.second_round > 0);  // some carts did need their category parts
+  check_category_head(content, labelled(mined.data.db), 100, 25);
 }
 
 TEST_CASE("retail.dat: a sharded bundle answers 300 random carts as the single file",
