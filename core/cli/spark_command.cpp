@@ -170,14 +170,16 @@ int run_import_spark(int argc, char** argv) {
         u(r.infrequent_items), u(r.neighbours), u(r.learned));
     return 0;
   }
+  // With --shards alone there is no -o: name the manifest.
+  const std::string written = out ? *out : *shards_dir + "/manifest.json";
   std::fprintf(report, "%s: %llu frequent itemsets (%zu files), %llu rules (%zu files)\n",
-               out->c_str(), u(r.itemsets), r.itemset_files.size(), u(r.rules),
+               written.c_str(), u(r.itemsets), r.itemset_files.size(), u(r.rules),
                r.rule_files.size());
-  std::fprintf(report,
-               "transactions %llu (derived from %s), items %llu (+%llu infrequent from the pair "
-               "counts), smallest itemset freq %u\n",
-               u(r.transactions), r.transactions_from.c_str(), u(r.items), u(r.infrequent_items),
-               r.min_count);
+  std::fprintf(report, "transactions %llu (derived from %s), items %llu", u(r.transactions),
+               r.transactions_from.c_str(), u(r.items));
+  if (!opt.pairs_path.empty())
+    std::fprintf(report, " (+%llu infrequent from the pair counts)", u(r.infrequent_items));
+  std::fprintf(report, ", smallest itemset freq %u\n", r.min_count);
   std::fprintf(report, "bundle: %llu single-item rules, %llu pair rules", u(r.single_rules),
                u(r.pair_rules));
   if (!opt.pairs_path.empty())

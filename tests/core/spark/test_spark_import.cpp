@@ -776,16 +776,27 @@ TEST_CASE("spark: import-spark --shards writes a sharded bundle that answers as 
           "[spark][shards]") {
   bltest::TempDir dir;
   const auto out = dir.file("rules.blb"), shards = dir.file("shards");
+  // With the pair counts, so the parts carry neighbours and learned weights too.
   auto r = run_cli({"import-spark", "--rules", fixture("groceries/json/associationRules"),
-                    "--itemsets", fixture("groceries/json/freqItemsets"), "-o", out, "--shards",
-                    shards, "--shard-count", "4"});
+                    "--itemsets", fixture("groceries/json/freqItemsets"), "--pairs",
+                    fixture("groceries/json/itemPairs"), "-o", out, "--shards", shards,
+                    "--shard-count", "4"});
   INFO(r.err);
   REQUIRE(r.status == 0);
+  // --shards alone: the summary names the manifest (there is no -o file).
+  const auto alone = dir.file("alone");
+  auto a = run_cli({"import-spark", "--rules", fixture("groceries/json/associationRules"),
+                    "--itemsets", fixture("groceries/json/freqItemsets"), "--shards", alone});
+  INFO(a.err);
+  REQUIRE(a.status == 0);
+  CHECK(contains(a.out, alone + "/manifest.json: 142 frequent itemsets"));
   const auto manifest = bltest::read_file(shards + "/manifest.json");
   CHECK(contains(manifest, "\"shards\": 4"));
   std::string error;
   auto whole = Bundle::load(bltest::read_bytes(out), error);
   REQUIRE(whole);
+  REQUIRE(whole->all_learned().size() > 0);
+  REQUIRE(whole->all_neighbours().size() > 0);
   const auto at = manifest.find("\"global\": \"") + 11;
   const auto global_path = manifest.substr(at, manifest.find('"', at) - at);
   auto set = ShardSet::open(bltest::read_bytes(shards + "/" + global_path), error);
