@@ -659,6 +659,9 @@ class Importer {
                       "two (the baskets holding both)");
             if (row.freq == 0)
               at.fail("freq: 0 (only items and pairs that some basket holds are written)");
+            if (row.freq > UINT32_MAX)
+              at.fail("freq: " + std::to_string(row.freq) +
+                      " exceeds 4294967295, the largest count a bundle stores");
             if (row.freq > rep.transactions)
               at.fail("freq: " + std::to_string(row.freq) +
                       " exceeds N = " + std::to_string(rep.transactions) + " transactions (from " +
