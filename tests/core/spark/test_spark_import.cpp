@@ -99,6 +99,13 @@ Pairs pairs_of(const Bundle& b, std::uint32_t a) {
   return out;
 }
 
+std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> rules_of_all(
+    const std::vector<std::pair<std::uint32_t, RuleEntry>>& entries) {
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> out;
+  for (const auto& [item, e] : entries) out.emplace_back(item, e.consequent, e.count);
+  return out;
+}
+
 struct Scored {
   std::uint32_t item;
   double score, confidence, lift;
@@ -431,6 +438,16 @@ TEST_CASE("spark: a catalog gives names, categories and prices, never category r
     const double p = imported->price(i), q = native->price(i);
     CHECK(((std::isnan(p) && std::isnan(q)) || p == q));
   }
+  // With the pair counts as well: the same neighbours and learned weights as mine --catalog,
+  // whose unsold catalog item comes after the sold ones in both.
+  const auto with_pairs = import_dir("tricky/json", 50, &catalog, true).content;
+  const auto native_all = mine_native("tricky", 50, &catalog, true);
+  REQUIRE_FALSE(with_pairs.learned.empty());
+  CHECK(with_pairs.labels == native_all.labels);
+  CHECK(rules_of_all(with_pairs.neighbours) == rules_of_all(native_all.neighbours));
+  CHECK(rules_of_all(with_pairs.learned) == rules_of_all(native_all.learned));
+  CHECK(with_pairs.similar.size() == native_all.similar.size());
+
   const auto cheese = imported->find("say \"cheese\"");
   CHECK(imported->name(cheese) == "Cheddar");
   CHECK(imported->price(cheese) == 4.5);
