@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "model/error.hpp"
+#include "model/format.hpp"
 #include "model/threshold.hpp"
 
 namespace basketlift::cli {
@@ -42,10 +43,54 @@ void read_ingest_options(const Args& args, IngestOptions& opt) {
 std::set<std::string> with_mine_options(std::set<std::string> extra) {
   extra = with_ingest_options(std::move(extra));
   extra.insert({"--min-support", "--min-count", "--max-len", "--algorithm", "--min-confidence",
-                "--min-lift", "--max-consequent-len", "--max-rules-per-antecedent", "--neighbours",
-                "--learned", "--learned-lambda", "--learned-items", "--catalog-items", "--similar",
-                "--threads"});
+                "--min-lift", "--max-consequent-len", "--max-rules-per-antecedent",
+                "--catalog-items", "--similar", "--threads"});
+  return with_pair_section_options(std::move(extra));
+}
+
+std::set<std::string> with_pair_section_options(std::set<std::string> extra) {
+  extra.insert({"--neighbours", "--learned", "--learned-lambda", "--learned-items"});
   return extra;
+}
+
+void read_pair_section_options(const Args& args, PairSectionOptions& opt) {
+  if (auto k = args.get_uint("--neighbours")) {
+    if (*k > 1000) throw InputError("--neighbours: must be in [0, 1000]");
+    opt.neighbours_per_item = static_cast<std::uint32_t>(*k);
+  }
+  if (auto k = args.get_uint("--learned")) {
+    if (*k > 1000) throw InputError("--learned: must be in [0, 1000]");
+    opt.learned_per_item = static_cast<std::uint32_t>(*k);
+  }
+  if (auto l = args.get("--learned-lambda")) {
+    opt.learned_lambda = parse_fraction(*l, "--learned-lambda").value();
+    if (!(opt.learned_lambda > 0))
+      throw InputError("--learned-lambda: expected a positive number, got '" + *l + "'");
+  }
+  if (auto n = args.get_uint("--learned-items")) {
+    if (*n > 65536) throw InputError("--learned-items: must be in [0, 65536]");
+    opt.learned_max_items = static_cast<std::uint32_t>(*n);
+  }
+}
+
+std::string pair_section_help() {
+  const PairSectionOptions d;
+  return "  --neighbours K             each item's K most co-purchased items (cosine, no support\n"
+         "                             threshold) kept for the scorer (default " +
+         std::to_string(d.neighbours_per_item) +
+         "; 0 = none)\n"
+         "  --learned K                each item's K largest learned weights (EASE on the\n"
+         "                             --learned-items most popular items) kept for the scorer\n"
+         "                             (default " +
+         std::to_string(d.learned_per_item) +
+         "; 0 = none)\n"
+         "  --learned-lambda L         EASE's L2 weight (default " +
+         format_double(d.learned_lambda) +
+         ")\n"
+         "  --learned-items N          the most popular items EASE models (default " +
+         std::to_string(d.learned_max_items) +
+         "):\n"
+         "                             memory grows as N², time as N³\n";
 }
 
 void read_mine_options(const Args& args, MineOptions& opt) {
@@ -78,23 +123,7 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     if (*k > 1000) throw InputError("--similar: must be in [0, 1000]");
     opt.similar_per_item = static_cast<std::uint32_t>(*k);
   }
-  if (auto k = args.get_uint("--neighbours")) {
-    if (*k > 1000) throw InputError("--neighbours: must be in [0, 1000]");
-    opt.neighbours_per_item = static_cast<std::uint32_t>(*k);
-  }
-  if (auto k = args.get_uint("--learned")) {
-    if (*k > 1000) throw InputError("--learned: must be in [0, 1000]");
-    opt.learned_per_item = static_cast<std::uint32_t>(*k);
-  }
-  if (auto l = args.get("--learned-lambda")) {
-    opt.learned_lambda = parse_fraction(*l, "--learned-lambda").value();
-    if (!(opt.learned_lambda > 0))
-      throw InputError("--learned-lambda: expected a positive number, got '" + *l + "'");
-  }
-  if (auto n = args.get_uint("--learned-items")) {
-    if (*n > 65536) throw InputError("--learned-items: must be in [0, 65536]");
-    opt.learned_max_items = static_cast<std::uint32_t>(*n);
-  }
+  read_pair_section_options(args, opt);
   opt.threads = default_threads();
   if (auto n = args.get_uint("--threads")) {
     if (*n == 0 || *n > 1024) throw InputError("--threads: must be in [1, 1024]");

@@ -20,6 +20,12 @@ void read_ingest_options(const Args& args, IngestOptions& opt);
 std::set<std::string> with_mine_options(std::set<std::string> extra);
 void read_mine_options(const Args& args, MineOptions& opt);
 
+// `extra` plus --neighbours, --learned, --learned-lambda, --learned-items: the neighbour and
+// learned sections, the same for `mine` and `import-spark`; their --help lines with the defaults.
+std::set<std::string> with_pair_section_options(std::set<std::string> extra);
+void read_pair_section_options(const Args& args, PairSectionOptions& opt);
+std::string pair_section_help();
+
 // --threads when not given: every core (std::thread::hardware_concurrency, at least 1).
 unsigned default_threads();
 

@@ -60,15 +60,7 @@ output:
  -o, --output FILE.blb      write the rule bundle the storefront loads ('-': stdout)
   --max-rules-per-antecedent K  rules the bundle keeps per antecedent, the most confident
                              (default {rules_per_antecedent}; 0 = all)
-  --neighbours K             each item's K most co-purchased items (cosine, no support
-                             threshold) kept for the scorer (default {neighbours}; 0 = none)
-  --learned K                each item's K largest learned weights (EASE on the
-                             --learned-items most popular items) kept for the scorer
-                             (default {learned}; 0 = none)
-  --learned-lambda L         EASE's L2 weight (default {learned_lambda})
-  --learned-items N          the most popular items EASE models (default {learned_items}):
-                             memory grows as N², time as N³
-  --shards DIR               also the bundle as a sharded bundle in DIR (manifest.json and
+{pair_sections}  --shards DIR               also the bundle as a sharded bundle in DIR (manifest.json and
                              its parts), for pages that fetch only what the cart needs;
                              cut with the options of `basketlift shard --help`
   --itemsets-out FILE        one itemset a line: items separated by a space, a tab, the count
@@ -103,10 +95,7 @@ std::string help() {
       {"{min_lift}", format_double(d.rules.min_lift.value())},
       {"{max_consequent_len}", std::to_string(d.rules.max_consequent_len)},
       {"{rules_per_antecedent}", std::to_string(d.max_rules_per_antecedent)},
-      {"{neighbours}", std::to_string(d.neighbours_per_item)},
-      {"{learned}", std::to_string(d.learned_per_item)},
-      {"{learned_lambda}", format_double(d.learned_lambda)},
-      {"{learned_items}", std::to_string(d.learned_max_items)},
+      {"{pair_sections}", pair_section_help()},
       {"{top}", std::to_string(kDefaultTop)},
   };
   std::string text = kHelp;

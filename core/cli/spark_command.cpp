@@ -3,6 +3,7 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "args.hpp"
@@ -12,6 +13,7 @@
 #include "ingest/catalog.hpp"
 #include "io/atomic_file.hpp"
 #include "io/files.hpp"
+#include "mine_args.hpp"
 #include "model/error.hpp"
 #include "spark/spark_import.hpp"
 
@@ -29,7 +31,11 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
   --rules PATH              model.associationRules: antecedent, consequent, confidence, lift,
                             support
   --itemsets PATH           model.freqItemsets: items, freq
-  --catalog FILE.csv        item_id,name,category,price: names, categories and prices in the
+  --pairs PATH              every item's and every pair's basket count (mine_rules.py's
+                            itemPairs: items of one or two, freq): the bundle then also lists
+                            the infrequent items and gets neighbours and learned weights,
+                            made as mine makes them, with these options:
+{pair_sections}  --catalog FILE.csv        item_id,name,category,price: names, categories and prices in the
                             bundle (no category rules: those need the baskets)
  -o, --output FILE.blb      the rule bundle ('-': stdout, the summary then goes to stderr)
   --shards DIR               the bundle as a sharded bundle in DIR (with -o or instead), cut
@@ -38,12 +44,23 @@ schemas, or CSV with a header and item arrays joined by '|' (docs/spark.md).
                             (default 20, as mine; 0 = all)
   --transactions N          the number of baskets, checked against every rule's support
                             (default: derived from it)
+  --threads N               threads for the learned weights' fit (default: every core); the
+                            results are the same for any N
   --summary json            one JSON object on stdout instead of the human summary
 
-Every rule's support, confidence and lift is checked against the itemset counts; rules with one
-consequent and one or two antecedent items go into the bundle, others are counted as skipped.
-Outputs and exit codes: docs/cli-outputs.md.
+Every rule's support, confidence and lift is checked against the itemset counts, and every pair
+count against the item counts, N and freqItemsets; rules with one consequent and one or two
+antecedent items go into the bundle, others are counted as skipped. Exit codes: 0 done, 2 bad
+input, option or output (nothing written), 1 internal error. See docs/cli-outputs.md.
 )";
+
+// kHelp with the neighbour and learned options as `mine --help` prints them.
+std::string help() {
+  std::string text = kHelp;
+  const std::string key = "{pair_sections}";
+  text.replace(text.find(key), key.size(), pair_section_help());
+  return text;
+}
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -56,12 +73,13 @@ std::string utc_now() {
 
 int run_import_spark(int argc, char** argv) {
   Args args(argc, argv, 2,
-            {"--rules", "--itemsets", "--catalog", "-o", "--output", "--max-rules-per-antecedent",
-             "--transactions", "--summary", "--max-record-bytes", "--shards", "--shard-count",
-             "--popular-head", "--category-head"},
+            with_pair_section_options(
+                {"--rules", "--itemsets", "--pairs", "--catalog", "-o", "--output",
+                 "--max-rules-per-antecedent", "--transactions", "--summary", "--max-record-bytes",
+                 "--shards", "--shard-count", "--popular-head", "--category-head", "--threads"}),
             {"--help", "-h"});
   if (args.flag("--help") || args.flag("-h")) {
-    std::fputs((kHelp + max_record_bytes_help()).c_str(), stdout);
+    std::fputs((help() + max_record_bytes_help()).c_str(), stdout);
     return 0;
   }
   if (!args.positional().empty())
@@ -79,6 +97,21 @@ int run_import_spark(int argc, char** argv) {
         "import-spark: expected --rules PATH, --itemsets PATH and -o FILE.blb (or --shards DIR)");
   opt.rules_path = *rules;
   opt.itemsets_path = *itemsets;
+  if (auto pairs = args.get("--pairs")) {
+    opt.pairs_path = *pairs;
+  } else {
+    for (const char* name : {"--neighbours", "--learned", "--learned-lambda", "--learned-items"})
+      if (args.get(name))
+        throw InputError(std::string(name) +
+                         ": needs --pairs (the neighbour and learned sections are made from the "
+                         "pair counts)");
+  }
+  read_pair_section_options(args, opt.sections);
+  opt.threads = default_threads();
+  if (auto n = args.get_uint("--threads")) {
+    if (*n == 0 || *n > 1024) throw InputError("--threads: must be in [1, 1024]");
+    opt.threads = static_cast<unsigned>(*n);
+  }
   if (auto k = args.get_uint("--max-rules-per-antecedent", UINT32_MAX))
     opt.max_rules_per_antecedent = static_cast<std::uint32_t>(*k);
   if (auto n = args.get_uint("--transactions")) {
@@ -95,6 +128,8 @@ int run_import_spark(int argc, char** argv) {
   std::vector<NamedPath> inputs;
   for (const auto& part : spark_part_files(*rules)) inputs.push_back({"--rules", part});
   for (const auto& part : spark_part_files(*itemsets)) inputs.push_back({"--itemsets", part});
+  if (!opt.pairs_path.empty())
+    for (const auto& part : spark_part_files(opt.pairs_path)) inputs.push_back({"--pairs", part});
   if (auto path = args.get("--catalog")) inputs.push_back({"--catalog", *path});
   std::vector<NamedPath> outputs;
   if (out) outputs.push_back({out_option, *out});
@@ -127,20 +162,29 @@ int run_import_spark(int argc, char** argv) {
         "{\"transactions\": %llu, \"items\": %llu, \"frequent_itemsets\": %llu, \"rules\": %llu, "
         "\"single_rules\": %llu, \"pair_rules\": %llu, \"skipped_consequent\": %llu, "
         "\"skipped_antecedent\": %llu, \"capped\": %llu, \"min_count\": %u, "
-        "\"itemset_files\": %zu, \"rule_files\": %zu}\n",
+        "\"itemset_files\": %zu, \"rule_files\": %zu, \"pair_files\": %zu, \"pairs\": %llu, "
+        "\"infrequent_items\": %llu, \"neighbours\": %llu, \"learned\": %llu}\n",
         u(r.transactions), u(r.items), u(r.itemsets), u(r.rules), u(r.single_rules),
         u(r.pair_rules), u(r.skipped_consequent), u(r.skipped_antecedent), u(r.capped), r.min_count,
-        r.itemset_files.size(), r.rule_files.size());
+        r.itemset_files.size(), r.rule_files.size(), r.pair_files.size(), u(r.pairs),
+        u(r.infrequent_items), u(r.neighbours), u(r.learned));
     return 0;
   }
+  // With --shards alone there is no -o: name the manifest.
+  const std::string written = out ? *out : *shards_dir + "/manifest.json";
   std::fprintf(report, "%s: %llu frequent itemsets (%zu files), %llu rules (%zu files)\n",
-               out->c_str(), u(r.itemsets), r.itemset_files.size(), u(r.rules),
+               written.c_str(), u(r.itemsets), r.itemset_files.size(), u(r.rules),
                r.rule_files.size());
-  std::fprintf(report,
-               "transactions %llu (derived from %s), items %llu, smallest itemset freq %u\n",
-               u(r.transactions), r.transactions_from.c_str(), u(r.items), r.min_count);
+  std::fprintf(report, "transactions %llu (derived from %s), items %llu", u(r.transactions),
+               r.transactions_from.c_str(), u(r.items));
+  if (!opt.pairs_path.empty())
+    std::fprintf(report, " (+%llu infrequent from the pair counts)", u(r.infrequent_items));
+  std::fprintf(report, ", smallest itemset freq %u\n", r.min_count);
   std::fprintf(report, "bundle: %llu single-item rules, %llu pair rules", u(r.single_rules),
                u(r.pair_rules));
+  if (!opt.pairs_path.empty())
+    std::fprintf(report, ", %llu neighbours, %llu learned weights (from %llu pairs, %zu files)",
+                 u(r.neighbours), u(r.learned), u(r.pairs), r.pair_files.size());
   if (catalog) std::fprintf(report, ", catalog (no category rules: they need the baskets)");
   std::fprintf(
       report,

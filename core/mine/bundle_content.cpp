@@ -1,8 +1,11 @@
 #include "mine/bundle_content.hpp"
 
+#include <utility>
+
 #include "bundle/builder.hpp"
 #include "mine/category_rules.hpp"
 #include "mine/neighbours.hpp"
+#include "mine/pair_sections.hpp"
 #include "mine/repurchase.hpp"
 #include "mine/similar_names.hpp"
 #include "model/format.hpp"
@@ -48,14 +51,9 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
     add_category_rules(c, db, r.min_count);
     c.similar = similar_names(c, options.similar_per_item);
   }
-  c.neighbours = top_neighbours(db, options.neighbours_per_item, options.threads);
-  std::uint32_t learned_items = 0;
-  if (options.learned_per_item > 0 && options.learned_max_items > 0) {
-    Ease ease(db, options.learned_max_items);
-    ease.fit(options.learned_lambda, options.threads);
-    c.learned = learned_weights(ease, options.learned_per_item);
-    learned_items = ease.items();
-  }
+  auto sections = pair_sections(db, options, options.threads);
+  c.neighbours = std::move(sections.neighbours);
+  c.learned = std::move(sections.learned);
   auto fraction = [](Fraction f) { return format_double(f.value()); };
   c.meta = {
       {"created_at", created_at},
@@ -68,16 +66,17 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
       {"min_confidence", fraction(options.rules.min_confidence)},
       {"min_lift", fraction(options.rules.min_lift)},
       {"max_rules_per_antecedent", std::to_string(options.max_rules_per_antecedent)},
-      {"neighbours_per_item", std::to_string(options.neighbours_per_item)},
-      {"learned_per_item", std::to_string(options.learned_per_item)},
-      {"learned_lambda", format_double(options.learned_lambda)},
-      {"learned_items", std::to_string(learned_items)},
-      {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
-      {"similar_per_item", std::to_string(options.similar_per_item)},
-      {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
-      {"frequent_itemsets", std::to_string(r.itemsets_found)},
-      {"rules_mined", std::to_string(of_bundle_shape)},
   };
+  // The keys import-spark writes too.
+  for (auto& entry : pair_section_meta(options, sections)) c.meta.push_back(std::move(entry));
+  c.meta.insert(c.meta.end(),
+                {
+                    {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
+                    {"similar_per_item", std::to_string(options.similar_per_item)},
+                    {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
+                    {"frequent_itemsets", std::to_string(r.itemsets_found)},
+                    {"rules_mined", std::to_string(of_bundle_shape)},
+                });
   return c;
 }
 

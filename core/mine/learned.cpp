@@ -28,6 +28,18 @@ Ease::Ease(const TransactionDb& db, std::uint32_t max_items)
   }
 }
 
+Ease::Ease(const ItemPairCounts& counts, std::uint32_t max_items)
+    : n_(static_cast<std::uint32_t>(std::min<std::size_t>(max_items, counts.support.size()))) {
+  gram_.assign(std::size_t{n_} * n_, 0.0f);
+  for (std::uint32_t i = 0; i < n_; ++i)
+    gram_[std::size_t{i} * n_ + i] = static_cast<float>(counts.support[i]);
+  for (const auto& p : counts.pairs) {
+    if (p.a >= n_ || p.b >= n_) continue;
+    gram_[std::size_t{p.a} * n_ + p.b] = gram_[std::size_t{p.b} * n_ + p.a] =
+        static_cast<float>(p.count);
+  }
+}
+
 void Ease::fit(double lambda, unsigned threads) {
   if (!(lambda > 0)) throw std::invalid_argument("ease: lambda must be positive");
   const auto n = static_cast<Eigen::Index>(n_);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bundle/bundle.hpp"
+#include "model/pair_counts.hpp"
 #include "model/transactions.hpp"
 
 namespace basketlift {
@@ -20,6 +21,9 @@ namespace basketlift {
 class Ease {
  public:
   Ease(const TransactionDb& db, std::uint32_t max_items);
+  // The same from counts (import-spark): XᵀX's block of the modelled items, read from the
+  // support (the diagonal) and the pairs.
+  Ease(const ItemPairCounts& counts, std::uint32_t max_items);
 
   std::uint32_t items() const { return n_; }  // ids [0, items()) are modelled
   // Solves for B at this λ (> 0), replacing the previous solution; the inverse's columns are

@@ -12,6 +12,7 @@
 #include "ingest/order_log.hpp"
 #include "mine/learned.hpp"
 #include "mine/neighbours.hpp"
+#include "mine/pair_sections.hpp"
 #include "mine/rules.hpp"
 #include "mine/similar_names.hpp"
 #include "model/itemsets.hpp"
@@ -32,7 +33,9 @@ inline constexpr Fraction kDefaultMinSupport{1, 100};
 // at confidence 0, of which the bundle's shapes are a few thousand.
 enum class RuleShapes { All, Bundle, None };
 
-struct MineOptions {
+// The neighbour and learned sections' options (neighbours_per_item, learned_per_item,
+// learned_lambda, learned_max_items) are the base: import-spark takes the same.
+struct MineOptions : PairSectionOptions {
   IngestOptions ingest;
   std::optional<Fraction> min_support;  // fraction of baskets; used when min_count is 0
   std::uint32_t min_count = 0;
@@ -42,13 +45,6 @@ struct MineOptions {
   RuleShapes rule_shapes = RuleShapes::All;
   // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
-  // The bundle keeps each item's this many top neighbours (core/neighbours.hpp); 0 = none.
-  std::uint32_t neighbours_per_item = kDefaultNeighboursPerItem;
-  // The bundle's learned section (mine/learned.hpp): each modelled item's this many largest
-  // EASE weights (0 = no section), fitted at this λ on the `learned_max_items` most popular items.
-  std::uint32_t learned_per_item = kDefaultLearnedPerItem;
-  double learned_lambda = kDefaultLearnedLambda;
-  std::uint32_t learned_max_items = kLearnedMaxItems;
   // With a catalog: catalog items that no basket holds are kept in the bundle too (popularity 0),
   // so a cart of new products is answered from their categories.
   bool catalog_unsold_items = true;

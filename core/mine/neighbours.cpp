@@ -2,10 +2,34 @@
 
 #include <algorithm>
 #include <atomic>
+#include <span>
 
 #include "mine/workers.hpp"
 
 namespace basketlift {
+
+namespace {
+
+// Appends a's best `per_item` neighbours among `touched` (the items with together[b] > 0, the
+// baskets holding a and b) to `out`, best first, and zeroes `together` for the next item.
+void keep_best(std::uint32_t a, std::vector<std::uint32_t>& touched,
+               std::vector<std::uint32_t>& together, std::span<const std::uint32_t> support,
+               std::uint32_t per_item, std::vector<std::pair<std::uint32_t, RuleEntry>>& out) {
+  // b beats c as a neighbour of a when n_ab / sqrt(n_b) > n_ac / sqrt(n_c) (n_a is common),
+  // i.e. n_ab^2 * n_c > n_ac^2 * n_b: exact in 128 bits.
+  auto beats = [&](std::uint32_t b, std::uint32_t c) {
+    const auto lhs = static_cast<unsigned __int128>(together[b]) * together[b] * support[c];
+    const auto rhs = static_cast<unsigned __int128>(together[c]) * together[c] * support[b];
+    return lhs != rhs ? lhs > rhs : b < c;
+  };
+  const auto keep = std::min<std::size_t>(per_item, touched.size());
+  std::partial_sort(touched.begin(), touched.begin() + static_cast<std::ptrdiff_t>(keep),
+                    touched.end(), beats);
+  for (std::size_t k = 0; k < keep; ++k) out.push_back({a, {touched[k], together[touched[k]]}});
+  for (auto b : touched) together[b] = 0;
+}
+
+}  // namespace
 
 std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const TransactionDb& db,
                                                                 std::uint32_t per_item,
@@ -36,13 +60,6 @@ std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const Transactio
     // more of itself in cache, where the random increments below land.
     std::vector<std::uint32_t> together(n_items, 0);
     std::vector<std::uint32_t> touched;
-    // b beats c as a neighbour of a when n_ab / sqrt(n_b) > n_ac / sqrt(n_c) (n_a is common),
-    // i.e. n_ab^2 * n_c > n_ac^2 * n_b: exact in 128 bits.
-    auto beats = [&](std::uint32_t b, std::uint32_t c) {
-      const auto lhs = static_cast<unsigned __int128>(together[b]) * together[b] * db.support[c];
-      const auto rhs = static_cast<unsigned __int128>(together[c]) * together[c] * db.support[b];
-      return lhs != rhs ? lhs > rhs : b < c;
-    };
     for (std::uint32_t block; (block = next.fetch_add(1, std::memory_order_relaxed)) < n_blocks;) {
       auto& part = parts[block];
       const std::uint32_t end = std::min(n_items, (block + 1) * kBlock);
@@ -64,13 +81,7 @@ std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const Transactio
             together[b] += w;
           }
         }
-        const auto keep = std::min<std::size_t>(per_item, touched.size());
-        // The best `keep` to the front, in order; `touched` is cleared after.
-        std::partial_sort(touched.begin(), touched.begin() + static_cast<std::ptrdiff_t>(keep),
-                          touched.end(), beats);
-        for (std::size_t k = 0; k < keep; ++k)
-          part.push_back({a, {touched[k], together[touched[k]]}});
-        for (auto b : touched) together[b] = 0;
+        keep_best(a, touched, together, db.support, per_item, part);
       }
     }
   };
@@ -78,6 +89,39 @@ std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const Transactio
   for (auto& part : parts) {
     out.insert(out.end(), part.begin(), part.end());
     part = {};
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const ItemPairCounts& counts,
+                                                                std::uint32_t per_item, unsigned) {
+  std::vector<std::pair<std::uint32_t, RuleEntry>> out;
+  const auto n_items = static_cast<std::uint32_t>(counts.support.size());
+  if (per_item == 0 || n_items == 0) return out;
+  // Each pair under both of its items, as the baskets' overload meets it from either side.
+  std::vector<std::uint64_t> first(n_items + 1, 0);
+  for (const auto& p : counts.pairs) {
+    ++first[p.a + 1];
+    ++first[p.b + 1];
+  }
+  for (std::uint32_t i = 0; i < n_items; ++i) first[i + 1] += first[i];
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> with(first.back());  // (other, count)
+  {
+    auto at = first;
+    for (const auto& p : counts.pairs) {
+      with[at[p.a]++] = {p.b, p.count};
+      with[at[p.b]++] = {p.a, p.count};
+    }
+  }
+  std::vector<std::uint32_t> together(n_items, 0), touched;
+  for (std::uint32_t a = 0; a < n_items; ++a) {
+    touched.clear();
+    for (auto k = first[a]; k < first[a + 1]; ++k) {
+      const auto [b, count] = with[k];
+      if (together[b] == 0) touched.push_back(b);
+      together[b] += count;
+    }
+    keep_best(a, touched, together, counts.support, per_item, out);
   }
   return out;
 }

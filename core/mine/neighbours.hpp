@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bundle/bundle.hpp"
+#include "model/pair_counts.hpp"
 #include "model/transactions.hpp"
 
 namespace basketlift {
@@ -20,6 +21,12 @@ inline constexpr std::uint32_t kDefaultNeighboursPerItem = 3;
 // compared exactly in integers. Costs the sum over distinct baskets of (basket size)^2, shared
 // among `threads` workers; the result is the same for any thread count.
 std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const TransactionDb& db,
+                                                                std::uint32_t per_item,
+                                                                unsigned threads = 1);
+
+// The same from counts (import-spark): the same entries as the baskets' overload when the counts
+// are theirs. Costs the number of pairs.
+std::vector<std::pair<std::uint32_t, RuleEntry>> top_neighbours(const ItemPairCounts& counts,
                                                                 std::uint32_t per_item,
                                                                 unsigned threads = 1);
 

@@ -369,10 +369,12 @@ struct RuleRow {
   std::optional<double> lift, support;
 };
 
-enum class Role { Itemsets, Rules };
+// Pairs: the pair counts, in the freqItemsets schema (items, freq) with one or two items a row.
+enum class Role { Itemsets, Rules, Pairs };
 
 const char* role_columns(Role role) {
   return role == Role::Itemsets ? "freqItemsets rows have items and freq"
+         : role == Role::Pairs  ? "pair count rows have items (one or two) and freq"
                                 : "associationRules rows have antecedent, consequent, "
                                   "confidence, lift and support";
 }
@@ -432,11 +434,11 @@ void from_json(const std::vector<JsonField>& fields, Role role, const Where& at,
   };
   for (const auto& f : fields) {
     using K = JsonField::Kind;
-    if (role == Role::Itemsets && f.name == "items") {
+    if (role != Role::Rules && f.name == "items") {
       expect(f, K::StringArray, "an array of strings");
       set->items = f.strings;
       seen[0] = true;
-    } else if (role == Role::Itemsets && f.name == "freq") {
+    } else if (role != Role::Rules && f.name == "freq") {
       expect(f, K::Number, "an integer count");
       set->freq = parse_count(f.text, at, "field 'freq'");
       seen[1] = true;
@@ -460,9 +462,9 @@ void from_json(const std::vector<JsonField>& fields, Role role, const Where& at,
       at.fail("unexpected field '" + f.name + "' (" + role_columns(role) + ")");
     }
   }
-  const char* required[] = {role == Role::Itemsets ? "items" : "antecedent",
-                            role == Role::Itemsets ? "freq" : "consequent", "confidence"};
-  for (int k = 0; k < (role == Role::Itemsets ? 2 : 3); ++k)
+  const char* required[] = {role != Role::Rules ? "items" : "antecedent",
+                            role != Role::Rules ? "freq" : "consequent", "confidence"};
+  for (int k = 0; k < (role != Role::Rules ? 2 : 3); ++k)
     if (!seen[k])
       at.fail(std::string("missing field '") + required[k] + "' (" + role_columns(role) + ")");
 }
@@ -489,7 +491,7 @@ void read_part(const std::string& file, std::size_t max_record_bytes, Role role,
   CsvReader csv(in);
   if (!csv.next()) return;  // an empty part: an empty partition
   const std::vector<std::string> names =
-      role == Role::Itemsets
+      role != Role::Rules
           ? std::vector<std::string>{"items", "freq"}
           : std::vector<std::string>{"antecedent", "consequent", "confidence", "lift", "support"};
   std::vector<int> column(names.size(), -1);
@@ -503,7 +505,7 @@ void read_part(const std::string& file, std::size_t max_record_bytes, Role role,
     if (column[it - names.begin()] >= 0) at.fail("duplicate column '" + std::string(name) + "'");
     column[it - names.begin()] = static_cast<int>(i);
   }
-  const std::size_t required = role == Role::Itemsets ? 2 : 3;
+  const std::size_t required = role != Role::Rules ? 2 : 3;
   for (std::size_t k = 0; k < required; ++k)
     if (column[k] < 0)
       Where{&file, csv.line()}.fail("the header lacks column '" + names[k] + "' (" +
@@ -560,11 +562,14 @@ class Importer {
     // Both paths are listed (and found) before anything is read.
     rep.itemset_files = spark_part_files(opt_.itemsets_path, &rep.warnings);
     rep.rule_files = spark_part_files(opt_.rules_path, &rep.warnings);
+    if (!opt_.pairs_path.empty()) rep.pair_files = spark_part_files(opt_.pairs_path, &rep.warnings);
     // Rows point at their file's name: the vector must not reallocate.
-    files_.reserve(rep.itemset_files.size() + rep.rule_files.size());
+    files_.reserve(rep.itemset_files.size() + rep.rule_files.size() + rep.pair_files.size());
     read_itemsets(rep);
     read_rules(rep);
     derive_transactions(rep);
+    // After the rules, which may name frequent items only: the pairs add the infrequent ones.
+    if (!opt_.pairs_path.empty()) read_pairs(rep);
     build(out, created_at, catalog);
     return out;
   }
@@ -632,6 +637,133 @@ class Importer {
     }
     rep.items = dict_.size();
     rep.min_count = min_count;
+  }
+
+  // The pair counts: every item's basket count and every pair's, checked against each other,
+  // against N and against freqItemsets (the same baskets: a frequent item or pair has the same
+  // count in both, anything reaching the smallest itemset freq is in freqItemsets).
+  void read_pairs(SparkImportReport& rep) {
+    const auto frequent = static_cast<ItemId>(dict_.size());
+    ItemsetRow row;
+    std::vector<ItemId> ids;
+    std::vector<std::uint32_t> count;  // per item: its own row's freq, 0 before it
+    std::vector<RowWhere> count_where;
+    for (const auto& file : rep.pair_files) {
+      const auto file_no = static_cast<std::uint32_t>(files_.size());
+      files_.push_back(file);
+      read_part(
+          files_.back(), opt_.max_record_bytes, Role::Pairs, &row, nullptr, [&](const Where& at) {
+            if (row.items.empty() || row.items.size() > 2)
+              at.fail("items: " + std::to_string(row.items.size()) +
+                      " items; a pair count row holds one item (the baskets holding it) or "
+                      "two (the baskets holding both)");
+            if (row.freq == 0)
+              at.fail("freq: 0 (only items and pairs that some basket holds are written)");
+            if (row.freq > UINT32_MAX)
+              at.fail("freq: " + std::to_string(row.freq) +
+                      " exceeds 4294967295, the largest count a bundle stores");
+            if (row.freq > rep.transactions)
+              at.fail("freq: " + std::to_string(row.freq) +
+                      " exceeds N = " + std::to_string(rep.transactions) + " transactions (from " +
+                      rep.transactions_from + ")");
+            ids.clear();
+            for (const auto& label : row.items) ids.push_back(dict_.intern(label));
+            if (ids.size() == 2 && ids[0] == ids[1])
+              at.fail("items: " + json_string(dict_.label(ids[0])) + " appears twice");
+            const auto freq = static_cast<std::uint32_t>(row.freq);
+            if (ids.size() == 2) {
+              pairs_.push_back(
+                  {std::min(ids[0], ids[1]), std::max(ids[0], ids[1]), freq, file_no, at.line});
+              return;
+            }
+            count.resize(dict_.size(), 0);
+            count_where.resize(dict_.size());
+            const auto i = ids[0];
+            if (count[i] != 0)
+              at.fail("items: the item " + json_string(dict_.label(i)) +
+                      " is listed twice (also at " +
+                      where(count_where[i].file, count_where[i].line) + ")");
+            count[i] = freq;
+            count_where[i] = {file_no, at.line};
+          });
+    }
+    count.resize(dict_.size(), 0);
+    count_where.resize(dict_.size());
+    rep.pairs = pairs_.size();
+    std::sort(pairs_.begin(), pairs_.end(), [](const PairRecord& p, const PairRecord& q) {
+      return std::tie(p.a, p.b, p.file, p.line) < std::tie(q.a, q.b, q.file, q.line);
+    });
+    auto at_pair = [&](const PairRecord& p) { return Where{&files_[p.file], p.line}; };
+    auto pair_text = [&](const PairRecord& p) {
+      return "[" + json_string(dict_.label(p.a)) + ", " + json_string(dict_.label(p.b)) + "]";
+    };
+    for (std::size_t k = 0; k < pairs_.size(); ++k) {
+      const auto& p = pairs_[k];
+      if (k > 0 && pairs_[k - 1].a == p.a && pairs_[k - 1].b == p.b)
+        at_pair(p).fail("items: the pair " + pair_text(p) + " is listed twice (also at " +
+                        where(pairs_[k - 1].file, pairs_[k - 1].line) + ")");
+      for (auto i : {p.a, p.b}) {
+        if (count[i] == 0)
+          at_pair(p).fail("items: " + json_string(dict_.label(i)) +
+                          " has no row of its own; the pair counts must list every item's "
+                          "basket count");
+        if (p.count > count[i])
+          at_pair(p).fail("freq: " + std::to_string(p.count) + " exceeds the basket count " +
+                          std::to_string(count[i]) + " of its item " + json_string(dict_.label(i)) +
+                          " (" + where(count_where[i].file, count_where[i].line) + ")");
+      }
+    }
+    // Frequent items and pairs: the same counts as freqItemsets. Anything else: below its
+    // smallest freq, or FPGrowth would have listed it.
+    for (ItemId i = 0; i < dict_.size(); ++i) {
+      const Where at{&files_[count_where[i].file], count_where[i].line};
+      if (i < frequent) {
+        if (count[i] == 0)
+          throw InputError(opt_.pairs_path + ": the item " + json_string(dict_.label(i)) +
+                           " of freqItemsets has no row; the pair counts must come from the "
+                           "same baskets");
+        if (count[i] != single_[i])
+          at.fail("freq: " + std::to_string(count[i]) + " for " + json_string(dict_.label(i)) +
+                  ", but freqItemsets gives it " + std::to_string(single_[i]) +
+                  "; the outputs do not come from the same baskets");
+      } else if (count[i] >= rep.min_count) {
+        at.fail("freq: " + std::to_string(count[i]) + " for " + json_string(dict_.label(i)) +
+                " reaches the smallest itemset freq " + std::to_string(rep.min_count) +
+                ", but the item is not in freqItemsets; the outputs do not come from one run");
+      }
+    }
+    std::size_t matched = 0;
+    for (const auto& p : pairs_) {
+      const ItemId both[] = {p.a, p.b};
+      const auto r = p.b < frequent ? index_->find(both) : ItemsetIndex::npos;
+      if (r != ItemsetIndex::npos) {
+        ++matched;
+        if (table_.counts[r] != p.count)
+          at_pair(p).fail("freq: " + std::to_string(p.count) + " for the pair " + pair_text(p) +
+                          ", but freqItemsets gives it " + std::to_string(table_.counts[r]) +
+                          " at " + where(where_[r].file, where_[r].line));
+      } else if (p.count >= rep.min_count) {
+        at_pair(p).fail("freq: " + std::to_string(p.count) + " for the pair " + pair_text(p) +
+                        " reaches the smallest itemset freq " + std::to_string(rep.min_count) +
+                        ", but the pair is not in freqItemsets; the outputs do not come from "
+                        "one run");
+      }
+    }
+    std::size_t in_table = 0;
+    for (std::uint32_t r = 0; r < table_.size(); ++r) in_table += table_.itemset(r).size() == 2;
+    for (std::uint32_t r = 0; matched < in_table && r < table_.size(); ++r) {
+      const auto set = table_.itemset(r);
+      if (set.size() != 2) continue;
+      const PairRecord key{std::min(set[0], set[1]), std::max(set[0], set[1]), 0, 0, 0};
+      if (!std::binary_search(pairs_.begin(), pairs_.end(), key,
+                              [](const PairRecord& p, const PairRecord& q) {
+                                return std::tie(p.a, p.b) < std::tie(q.a, q.b);
+                              }))
+        fail_at(r, "items: the pair " + itemset_text(set) + " is not in the pair counts (" +
+                       opt_.pairs_path + "); they must come from the same baskets");
+    }
+    rep.infrequent_items = dict_.size() - frequent;
+    single_ = std::move(count);
   }
 
   [[noreturn]] void fail_at(std::uint32_t row, const std::string& what) const {
@@ -842,6 +974,20 @@ class Importer {
     }
     rep.single_rules = c.single_rules.size();
     rep.pair_rules = c.pair_rules.size();
+    std::optional<PairSections> sections;
+    if (!opt_.pairs_path.empty()) {
+      ItemPairCounts counts;
+      counts.support = c.popularity;
+      counts.pairs.reserve(pairs_.size());
+      for (const auto& p : pairs_)
+        counts.pairs.push_back({std::min(id[p.a], id[p.b]), std::max(id[p.a], id[p.b]), p.count});
+      pairs_ = {};
+      sections = pair_sections(counts, opt_.sections, opt_.threads);
+      c.neighbours = std::move(sections->neighbours);
+      c.learned = std::move(sections->learned);
+      rep.neighbours = c.neighbours.size();
+      rep.learned = c.learned.size();
+    }
     if (catalog) {
       add_catalog_fields(c, *catalog);  // unsold catalog items too, as mine does by default
       c.similar = similar_names(c, kDefaultSimilarPerItem);
@@ -861,23 +1007,33 @@ class Importer {
         {"min_confidence", format_double(rep.min_confidence)},
         {"min_lift", "0"},
         {"max_rules_per_antecedent", std::to_string(opt_.max_rules_per_antecedent)},
-        {"algorithm", "spark-fpgrowth"},
-        {"frequent_itemsets", std::to_string(rep.itemsets)},
-        {"rules_mined", std::to_string(rep.rules)},
-        {"derived",
-         (opt_.transactions
-              ? "transactions given with --transactions and checked on every "
-                "rule's support"
-              : "transactions from the rules' support (" + rep.transactions_from + ")") +
-             std::string("; min_count = the smallest itemset freq, min_support = min_count / "
-                         "transactions, min_confidence = the smallest rule confidence: Spark's "
-                         "own minSupport and minConfidence are not in its outputs, these are the "
-                         "tightest thresholds that select the same itemsets and rules")},
     };
+    if (sections) {
+      c.meta.emplace_back("spark_pairs", opt_.pairs_path);
+      for (auto& entry : pair_section_meta(opt_.sections, *sections))
+        c.meta.push_back(std::move(entry));
+    }
+    c.meta.insert(
+        c.meta.end(),
+        {
+            {"algorithm", "spark-fpgrowth"},
+            {"frequent_itemsets", std::to_string(rep.itemsets)},
+            {"rules_mined", std::to_string(rep.rules)},
+            {"derived",
+             (opt_.transactions
+                  ? "transactions given with --transactions and checked on every "
+                    "rule's support"
+                  : "transactions from the rules' support (" + rep.transactions_from + ")") +
+                 std::string(
+                     "; min_count = the smallest itemset freq, min_support = min_count / "
+                     "transactions, min_confidence = the smallest rule confidence: Spark's "
+                     "own minSupport and minConfidence are not in its outputs, these are the "
+                     "tightest thresholds that select the same itemsets and rules")},
+        });
   }
 
   const SparkImportOptions& opt_;
-  std::vector<std::string> files_;  // itemset files, then rule files (reserved: never reallocated)
+  std::vector<std::string> files_;  // itemset, rule, then pair files (reserved: never reallocated)
   ItemDictionary dict_;             // import order; renumbered in build()
   ItemsetTable table_;
   struct RowWhere {
@@ -888,6 +1044,13 @@ class Importer {
   std::optional<ItemsetIndex> index_;
   std::vector<std::uint32_t> single_;  // per item: freq of its own itemset
   std::vector<RuleRecord> rules_;
+  struct PairRecord {
+    ItemId a, b;  // a < b, import ids
+    std::uint32_t count;
+    std::uint32_t file;
+    std::uint64_t line;
+  };
+  std::vector<PairRecord> pairs_;
 };
 
 }  // namespace

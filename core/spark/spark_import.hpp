@@ -16,6 +16,7 @@
 #include "bundle/bundle.hpp"
 #include "ingest/catalog.hpp"
 #include "ingest/input_file.hpp"
+#include "mine/pair_sections.hpp"
 
 namespace basketlift {
 
@@ -27,6 +28,13 @@ inline constexpr double kSparkTolerance = 1e-9;
 struct SparkImportOptions {
   std::string rules_path;     // associationRules: a file, or a directory of part-* files
   std::string itemsets_path;  // freqItemsets: the same
+  // Optional, the same: every item's basket count and every pair's (examples/spark/
+  // mine_rules.py's itemPairs, the freqItemsets schema with one or two items per row). With it
+  // the bundle also lists the infrequent items and gets the neighbour and learned sections, as
+  // `mine` makes them.
+  std::string pairs_path;
+  PairSectionOptions sections;  // with pairs_path only
+  unsigned threads = 1;         // for the EASE fit; the result is the same for any count
   // As MineOptions::max_rules_per_antecedent: the strongest rules each antecedent keeps; 0 = all.
   std::uint32_t max_rules_per_antecedent = kDefaultRulesPerAntecedent;
   // 0: derive N from the rules' support (or lift). Otherwise every rule is checked against it.
@@ -36,14 +44,17 @@ struct SparkImportOptions {
 };
 
 struct SparkImportReport {
-  std::vector<std::string> itemset_files, rule_files;  // the part files read, in order
-  std::vector<std::string> warnings;                   // e.g. a directory without _SUCCESS
-  std::uint64_t itemsets = 0, items = 0, rules = 0;    // read
-  std::uint64_t single_rules = 0, pair_rules = 0;      // in the bundle
-  std::uint64_t skipped_consequent = 0;                // consequent of two or more items
-  std::uint64_t skipped_antecedent = 0;                // antecedent of three or more items
-  std::uint64_t capped = 0;                            // beyond max_rules_per_antecedent
+  std::vector<std::string> itemset_files, rule_files, pair_files;  // part files read, in order
+  std::vector<std::string> warnings;                 // e.g. a directory without _SUCCESS
+  std::uint64_t itemsets = 0, items = 0, rules = 0;  // read
+  std::uint64_t single_rules = 0, pair_rules = 0;    // in the bundle
+  std::uint64_t skipped_consequent = 0;              // consequent of two or more items
+  std::uint64_t skipped_antecedent = 0;              // antecedent of three or more items
+  std::uint64_t capped = 0;                          // beyond max_rules_per_antecedent
   std::uint64_t transactions = 0;
+  std::uint64_t pairs = 0;                    // pair rows read (pairs_path)
+  std::uint64_t infrequent_items = 0;         // items only pairs_path lists, added to the bundle
+  std::uint64_t neighbours = 0, learned = 0;  // entries of those sections
   std::string transactions_from;  // "FILE:LINE" of the rule N was derived from, or "--transactions"
   std::uint32_t min_count = 0;    // smallest freq of any itemset: the equivalent mining threshold
   double min_confidence = 0;      // smallest confidence of any rule (0 without rules)
@@ -55,7 +66,8 @@ struct SparkImport {
 };
 
 // Reads, checks and converts. Items are numbered as the miner numbers them (descending freq, ties
-// by label). With a catalog: names, categories and prices; never category rules or repurchase
+// by label). With pairs: every item, neighbours and learned weights (pair_sections(), as `mine`
+// makes them). With a catalog: names, categories and prices; never category rules or repurchase
 // statistics, which need the baskets. Throws InputError ("FILE:LINE: what") on anything
 // malformed or inconsistent.
 SparkImport import_spark(const SparkImportOptions& options, const std::string& created_at,

@@ -6,7 +6,8 @@
         --min-support 0.005 --min-confidence 0.1
 
     basketlift import-spark --rules fpgrowth/2024-06/associationRules \\
-        --itemsets fpgrowth/2024-06/freqItemsets [--catalog catalog.csv] -o rules.blb
+        --itemsets fpgrowth/2024-06/freqItemsets --pairs fpgrowth/2024-06/itemPairs \\
+        [--catalog catalog.csv] -o rules.blb
 
 The order log is a CSV with a header and one row per order line, as for `basketlift mine`. Baskets
 are built the way the CLI's ingest builds them, so both paths give the same item labels and the
@@ -18,8 +19,13 @@ Outputs, under --out (docs/spark.md has the exact schemas):
   freqItemsets/       model.freqItemsets      items: array<string>, freq: long
   associationRules/   model.associationRules  antecedent, consequent: array<string>,
                                               confidence, lift, support: double
+  itemPairs/          pair counts             items: array<string> of one item (the baskets
+                                              holding it) or two (the baskets holding both),
+                                              freq: long; every item and every pair bought
+                                              together, no threshold (--no-pairs: none)
 as JSON lines (DataFrame.write.json, the default) and/or, with --format csv|both, as CSV in
-freqItemsets-csv/ and associationRules-csv/: Spark cannot write array columns to CSV, so each
+freqItemsets-csv/, associationRules-csv/ and itemPairs-csv/: Spark cannot write array columns
+to CSV, so each
 array is joined with '|' (concat_ws) and the files get a header; item ids must then not contain
 '|' (the job checks, and JSON has no such limit).
 """
@@ -47,6 +53,9 @@ def parse_args():
     p.add_argument('--num-partitions', type=int, help="FPGrowth's numPartitions")
     p.add_argument('--format', choices=['json', 'csv', 'both'], default='json')
     p.add_argument('--gzip', action='store_true', help='compress the part files (.gz)')
+    p.add_argument('--no-pairs', action='store_true',
+                   help='skip itemPairs (the bundle then has no neighbours and no learned '
+                        'weights); they cost a shuffle of sum(basket size^2) / 2 rows')
     p.add_argument('--multiline', action='store_true',
                    help='the order log has quoted fields with line breaks (slower: not split)')
     return p.parse_args()
@@ -72,6 +81,8 @@ def main():
         lines = lines.where(F.col('quantity') > 0)
 
     baskets = lines.groupBy('order').agg(F.collect_set('item').alias('items'))
+    if not args.no_pairs:
+        baskets = baskets.persist()  # read again for the pair counts
 
     fpgrowth = FPGrowth(itemsCol='items', minSupport=args.min_support,
                         minConfidence=args.min_confidence)
@@ -82,12 +93,31 @@ def main():
     compression = 'gzip' if args.gzip else 'none'
     out = args.out.rstrip('/')
 
+    # The pair counts, XᵀX as a sparse list: import-spark builds the neighbour and learned
+    # sections from them with the code `basketlift mine` runs. Neighbours have no support
+    # threshold, so every pair bought together is needed. A basket of k items yields k(k-1)/2
+    # rows before the aggregation: the shuffle is O(sum of basket size^2), the output one row per
+    # distinct pair.
+    item_pairs = None
+    if not args.no_pairs:
+        singles = (baskets.select(F.explode('items').alias('a'))
+                   .groupBy('a').agg(F.count(F.lit(1)).alias('freq'))
+                   .select(F.array('a').alias('items'), 'freq'))
+        pairs = (baskets.select('items', F.explode('items').alias('a'))
+                 .select('a', F.explode(F.expr('filter(items, x -> x > a)')).alias('b'))
+                 .groupBy('a', 'b').agg(F.count(F.lit(1)).alias('freq'))
+                 .select(F.array('a', 'b').alias('items'), 'freq'))
+        item_pairs = singles.unionByName(pairs)
+
     if args.format in ('json', 'both'):
         # The exact calls import-spark is tested against: one JSON object per line.
         model.freqItemsets.write.mode('overwrite').option('compression', compression) \
             .json(out + '/freqItemsets')
         model.associationRules.write.mode('overwrite').option('compression', compression) \
             .json(out + '/associationRules')
+        if item_pairs is not None:
+            item_pairs.write.mode('overwrite').option('compression', compression) \
+                .json(out + '/itemPairs')
 
     if args.format in ('csv', 'both'):
         if lines.where(F.col('item').contains('|')).limit(1).count():
@@ -113,6 +143,8 @@ def main():
         csv_writer(model.associationRules.select(joined('antecedent'), joined('consequent'),
                                                  'confidence', 'lift', 'support')) \
             .csv(out + '/associationRules-csv')
+        if item_pairs is not None:
+            csv_writer(item_pairs.select(joined('items'), 'freq')).csv(out + '/itemPairs-csv')
 
     spark.stop()
 

@@ -53,18 +53,21 @@ std::unique_ptr<Bundle> load(const BundleContent& content) {
   return bundle;
 }
 
+// With `pairs`, the itemPairs output too: the neighbour and learned sections at their defaults.
 SparkImport import_dir(const std::string& dir, std::uint32_t cap = 50,
-                       const Catalog* catalog = nullptr) {
+                       const Catalog* catalog = nullptr, bool pairs = false) {
   SparkImportOptions o;
   o.rules_path = fixture(dir + "/associationRules");
   o.itemsets_path = fixture(dir + "/freqItemsets");
+  if (pairs) o.pairs_path = fixture(dir + "/itemPairs");
   o.max_rules_per_antecedent = cap;
   return import_spark(o, "2024-01-01T00:00:00Z", catalog);
 }
 
-// What `mine ORDERS --min-count C --min-confidence F --max-len 3` puts into a bundle.
+// What `mine ORDERS --min-count C --min-confidence F --max-len 3` puts into a bundle; without
+// `sections`, with --neighbours 0 --learned 0.
 BundleContent mine_native(const std::string& set, std::uint32_t cap,
-                          const Catalog* catalog = nullptr) {
+                          const Catalog* catalog = nullptr, bool sections = false) {
   const auto params = read_params(set);
   MineOptions o;
   o.ingest.format = InputFormat::Csv;
@@ -72,9 +75,11 @@ BundleContent mine_native(const std::string& set, std::uint32_t cap,
   o.max_len = 3;
   o.rules.min_confidence = parse_fraction(params.at("min_confidence"), "min_confidence");
   o.max_rules_per_antecedent = cap;
-  // Spark has no neighbours and no learned weights: compare the rules alone.
-  o.neighbours_per_item = 0;
-  o.learned_per_item = 0;
+  // Without its pair counts Spark has no neighbours and no learned weights.
+  if (!sections) {
+    o.neighbours_per_item = 0;
+    o.learned_per_item = 0;
+  }
   const auto r = mine(fixture(set + "/orders.csv"), o);
   return make_bundle_content(r, o, "orders.csv", "2024-01-01T00:00:00Z", catalog);
 }
@@ -91,6 +96,13 @@ Pairs pairs_of(const Bundle& b, std::uint32_t a) {
   b.for_each_pair(a, [&](std::uint32_t x, std::uint32_t count, std::span<const RuleEntry> rules) {
     out.emplace_back(x, count, rules_of(rules));
   });
+  return out;
+}
+
+std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> rules_of_all(
+    const std::vector<std::pair<std::uint32_t, RuleEntry>>& entries) {
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> out;
+  for (const auto& [item, e] : entries) out.emplace_back(item, e.consequent, e.count);
   return out;
 }
 
@@ -201,24 +213,29 @@ std::string lines(const std::vector<std::string>& rows) {
 }
 
 // dir/freqItemsets and dir/associationRules, one part file each, with _SUCCESS.
+// With pair rows, dir/itemPairs too.
 struct SparkDirs {
   bltest::TempDir dir;
-  std::string itemsets, rules;
+  std::string itemsets, rules, pairs;
   SparkDirs(const std::vector<std::string>& itemset_rows, const std::vector<std::string>& rule_rows,
-            const std::string& ext = ".json") {
+            const std::string& ext = ".json", const std::vector<std::string>& pair_rows = {}) {
     itemsets = dir.file("freqItemsets");
     rules = dir.file("associationRules");
-    for (const auto& d : {itemsets, rules}) {
+    if (!pair_rows.empty()) pairs = dir.file("itemPairs");
+    for (const auto& d : {itemsets, rules, pairs}) {
+      if (d.empty()) continue;
       fs::create_directory(d);
       bltest::write_file(d + "/_SUCCESS", "");
     }
     bltest::write_file(itemsets + "/part-00000" + ext, lines(itemset_rows));
     bltest::write_file(rules + "/part-00000" + ext, lines(rule_rows));
+    if (!pairs.empty()) bltest::write_file(pairs + "/part-00000" + ext, lines(pair_rows));
   }
   SparkImport run(std::uint32_t cap = 50, std::uint64_t transactions = 0) const {
     SparkImportOptions o;
     o.itemsets_path = itemsets;
     o.rules_path = rules;
+    o.pairs_path = pairs;
     o.max_rules_per_antecedent = cap;
     o.transactions = transactions;
     return import_spark(o, "now");
@@ -299,6 +316,78 @@ TEST_CASE("spark: the fixtures import into the bundle mine makes of the same bas
   }
 }
 
+// Everything but the meta (which says where the bundle came from) in the bundle's own bytes.
+std::vector<std::uint8_t> sections_bytes(BundleContent content) {
+  content.meta.clear();
+  return encode_bundle(content);
+}
+
+TEST_CASE("spark: imported scores like native: with the pair counts every default section",
+          "[spark]") {
+  for (const std::string set : {"groceries", "tricky"}) {
+    const auto params = read_params(set);
+    for (std::uint32_t cap : {50u, 3u}) {
+      const auto native_content = mine_native(set, cap, nullptr, true);
+      const auto native = load(native_content);
+      REQUIRE(native->all_neighbours().size() > 0);
+      REQUIRE(native->all_learned().size() > 0);
+      for (const std::string variant : {"json", "csv", "json-gz", "json-escaped"}) {
+        if (!fs::exists(kFixtures / set / variant)) continue;
+        INFO(set << "/" << variant << ", cap " << cap);
+        const auto imported = import_dir(set + "/" + variant, cap, nullptr, true);
+        const auto& rep = imported.report;
+        CHECK(rep.pair_files.size() == 2);
+        CHECK(std::to_string(rep.pairs) == params.at("pairs"));
+        CHECK(std::to_string(rep.items + rep.infrequent_items) == params.at("all_items"));
+        CHECK(rep.neighbours == native_content.neighbours.size());
+        CHECK(rep.learned == native_content.learned.size());
+        const auto bundle = load(imported.content);
+        // Every item, infrequent ones too, and every section as mine writes it.
+        REQUIRE(bundle->item_count() == native->item_count());
+        for (std::uint32_t i = 0; i < bundle->item_count(); ++i) {
+          INFO("item " << i << " " << native->label(i));
+          REQUIRE(bundle->label(i) == native->label(i));
+          REQUIRE(bundle->popularity(i) == native->popularity(i));
+          REQUIRE(rules_of(bundle->neighbours(i)) == rules_of(native->neighbours(i)));
+          REQUIRE(rules_of(bundle->learned(i)) == rules_of(native->learned(i)));
+        }
+        REQUIRE(bundle->all_neighbours().size() == native->all_neighbours().size());
+        REQUIRE(bundle->all_learned().size() == native->all_learned().size());
+        require_same_bundle(*bundle, *native, 0);
+        CHECK(sections_bytes(imported.content) == sections_bytes(native_content));
+        CHECK(require_same_scores(*bundle, *native) > 1000);
+        for (const char* key :
+             {"neighbours_per_item", "learned_per_item", "learned_lambda", "learned_items"})
+          CHECK(bundle->meta_value(key) == native->meta_value(key));
+        CHECK(bundle->meta_value("learned_items") == params.at("all_items"));
+      }
+    }
+  }
+  // The options are mine's: other values give what mine gives with them.
+  auto o = SparkImportOptions{};
+  o.rules_path = fixture("groceries/json/associationRules");
+  o.itemsets_path = fixture("groceries/json/freqItemsets");
+  o.pairs_path = fixture("groceries/json/itemPairs");
+  o.sections.neighbours_per_item = 7;
+  o.sections.learned_per_item = 2;
+  o.sections.learned_lambda = 5;
+  o.sections.learned_max_items = 40;
+  o.threads = 2;
+  const auto params = read_params("groceries");
+  MineOptions m;
+  m.ingest.format = InputFormat::Csv;
+  m.min_count = static_cast<std::uint32_t>(std::stoul(params.at("min_count")));
+  m.max_len = 3;
+  m.rules.min_confidence = parse_fraction(params.at("min_confidence"), "min_confidence");
+  static_cast<PairSectionOptions&>(m) = o.sections;
+  const auto native = make_bundle_content(mine(fixture("groceries/orders.csv"), m), m, "orders.csv",
+                                          "2024-01-01T00:00:00Z");
+  const auto imported = import_spark(o, "2024-01-01T00:00:00Z");
+  CHECK(imported.content.learned.size() <= 2 * 40);
+  CHECK(imported.content.neighbours.size() > 3 * imported.content.labels.size());
+  CHECK(sections_bytes(imported.content) == sections_bytes(native));
+}
+
 TEST_CASE("spark: labels survive JSON escapes, CSV quoting and UTF-8 on every path", "[spark]") {
   const auto bundle = load(import_dir("tricky/json-escaped").content);
   for (const char* label :
@@ -349,6 +438,16 @@ TEST_CASE("spark: a catalog gives names, categories and prices, never category r
     const double p = imported->price(i), q = native->price(i);
     CHECK(((std::isnan(p) && std::isnan(q)) || p == q));
   }
+  // With the pair counts as well: the same neighbours and learned weights as mine --catalog,
+  // whose unsold catalog item comes after the sold ones in both.
+  const auto with_pairs = import_dir("tricky/json", 50, &catalog, true).content;
+  const auto native_all = mine_native("tricky", 50, &catalog, true);
+  REQUIRE_FALSE(with_pairs.learned.empty());
+  CHECK(with_pairs.labels == native_all.labels);
+  CHECK(rules_of_all(with_pairs.neighbours) == rules_of_all(native_all.neighbours));
+  CHECK(rules_of_all(with_pairs.learned) == rules_of_all(native_all.learned));
+  CHECK(with_pairs.similar.size() == native_all.similar.size());
+
   const auto cheese = imported->find("say \"cheese\"");
   CHECK(imported->name(cheese) == "Cheddar");
   CHECK(imported->price(cheese) == 4.5);
@@ -694,16 +793,27 @@ TEST_CASE("spark: import-spark --shards writes a sharded bundle that answers as 
           "[spark][shards]") {
   bltest::TempDir dir;
   const auto out = dir.file("rules.blb"), shards = dir.file("shards");
+  // With the pair counts, so the parts carry neighbours and learned weights too.
   auto r = run_cli({"import-spark", "--rules", fixture("groceries/json/associationRules"),
-                    "--itemsets", fixture("groceries/json/freqItemsets"), "-o", out, "--shards",
-                    shards, "--shard-count", "4"});
+                    "--itemsets", fixture("groceries/json/freqItemsets"), "--pairs",
+                    fixture("groceries/json/itemPairs"), "-o", out, "--shards", shards,
+                    "--shard-count", "4"});
   INFO(r.err);
   REQUIRE(r.status == 0);
+  // --shards alone: the summary names the manifest (there is no -o file).
+  const auto alone = dir.file("alone");
+  auto a = run_cli({"import-spark", "--rules", fixture("groceries/json/associationRules"),
+                    "--itemsets", fixture("groceries/json/freqItemsets"), "--shards", alone});
+  INFO(a.err);
+  REQUIRE(a.status == 0);
+  CHECK(contains(a.out, alone + "/manifest.json: 142 frequent itemsets"));
   const auto manifest = bltest::read_file(shards + "/manifest.json");
   CHECK(contains(manifest, "\"shards\": 4"));
   std::string error;
   auto whole = Bundle::load(bltest::read_bytes(out), error);
   REQUIRE(whole);
+  REQUIRE(whole->all_learned().size() > 0);
+  REQUIRE(whole->all_neighbours().size() > 0);
   const auto at = manifest.find("\"global\": \"") + 11;
   const auto global_path = manifest.substr(at, manifest.find('"', at) - at);
   auto set = ShardSet::open(bltest::read_bytes(shards + "/" + global_path), error);
@@ -728,6 +838,123 @@ TEST_CASE("spark: import-spark --shards writes a sharded bundle that answers as 
   }
 }
 
+TEST_CASE("spark: pair counts: neighbours and learned weights by hand; bad rows name file and line",
+          "[spark]") {
+  // MiniModel's baskets {a,b} {a,b,c} {a,c} {b}, plus what itemPairs says of them.
+  const MiniModel m;
+  const std::vector<std::string> pair_rows = {
+      R"({"items":["a"],"freq":3})",     R"({"items":["b"],"freq":3})",
+      R"({"items":["c"],"freq":2})",     R"({"items":["a","b"],"freq":2})",
+      R"({"items":["c","a"],"freq":2})", R"({"items":["b","c"],"freq":1})",
+  };
+  {
+    const SparkDirs d(m.itemsets, m.rules, ".json", pair_rows);
+    const auto r = d.run();
+    CHECK(r.report.pairs == 3);
+    CHECK(r.report.infrequent_items == 0);
+    // Cosine: a~b 2/3, a~c 2/sqrt(6) = 0.816, b~c 1/sqrt(6) = 0.408. Each item's 3 best, stored
+    // in id order (a 0, b 1, c 2) with the baskets holding both.
+    using E = std::pair<std::uint32_t, std::uint32_t>;
+    std::map<std::uint32_t, std::vector<E>> expected = {
+        {0, {{1, 2}, {2, 2}}}, {1, {{0, 2}, {2, 1}}}, {2, {{0, 2}, {1, 1}}}};
+    const auto bundle = load(r.content);
+    for (std::uint32_t i = 0; i < 3; ++i) CHECK(rules_of(bundle->neighbours(i)) == expected[i]);
+    // EASE on 3 items at λ 50 (the default): G = XᵀX + 50 I; every B[i][j] is positive and small,
+    // so each item keeps its two weights (K 5 > 2).
+    CHECK(bundle->all_learned().size() == 6);
+    CHECK(bundle->meta_value("learned_items") == "3");
+    CHECK(bundle->meta_value("spark_pairs") == d.pairs);
+  }
+  {
+    // An item no frequent itemset holds (d: one basket) joins the bundle after the others.
+    auto rows = pair_rows;
+    rows.push_back(R"({"items":["d"],"freq":1})");
+    rows.push_back(R"({"items":["d","b"],"freq":1})");
+    const auto r = SparkDirs(m.itemsets, m.rules, ".json", rows).run();
+    CHECK(r.report.infrequent_items == 1);
+    CHECK(r.content.labels == std::vector<std::string>{"a", "b", "c", "d"});
+    CHECK(r.content.popularity == std::vector<std::uint32_t>{3, 3, 2, 1});
+  }
+  struct Case {
+    std::size_t row;                    // the pair row replaced (SIZE_MAX: one appended)
+    std::string text;                   // empty: the row removed
+    std::vector<std::string> expected;  // [0]: the file and line named
+  };
+  const std::vector<Case> cases = {
+      {3,
+       R"({"items":["a","b"],"freq":2)",
+       {"itemPairs/part-00000.json:4: column", "unterminated object"}},
+      {3,
+       R"({"items":["a","b"],"freq":-2})",
+       {"itemPairs/part-00000.json:4:", "non-negative integer count"}},
+      {3, R"({"items":["a","b"],"freq":0})", {"itemPairs/part-00000.json:4:", "freq: 0"}},
+      {3,
+       R"({"items":["a","z"],"freq":1})",
+       {"itemPairs/part-00000.json:4:", "\"z\" has no row of its own"}},
+      {4,
+       R"({"items":["a","c"],"freq":3})",
+       {"itemPairs/part-00000.json:5:", "exceeds the basket count 2 of its item \"c\"", ":3)"}},
+      {3,
+       R"({"items":["a","b"],"freq":1})",
+       {"itemPairs/part-00000.json:4:", "freqItemsets gives it 2 at",
+        "freqItemsets/part-00000.json:4"}},
+      {0,
+       R"({"items":["a"],"freq":4})",
+       {"itemPairs/part-00000.json:1:", "freqItemsets gives it 3"}},
+      {0, R"({"items":["a"],"freq":5})", {"itemPairs/part-00000.json:1:", "exceeds N = 4"}},
+      {0,
+       R"({"items":["a"],"freq":4294967296})",
+       {"itemPairs/part-00000.json:1:", "exceeds 4294967295"}},
+      {3, R"({"items":["a","b","c"],"freq":1})", {"itemPairs/part-00000.json:4:", "3 items"}},
+      {3,
+       R"({"items":["a","a"],"freq":1})",
+       {"itemPairs/part-00000.json:4:", "\"a\" appears twice"}},
+      {3,
+       R"({"items":["b","a"],"freq":2,"lift":1})",
+       {"itemPairs/part-00000.json:4:", "unexpected field"}},
+      {5,
+       R"({"items":["c","a"],"freq":2})",
+       {"itemPairs/part-00000.json:6:", "[\"a\", \"c\"] is listed twice (also at", "json:5"}},
+      {1, R"({"items":["a"],"freq":3})", {"itemPairs/part-00000.json:2:", "\"a\" is listed twice"}},
+      {SIZE_MAX,
+       R"({"items":["d"],"freq":2})",
+       {"itemPairs/part-00000.json:7:", "reaches the smallest itemset freq 2",
+        "not in freqItemsets"}},
+      {5,
+       R"({"items":["b","c"],"freq":2})",
+       {"itemPairs/part-00000.json:6:",
+        "the pair [\"b\", \"c\"] reaches the smallest itemset freq 2"}},
+      {3, "", {"freqItemsets/part-00000.json:4:", "is not in the pair counts"}},
+  };
+  for (const auto& c : cases) {
+    auto rows = pair_rows;
+    if (c.row == SIZE_MAX) {
+      rows.push_back(c.text);
+    } else if (c.text.empty()) {
+      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(c.row));
+    } else {
+      rows[c.row] = c.text;
+    }
+    INFO("row " << c.row << ": " << c.text);
+    const SparkDirs d(m.itemsets, m.rules, ".json", rows);
+    try {
+      d.run();
+      FAIL("no error; expected: " << c.expected[1]);
+    } catch (const InputError& e) {
+      INFO("message: " << e.what());
+      for (const auto& text : c.expected) CHECK(contains(e.what(), text));
+    }
+  }
+  // CSV: the same schema with items joined by '|'.
+  const SparkDirs csv({"items,freq", "a,3", "b,3", "c,2", "a|b,2", "a|c,2"},
+                      {"antecedent,consequent,confidence,lift,support",
+                       "a,b,0.6666666666666666,"
+                       "0.8888888888888888,0.5"},
+                      ".csv", {"items,freq", "a,3", "b,3", "c,2", "b|a,2", "a|c,2", "c|b|a,1"});
+  CHECK_THROWS_WITH(
+      csv.run(), Catch::Contains(csv.pairs + "/part-00000.csv:7:") && Catch::Contains("3 items"));
+}
+
 TEST_CASE("spark: basketlift import-spark writes atomically and exits 2 on bad input", "[spark]") {
   bltest::TempDir dir;
   const auto out = dir.file("rules.blb");
@@ -743,6 +970,18 @@ TEST_CASE("spark: basketlift import-spark writes atomically and exits 2 on bad i
   CHECK(inspect.status == 0);
   CHECK(contains(inspect.out, "spark-fpgrowth"));
   const auto good = bltest::read_file(out);
+
+  // --pairs: every item (78 infrequent ones of groceries' 136) and the two sections.
+  const auto pairs = fixture("groceries/json/itemPairs");
+  const auto with_pairs = dir.file("pairs.blb");
+  auto p = run_cli({"import-spark", "--rules", rules, "--itemsets", itemsets, "--pairs", pairs,
+                    "-o", with_pairs, "--summary", "json", "--neighbours", "4", "--threads", "1"});
+  INFO(p.err);
+  REQUIRE(p.status == 0);
+  CHECK(contains(p.out, "\"pairs\": 1804"));
+  CHECK(contains(p.out, "\"infrequent_items\": 78"));
+  CHECK(contains(run_cli({"inspect", with_pairs}).out, "neighbours_per_item"));
+  fs::remove(with_pairs);
 
   auto text =
       run_cli({"import-spark", "--rules", fixture("tricky/csv/associationRules"), "--itemsets",
@@ -764,6 +1003,12 @@ TEST_CASE("spark: basketlift import-spark writes atomically and exits 2 on bad i
       {{"--rules", rules, "--itemsets", itemsets, "--transactions", "299"}, "implies N = 300"},
       {{"--rules", rules}, "expected --rules PATH, --itemsets PATH and -o"},
       {{"--rules", rules, "--itemsets", itemsets, "--catalog", dir.file("nope.csv")}, "nope.csv"},
+      {{"--rules", rules, "--itemsets", itemsets, "--learned", "3"}, "--learned: needs --pairs"},
+      {{"--rules", rules, "--itemsets", itemsets, "--pairs", dir.file("gone")},
+       "no such file or directory"},
+      {{"--rules", rules, "--itemsets", itemsets, "--pairs", broken.itemsets}, "has no row"},
+      {{"--rules", rules, "--itemsets", itemsets, "--pairs", pairs, "--learned-lambda", "0"},
+       "--learned-lambda: expected a positive number"},
   };
   for (const auto& [args, message] : failures) {
     std::vector<std::string> argv = {"import-spark"};
