@@ -106,12 +106,26 @@ document.addEventListener('basketlift:add', (e) => window.added.push(e.detail.it
     await page.close();
   });
 
-  await t.test('basketlift/sharded/element: <basketlift-recommendations> on a sharded bundle, in a bundled page', async () => {
-    const shards = join(work, 'element-shards');
+  // The synthetic bundle cut into 6 shards, served with `html`, its bundled `main` and the
+  // sharded wasm under a strict CSP; the page opened, every request's path recorded.
+  async function openSharded(t, name, html, main) {
+    const shards = join(work, name);
     await runCli(['shard', bundle, '--out', shards, '--shard-count', '6']);
     const files = { '/shards/manifest.json': join(shards, 'manifest.json') };
     const [runId] = readdirSync(shards).filter((f) => f !== 'manifest.json');
     for (const f of readdirSync(join(shards, runId))) files[`/shards/${runId}/${f}`] = join(shards, runId, f);
+    const site = await serve(t, {
+      ...files, '/': html, '/main.js': main, '/basketlift-sharded.wasm': join(dist, 'basketlift-sharded.wasm'),
+    }, { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" });
+    const page = await browser.newPage();
+    const problems = await watch(page);
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${site}/`);
+    return { page, problems, fetched, files, runId };
+  }
+
+  await t.test('basketlift/sharded/element: <basketlift-recommendations> on a sharded bundle, in a bundled page', async () => {
     const app = join(work, 'sharded-element-app');
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'main.js'), "import 'basketlift/sharded/element';\n");
@@ -121,14 +135,7 @@ document.addEventListener('basketlift:add', (e) => window.added.push(e.detail.it
     const html = `<!doctype html><meta charset="utf-8"><title>shop</title>
 <basketlift-recommendations id="w" bundle="/shards/manifest.json" n="3" cart="a0,a3"></basketlift-recommendations>
 <script type="module" src="/main.js"></script>`;
-    const fetched = [];
-    const site = await serve(t, {
-      ...files, '/': html, '/main.js': join(app, 'out', 'main.js'), '/basketlift-sharded.wasm': join(dist, 'basketlift-sharded.wasm'),
-    }, { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" });
-    const page = await browser.newPage();
-    const problems = await watch(page);
-    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-    await page.goto(`${site}/`);
+    const { page, problems, fetched, files, runId } = await openSharded(t, 'element-shards', html, join(app, 'out', 'main.js'));
     // The same suggestions as the single file, from the manifest, the global part and the
     // cart's shards only.
     assert.deepEqual(await widgetNames(page, '#w', 3), expect(['a0', 'a3'], 3));
@@ -193,11 +200,6 @@ console.log(renderToString(createElement(App, { bundle: '/rules.blb' })));`);
   });
 
   await t.test('basketlift/react on a sharded bundle: useRecommender({ load }) from basketlift/sharded, the cart changed', async () => {
-    const shards = join(work, 'react-shards');
-    await runCli(['shard', bundle, '--out', shards, '--shard-count', '6']);
-    const files = { '/shards/manifest.json': join(shards, 'manifest.json') };
-    const [runId] = readdirSync(shards).filter((f) => f !== 'manifest.json');
-    for (const f of readdirSync(join(shards, runId))) files[`/shards/${runId}/${f}`] = join(shards, runId, f);
     const app = join(work, 'react-sharded-app');
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'main.js'), `import { createElement as h, useState } from 'react';
@@ -220,15 +222,8 @@ createRoot(document.getElementById('root')).render(h(App));`);
       `--alias:basketlift=${join(dist, 'basketlift.js')}`, '--define:process.env.NODE_ENV="production"'],
     { env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
     const html = `<!doctype html><meta charset="utf-8"><title>react</title><div id="root"></div><script type="module" src="/main.js"></script>`;
-    const fetched = [];
-    // No basketlift.wasm here: a page on a sharded bundle must not fetch the single-file build.
-    const site = await serve(t, {
-      ...files, '/': html, '/main.js': join(app, 'out', 'main.js'), '/basketlift-sharded.wasm': join(dist, 'basketlift-sharded.wasm'),
-    }, { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" });
-    const page = await browser.newPage();
-    const problems = await watch(page);
-    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-    await page.goto(`${site}/`);
+    // No basketlift.wasm served: a page on a sharded bundle must not fetch the single-file build.
+    const { page, problems, fetched, files, runId } = await openSharded(t, 'react-shards', html, join(app, 'out', 'main.js'));
     const answer = (cart) => `${cart.join(',')}:${rec.recommend(cart, { n: 3 }).map((r) => r.item).join(',')}`;
     await page.waitForFunction(() => document.getElementById('state')?.textContent !== 'waiting', null, { timeout: 20_000 });
     assert.equal(await page.textContent('#state'), answer(['a0', 'a3']));
