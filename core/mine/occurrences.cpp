@@ -4,6 +4,7 @@
 #include <atomic>
 #include <deque>
 #include <limits>
+#include <span>
 
 #include "mine/workers.hpp"
 #include "model/error.hpp"
@@ -14,20 +15,22 @@ namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
 
-// A basket that holds the prefix: items_[begin, end) are its items more frequent than the
-// prefix's last one (ids are by descending support, baskets ascending, so they come first),
-// the only ones that can extend it.
+// A basket that holds the prefix: rows[begin, end) of the level that holds it are its items
+// more frequent than the prefix's last one (ids are by descending support, baskets ascending,
+// so they come first), the only ones that can extend it.
 struct Occurrence {
   std::uint32_t begin, end, weight;
 };
 
 // One recursion depth: a prefix's frequent extensions (ascending ids), their counts and their
-// occurrence lists, occ[start[k], start[k + 1]). Reused, so the recursion allocates nothing
-// once warmed up.
+// occurrence lists, occ[start[k], stop[k]). `rows` holds the baskets dealt out, cut down to the
+// prefix's frequent extensions (LCM's database reduction): deeper levels never read an item
+// that cannot extend them. Reused, so the recursion allocates nothing once warmed up.
 struct Level {
+  std::vector<ItemId> rows;
   std::vector<Occurrence> occ;
   std::vector<ItemId> items;
-  std::vector<std::uint32_t> support, start;
+  std::vector<std::uint32_t> support, start, stop;
 };
 
 class Miner {
@@ -41,7 +44,6 @@ class Miner {
       : params_(params),
         rows_(params),
         top_(main.top_),
-        items_(main.items_),
         root_perfect_(main.root_perfect_),
         baskets_(main.baskets_) {
     levels_.emplace_back();
@@ -50,7 +52,7 @@ class Miner {
     rows_.sort_perfect();
   }
 
-  // Copies the baskets' frequent items and deals them out to the top-level items.
+  // Deals the baskets' frequent items out to the top-level items.
   void build(const TransactionDb& db) {
     std::uint32_t n_frequent = 0;
     while (n_frequent < db.support.size() && db.support[n_frequent] >= params_.min_count)
@@ -63,23 +65,24 @@ class Miner {
     for (ItemId i = 0; i < n_perfect; ++i) root_perfect_.push_back(i);
     rows_.found_perfect = root_perfect_;
     rows_.sort_perfect();
-    own_items_.clear();
+    std::vector<ItemId> items;
     std::vector<Occurrence> rows;
     for (std::size_t r = 0; r < db.rows(); ++r) {
       const auto row = db.row(r);
       const auto end = std::lower_bound(row.begin(), row.end(), n_frequent);
       if (end - row.begin() <= static_cast<std::ptrdiff_t>(n_perfect)) continue;
-      if (own_items_.size() + row.size() > std::numeric_limits<std::uint32_t>::max())
+      if (items.size() + row.size() > std::numeric_limits<std::uint32_t>::max())
         throw InputError(
             "eclat: more than 2^32 items in the baskets' frequent items; use "
             "--algorithm fpgrowth");
-      const auto begin = static_cast<std::uint32_t>(own_items_.size());
-      own_items_.insert(own_items_.end(), row.begin() + n_perfect, end);
-      rows.push_back({begin, static_cast<std::uint32_t>(own_items_.size()), db.weight(r)});
+      const auto begin = static_cast<std::uint32_t>(items.size());
+      items.insert(items.end(), row.begin() + n_perfect, end);
+      rows.push_back({begin, static_cast<std::uint32_t>(items.size()), db.weight(r)});
     }
-    items_ = own_items_.data();
     scratch(n_frequent);
-    deal(rows.data(), rows.data() + rows.size(), baskets_, 0);
+    std::vector<ItemId> candidates;
+    for (ItemId i = n_perfect; i < n_frequent; ++i) candidates.push_back(i);
+    deal(items.data(), rows.data(), rows.data() + rows.size(), baskets_, candidates, 0);
   }
 
   std::uint32_t top_items() const { return static_cast<std::uint32_t>(top_->items.size()); }
@@ -101,7 +104,6 @@ class Miner {
     count_.assign(n_items, 0);
     lists_.assign(n_items, 0);
     slot_.assign(n_items, kNone);
-    excluded_.assign(n_items, 0);
   }
   Level& level(std::size_t depth) {
     if (depth == 0) return *top_;
@@ -115,16 +117,15 @@ class Miner {
     rows_.prefix.push_back(at.items[k]);
     const auto n_perfect = rows_.found_perfect.size();
     // The extensions first: they find the prefix's perfect extensions, emitted with it.
-    const bool grow = rows_.may_grow() && deal(at.occ.data() + at.start[k],
-                                               at.occ.data() + at.start[k + 1], count, depth + 1);
+    const bool grow = rows_.may_grow() &&
+                      deal(at.rows.data(), at.occ.data() + at.start[k], at.occ.data() + at.stop[k],
+                           count, std::span<const ItemId>(at.items.data(), k), depth + 1);
     rows_.emit(count);
     if (grow) {
       const auto n = level(depth + 1).items.size();
       for (std::uint32_t j = 0; j < n; ++j) mine_item(depth + 1, j);
     }
     if (rows_.found_perfect.size() != n_perfect) {
-      for (auto k2 = n_perfect; k2 < rows_.found_perfect.size(); ++k2)
-        excluded_[rows_.found_perfect[k2]] = 0;
       rows_.found_perfect.resize(n_perfect);
       rows_.sort_perfect();
     }
@@ -132,60 +133,66 @@ class Miner {
   }
 
   // Counts the extensions of a prefix held by the baskets [first, last) (`count` of them, by
-  // weight), notes its perfect extensions and deals the baskets out to the lists of the frequent
-  // ones at `depth`; false when none is frequent.
-  bool deal(const Occurrence* first, const Occurrence* last, std::uint32_t count,
-            std::size_t depth) {
-    touched_.clear();
+  // weight; their items in `items`, all among `candidates`, ascending), notes its perfect
+  // extensions and deals the baskets, cut down to its frequent extensions, out to their lists at
+  // `depth`; false when none is frequent.
+  bool deal(const ItemId* items, const Occurrence* first, const Occurrence* last,
+            std::uint32_t count, std::span<const ItemId> candidates, std::size_t depth) {
+    std::size_t held = 0;
     for (auto o = first; o != last; ++o) {
-      for (auto j = o->begin; j < o->end; ++j) {
-        const ItemId i = items_[j];
-        if (count_[i] == 0) touched_.push_back(i);
+      held += o->end - o->begin;
+      count_[items[o->begin]] += o->weight;
+      // The others have an item before them, so they extend further: they get an occurrence.
+      for (auto j = o->begin + 1; j < o->end; ++j) {
+        const ItemId i = items[j];
         count_[i] += o->weight;
-        lists_[i] += j != o->begin;  // a basket with nothing before the item extends no further
+        ++lists_[i];
       }
     }
     frequent_.clear();
     const auto n_perfect = rows_.found_perfect.size();
-    for (const ItemId i : touched_) {
-      if (excluded_[i]) continue;  // an outer prefix's perfect extension
+    for (const ItemId i : candidates) {
       if (count_[i] == count) {
-        rows_.found_perfect.push_back(i);
-        excluded_[i] = 1;
+        rows_.found_perfect.push_back(i);  // cut from the rows below, like the infrequent ones
       } else if (count_[i] >= params_.min_count) {
         frequent_.push_back(i);
       }
     }
     if (rows_.found_perfect.size() != n_perfect) rows_.sort_perfect();
     if (frequent_.empty()) {
-      for (const ItemId i : touched_) count_[i] = lists_[i] = 0;
+      for (const ItemId i : candidates) count_[i] = lists_[i] = 0;
       return false;
     }
-    std::sort(frequent_.begin(), frequent_.end());
     Level& to = level(depth);
     to.items.assign(frequent_.begin(), frequent_.end());
     to.support.clear();
     to.start.clear();
-    std::uint32_t at = 0;
-    for (const ItemId i : frequent_) {
+    std::uint32_t at = 0;  // lists sized for every occurrence with an item before; cutting
+    for (const ItemId i : frequent_) {  // rows can leave some of that room unused
       to.support.push_back(count_[i]);
       to.start.push_back(at);
       slot_[i] = at;
       at += lists_[i];
     }
-    to.start.push_back(at);
     to.occ.resize(at);
+    to.rows.resize(held);
     Occurrence* out = to.occ.data();
+    ItemId* rows = to.rows.data();
+    std::uint32_t w = 0;
     for (auto o = first; o != last; ++o) {
-      for (auto j = o->begin + 1; j < o->end; ++j) {
-        auto& s = slot_[items_[j]];
-        if (s != kNone) out[s++] = {o->begin, j, o->weight};
+      const std::uint32_t begin = w;
+      for (auto j = o->begin; j < o->end; ++j) {
+        auto& s = slot_[items[j]];
+        if (s == kNone) continue;
+        if (w != begin) out[s++] = {begin, w, o->weight};
+        rows[w++] = items[j];
       }
+      if (w - begin < 2) w = begin;  // no occurrence refers to a row of one item
     }
-    for (const ItemId i : touched_) {
-      count_[i] = lists_[i] = 0;
-      slot_[i] = kNone;
-    }
+    to.stop.clear();
+    for (const ItemId i : frequent_) to.stop.push_back(slot_[i]);
+    for (const ItemId i : candidates) count_[i] = lists_[i] = 0;
+    for (const ItemId i : frequent_) slot_[i] = kNone;
     return true;
   }
 
@@ -193,16 +200,12 @@ class Miner {
   PrefixRows rows_;
   std::deque<Level> levels_;  // [0]: this miner's own top level (unused by a worker)
   Level* top_;
-  std::vector<ItemId> own_items_;  // the baskets' frequent items (in the main miner)
-  const ItemId* items_ = nullptr;
   std::vector<ItemId> root_perfect_;  // the items in every basket
   std::uint32_t baskets_ = 0;
   // Per item, zero (kNone) between calls of deal(): its count, how many of its occurrences
-  // carry items before it, where its list is being filled; and whether it is a perfect extension
-  // of the prefix being mined, hence in every basket dealt below it.
+  // carry items before it, where its list is being filled.
   std::vector<std::uint32_t> count_, lists_, slot_;
-  std::vector<char> excluded_;
-  std::vector<ItemId> touched_, frequent_;
+  std::vector<ItemId> frequent_;
 };
 
 }  // namespace
