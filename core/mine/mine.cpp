@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "bundle/builder.hpp"
 #include "mine/category_rules.hpp"
@@ -21,6 +22,9 @@ Algorithm choose_algorithm(const TransactionDb& db, std::uint32_t min_count) {
   if (n_frequent == 0 || db.size() == 0) return Algorithm::FpGrowth;
   double held = 0;  // frequent items in all baskets
   for (std::uint32_t i = 0; i < n_frequent; ++i) held += db.support[i];
+  // The Eclat addresses the frequent items of the baskets in 32 bits.
+  if (held >= static_cast<double>(std::numeric_limits<std::uint32_t>::max()))
+    return Algorithm::FpGrowth;
   const double mean_length = held / static_cast<double>(db.size());
   return mean_length < kEclatMaxDensity * n_frequent ? Algorithm::Eclat : Algorithm::FpGrowth;
 }

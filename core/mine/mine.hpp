@@ -26,12 +26,13 @@ enum class Algorithm { Auto, FpGrowth, Eclat };
 
 // FP-growth's trees cost the distinct paths, Eclat's occurrence lists the baskets' lengths at
 // every prefix: where a basket holds a large share of the frequent items the tree shares most
-// paths and wins, by 5-20 x on chess.dat and mushroom.dat (28-85 %); where it holds a small
-// share it shares few, and Eclat wins on retail.dat and T10I4D100K (0.1-1.7 %). The cut lies in
-// the gap, measured in docs/PERFORMANCE.md.
+// paths and wins, by 1.3-17 x on mushroom.dat and chess.dat (29-85 %); where it holds a small
+// share it shares few, and Eclat wins, by about 1.7 x on retail.dat and T10I4D100K (0.1-1.7 %).
+// The cut lies in the gap, measured in docs/PERFORMANCE.md.
 inline constexpr double kEclatMaxDensity = 0.1;
 
-// Eclat when the baskets hold on average under kEclatMaxDensity of the frequent items.
+// Eclat when the baskets hold on average under kEclatMaxDensity of the frequent items (and
+// under 2^32 of them in all, which its occurrence lists address), else FP-growth.
 Algorithm choose_algorithm(const TransactionDb& db, std::uint32_t min_count);
 
 // Frequent means in at least 1 % of the baskets unless a caller says otherwise.
