@@ -101,11 +101,13 @@ void read_mine_options(const Args& args, MineOptions& opt) {
     opt.min_count = static_cast<std::uint32_t>(*c);
   }
   if (auto k = args.get_uint("--max-len", UINT32_MAX)) opt.max_len = static_cast<std::uint32_t>(*k);
-  const auto algorithm = args.get_or("--algorithm", "fpgrowth");
+  const auto algorithm = args.get_or("--algorithm", "auto");
   if (algorithm == "eclat") {
     opt.algorithm = Algorithm::Eclat;
-  } else if (algorithm != "fpgrowth") {
-    throw InputError("--algorithm: expected fpgrowth or eclat, got '" + algorithm + "'");
+  } else if (algorithm == "fpgrowth") {
+    opt.algorithm = Algorithm::FpGrowth;
+  } else if (algorithm != "auto") {
+    throw InputError("--algorithm: expected auto, fpgrowth or eclat, got '" + algorithm + "'");
   }
   if (auto s = args.get("--min-confidence"))
     opt.rules.min_confidence = parse_fraction(*s, "--min-confidence");

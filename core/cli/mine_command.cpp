@@ -51,7 +51,8 @@ mining:
   --min-support F            fraction in (0,1]; frequent when count >= ceil(F*N) (default {min_support})
   --min-count N              absolute count (overrides --min-support)
   --max-len K                longest itemset (default {max_len}; 0 = unlimited)
-  --algorithm fpgrowth|eclat (default fpgrowth)
+  --algorithm auto|fpgrowth|eclat  auto (default): Eclat on sparse data, FP-growth on
+                             dense (the same itemsets; see docs/PERFORMANCE.md)
 rules:
   --min-confidence F         (default {min_confidence}; compared exactly)
   --min-lift F               (default {min_lift})

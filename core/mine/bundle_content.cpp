@@ -73,7 +73,7 @@ BundleContent make_bundle_content(const MineResult& r, const MineOptions& option
                 {
                     {"unsold_catalog_items", std::to_string(c.labels.size() - db.items.size())},
                     {"similar_per_item", std::to_string(options.similar_per_item)},
-                    {"algorithm", options.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
+                    {"algorithm", r.algorithm == Algorithm::Eclat ? "eclat" : "fpgrowth"},
                     {"frequent_itemsets", std::to_string(r.itemsets_found)},
                     {"rules_mined", std::to_string(of_bundle_shape)},
                 });

@@ -1,5 +1,7 @@
-// Eclat (Zaki 2000): depth-first intersection of vertical tid-lists. Independent of FP-growth
-// (no shared code beyond the data model), so the two can cross-check each other in tests.
+// Eclat (Zaki 2000): depth-first intersection of vertical tid-lists, as plainly as it can be
+// written. Independent of both miners the CLI runs (FP-growth, and the occurrence-list Eclat of
+// mine/occurrences.hpp; no shared code beyond the data model), so the tests cross-check them
+// with it.
 #pragma once
 
 #include "model/itemsets.hpp"

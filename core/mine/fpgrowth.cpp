@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <numeric>
 
 #include "mine/workers.hpp"
@@ -14,13 +12,6 @@ namespace basketlift {
 namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
-
-// A part is handed over once it holds this many rows or items: small enough to stay in cache
-// and for a few to wait in memory, big enough that handing over costs nothing measurable.
-constexpr std::size_t kPartRows = 4096;
-constexpr std::size_t kPartItems = 1 << 16;
-// Parts mined ahead of the one being written wait up to this many bytes; then their threads wait.
-constexpr std::size_t kQueuedBytes = std::size_t{8} << 20;
 
 struct Node {
   std::uint32_t count;
@@ -94,26 +85,25 @@ struct Tree {
 
 // Mines one FP-tree. The top-level tree is built once; each of its items' conditional trees is
 // then mined on its own, by this miner or, in parallel, by miners of their own that share the
-// top-level tree read-only (each with its own deeper trees, scratch and output).
-//
-// Perfect extensions (Borgelt's FP-growth): an item in every basket that holds the prefix adds
-// nothing to the prefix's count, nor to that of any itemset grown from it. Such items are left
-// out of the conditional trees, which shrinks them the most on dense data, and every itemset
-// found below is emitted with each subset of them instead.
+// top-level tree read-only (each with its own deeper trees, scratch and output). Perfect
+// extensions (PrefixRows) are left out of the conditional trees, which shrinks them the most on
+// dense data.
 class Miner {
  public:
-  explicit Miner(const MiningParams& params) : params_(params) {
+  explicit Miner(const MiningParams& params) : params_(params), rows_(params) {
     trees_.emplace_back();
     top_ = &trees_[0];
   }
   // A worker over another miner's top-level tree (after build()).
   Miner(const MiningParams& params, const Miner& main)
       : params_(params),
+        rows_(params),
         top_(main.top_),
         root_perfect_(main.root_perfect_),
         baskets_(main.baskets_) {
     trees_.emplace_back();
-    found_perfect_ = perfect_ = root_perfect_;
+    rows_.found_perfect = root_perfect_;
+    rows_.sort_perfect();
   }
 
   // Builds the top-level tree; false when no item is frequent.
@@ -129,7 +119,8 @@ class Miner {
     baskets_ = static_cast<std::uint32_t>(db.size());
     root_perfect_.resize(n_perfect);
     std::iota(root_perfect_.begin(), root_perfect_.end(), ItemId{0});
-    found_perfect_ = perfect_ = root_perfect_;
+    rows_.found_perfect = root_perfect_;
+    rows_.sort_perfect();
     Tree& top = *top_;
     top.reset(n_frequent - n_perfect);
     std::iota(top.global.begin(), top.global.end(), ItemId{n_perfect});
@@ -175,8 +166,7 @@ class Miner {
 
   // The rows go to `out`; `full` is called whenever it holds a part's worth (and may empty it).
   void mine_all(ItemsetTable& out, const std::function<void()>& full) {
-    out_ = &out;
-    full_ = &full;
+    rows_.route(out, full);
     mine(0);
     mine_root_perfect(out, full);
   }
@@ -188,17 +178,15 @@ class Miner {
 
   // Everything mine_all() emits for top-level item `it` (the item, then its conditional tree).
   void mine_top_item(std::uint32_t it, ItemsetTable& out, const std::function<void()>& full) {
-    out_ = &out;
-    full_ = &full;
+    rows_.route(out, full);
     mine_item(0, it);
   }
 
   // What mine_all() emits last: the itemsets made of items in every basket alone.
   bool has_root_perfect() const { return !root_perfect_.empty(); }
   void mine_root_perfect(ItemsetTable& out, const std::function<void()>& full) {
-    out_ = &out;
-    full_ = &full;
-    if (has_root_perfect()) emit(baskets_);
+    rows_.route(out, full);
+    if (has_root_perfect()) rows_.emit(baskets_);
   }
 
  private:
@@ -206,43 +194,6 @@ class Miner {
   Tree& tree(std::size_t depth) {  // creates the levels up to `depth`; references stay valid
     while (trees_.size() <= depth) trees_.emplace_back();
     return trees_[depth];
-  }
-
-  bool may_grow() const { return params_.max_len == 0 || prefix_.size() < params_.max_len; }
-
-  // The prefix with each subset of the perfect extensions (but not the empty itemset).
-  void emit(std::uint32_t count) {
-    // prefix_ is in descending id order; the table wants ascending.
-    if (perfect_.empty()) return add(prefix_.rbegin(), prefix_.rend(), count);
-    ascending_.assign(prefix_.rbegin(), prefix_.rend());
-    before_.clear();
-    for (const ItemId e : perfect_)
-      before_.push_back(static_cast<std::uint32_t>(
-          std::lower_bound(ascending_.begin(), ascending_.end(), e) - ascending_.begin()));
-    before_.push_back(static_cast<std::uint32_t>(ascending_.size()));
-    line_.resize(ascending_.size() + perfect_.size());
-    const std::size_t room = params_.max_len ? params_.max_len - prefix_.size() : SIZE_MAX;
-    emit_subsets(0, 0, room, count);
-  }
-  // line_[0, n) holds the prefix items before perfect_[k - 1] and the chosen perfect extensions
-  // before it; `room`: how many more of them the line may take (--max-len).
-  void emit_subsets(std::size_t k, std::size_t n, std::size_t room, std::uint32_t count) {
-    for (auto j = k ? before_[k - 1] : 0; j < before_[k]; ++j) line_[n++] = ascending_[j];
-    if (k == perfect_.size()) {
-      if (n) add(line_.data(), line_.data() + n, count);
-      return;
-    }
-    emit_subsets(k + 1, n, room, count);  // without perfect_[k]
-    if (room == 0) return;
-    line_[n] = perfect_[k];
-    emit_subsets(k + 1, n + 1, room - 1, count);
-  }
-  template <class It>
-  void add(It begin, It end, std::uint32_t count) {
-    out_->items.insert(out_->items.end(), begin, end);
-    out_->offsets.push_back(out_->items.size());
-    out_->counts.push_back(count);
-    if (out_->size() >= kPartRows || out_->items.size() >= kPartItems) (*full_)();
   }
 
   void mine(std::size_t depth) {
@@ -254,17 +205,17 @@ class Miner {
   void mine_item(std::size_t depth, std::uint32_t it) {
     Tree& t = level(depth);
     if (t.support[it] < params_.min_count) return;
-    prefix_.push_back(t.global[it]);
-    const auto n_perfect = found_perfect_.size();
+    rows_.prefix.push_back(t.global[it]);
+    const auto n_perfect = rows_.found_perfect.size();
     // The conditional tree first: it finds the prefix's perfect extensions, emitted with it.
-    const bool grow = may_grow() && build_conditional(depth, it);
-    emit(t.support[it]);
+    const bool grow = rows_.may_grow() && build_conditional(depth, it);
+    rows_.emit(t.support[it]);
     if (grow) mine(depth + 1);
-    if (found_perfect_.size() != n_perfect) {
-      found_perfect_.resize(n_perfect);
-      sort_perfect();
+    if (rows_.found_perfect.size() != n_perfect) {
+      rows_.found_perfect.resize(n_perfect);
+      rows_.sort_perfect();
     }
-    prefix_.pop_back();
+    rows_.prefix.pop_back();
   }
 
   // A single path: every combination of its items is frequent, with the count of its
@@ -283,10 +234,10 @@ class Miner {
   void combine(std::size_t limit, std::uint32_t count) {
     for (std::size_t j = limit; j-- > 0;) {
       auto c = count == kNone ? chain_counts_[j] : count;
-      prefix_.push_back(chain_items_[j]);
-      emit(c);
-      if (may_grow()) combine(j, c);
-      prefix_.pop_back();
+      rows_.prefix.push_back(chain_items_[j]);
+      rows_.emit(c);
+      if (rows_.may_grow()) combine(j, c);
+      rows_.prefix.pop_back();
     }
   }
 
@@ -310,15 +261,15 @@ class Miner {
       path_ends_.push_back({paths_.size(), w});
     }
     frequent_.clear();
-    const auto n_perfect = found_perfect_.size();
+    const auto n_perfect = rows_.found_perfect.size();
     for (auto i : touched_) {
       if (cnt[i] == t.support[item]) {
-        found_perfect_.push_back(t.global[i]);
+        rows_.found_perfect.push_back(t.global[i]);
       } else if (cnt[i] >= params_.min_count) {
         frequent_.push_back(i);
       }
     }
-    if (found_perfect_.size() != n_perfect) sort_perfect();
+    if (rows_.found_perfect.size() != n_perfect) rows_.sort_perfect();
     if (frequent_.empty()) {
       for (auto i : touched_) cnt[i] = 0;
       return false;
@@ -350,115 +301,17 @@ class Miner {
     return true;
   }
 
-  void sort_perfect() {
-    perfect_ = found_perfect_;
-    std::sort(perfect_.begin(), perfect_.end());
-  }
-
   const MiningParams& params_;
-  ItemsetTable* out_ = nullptr;
-  const std::function<void()>* full_ = nullptr;
+  PrefixRows rows_;
   std::deque<Tree> trees_;  // [0]: this miner's own top-level tree (unused by a worker)
   Tree* top_;
-  std::vector<ItemId> prefix_, chain_items_;
-  std::vector<ItemId> root_perfect_;      // the items in every basket
-  std::vector<ItemId> found_perfect_;     // the prefix's perfect extensions, as found, deepest last
-  std::vector<ItemId> perfect_;           // the same, ascending
-  std::vector<ItemId> ascending_, line_;  // the prefix, and an itemset emit() makes of it
-  std::vector<std::uint32_t> before_;     // of each perfect extension: prefix items below it
+  std::vector<ItemId> chain_items_;
+  std::vector<ItemId> root_perfect_;  // the items in every basket
   std::uint32_t baskets_ = 0;
   std::vector<std::uint32_t> chain_counts_, scratch_count_, scratch_remap_, touched_, frequent_,
       path_;
   std::vector<std::uint32_t> paths_;  // build_conditional's paths, leaf to root, one after another
   std::vector<std::pair<std::size_t, std::uint32_t>> path_ends_;  // each path's end and count
-};
-
-void append(ItemsetTable& out, const ItemsetTable& part) {
-  const auto base = out.items.size();
-  out.items.insert(out.items.end(), part.items.begin(), part.items.end());
-  for (std::size_t k = 1; k < part.offsets.size(); ++k)
-    out.offsets.push_back(base + part.offsets[k]);
-  out.counts.insert(out.counts.end(), part.counts.begin(), part.counts.end());
-}
-
-void clear(ItemsetPart& part) {  // keeps the buffers, for the next part
-  part.table.items.clear();
-  part.table.offsets.resize(1);
-  part.table.counts.clear();
-  part.text.clear();
-}
-
-std::size_t bytes(const ItemsetPart& p) {
-  return p.table.items.capacity() * sizeof(ItemId) + p.table.offsets.capacity() * 8 +
-         p.table.counts.capacity() * 4 + p.text.capacity();
-}
-
-// Hands the parts over in claim order: the top-level items in the order the workers claim them,
-// and each item's parts in the order they were found. The parts of the earliest unfinished
-// claim go straight to on_part; those of later claims queue, and once the queue holds
-// kQueuedBytes their workers wait, so that memory stays bounded whichever items finish first.
-class Handover {
- public:
-  Handover(std::uint32_t claims, const std::function<void(ItemsetPart&)>& prepare,
-           const std::function<void(ItemsetPart&)>& on_part)
-      : prepare_(prepare), on_part_(on_part), queued_(claims), done_(claims, 0) {}
-
-  // A part of `claim` (`last`: its final one); `part` comes back empty, ready to be refilled.
-  void put(std::uint32_t claim, ItemsetPart& part, bool last) {
-    if (prepare_) prepare_(part);
-    std::unique_lock lock(mutex_);
-    if (stopped_) return clear(part);
-    if (claim != head_) {
-      queued_bytes_ += bytes(part);
-      queued_[claim].push_back(std::move(part));
-      part = spare();
-      done_[claim] = last;
-      changed_.wait(lock,
-                    [&] { return stopped_ || claim == head_ || queued_bytes_ < kQueuedBytes; });
-      return;
-    }
-    on_part_(part);
-    clear(part);
-    if (!last) return;
-    // The next claims' queued parts, up to one still being mined.
-    while (++head_ < queued_.size()) {
-      for (auto& p : queued_[head_]) {
-        queued_bytes_ -= bytes(p);
-        on_part_(p);
-        clear(p);
-        spares_.push_back(std::move(p));
-      }
-      queued_[head_].clear();
-      if (!done_[head_]) break;
-    }
-    changed_.notify_all();
-  }
-
-  // After a failure: the waiting workers return, and what is put from now on is dropped.
-  void stop() {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  ItemsetPart spare() {
-    if (spares_.empty()) return {};
-    auto p = std::move(spares_.back());
-    spares_.pop_back();
-    return p;
-  }
-
-  const std::function<void(ItemsetPart&)>& prepare_;
-  const std::function<void(ItemsetPart&)>& on_part_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::deque<ItemsetPart>> queued_;
-  std::vector<char> done_;
-  std::vector<ItemsetPart> spares_;  // emptied parts whose buffers the workers reuse
-  std::uint32_t head_ = 0;           // the earliest claim not yet handed over in full
-  std::size_t queued_bytes_ = 0;
-  bool stopped_ = false;
 };
 
 }  // namespace

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <functional>
-#include <string>
 
+#include "mine/itemset_parts.hpp"
 #include "model/itemsets.hpp"
 #include "model/transactions.hpp"
 
@@ -15,12 +15,6 @@ namespace basketlift {
 // the same, row for row, as with one thread.
 ItemsetTable mine_fpgrowth(const TransactionDb& db, const MiningParams& params,
                            unsigned threads = 1);
-
-// A run of consecutive rows of the table, as mine_fpgrowth_parts() hands them over.
-struct ItemsetPart {
-  ItemsetTable table;
-  std::string text;  // for `prepare` to fill
-};
 
 // The same rows in the same order, handed over a part at a time (at most a few thousand rows)
 // instead of kept. `prepare` (may be empty) is called on each part by the thread that mined

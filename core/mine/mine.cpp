@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "bundle/builder.hpp"
 #include "mine/category_rules.hpp"
-#include "mine/eclat.hpp"
 #include "mine/fpgrowth.hpp"
+#include "mine/occurrences.hpp"
 #include "mine/repurchase.hpp"
 #include "mine/similar_names.hpp"
 #include "mine/writers.hpp"
@@ -15,10 +16,24 @@
 
 namespace basketlift {
 
+Algorithm choose_algorithm(const TransactionDb& db, std::uint32_t min_count) {
+  std::uint32_t n_frequent = 0;
+  while (n_frequent < db.support.size() && db.support[n_frequent] >= min_count) ++n_frequent;
+  if (n_frequent == 0 || db.size() == 0) return Algorithm::FpGrowth;
+  double held = 0;  // frequent items in all baskets
+  for (std::uint32_t i = 0; i < n_frequent; ++i) held += db.support[i];
+  // The Eclat addresses the frequent items of the baskets in 32 bits.
+  if (held >= static_cast<double>(std::numeric_limits<std::uint32_t>::max()))
+    return Algorithm::FpGrowth;
+  const double mean_length = held / static_cast<double>(db.size());
+  return mean_length < kEclatMaxDensity * n_frequent ? Algorithm::Eclat : Algorithm::FpGrowth;
+}
+
 ItemsetTable mine_itemsets(const TransactionDb& db, const MiningParams& params, Algorithm algorithm,
                            unsigned threads) {
-  auto table =
-      algorithm == Algorithm::Eclat ? mine_eclat(db, params) : mine_fpgrowth(db, params, threads);
+  if (algorithm == Algorithm::Auto) algorithm = choose_algorithm(db, params.min_count);
+  auto table = algorithm == Algorithm::Eclat ? mine_occurrences(db, params, threads)
+                                             : mine_fpgrowth(db, params, threads);
   table.sort_canonical();
   return table;
 }
@@ -37,8 +52,11 @@ void mine_db(MineResult& result, const MineOptions& options) {
     result.min_count = min_count_for_support(f, n);
   }
   const MiningParams mining{result.min_count, options.max_len};
+  result.algorithm = options.algorithm == Algorithm::Auto
+                         ? choose_algorithm(result.data.db, result.min_count)
+                         : options.algorithm;
   if (!options.itemsets_out) {
-    result.itemsets = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
+    result.itemsets = mine_itemsets(result.data.db, mining, result.algorithm, options.threads);
     result.itemsets_found = result.itemsets.size();
   } else {
     // Rules of a bundle's shapes (one or two items => one) look up itemsets of up to three.
@@ -52,19 +70,15 @@ void mine_db(MineResult& result, const MineOptions& options) {
         if (part.itemset(r).size() <= keep) result.itemsets.add(part.itemset(r), part.counts[r]);
     };
     auto& out = *options.itemsets_out;
-    if (options.algorithm == Algorithm::Eclat) {
-      auto table = mine_itemsets(result.data.db, mining, options.algorithm, options.threads);
-      out.write(table);
-      take(table);
-    } else {
-      mine_fpgrowth_parts(
-          result.data.db, mining, options.threads,
-          [&](ItemsetPart& part) { out.format(part.table, part.text); },
-          [&](ItemsetPart& part) {
-            out.write(part.text);
-            take(part.table);
-          });
-    }
+    const auto miner =
+        result.algorithm == Algorithm::Eclat ? mine_occurrences_parts : mine_fpgrowth_parts;
+    miner(
+        result.data.db, mining, options.threads,
+        [&](ItemsetPart& part) { out.format(part.table, part.text); },
+        [&](ItemsetPart& part) {
+          out.write(part.text);
+          take(part.table);
+        });
     result.itemsets.sort_canonical();
   }
   if (options.rule_shapes == RuleShapes::None) return;

@@ -22,7 +22,19 @@ namespace basketlift {
 
 class ItemsetsWriter;
 
-enum class Algorithm { FpGrowth, Eclat };
+// Auto: Eclat (mine/occurrences.hpp) on sparse data, FP-growth on dense, by choose_algorithm().
+enum class Algorithm { Auto, FpGrowth, Eclat };
+
+// FP-growth's trees cost the distinct paths, Eclat's occurrence lists the baskets' lengths at
+// every prefix: where a basket holds a large share of the frequent items the tree shares most
+// paths and wins, by 1.3-17 x on mushroom.dat and chess.dat (29-85 %); where it holds a small
+// share it shares few, and Eclat wins, by about 1.7 x on retail.dat and T10I4D100K (0.1-1.7 %).
+// The cut lies in the gap, measured in docs/PERFORMANCE.md.
+inline constexpr double kEclatMaxDensity = 0.1;
+
+// Eclat when the baskets hold on average under kEclatMaxDensity of the frequent items (and
+// under 2^32 of them in all, which its occurrence lists address), else FP-growth.
+Algorithm choose_algorithm(const TransactionDb& db, std::uint32_t min_count);
 
 // Frequent means in at least 1 % of the baskets unless a caller says otherwise.
 inline constexpr Fraction kDefaultMinSupport{1, 100};
@@ -40,7 +52,7 @@ struct MineOptions : PairSectionOptions {
   std::optional<Fraction> min_support;  // fraction of baskets; used when min_count is 0
   std::uint32_t min_count = 0;
   std::uint32_t max_len = 3;  // 0 = unlimited
-  Algorithm algorithm = Algorithm::FpGrowth;
+  Algorithm algorithm = Algorithm::Auto;
   RuleParams rules;
   RuleShapes rule_shapes = RuleShapes::All;
   // The bundle keeps at most this many rules per antecedent (its most confident); 0 = all.
@@ -50,9 +62,9 @@ struct MineOptions : PairSectionOptions {
   bool catalog_unsold_items = true;
   // Each unsold catalog item's this many most similarly named items (core/similar_names.hpp).
   std::uint32_t similar_per_item = kDefaultSimilarPerItem;
-  unsigned threads = 1;  // FP-growth's top-level items mined in parallel; same result for any
-  // When set, every frequent itemset is written here, a part at a time, in the order FP-growth
-  // finds them (the canonical order with Eclat), and MineResult::itemsets keeps only the ones
+  unsigned threads = 1;  // the miner's top-level items mined in parallel; same result for any
+  // When set, every frequent itemset is written here, a part at a time, in the order the miner
+  // finds them (the same for any number of threads), and MineResult::itemsets keeps only the ones
   // the rules need (RuleShapes: all, up to three items for a bundle's, none): memory then grows
   // with the tree and those, not with every itemset found. The mining threads format the lines.
   ItemsetsWriter* itemsets_out = nullptr;
@@ -61,6 +73,7 @@ struct MineOptions : PairSectionOptions {
 struct MineResult {
   Ingested data;
   std::uint32_t min_count = 0;
+  Algorithm algorithm = Algorithm::FpGrowth;  // the one that ran (Auto resolved)
   ItemsetTable itemsets;           // canonical order; with itemsets_out only those the rules need
   std::size_t itemsets_found = 0;  // every frequent itemset, kept or not
   std::vector<Rule> rules;

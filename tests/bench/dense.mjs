@@ -4,7 +4,13 @@
 // and 2 threads, with peak RSS. With BENCH_PEERS set (tests/bench/peers.mjs), the public miners
 // write the same itemsets in the same rounds: each round runs every configuration once, one after
 // the other, so a ratio is taken between runs that saw the same machine load, and the table gives
-// the median of those per-round ratios against the fastest peer.
+// the median of those per-round ratios against the fastest peer. With BENCH_BASELINE naming
+// another build's CLI (an earlier commit's, say), it runs at 1 thread in the same rounds, right
+// after ours, and a second table gives the median of the per-round ratios ours / its.
+//
+// The bundle is written without its learned section (`--learned 0`): issue 20's bundle rows
+// (rules and neighbours) predate it, and fitting EASE on up to 5,000 items is a cost of its own
+// (about 10 CPU s on retail.dat, docs/PERFORMANCE.md), not of mining.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +32,21 @@ const CASES = [
   { file: 'mushroom.dat', minCount: 300 },
 ];
 const QUICK = new Set(['chess.dat:2000', 'mushroom.dat:800', 'retail.dat:45']);
+const BASELINE = process.env.BENCH_BASELINE;
 const OURS = [
   { bundle: false, threads: 1 },
+  ...(BASELINE ? [{ bundle: false, threads: 1, baseline: true }] : []),
   { bundle: false, threads: 2 },
   { bundle: true, threads: 1 },
+  ...(BASELINE ? [{ bundle: true, threads: 1, baseline: true }] : []),
   { bundle: true, threads: 2 },
 ];
-const key = (c) => `${c.bundle ? 'bundle' : 'itemsets'}:${c.threads}`;
+const key = (c) => `${c.baseline ? 'baseline ' : ''}${c.bundle ? 'bundle' : 'itemsets'}:${c.threads}`;
 
 export async function dense({ root, dataDir, quick }) {
   const cli = join(root, 'build', 'native', 'basketlift');
   if (!existsSync(cli)) throw new Error(`${cli} not found: run npm run build`);
+  if (BASELINE && !existsSync(BASELINE)) throw new Error(`BENCH_BASELINE=${BASELINE} not found`);
   const peers = peersFromVariables() ?? [];
   const cases = (process.env.BENCH_DENSE_CASES ?? '').split(',').filter(Boolean);
   const out = mkdtempSync(join(tmpdir(), 'bench-dense-'));
@@ -72,8 +82,8 @@ async function runCase(cli, data, c, peers, rounds, out) {
       if (timedOut.has(key(o))) continue;
       const args = ['mine', data, '--min-count', c.minCount, '--max-len', 0, '--threads', o.threads,
         '--itemsets-out', join(out, 'itemsets.txt'), '--summary', 'json'];
-      if (o.bundle) args.push('-o', join(out, 'rules.blb'));
-      const m = await measureOnce(cli, args.map(String), { timeoutMs: TIMEOUT_MS });
+      if (o.bundle) args.push('-o', join(out, 'rules.blb'), '--learned', 0);
+      const m = await measureOnce(o.baseline ? BASELINE : cli, args.map(String), { timeoutMs: TIMEOUT_MS });
       // Every program writes to a path that does not exist yet: replacing a 100 MB file would
       // charge freeing the old one to whoever renames or truncates over it.
       rmSync(join(out, 'itemsets.txt'), { force: true });
@@ -81,7 +91,7 @@ async function runCase(cli, data, c, peers, rounds, out) {
       if (m.timeout) timedOut.add(key(o));
       else {
         samples[key(o)].push(m);
-        row.itemsets = JSON.parse(m.stdout).frequent_itemsets;
+        if (!o.baseline) row.itemsets = JSON.parse(m.stdout).frequent_itemsets;
       }
     }
     for (const p of peers) {
@@ -101,6 +111,14 @@ async function runCase(cli, data, c, peers, rounds, out) {
     : { timeout: true });
   row.ours = Object.fromEntries(OURS.map((o) => [key(o), summary(samples[key(o)])]));
   row.peers = Object.fromEntries(peers.map((p) => [p.name, summary(samples[p.name])]));
+  if (BASELINE) {
+    row.vsBaseline = Object.fromEntries([false, true].map((bundle) => {
+      const ours = samples[key({ bundle, threads: 1 })];
+      const before = samples[key({ bundle, threads: 1, baseline: true })];
+      const ok = ours.length === rounds && before.length === rounds;
+      return [bundle ? 'bundle' : 'itemsets', ok ? median(ours.map((m, i) => m.seconds / before[i].seconds)) : null];
+    }));
+  }
   const finished = peers.filter((p) => !row.peers[p.name].timeout);
   if (finished.length) {
     const best = finished.reduce((a, b) => (row.peers[b.name].seconds < row.peers[a.name].seconds ? b : a));
@@ -148,6 +166,16 @@ function print(rows, rounds, peers) {
     }
   }
   console.log(formatTable(header, body));
+  if (BASELINE) {
+    console.log(`\nAgainst BENCH_BASELINE=${BASELINE}, 1 thread, median of the per-round ratios`);
+    console.log(formatTable(['data', 'min-count', 'writes', 'baseline s', 'MiB', 'this build s', 'MiB', 'this / baseline'],
+      rows.flatMap((r) => [false, true].map((bundle) => {
+        const before = r.ours[key({ bundle, threads: 1, baseline: true })];
+        const now = r.ours[key({ bundle, threads: 1 })];
+        return [r.data, r.minCount, bundle ? 'itemsets + bundle' : 'itemsets', s(before), mib(before), s(now), mib(now),
+          x(r.vsBaseline[bundle ? 'bundle' : 'itemsets'])];
+      }))));
+  }
   if (!peers.length) {
     console.log('\nNo peers run: set BENCH_PEERS to a folder holding eclat, fpgrowth and lcm (docs/PERFORMANCE.md says how to build them).');
     return;

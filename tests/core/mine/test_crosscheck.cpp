@@ -1,4 +1,5 @@
-// FP-growth and Eclat against a brute-force enumerator written here: every subset of the item
+// FP-growth, the occurrence-list Eclat and the tid-list Eclat against a brute-force enumerator
+// written here: every subset of the item
 // universe (as a bitmask) is counted by scanning all baskets. Hundreds of random small
 // databases from a fixed seed, plus hand-picked edge cases (single basket, identical baskets,
 // nested baskets that make single-path FP-trees, thresholds above every count).
@@ -12,6 +13,7 @@
 #include "mine/eclat.hpp"
 #include "mine/fpgrowth.hpp"
 #include "mine/mine.hpp"
+#include "mine/occurrences.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -119,7 +121,8 @@ void check_canonical_db(const TransactionDb& db, const std::vector<Mask>& basket
   }
 }
 
-// Brute force, FP-growth, Eclat and the mine_itemsets façade must agree exactly.
+// Brute force, FP-growth, both Eclats and the mine_itemsets façade must agree exactly; the
+// occurrence-list Eclat gives the same rows in the same order for any number of threads.
 void check_all_agree(const std::vector<Mask>& baskets, unsigned k, const TransactionDb& db,
                      const MiningParams& params) {
   INFO(describe(baskets, k));
@@ -145,12 +148,30 @@ void check_all_agree(const std::vector<Mask>& baskets, unsigned k, const Transac
   REQUIRE(fp.items == ec.items);
   REQUIRE(fp.counts == ec.counts);
 
+  const ItemsetTable occ = mine_occurrences(db, params);
+  for (unsigned threads : {2u, 3u}) {
+    const ItemsetTable many = mine_occurrences(db, params, threads);
+    REQUIRE(many.offsets == occ.offsets);
+    REQUIRE(many.items == occ.items);
+    REQUIRE(many.counts == occ.counts);
+  }
+  ItemsetTable occ_sorted = occ;
+  occ_sorted.sort_canonical();
+  std::size_t occ_dups = 0;
+  REQUIRE(as_masks(occ_sorted, db, occ_dups) == expected);
+  REQUIRE(occ_dups == 0);
+  REQUIRE(occ_sorted.items == fp.items);
+  REQUIRE(occ_sorted.counts == fp.counts);
+
   const ItemsetTable via_facade = mine_itemsets(db, params, Algorithm::FpGrowth);
   REQUIRE(via_facade.items == fp.items);
   REQUIRE(via_facade.counts == fp.counts);
   const ItemsetTable via_facade_eclat = mine_itemsets(db, params, Algorithm::Eclat);
   REQUIRE(via_facade_eclat.items == fp.items);
   REQUIRE(via_facade_eclat.counts == fp.counts);
+  const ItemsetTable via_facade_auto = mine_itemsets(db, params, Algorithm::Auto);
+  REQUIRE(via_facade_auto.items == fp.items);
+  REQUIRE(via_facade_auto.counts == fp.counts);
 }
 
 std::vector<unsigned> identity(unsigned k) {

@@ -11,6 +11,7 @@
 #include "mine/eclat.hpp"
 #include "mine/fpgrowth.hpp"
 #include "mine/mine.hpp"
+#include "mine/occurrences.hpp"
 #include "model/error.hpp"
 #include "test_util.hpp"
 
@@ -177,12 +178,19 @@ TEST_CASE("fpgrowth: weighted rows mine like the baskets one by one, with any th
         require_identical(want, sorted);
         for (unsigned threads : {2u, 4u})
           require_identical(one, mine_fpgrowth(in.db, params, threads));
+        // The occurrence-list Eclat on the weighted rows too.
+        const auto occ = mine_occurrences(in.db, params, 1);
+        auto occ_sorted = occ;
+        occ_sorted.sort_canonical();
+        require_identical(want, occ_sorted);
+        require_identical(occ, mine_occurrences(in.db, params, 2));
       }
     }
   }
 }
 
-TEST_CASE("fpgrowth: random databases mine the same with 1, 2 and 4 threads", "[mining][large]") {
+TEST_CASE("fpgrowth and eclat: random databases mine the same with 1, 2 and 4 threads",
+          "[mining][large]") {
   std::mt19937 rng(77);
   for (int round = 0; round < 200; ++round) {
     const unsigned n_items = 2 + rng() % 30, n_baskets = 1 + rng() % 200;
@@ -201,6 +209,9 @@ TEST_CASE("fpgrowth: random databases mine the same with 1, 2 and 4 threads", "[
       const MiningParams params{min_count, round % 2 ? 0u : 3u};
       const auto one = mine_fpgrowth(db, params, 1);
       for (unsigned threads : {2u, 4u}) require_identical(one, mine_fpgrowth(db, params, threads));
+      const auto occ = mine_occurrences(db, params, 1);
+      for (unsigned threads : {2u, 4u})
+        require_identical(occ, mine_occurrences(db, params, threads));
     }
   }
 }
