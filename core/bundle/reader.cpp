@@ -367,15 +367,17 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
                   }))
     return false;
   // Similar names and learned weights: entries (item, value), items in id order and never the
-  // list's own, values non-zero in [lo, hi]. One checker type, so read_lists is instantiated
-  // once for both (the wasm's bytes).
-  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi) {
-    return [&, id, lo, hi](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+  // list's own, values non-zero in [lo, hi]; learned weights (`sold`) only between items some
+  // basket holds (a result's lift divides by both popularities). One checker type, so read_lists
+  // is instantiated once for both (the wasm's bytes).
+  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi, bool sold) {
+    return [&, id, lo, hi, sold](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
       for (std::uint64_t r = 0; r < count; ++r) {
         const auto c = u32(begin + 8 * r);
         const auto v = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
         if (c >= n_items_ || c == a || v == 0 || v < lo || v > hi ||
-            (r && c <= u32(begin + 8 * r - 8)))
+            (r && c <= u32(begin + 8 * r - 8)) ||
+            (sold && (popularity(a) == 0 || popularity(c) == 0)))
           return bad(id, "entry " + std::to_string(r) + " of item " + std::to_string(a) +
                              " is inconsistent");
       }
@@ -383,9 +385,9 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     };
   };
   if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
-                  values_in(SectionId::Similar, 1, kSimilarityScale)) ||
+                  values_in(SectionId::Similar, 1, kSimilarityScale, false)) ||
       !read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
-                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax)) ||
+                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax, true)) ||
       !read_compact_learned(error))
     return false;
 
@@ -457,7 +459,7 @@ bool Bundle::read_compact_learned(std::string& error) {
       const auto weight = static_cast<std::int16_t>(p[2 * m + at] | p[3 * m + at] << 8);
       target += step;
       if ((r && step == 0) || target >= n_items_ || target == a || weight == 0 ||
-          weight < -kLearnedMax)
+          weight < -kLearnedMax || popularity(a) == 0 || popularity(target) == 0)
         return bad("entry " + std::to_string(r) + " of item " + std::to_string(a) +
                    " is inconsistent");
       learned_decoded_[at] = {target, static_cast<std::uint32_t>(std::int32_t{weight})};

@@ -64,7 +64,7 @@ Buffer rule_lists(std::vector<std::pair<std::uint32_t, RuleEntry>> entries, std:
 // Learned weights in 4-byte entries (section 14; docs/bundle-format.md has the layout): the
 // entries rule_lists would write, with counts per item instead of offsets, each target as the
 // step from the item's previous one, and the low and high bytes of targets and weights in planes
-// of their own. The demo's bundle gzips 6 KB smaller so than with plain (u16, i16) arrays.
+// of their own: the demo's bundle gzips 6 KB smaller than with plain (u16, i16) arrays.
 Buffer compact_learned(std::vector<std::pair<std::uint32_t, RuleEntry>> entries, std::uint32_t n) {
   std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) {
     return x.first != y.first ? x.first < y.first : x.second.consequent < y.second.consequent;

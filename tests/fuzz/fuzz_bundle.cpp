@@ -167,7 +167,9 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
     listed[r.item] = true;
     FUZZ_CHECK(!contains(cart, r.item) && !contains(history, r.item) && !contains(exclude, r.item));
     FUZZ_CHECK(req.filter.allows(b, r.item));
-    FUZZ_CHECK(std::isfinite(r.score) && r.score >= 0);
+    // Negative learned weights lower a candidate, below 0 when nothing else lifts it.
+    FUZZ_CHECK(std::isfinite(r.score) &&
+               (r.score >= 0 || (req.params.learned_weight > 0 && !b.all_learned().empty())));
     FUZZ_CHECK(std::isfinite(r.confidence) && std::isfinite(r.lift));
     for (auto because : scorer.because(r)) FUZZ_CHECK(contains(cart, because));
     // Only the popular fill comes without reasons; a similar name's reason is a new product.

@@ -326,6 +326,21 @@ TEST_CASE("hostile learned sections are rejected with a message; unknown section
     CHECK(bltest::contains(error, "section 13 too"));
   }
 
+  // An item no basket holds (popularity 0: a catalog item never sold) has no learned weights and
+  // is no target of one, in either layout: a result's lift would divide by its popularity.
+  for (const bool wide : {false, true}) {
+    for (const std::uint32_t unsold : {3u, 4u}) {  // d: a target of a and e; e: lists c and d
+      auto c = learned_only();
+      c.learned_wide = wide;
+      c.popularity[unsold] = 0;
+      CAPTURE(wide, unsold);
+      const auto error = load_error(encode_bundle(c));
+      CHECK(bltest::contains(error, wide ? "learned weights section" : "(4-byte entries) section"));
+      CHECK(bltest::contains(error, unsold == 3 ? "entry 2 of item 0 is inconsistent"
+                                                : "entry 0 of item 4 is inconsistent"));
+    }
+  }
+
   // A reader that does not know a section id skips it: either layout renumbered past every known
   // id is ignored and the bundle loads without learned weights.
   for (const auto& [bytes, id] :
