@@ -33,6 +33,7 @@ enum class SectionId : std::uint32_t {
   Unrecommendable = 11,  // optional: items never recommended (postage, fees, adjustments...)
   Part = 12,             // a part of a sharded bundle: global ids and what of each item is here
   Learned = 13,          // optional: per item, its largest learned item-item weights (EASE, pruned)
+  LearnedCompact = 14,   // optional: the same in 4-byte entries (bundles of <= 65,535 items)
 };
 
 // A part of a sharded bundle (docs/bundle-format.md, "Sharded bundles"): which items and
@@ -84,6 +85,11 @@ inline constexpr std::uint32_t kSimilarityScale = 1'000'000;
 // 1/4096 steps, and gzip squeezes the unused high bytes of the 32-bit entry.
 inline constexpr double kLearnedScale = 4096;
 inline constexpr std::int32_t kLearnedMax = 32767;
+// Up to this many items the writer stores learned weights as section 14: a 16-bit target and a
+// 16-bit weight per entry (the same grid, so the same scores) and a 16-bit count per item, half
+// the bytes of section 13's 8-byte entries. Larger bundles (whole million-item catalogs; their
+// shard parts are small and go compact) keep section 13. Readers take either, never both.
+inline constexpr std::uint32_t kCompactLearnedMaxItems = 65535;
 
 // One rule as stored: the consequent and the count of baskets holding antecedent + consequent.
 // Confidence, lift and support follow from counts, so they are exact and cost no bytes.
@@ -130,8 +136,11 @@ struct BundleContent {
   // Similar (optional: written when non-empty): (item, {item, cosine * kSimilarityScale}).
   std::vector<std::pair<std::uint32_t, RuleEntry>> similar;
   // Learned (optional: written when non-empty): (item, {target, weight * kLearnedScale as the
-  // bits of an int32 in [-kLearnedMax, kLearnedMax], never 0}).
+  // bits of an int32 in [-kLearnedMax, kLearnedMax], never 0}). Written as section 14 when the
+  // bundle has at most kCompactLearnedMaxItems items and learned_wide is false, else section 13
+  // (learned_wide: for readers that predate section 14).
   std::vector<std::pair<std::uint32_t, RuleEntry>> learned;
+  bool learned_wide = false;
   // Items no kind may recommend (optional: written when non-empty), ascending ids. A section of
   // its own rather than a catalog column, so bundles without it still load and mean "all".
   std::vector<std::uint32_t> unrecommendable;
@@ -238,9 +247,11 @@ class Bundle {
             static_cast<std::size_t>(n_similar_)};
   }
   // Learned item-item weights of an item ({target, int32 weight * kLearnedScale}, in id order):
-  // what a cart holding the item adds to each target. all_learned() as all_neighbours().
+  // what a cart holding the item adds to each target. all_learned() as all_neighbours(). From
+  // section 13 in place, or from section 14 as decoded once by load().
   std::span<const RuleEntry> learned(std::uint32_t item) const;
   std::span<const RuleEntry> all_learned() const {
+    if (!learned_starts_.empty()) return learned_decoded_;
     return {reinterpret_cast<const RuleEntry*>(bytes_.data() + learned_entries_),
             static_cast<std::size_t>(n_learned_)};
   }
@@ -332,6 +343,11 @@ class Bundle {
   std::uint64_t neighbour_offsets_ = 0, neighbour_entries_ = 0, n_neighbours_ = 0;
   std::uint64_t similar_offsets_ = 0, similar_entries_ = 0, n_similar_ = 0;
   std::uint64_t learned_offsets_ = 0, learned_entries_ = 0, n_learned_ = 0;
+  // Section 14 widened to section 13's entries (n_items + 1 starts when present), so the scorer
+  // reads one layout and its hot path stays as it was.
+  std::vector<RuleEntry> learned_decoded_;
+  std::vector<std::uint32_t> learned_starts_;
+  bool read_compact_learned(std::string& error);
   std::uint64_t pair_index_ = 0, pair_b_ = 0, pair_counts_ = 0, pair_offsets_ = 0,
                 pair_entries_ = 0, n_pairs_ = 0, n_pair_rules_ = 0;
   std::vector<std::uint32_t> popular_order_;

@@ -95,6 +95,8 @@ const char* section_name(SectionId id) {
       return "similar names";
     case SectionId::Learned:
       return "learned weights";
+    case SectionId::LearnedCompact:
+      return "learned weights (4-byte entries)";
     case SectionId::Unrecommendable:
       return "unrecommendable";
     case SectionId::Part:
@@ -365,15 +367,17 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
                   }))
     return false;
   // Similar names and learned weights: entries (item, value), items in id order and never the
-  // list's own, values non-zero in [lo, hi]. One checker type, so read_lists is instantiated
-  // once for both (the wasm's bytes).
-  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi) {
-    return [&, id, lo, hi](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
+  // list's own, values non-zero in [lo, hi]; learned weights (`sold`) only between items some
+  // basket holds (a result's lift divides by both popularities). One checker type, so read_lists
+  // is instantiated once for both (the wasm's bytes).
+  auto values_in = [&](SectionId id, std::int32_t lo, std::int32_t hi, bool sold) {
+    return [&, id, lo, hi, sold](std::uint64_t begin, std::uint64_t count, std::uint32_t a) {
       for (std::uint64_t r = 0; r < count; ++r) {
         const auto c = u32(begin + 8 * r);
         const auto v = static_cast<std::int32_t>(u32(begin + 8 * r + 4));
         if (c >= n_items_ || c == a || v == 0 || v < lo || v > hi ||
-            (r && c <= u32(begin + 8 * r - 8)))
+            (r && c <= u32(begin + 8 * r - 8)) ||
+            (sold && (popularity(a) == 0 || popularity(c) == 0)))
           return bad(id, "entry " + std::to_string(r) + " of item " + std::to_string(a) +
                              " is inconsistent");
       }
@@ -381,9 +385,10 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
     };
   };
   if (!read_lists(SectionId::Similar, similar_offsets_, similar_entries_, n_similar_,
-                  values_in(SectionId::Similar, 1, kSimilarityScale)) ||
+                  values_in(SectionId::Similar, 1, kSimilarityScale, false)) ||
       !read_lists(SectionId::Learned, learned_offsets_, learned_entries_, n_learned_,
-                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax)))
+                  values_in(SectionId::Learned, -kLearnedMax, kLearnedMax, true)) ||
+      !read_compact_learned(error))
     return false;
 
   if (!(s = find(SectionId::PairRules))) return false;
@@ -413,6 +418,55 @@ bool Bundle::validate(std::string& error, BundleFault& fault) {
   }
   if (!validate_optional(error)) return false;
   fault = BundleFault::None;
+  return true;
+}
+
+// Section 14 (docs/bundle-format.md): E (u32), each item's entry count (u16), padding to 4, then
+// four planes of E bytes: the low and the high bytes of each target's step from the item's
+// previous target (its first: the target), then of each weight * kLearnedScale (i16). Items in
+// id order. Checked as section 13's entries are, and widened to them.
+bool Bundle::read_compact_learned(std::string& error) {
+  const SectionInfo* x = nullptr;
+  for (const auto& y : sections_)
+    if (y.id == SectionId::LearnedCompact) x = &y;
+  if (!x) return true;
+  auto bad = [&](const std::string& what) {
+    error = std::string(section_name(x->id)) + " section: " + what;
+    return false;
+  };
+  if (learned_offsets_) return bad("the bundle has section 13 too");
+  if (n_items_ > kCompactLearnedMaxItems)
+    return bad(std::to_string(n_items_) + " items are beyond its 16-bit ids");
+  Cursor c(bytes_, x->offset, x->size);
+  std::uint32_t n_entries;
+  std::uint64_t counts, planes;
+  if (!c.u32(n_entries) || !c.skip(n_items_, 2, counts) || !c.align(4) ||
+      !c.skip(n_entries, 4, planes) || c.remaining() != 0)
+    return bad("its size does not match its counts");
+  const std::uint8_t* p = bytes_.data() + planes;
+  const std::uint64_t m = n_entries;
+  learned_decoded_.resize(n_entries);
+  learned_starts_.resize(n_items_ + 1ull);
+  std::uint32_t at = 0;
+  for (std::uint32_t a = 0; a < n_items_; ++a) {
+    learned_starts_[a] = at;
+    std::uint16_t count;
+    std::memcpy(&count, bytes_.data() + counts + 2ull * a, 2);
+    if (count > n_entries - at) return bad("item counts exceed its entries");
+    std::uint32_t target = 0;
+    for (std::uint32_t r = 0; r < count; ++r, ++at) {
+      const std::uint32_t step = p[at] | p[m + at] << 8;
+      const auto weight = static_cast<std::int16_t>(p[2 * m + at] | p[3 * m + at] << 8);
+      target += step;
+      if ((r && step == 0) || target >= n_items_ || target == a || weight == 0 ||
+          weight < -kLearnedMax || popularity(a) == 0 || popularity(target) == 0)
+        return bad("entry " + std::to_string(r) + " of item " + std::to_string(a) +
+                   " is inconsistent");
+      learned_decoded_[at] = {target, static_cast<std::uint32_t>(std::int32_t{weight})};
+    }
+  }
+  learned_starts_[n_items_] = at;
+  if (at != n_entries) return bad("item counts fall short of its entries");
   return true;
 }
 
@@ -689,6 +743,9 @@ std::span<const RuleEntry> Bundle::similar(std::uint32_t item) const {
 }
 
 std::span<const RuleEntry> Bundle::learned(std::uint32_t item) const {
+  if (!learned_starts_.empty())
+    return std::span<const RuleEntry>(learned_decoded_)
+        .subspan(learned_starts_[item], learned_starts_[item + 1] - learned_starts_[item]);
   if (!learned_offsets_) return all_learned().first(0);
   auto first = u32(learned_offsets_ + 4ull * item), last = u32(learned_offsets_ + 4ull * item + 4);
   return {reinterpret_cast<const RuleEntry*>(bytes_.data() + learned_entries_) + first,

@@ -54,7 +54,8 @@ const char* kHelp = R"(usage: basketlift eval INPUT [input and mining options of
   --tune-next               temporal split: evaluate grids of nextPurchases' and TIFU-KNN's
                             settings on the training part's last 84 days (bundle mined on the
                             days before)
-mining defaults here: --min-support 0.0015 --min-confidence 0.01 (chosen by --tune);
+mining defaults here: --min-support {min_support} --min-confidence {min_confidence} (the
+smallest bundle as good as the larger ones on Online Retail's validation split);
 --threads N as for mine (reading, FP-growth and EASE's solve)
 )";
 
@@ -224,6 +225,8 @@ int run_eval(int argc, char** argv) {
       return out;
     };
     put("{learned_weight}", format_double(ScoringParams{}.learned_weight));
+    put("{min_support}", format_double(kEvalMinSupport.value()));
+    put("{min_confidence}", format_double(kEvalMinConfidence.value()));
     put("{knn_k}", std::to_string(kDefaultKnnK));
     put("{ease_grid}", list(kEaseLambdaGrid));
     put("{ease_max_items}", std::to_string(kEaseMaxItems));
@@ -233,8 +236,8 @@ int run_eval(int argc, char** argv) {
   }
   if (args.positional().size() != 1) throw InputError("eval: expected exactly one INPUT file");
   EvalOptions opt;
-  opt.mine.min_support = parse_fraction("0.0015", "--min-support");
-  opt.mine.rules.min_confidence = parse_fraction("0.01", "--min-confidence");
+  opt.mine.min_support = kEvalMinSupport;
+  opt.mine.rules.min_confidence = kEvalMinConfidence;
   read_mine_options(args, opt.mine);
   const auto split = args.get_or("--split", "random");
   if (split == "temporal") {

@@ -167,6 +167,13 @@ std::vector<ScoringParams> scoring_tuning_grid();
 std::string grid_row_name(const std::string& method, double setting);
 inline constexpr const char* kTuningMinSupports[] = {"0.0015", "0.003"};
 
+// `eval`'s mining thresholds unless told otherwise. With the learned section, Online Retail's
+// byte-budget frontier (scripts/bundle-frontier.mjs, validation split) scores as well with these
+// as with the 0.0015 / 0.01 used before, in a ninth of the bytes (docs/EVALUATION.md, "Bytes
+// against quality").
+inline constexpr Fraction kEvalMinSupport{5, 1000};
+inline constexpr Fraction kEvalMinConfidence{3, 10};
+
 // The k `--knn-k auto` tries on the validation split.
 inline constexpr std::uint32_t kKnnKGrid[] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
 

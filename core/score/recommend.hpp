@@ -34,7 +34,7 @@ struct ScoringParams {
   // Added for each cart item no basket holds (a new product) whose similar names (bundle
   // section 10) list the candidate: weight * name cosine. 0 turns it off.
   double similar_weight = 1.0;
-  // Added for each cart item whose learned weights (bundle section 13: EASE, pruned) list the
+  // Added for each cart item whose learned weights (bundle section 13 or 14: EASE, pruned) list the
   // candidate: weight * the learned weight, negative ones included. 0 turns it off. 8 (with
   // λ 50, mine/learned.hpp): the best on Online Retail's validation split.
   double learned_weight = 8.0;

@@ -70,6 +70,7 @@ ItemFilter some_filter(Rng& rng, const Bundle& b, std::vector<std::uint32_t>& ca
 void check_tables(const Bundle& b) {
   const auto n = b.item_count(), nc = b.category_count();
   FUZZ_CHECK(b.popular_order().size() == n);
+  std::size_t learned_total = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
     FUZZ_CHECK(b.find(b.label(i)) == i);
     (void)b.name(i);
@@ -83,12 +84,26 @@ void check_tables(const Bundle& b) {
     for (const auto& e : b.similar(i))
       FUZZ_CHECK(e.consequent < n && e.consequent != i && e.count >= 1 &&
                  e.count <= kSimilarityScale);
+    // Learned weights, from section 13 or 14 alike: targets ascending, never the item, on the
+    // int16 grid and never 0; each item's list a piece of all_learned(), in item order.
+    const auto learned = b.learned(i);
+    FUZZ_CHECK(learned.empty() || (learned.data() >= b.all_learned().data() &&
+                                   learned.data() + learned.size() <=
+                                       b.all_learned().data() + b.all_learned().size()));
+    for (std::size_t x = 0; x < learned.size(); ++x) {
+      const auto w = static_cast<std::int32_t>(learned[x].count);
+      FUZZ_CHECK(learned[x].consequent < n && learned[x].consequent != i && w != 0 &&
+                 w >= -kLearnedMax && w <= kLearnedMax &&
+                 (x == 0 || learned[x].consequent > learned[x - 1].consequent));
+    }
+    learned_total += learned.size();
     const auto r = b.repurchase(i);
     FUZZ_CHECK(r.repeat_buyers <= r.buyers && r.mean_days >= 0 && r.sd_days >= 0);
     for (const auto& rule : b.single_rules(i))
       FUZZ_CHECK(rule.consequent < n && rule.consequent != i && rule.count >= 1 &&
                  rule.count <= b.popularity(i));
   }
+  FUZZ_CHECK(learned_total == b.all_learned().size());
   for (std::uint32_t k = 0; k < nc; ++k) {
     FUZZ_CHECK(b.find_category(b.category_label(k)) == k);
     for (auto item : b.category_items(k)) FUZZ_CHECK(item < n && b.item_category(item) == k);
@@ -143,6 +158,7 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
   req.params.pair_weight = rng.below(2) ? 0.5 : 1.0;
   req.params.affinity_weight = static_cast<double>(rng.below(3));
   req.params.similar_weight = static_cast<double>(rng.below(3));
+  req.params.learned_weight = static_cast<double>(rng.below(3)) * 4;
   const auto results = scorer.recommend(req);
   FUZZ_CHECK(results.size() <= req.n);
   std::vector<bool> listed(n, false);
@@ -151,7 +167,9 @@ void check_recommend(const Bundle& b, Scorer& scorer, Rng& rng, int round) {
     listed[r.item] = true;
     FUZZ_CHECK(!contains(cart, r.item) && !contains(history, r.item) && !contains(exclude, r.item));
     FUZZ_CHECK(req.filter.allows(b, r.item));
-    FUZZ_CHECK(std::isfinite(r.score) && r.score >= 0);
+    // Negative learned weights lower a candidate, below 0 when nothing else lifts it.
+    FUZZ_CHECK(std::isfinite(r.score) &&
+               (r.score >= 0 || (req.params.learned_weight > 0 && !b.all_learned().empty())));
     FUZZ_CHECK(std::isfinite(r.confidence) && std::isfinite(r.lift));
     for (auto because : scorer.because(r)) FUZZ_CHECK(contains(cart, because));
     // Only the popular fill comes without reasons; a similar name's reason is a new product.

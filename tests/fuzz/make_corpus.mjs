@@ -81,6 +81,52 @@ bundles['groceries.blb'] = mine(write('groceries.csv', headLines(path.join(data,
   ['--format', 'basket', '--sep', ',', '--min-count', '8', '--max-rules-per-antecedent', '4']);
 bundles['fimi_retail.blb'] = mine(write('retail.dat', headLines(path.join(data, 'fimi/retail.dat'), 40)),
   ['--min-count', '4', '--max-rules-per-antecedent', '3']);
+// The CLI writes learned weights in 4-byte entries (section 14) up to 65,535 items; the 8-byte
+// layout (section 13: bundles before section 14, and larger catalogs) gets a seed of its own:
+// tiny_kinds with its section 14 rewritten as 13, appended, and the table entry pointed there
+// (size and checksum are left stale: the target reseals them).
+function wideLearned(bytes) {
+  const out = Buffer.from(bytes);
+  const sections = out.readUInt32LE(12);
+  const size = (id) => {
+    for (let s = 0; s < sections; ++s)
+      if (out.readUInt32LE(32 + 24 * s) === id) return Number(out.readBigUInt64LE(32 + 24 * s + 16));
+    throw new Error(`make_corpus: no section ${id}`);
+  };
+  const items = (size(3) - 8) / 4;  // popularity: transactions (u64), then a u32 per item
+  for (let s = 0; s < sections; ++s) {
+    const entry = 32 + 24 * s;
+    if (out.readUInt32LE(entry) !== 14) continue;
+    const at = Number(out.readBigUInt64LE(entry + 8));
+    const entries = out.readUInt32LE(at);
+    const planes = at + 4 + ((2 * items + 3) & ~3);
+    const byte = (plane, k) => out[planes + plane * entries + k];
+    const wide = Buffer.alloc(4 + 4 * (items + 1) + 8 * entries);
+    wide.writeUInt32LE(entries, 0);
+    let e = 0;
+    for (let i = 0; i < items; ++i) {
+      const first = e;
+      e += out.readUInt16LE(at + 4 + 2 * i);
+      wide.writeUInt32LE(e, 4 + 4 * (i + 1));
+      let target = 0;
+      for (let k = first; k < e; ++k) {
+        target += byte(0, k) | (byte(1, k) << 8);  // steps from the item's previous target
+        const weight = byte(2, k) | (byte(3, k) << 8);
+        wide.writeUInt32LE(target, 4 + 4 * (items + 1) + 8 * k);
+        wide.writeInt32LE(weight >= 0x8000 ? weight - 0x10000 : weight, 4 + 4 * (items + 1) + 8 * k + 4);
+      }
+    }
+    const pad = Buffer.alloc((8 - (out.length % 8)) % 8);
+    const offset = out.length + pad.length;
+    const result = Buffer.concat([out, pad, wide]);
+    result.writeUInt32LE(13, entry);
+    result.writeBigUInt64LE(BigInt(offset), entry + 8);
+    result.writeBigUInt64LE(BigInt(wide.length), entry + 16);
+    return result;
+  }
+  throw new Error('make_corpus: tiny_kinds.blb has no section 14 (learned weights)');
+}
+bundles['tiny_kinds_wide_learned.blb'] = wideLearned(bundles['tiny_kinds.blb']);
 for (const [name, bytes] of Object.entries(bundles)) {
   add('bundle', name, bytes);
   // Near-valid: cut short (inside the header, the section table and the data) and bit-flipped

@@ -59,3 +59,18 @@ TEST_CASE("fuzz regression: an item in more baskets than its category is rejecte
   INFO(error);
   CHECK(bltest::contains(error, "more baskets than its category"));
 }
+
+// fuzz_bundle, corpus/bundle/regress-learned-unsold-target: a resealed bundle whose learned
+// weights (section 14) named an item no basket holds (popularity 0) as a target. A candidate
+// reached only that way got lift 0 * N / (x * 0), NaN. Section 13 had the same hole (its corpus
+// held no learned weights before section 14). Both readers now reject such entries.
+TEST_CASE("fuzz regression: learned weights to or from an unsold item are rejected",
+          "[fuzz][bundle][learned]") {
+  const auto text = bltest::read_file(std::string(BASKETLIFT_FUZZ_CORPUS) +
+                                      "/bundle/regress-learned-unsold-target");
+  std::vector<std::uint8_t> bytes(text.begin(), text.end());
+  kindstest::reseal(bytes);
+  const auto error = kindstest::load_error(bytes);
+  INFO(error);
+  CHECK(bltest::contains(error, "learned weights (4-byte entries) section: entry 3 of item 5"));
+}

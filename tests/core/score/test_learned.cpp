@@ -1,6 +1,7 @@
-// The learned section (bundle section 13, EASE pruned to each item's largest weights): what
-// mining puts there, its round trip and rejection when hostile, that a reader which does not know
-// it skips it, and how the scorer blends it with rules (scores summed, reasons kept).
+// The learned sections (bundle sections 14 and 13: EASE pruned to each item's largest weights, in
+// 4- or 8-byte entries): what mining puts there, their round trip and rejection when hostile,
+// that both layouts score alike, that a reader which does not know them skips them, and how the
+// scorer blends them with rules (scores summed, reasons kept).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -43,6 +44,41 @@ std::unique_ptr<Bundle> load_ok(const BundleContent& c) {
   INFO(error);
   REQUIRE(b);
   return b;
+}
+
+bool has_section(const Bundle& b, SectionId id) {
+  return std::any_of(b.sections().begin(), b.sections().end(),
+                     [id](const SectionInfo& s) { return s.id == id; });
+}
+
+// The bundle's section table entry `id` renumbered to `to` (the bytes stay), resealed.
+std::vector<std::uint8_t> renumbered(std::vector<std::uint8_t> bytes, SectionId id,
+                                     std::uint32_t to) {
+  BundleHeader h;
+  std::string error;
+  REQUIRE(read_bundle_header(bytes, h, error));
+  bool found = false;
+  for (std::size_t i = 0; i < h.sections.size(); ++i)
+    if (h.sections[i].id == id) {
+      std::memcpy(bytes.data() + 32 + 24 * i, &to, 4);
+      found = true;
+    }
+  REQUIRE(found);
+  reseal(bytes);
+  return bytes;
+}
+
+void check_same_entries(const Bundle& x, const Bundle& y) {
+  REQUIRE(x.item_count() == y.item_count());
+  REQUIRE(x.all_learned().size() == y.all_learned().size());
+  for (std::uint32_t i = 0; i < x.item_count(); ++i) {
+    const auto a = x.learned(i), b = y.learned(i);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t r = 0; r < a.size(); ++r) {
+      CHECK(a[r].consequent == b[r].consequent);
+      CHECK(weight_of(a[r]) == weight_of(b[r]));
+    }
+  }
 }
 
 }  // namespace
@@ -107,14 +143,34 @@ TEST_CASE("learned_weights keeps each item's K largest |B| (negatives too), on t
 
 TEST_CASE("learned section: round trip, and mining writes it with its parameters in meta",
           "[learned][bundle]") {
-  const auto c = learned_only();
+  auto c = learned_only();
   const auto b = load_ok(c);
+  // 5 items: 4-byte entries (section 14) and no section 13. Its bytes: n_entries, 5 u16 counts,
+  // 2 bytes of padding, 6 u16 targets, 6 i16 weights.
+  CHECK(has_section(*b, SectionId::LearnedCompact));
+  CHECK_FALSE(has_section(*b, SectionId::Learned));
+  for (const auto& s : b->sections())
+    if (s.id == SectionId::LearnedCompact) CHECK(s.size == 4 + 2 * 5 + 2 + 4 * 6);
   REQUIRE(b->all_learned().size() == 6);
   REQUIRE(b->learned(0).size() == 3);
   CHECK(b->learned(0)[0].consequent == 1);
   CHECK(weight_of(b->learned(0)[2]) == -512);
   CHECK(b->learned(2).empty());
   CHECK(b->learned(4).size() == 2);
+  CHECK(b->learned(4)[1].consequent == 3);
+  CHECK(weight_of(b->learned(4)[1]) == 4096);
+  // The int16 grid's ends survive the 16-bit weights.
+  c.learned[0].second.count = static_cast<std::uint32_t>(kLearnedMax);
+  c.learned[2].second.count = static_cast<std::uint32_t>(-kLearnedMax);
+  const auto ends = load_ok(c);
+  CHECK(weight_of(ends->learned(0)[0]) == kLearnedMax);
+  CHECK(weight_of(ends->learned(0)[2]) == -kLearnedMax);
+  // 8-byte entries (section 13, what bundles before section 14 hold) still read, to the same.
+  c.learned_wide = true;
+  const auto wide = load_ok(c);
+  CHECK(has_section(*wide, SectionId::Learned));
+  CHECK_FALSE(has_section(*wide, SectionId::LearnedCompact));
+  check_same_entries(*ends, *wide);
 
   // Mined: the shop's baskets, K = 2: every modelled item has at most 2 entries, and the
   // bundle says how it was fitted.
@@ -136,50 +192,167 @@ TEST_CASE("learned section: round trip, and mining writes it with its parameters
   o.learned_per_item = 0;  // off: no section at all
   const auto off = load_ok(make_bundle_content(r, o, "shop", "2026-01-01T00:00:00Z"));
   CHECK(off->all_learned().empty());
-  for (const auto& s : off->sections()) CHECK(s.id != SectionId::Learned);
+  CHECK_FALSE(has_section(*off, SectionId::Learned));
+  CHECK_FALSE(has_section(*off, SectionId::LearnedCompact));
+}
+
+TEST_CASE("learned section: past 65,535 items the writer keeps 8-byte entries",
+          "[learned][bundle]") {
+  BundleContent c;
+  const std::uint32_t n = kCompactLearnedMaxItems + 1;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    c.labels.push_back(kindstest::tag("i", i));
+    c.popularity.push_back(1);
+  }
+  c.transactions = n;
+  // Targets past the 16-bit range, which 4-byte entries could not hold.
+  c.learned = {{0, {n - 1, 100}}, {n - 1, {0, static_cast<std::uint32_t>(-7)}}, {n / 2, {1, 3}}};
+  const auto bytes = encode_bundle(c);
+  std::string error;
+  const auto b = Bundle::load(bytes, error);
+  INFO(error);
+  REQUIRE(b);
+  CHECK(has_section(*b, SectionId::Learned));
+  CHECK_FALSE(has_section(*b, SectionId::LearnedCompact));
+  REQUIRE(b->learned(0).size() == 1);
+  CHECK(b->learned(0)[0].consequent == n - 1);
+  CHECK(weight_of(b->learned(n - 1)[0]) == -7);
+  // Section 13's bytes relabelled 14 in a bundle this large: refused for its size, before its
+  // bytes are read.
+  const auto error14 = load_error(renumbered(bytes, SectionId::Learned, 14));
+  CHECK(bltest::contains(error14, "learned weights (4-byte entries)"));
+  CHECK(bltest::contains(error14, "beyond its 16-bit ids"));
+}
+
+TEST_CASE("learned section: 4-byte and 8-byte entries score alike", "[learned][scorer]") {
+  // The shop mined with learned weights, written both ways: the same entries, and every cart's
+  // every result (item, score, kind, reason) the same.
+  auto r = bltest::mined_shop();
+  MineOptions o;
+  o.min_count = 2;
+  auto content = make_bundle_content(r, o, "shop", "");
+  REQUIRE_FALSE(content.learned.empty());
+  const auto compact = load_ok(content);
+  content.learned_wide = true;
+  const auto wide = load_ok(content);
+  REQUIRE(compact->byte_size() < wide->byte_size());
+  check_same_entries(*compact, *wide);
+  Scorer cs(*compact), ws(*wide);
+  for (std::uint32_t i = 0; i < compact->item_count(); ++i)
+    for (std::uint32_t j = i; j < compact->item_count(); ++j) {
+      const std::vector<std::uint32_t> cart =
+          i == j ? std::vector<std::uint32_t>{i} : std::vector<std::uint32_t>{i, j};
+      CAPTURE(cart);
+      const auto x = cs.recommend(bltest::request_for(cart, {}, {}, 10));
+      const auto y = ws.recommend(bltest::request_for(cart, {}, {}, 10));
+      REQUIRE(x.size() == y.size());
+      for (std::size_t k = 0; k < x.size(); ++k) {
+        CHECK(x[k].item == y[k].item);
+        CHECK(x[k].score == y[k].score);
+        CHECK(x[k].kind == y[k].kind);
+        CHECK(x[k].reason == y[k].reason);
+      }
+    }
 }
 
 TEST_CASE("hostile learned sections are rejected with a message; unknown sections are skipped",
           "[learned][bundle]") {
-  const auto good = encode_bundle(learned_only());
+  auto content = learned_only();
+  content.learned_wide = true;
+  const auto good = encode_bundle(content);
   REQUIRE(load_error(good).empty());
-  // count, offsets[6], then entries (target, weight); item a's three come first.
-  const auto at = kindstest::section_offset(good, SectionId::Learned);
-  const auto entries = at + 4 + 4 * 6;
-  auto rejected = [&](std::uint64_t where, std::uint32_t value, const char* message) {
-    auto bad = good;
-    std::memcpy(bad.data() + where, &value, 4);
-    reseal(bad);
-    const auto error = load_error(bad);
-    INFO(message << " / got: " << error);
-    CHECK(bltest::contains(error, "learned weights"));
-    CHECK(bltest::contains(error, message));
-  };
-  rejected(entries, 5, "inconsistent");               // no such item
-  rejected(entries, 0, "inconsistent");               // itself
-  rejected(entries + 8, 1, "inconsistent");           // twice (and out of order)
-  rejected(entries + 4, 0, "inconsistent");           // a weight of 0 is never stored
-  rejected(entries + 4, 32768, "inconsistent");       // beyond int16
-  rejected(entries + 4, 0xFFFF7FFF, "inconsistent");  // -32769
-  rejected(at, 1000, "counts exceed the section");
-  rejected(at + 8, 7, "bad offsets");
+  {
+    // Section 13: count, offsets[6], then entries (target, weight); item a's three come first.
+    const auto at = kindstest::section_offset(good, SectionId::Learned);
+    const auto entries = at + 4 + 4 * 6;
+    auto rejected = [&](std::uint64_t where, std::uint32_t value, const char* message) {
+      auto bad = good;
+      std::memcpy(bad.data() + where, &value, 4);
+      reseal(bad);
+      const auto error = load_error(bad);
+      INFO(message << " / got: " << error);
+      CHECK(bltest::contains(error, "learned weights section"));
+      CHECK(bltest::contains(error, message));
+    };
+    rejected(entries, 5, "inconsistent");               // no such item
+    rejected(entries, 0, "inconsistent");               // itself
+    rejected(entries + 8, 1, "inconsistent");           // twice (and out of order)
+    rejected(entries + 4, 0, "inconsistent");           // a weight of 0 is never stored
+    rejected(entries + 4, 32768, "inconsistent");       // beyond int16
+    rejected(entries + 4, 0xFFFF7FFF, "inconsistent");  // -32769
+    rejected(at, 1000, "counts exceed the section");
+    rejected(at + 8, 7, "bad offsets");
+  }
+  {
+    // Section 14 of the same entries: E 6; counts a 3, b 1, c 0, d 0, e 2; 2 bytes of padding;
+    // then planes of 6 bytes: target steps' low bytes 1 1 1 | 0 | 2 1 and high bytes (all 0),
+    // weights' low bytes (all 0) and high bytes 0x08 0x04 0xFE | 0x0C | 0x08 0x10 (2048 1024
+    // -512 | 3072 | 2048 4096).
+    const auto compact = encode_bundle(learned_only());
+    REQUIRE(load_error(compact).empty());
+    const auto at = kindstest::section_offset(compact, SectionId::LearnedCompact);
+    const auto counts = at + 4, steps = at + 16, steps_high = at + 22, weights_high = at + 34;
+    const std::vector<std::uint8_t> expected_planes = {
+        1, 1, 1, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x04, 0xFE, 0x0C, 0x08, 0x10};
+    REQUIRE(std::vector<std::uint8_t>(compact.begin() + static_cast<std::ptrdiff_t>(steps),
+                                      compact.begin() + static_cast<std::ptrdiff_t>(steps + 24)) ==
+            expected_planes);
+    auto rejected = [&](std::uint64_t where, std::uint32_t value, std::size_t width,
+                        const char* message) {
+      auto bad = compact;
+      std::memcpy(bad.data() + where, &value, width);  // little-endian: the low bytes
+      reseal(bad);
+      const auto error = load_error(bad);
+      INFO(message << " / got: " << error);
+      CHECK(bltest::contains(error, "learned weights (4-byte entries) section"));
+      CHECK(bltest::contains(error, message));
+    };
+    rejected(steps, 5, 1, "entry 0 of item 0 is inconsistent");      // no such item
+    rejected(steps, 0, 1, "entry 0 of item 0 is inconsistent");      // itself
+    rejected(steps + 1, 0, 1, "entry 1 of item 0 is inconsistent");  // twice
+    rejected(steps + 5, 3, 1, "entry 1 of item 4 is inconsistent");  // stepped past the last item
+    rejected(steps_high + 3, 1, 1, "entry 0 of item 1 is inconsistent");       // 256: no such item
+    rejected(weights_high, 0, 1, "entry 0 of item 0 is inconsistent");         // 0 is never stored
+    rejected(weights_high + 1, 0x80, 1, "entry 1 of item 0 is inconsistent");  // -32768
+    rejected(counts + 2 * 4, 3, 2, "item counts exceed its entries");
+    rejected(counts + 2 * 4, 1, 2, "item counts fall short of its entries");
+    rejected(at, 7, 4, "its size does not match its counts");  // entries past the section
+    rejected(at, 5, 4, "its size does not match its counts");  // bytes left over
+    // Both layouts in one bundle: section 13 plus a section numbered 14 (here the similar-names
+    // section's bytes) is refused rather than one silently preferred.
+    auto both = content;
+    both.similar = {{2, {3, 1000}}};
+    const auto error = load_error(renumbered(encode_bundle(both), SectionId::Similar, 14));
+    CHECK(bltest::contains(error, "section 13 too"));
+  }
 
-  // A reader that does not know a section id skips it: renumbered past every known id, the
-  // section is ignored and the bundle loads without learned weights.
-  BundleHeader h;
-  std::string error;
-  REQUIRE(read_bundle_header(good, h, error));
-  auto renumbered = good;
-  for (std::size_t i = 0; i < h.sections.size(); ++i)
-    if (h.sections[i].id == SectionId::Learned) {
-      const std::uint32_t unknown = 200;
-      std::memcpy(renumbered.data() + 32 + 24 * i, &unknown, 4);
+  // An item no basket holds (popularity 0: a catalog item never sold) has no learned weights and
+  // is no target of one, in either layout: a result's lift would divide by its popularity.
+  for (const bool wide : {false, true}) {
+    for (const std::uint32_t unsold : {3u, 4u}) {  // d: a target of a and e; e: lists c and d
+      auto c = learned_only();
+      c.learned_wide = wide;
+      c.popularity[unsold] = 0;
+      CAPTURE(wide, unsold);
+      const auto error = load_error(encode_bundle(c));
+      CHECK(bltest::contains(error, wide ? "learned weights section" : "(4-byte entries) section"));
+      CHECK(bltest::contains(error, unsold == 3 ? "entry 2 of item 0 is inconsistent"
+                                                : "entry 0 of item 4 is inconsistent"));
     }
-  reseal(renumbered);
-  auto skipped = Bundle::load(renumbered, error);
-  INFO(error);
-  REQUIRE(skipped);
-  CHECK(skipped->all_learned().empty());
+  }
+
+  // A reader that does not know a section id skips it: either layout renumbered past every known
+  // id is ignored and the bundle loads without learned weights.
+  for (const auto& [bytes, id] :
+       {std::pair{good, SectionId::Learned},
+        std::pair{encode_bundle(learned_only()), SectionId::LearnedCompact}}) {
+    std::string error;
+    auto skipped = Bundle::load(renumbered(bytes, id, 200), error);
+    INFO(error);
+    REQUIRE(skipped);
+    CHECK(skipped->all_learned().empty());
+    CHECK(skipped->learned(0).empty());
+  }
 }
 
 TEST_CASE("scorer: learned weights are summed over the cart, each result keeps its reason",
