@@ -333,31 +333,14 @@ void mine_fpgrowth_parts(const TransactionDb& db, const MiningParams& params, un
   // Each top-level item is claimed by one worker, in mine_all()'s order, so that the parts
   // handed over in claim order are in its row order; the items in every basket come last.
   const std::uint32_t claims = n + main.has_root_perfect();
-  Handover handover(claims, prepare, on_part);
-  std::atomic<std::uint32_t> next{0};
-  auto work = [&](Miner& miner) {
-    ItemsetPart part;
-    std::uint32_t k;
-    const std::function<void()> full = [&] { handover.put(k, part, false); };
-    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < claims) {
-      if (k < n) {
-        miner.mine_top_item(n - 1 - k, part.table, full);
-      } else {
-        miner.mine_root_perfect(part.table, full);
-      }
-      handover.put(k, part, true);
-    }
-  };
-  run_workers(
-      std::max(1u, std::min(threads, claims)),
-      [&](unsigned w) {
-        if (w == 0) return work(main);
-        Miner miner(params, main);
-        work(miner);
-      },
-      [&] {  // the others stop early
-        next.store(claims);
-        handover.stop();
+  mine_claims(
+      main, params, claims, threads, prepare, on_part,
+      [n](Miner& miner, std::uint32_t k, ItemsetTable& table, const std::function<void()>& full) {
+        if (k < n) {
+          miner.mine_top_item(n - 1 - k, table, full);
+        } else {
+          miner.mine_root_perfect(table, full);
+        }
       });
 }
 

@@ -2,6 +2,8 @@
 // the hand-over of their rows a part at a time, in a deterministic order whatever the threads.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mine/workers.hpp"
 #include "model/itemsets.hpp"
 
 namespace basketlift {
@@ -93,5 +96,37 @@ class Handover {
   std::size_t queued_bytes_ = 0;
   bool stopped_ = false;
 };
+
+// Mines claims 0 … claims-1 on up to `threads` workers and hands their parts over in claim
+// order. The first worker mines with `main`, the others with a Miner(params, main) each;
+// mine_claim(miner, k, table, full) mines claim k into `table`, calling `full` when it holds a
+// part's worth.
+template <class Miner, class MineClaim>
+void mine_claims(Miner& main, const MiningParams& params, std::uint32_t claims, unsigned threads,
+                 const std::function<void(ItemsetPart&)>& prepare,
+                 const std::function<void(ItemsetPart&)>& on_part, MineClaim mine_claim) {
+  Handover handover(claims, prepare, on_part);
+  std::atomic<std::uint32_t> next{0};
+  auto work = [&](Miner& miner) {
+    ItemsetPart part;
+    std::uint32_t k;
+    const std::function<void()> full = [&] { handover.put(k, part, false); };
+    while ((k = next.fetch_add(1, std::memory_order_relaxed)) < claims) {
+      mine_claim(miner, k, part.table, full);
+      handover.put(k, part, true);
+    }
+  };
+  run_workers(
+      std::max(1u, std::min(threads, claims)),
+      [&](unsigned w) {
+        if (w == 0) return work(main);
+        Miner miner(params, main);
+        work(miner);
+      },
+      [&] {  // the others stop early
+        next.store(claims);
+        handover.stop();
+      });
+}
 
 }  // namespace basketlift
